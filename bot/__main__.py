@@ -1,0 +1,148 @@
+"""Command line: `python -m bot …` (also installed as `canbo-bot`)."""
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from datetime import timedelta
+
+from bot.app import App, DatabaseUnavailable, open_app, safe_url
+from bot.channels.console import GUEST, link_console_user, run_console
+from bot.config import ConfigError, Settings, load_settings
+from handlers.formatting import local_datetime
+from handlers.linking import issue_invite
+from storage import db
+from storage.demo import seed_demo
+from storage.repo import Repo
+from storage.types import utcnow
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="canbo-bot", description="Trợ lý thực hiện Nghị quyết 05-NQ/TU")
+    sub = p.add_subparsers(dest="command", required=True, metavar="LỆNH")
+
+    sub.add_parser("run", help="chạy bot (không có token: mở bảng điều khiển với dữ liệu mẫu)")
+
+    chat = sub.add_parser("chat", help="trò chuyện với bot trong terminal")
+    chat.add_argument("--user", metavar="MÃ_CB", help="nói chuyện với tư cách cán bộ có mã này")
+
+    database = sub.add_parser("db", help="cơ sở dữ liệu")
+    database.add_argument("action", choices=["upgrade", "current"])
+
+    sub.add_parser("demo-data", help="nạp danh sách cán bộ mẫu (DEMO001–DEMO040)")
+
+    invite = sub.add_parser("invite", help="tạo mã mời liên kết tài khoản cho một cán bộ")
+    invite.add_argument("official_code", metavar="MÃ_CB")
+    invite.add_argument("--admin", action="store_true", help="mã này cấp quyền quản trị viên")
+    invite.add_argument("--days", type=int, help="số ngày hiệu lực (mặc định INVITE_TTL_DAYS)")
+    invite.add_argument("--json", action="store_true", help="in một đối tượng JSON")
+    return p
+
+
+class Failure(Exception):
+    """A command that cannot do its job; the message is printed as one line."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+async def cmd_run(app: App, args) -> None:
+    if app.settings.has_platform_token:
+        raise Failure("Kênh Telegram và Zalo chưa có trong phiên bản này; hãy bỏ token để chạy bảng điều khiển.", 2)
+    async with app.sessionmaker() as session, session.begin():
+        if await Repo(session).officials.count() == 0:
+            seeded = await seed_demo(session)
+            print(f"Đã nạp dữ liệu mẫu: {seeded.officials} cán bộ.", file=sys.stderr)
+    await chat_as(app, app.settings.demo_user)
+
+
+async def cmd_chat(app: App, args) -> None:
+    await chat_as(app, args.user)
+
+
+async def chat_as(app: App, official_code: str | None) -> None:
+    user_id = GUEST
+    if official_code:
+        user_id = await link_console_user(app.sessionmaker, official_code)
+        if user_id is None:
+            raise Failure(f"Không có cán bộ đang công tác với mã {official_code}.", 2)
+    await run_console(app.conversation, user_id, sys.stdin, sys.stdout)
+
+
+async def cmd_db(app: App, args) -> None:
+    # `open_app` has already migrated; say where the schema stands.
+    revision = await db.current_revision(app.engine)
+    print(f"{safe_url(app.settings.database_url)}: phiên bản lược đồ {revision}")
+
+
+async def cmd_demo_data(app: App, args) -> None:
+    async with app.sessionmaker() as session, session.begin():
+        seeded = await seed_demo(session)
+    print(f"Dữ liệu mẫu: thêm {seeded.units} đơn vị, {seeded.officials} cán bộ (đã có thì giữ nguyên).")
+
+
+async def cmd_invite(app: App, args) -> None:
+    ttl = timedelta(days=args.days) if args.days else app.conversation.options.invite_ttl
+    if ttl <= timedelta(0):
+        raise Failure("Số ngày hiệu lực phải lớn hơn 0.", 2)
+    async with app.sessionmaker() as session, session.begin():
+        repo = Repo(session)
+        official = await repo.officials.by_code(args.official_code)
+        if official is None or not official.active:
+            raise Failure(f"Không có cán bộ đang công tác với mã {args.official_code}.", 2)
+        issued = await issue_invite(
+            repo, official, now=utcnow(), ttl=ttl, admin=args.admin, actor="cli",
+            telegram_username=app.settings.telegram_bot_username,
+        )
+    if args.json:
+        print(json.dumps({"code": issued.code, "expires_at": issued.expires_at.isoformat(),
+                          "deep_link": issued.deep_link}, ensure_ascii=False))
+        return
+    expires = local_datetime(issued.expires_at, app.settings.zone)
+    role = " (quyền quản trị viên)" if args.admin else ""
+    print(f"Mã mời cho {official.full_name} ({official.code}){role}, dùng một lần, hết hạn {expires}.")
+    print(f"Cán bộ gửi cho bot: /start {issued.code}")
+    if issued.deep_link:
+        print(f"Liên kết Telegram: {issued.deep_link}")
+    print(issued.code)
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "chat": cmd_chat,
+    "db": cmd_db,
+    "demo-data": cmd_demo_data,
+    "invite": cmd_invite,
+}
+
+
+async def execute(settings: Settings, args) -> None:
+    async with open_app(settings) as app:
+        await COMMANDS[args.command](app, args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        asyncio.run(execute(settings, args))
+    except (DatabaseUnavailable, Failure) as error:
+        print(error, file=sys.stderr)
+        return getattr(error, "code", 1)
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""Builds the running bot from settings: database, migrations, conversation."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from bot.config import Settings
+from handlers.app import build_router
+from handlers.context import Options
+from handlers.conversation import Conversation
+from storage import db
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached or migrated; the message is one line for the operator."""
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker
+    conversation: Conversation
+
+
+def options_from(settings: Settings) -> Options:
+    return Options(
+        timezone=settings.zone,
+        invite_ttl=timedelta(days=settings.invite_ttl_days),
+        telegram_username=settings.telegram_bot_username,
+    )
+
+
+def safe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@asynccontextmanager
+async def open_app(settings: Settings, *, migrate: bool = True, **engine_kwargs) -> AsyncIterator[App]:
+    """Connect, bring the schema up to date and assemble the conversation."""
+    if make_url(settings.database_url).get_backend_name() == "postgresql":
+        engine_kwargs.setdefault("connect_args", {}).setdefault("timeout", 10)
+    try:
+        engine = db.create_engine(settings.database_url, **engine_kwargs)
+    except OSError as error:
+        raise DatabaseUnavailable(_unreachable(settings, error)) from None
+    try:
+        if migrate:
+            try:
+                await db.upgrade(engine)
+            except (OSError, SQLAlchemyError) as error:
+                raise DatabaseUnavailable(_unreachable(settings, error)) from None
+        sessionmaker = db.sessionmaker(engine)
+        conversation = Conversation(sessionmaker, build_router(), options_from(settings))
+        yield App(settings, engine, sessionmaker, conversation)
+    finally:
+        await engine.dispose()
+
+
+def _unreachable(settings: Settings, error: Exception) -> str:
+    # The driver's own message, first line only: SQLAlchemy appends SQL and a help link.
+    cause = getattr(error, "orig", None) or error
+    reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    return f"Không kết nối được cơ sở dữ liệu {safe_url(settings.database_url)}: {reason}"

@@ -1,0 +1,58 @@
+"""The conversation in a terminal: one message per line on stdin, replies on stdout."""
+
+import asyncio
+from typing import TextIO
+
+from handlers.conversation import Conversation
+from handlers.types import Incoming, Reply
+from storage.repo import Repo
+
+PLATFORM = "console"
+GUEST = "guest"
+
+
+def render(reply: Reply) -> str:
+    """A reply as text; choices become numbered lines the user answers with their number."""
+    lines = [reply.text]
+    lines += [f"  {number}. {choice.label}" for number, choice in enumerate(reply.choices, 1)]
+    if reply.attachment is not None:
+        lines.append(f"[Tệp: {reply.attachment.path or reply.attachment.url}]")
+    return "\n".join(lines)
+
+
+async def link_console_user(sessionmaker, official_code: str) -> str | None:
+    """Link the console to an official (whoever runs the console already holds the database).
+
+    Returns the console user id, or None when there is no active official with that code.
+    """
+    async with sessionmaker() as session, session.begin():
+        repo = Repo(session)
+        official = await repo.officials.by_code(official_code)
+        if official is None or not official.active:
+            return None
+        user_id = official.code
+        await repo.accounts.link(official, PLATFORM, user_id, user_id, official.full_name)
+        return user_id
+
+
+async def run_console(
+    conversation: Conversation, user_id: str, stdin: TextIO, stdout: TextIO
+) -> None:
+    """Read messages until end of input, printing each reply."""
+    interactive = stdin.isatty()
+    if interactive:
+        stdout.write("Gõ tin nhắn rồi nhấn Enter; Ctrl+D để thoát.\n")
+    while True:
+        if interactive:
+            stdout.write("> ")
+            stdout.flush()
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            break
+        text = line.rstrip("\r\n")
+        if not interactive:
+            stdout.write(f"> {text}\n")
+        replies = await conversation.handle(Incoming(PLATFORM, user_id, user_id, text=text))
+        for reply in replies:
+            stdout.write(render(reply) + "\n\n")
+        stdout.flush()

@@ -1,0 +1,137 @@
+"""Configuration from the environment and `.env` (see `.env.example`)."""
+
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+# Telegram tokens are "<bot id>:<35 url-safe characters>"; Zalo Bot tokens share the
+# "<bot id>:<secret>" shape with a secret of varying length.
+TELEGRAM_TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+ZALO_TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{16,}$")
+WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{8,256}$")
+
+# Drivers the bot runs on, and the async driver a bare scheme stands for.
+ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///data/canbo.db"
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+    telegram_bot_username: str | None = None
+    zalo_bot_token: SecretStr | None = None
+    zalo_api_base: str = "https://bot-api.zaloplatforms.com"
+    webhook_base_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    timezone: str = "Asia/Ho_Chi_Minh"
+    knowledge_dir: Path | None = None
+    invite_ttl_days: int = Field(default=7, ge=1, le=365)
+    demo_user: str = "DEMO001"
+    log_level: str = "INFO"
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value, info):
+        # A line like `TELEGRAM_BOT_TOKEN=` copied from .env.example means "not set".
+        if isinstance(value, str) and not value.strip():
+            return cls.model_fields[info.field_name].default
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("không đúng dạng URL, ví dụ sqlite+aiosqlite:///data/canbo.db") from None
+        driver = ASYNC_DRIVERS.get(url.drivername)
+        if driver is None:
+            raise ValueError(f"chỉ hỗ trợ SQLite hoặc PostgreSQL, không hỗ trợ '{url.drivername}'")
+        if driver.startswith("sqlite") and not url.database:
+            raise ValueError("thiếu đường dẫn tệp SQLite, ví dụ sqlite+aiosqlite:///data/canbo.db")
+        if driver.startswith("postgresql") and not (url.host or url.query.get("host")):
+            raise ValueError("thiếu máy chủ PostgreSQL, ví dụ postgresql+asyncpg://user@host/db")
+        return url.set(drivername=driver).render_as_string(hide_password=False)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"múi giờ '{value}' không tồn tại, ví dụ Asia/Ho_Chi_Minh") from None
+        return value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _telegram_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not TELEGRAM_TOKEN.match(value.get_secret_value()):
+            raise ValueError("token Telegram phải có dạng 123456789:ABC… (lấy từ @BotFather)")
+        return value
+
+    @field_validator("zalo_bot_token")
+    @classmethod
+    def _zalo_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not ZALO_TOKEN.match(value.get_secret_value()):
+            raise ValueError("token Zalo Bot phải có dạng 1234567890:abc… (lấy từ Zalo Bot Creator)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET.match(value.get_secret_value()):
+            raise ValueError("cần 8–256 ký tự gồm chữ, số, '_' hoặc '-'")
+        return value
+
+    @field_validator("telegram_api_base", "zalo_api_base", "webhook_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("phải là địa chỉ http:// hoặc https://")
+        return value.rstrip("/") if value else value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("chọn một trong DEBUG, INFO, WARNING, ERROR")
+        return level
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def has_platform_token(self) -> bool:
+        return self.telegram_bot_token is not None or self.zalo_bot_token is not None
+
+
+class ConfigError(Exception):
+    """Configuration that cannot be used; its message is one line for the operator."""
+
+
+def load_settings(**overrides) -> Settings:
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]).upper() if first["loc"] else "?"
+        message = first["msg"].removeprefix("Value error, ")
+        more = f" (và {error.error_count() - 1} lỗi khác)" if error.error_count() > 1 else ""
+        raise ConfigError(f"Cấu hình không hợp lệ: {field}: {message}{more}") from None

@@ -1,0 +1,36 @@
+"""/help, and /huy and /quaylai when no form is open (inside a form the core handles them)."""
+
+from handlers.context import Context
+from handlers.router import Access, Router
+from handlers.texts import t
+
+router = Router()
+
+
+@router.command("huy", summary="help.huy")
+async def cancel(ctx: Context) -> str:
+    return t("forms.nothing_to_cancel")
+
+
+@router.command("quaylai", summary="help.quaylai")
+async def back(ctx: Context) -> str:
+    return t("forms.nothing_to_go_back")
+
+
+def help_text(commands, ctx: Context) -> str:
+    """The commands this user may use; admins also get the admin ones."""
+
+    def lines(access: Access) -> list[str]:
+        return [
+            f"{c.usage} — {t(c.summary)}" for c in commands.values() if c.access == access
+        ]
+
+    parts = [t("help.intro"), "\n".join(lines(Access.ANYONE))]
+    if ctx.official is None:
+        parts.append(t("help.unlinked"))
+    else:
+        parts.append(t("help.official_header") + "\n" + "\n".join(lines(Access.OFFICIAL)))
+        if ctx.is_admin:
+            parts.append(t("help.admin_header") + "\n" + "\n".join(lines(Access.ADMIN)))
+    parts.append(t("help.outro"))
+    return "\n\n".join(p for p in parts if p.strip())

@@ -1,0 +1,54 @@
+"""What a handler gets for one incoming update."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from handlers.types import Incoming
+from storage.enums import Role
+from storage.models import ChannelAccount, ConversationState, Official
+from storage.repo import Repo
+
+
+@dataclass(frozen=True)
+class Options:
+    """Settings the conversation needs, filled in by the composition root."""
+
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
+    invite_ttl: timedelta = timedelta(days=7)
+    telegram_username: str | None = None
+    max_text_length: int = 4000
+
+
+@dataclass
+class Context:
+    incoming: Incoming
+    repo: Repo
+    state: ConversationState
+    account: ChannelAccount | None
+    now: datetime
+    options: Options
+    text: str = ""  # the message text, or the value of the picked choice
+    args: str = ""  # what follows a command's name
+
+    @property
+    def official(self) -> Official | None:
+        """The linked official, if the link is still valid (the official is active)."""
+        if self.account is None or not self.account.official.active:
+            return None
+        return self.account.official
+
+    @property
+    def is_admin(self) -> bool:
+        return self.official is not None and self.official.role == Role.ADMIN
+
+    @property
+    def actor(self) -> str:
+        """Who acts, as written to the audit log."""
+        if self.official is not None:
+            return f"official:{self.official.code}"
+        return f"{self.incoming.channel}:{self.incoming.user_id}"
+
+    @property
+    def local_now(self) -> datetime:
+        return self.now.astimezone(self.options.timezone)

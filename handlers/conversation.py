@@ -1,0 +1,146 @@
+"""The conversation core: one update in, replies out.
+
+Per update: one user at a time (a per-user lock), one database transaction, the update id
+claimed so a redelivery is ignored, choices resolved, then a command, the open form's step, or
+the free-text handler runs. Any failure becomes a short apology with a reference that is also
+in the log next to the traceback.
+"""
+
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+
+from rapidfuzz import fuzz, process
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from handlers import forms
+from handlers.context import Context, Options
+from handlers.locks import UserLocks
+from handlers.router import Access, Router, as_replies
+from handlers.texts import t
+from handlers.types import Choice, Incoming, Reply
+from knowledge.text import fold
+from storage.repo import Repo
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+CHOICE_MATCH = 85  # how close typed text must be to an option's label to pick it
+
+
+class Conversation:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker,
+        router: Router,
+        options: Options | None = None,
+        *,
+        locks: UserLocks | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ):
+        self.sessionmaker = sessionmaker
+        self.router = router
+        self.options = options or Options()
+        self.locks = locks or UserLocks()
+        self.clock = clock
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        try:
+            if len(incoming.text) > self.options.max_text_length:
+                return [
+                    Reply(t("common.too_long", length=len(incoming.text),
+                            limit=self.options.max_text_length))
+                ]
+            async with self.locks.hold(f"{incoming.channel}:{incoming.user_id}"):
+                return await self._handle(incoming)
+        except Exception:
+            reference = secrets.token_hex(4).upper()
+            log.exception(
+                "error %s on update %s from %s user %s",
+                reference, incoming.update_id, incoming.channel, incoming.user_id,
+            )
+            return [Reply(t("common.error", reference=reference))]
+
+    async def _handle(self, incoming: Incoming) -> list[Reply]:
+        async with self.sessionmaker() as session, session.begin():
+            repo = Repo(session)
+            if incoming.update_id is not None and not await repo.conversations.claim_update(
+                incoming.channel, incoming.update_id
+            ):
+                log.info("ignoring redelivered update %s", incoming.update_id)
+                return []
+            ctx = Context(
+                incoming=incoming,
+                repo=repo,
+                state=await repo.conversations.state(incoming.channel, incoming.user_id),
+                account=await repo.accounts.find(incoming.channel, incoming.user_id),
+                now=self.clock(),
+                options=self.options,
+            )
+            replies = await self._dispatch(ctx)
+            # Remember the last options offered, so "2" or the option's text picks one.
+            offered = next((r.choices for r in reversed(replies) if r.choices), ())
+            ctx.state.choices = [[c.label, c.value] for c in offered]
+            return replies
+
+    async def _dispatch(self, ctx: Context) -> list[Reply]:
+        form = self.router.forms.get(ctx.state.form) if ctx.state.form else None
+        if ctx.state.form and form is None:  # a form removed by an upgrade
+            forms.finish(ctx)
+        numbers_pick = form is None or forms.expects_choice(form, ctx)
+        ctx.text = _picked(ctx.incoming, ctx.state.choices, numbers_pick) or ctx.incoming.text.strip()
+
+        if ctx.text.startswith("/"):
+            name, _, args = ctx.text[1:].partition(" ")
+            ctx.args = args.strip()
+            return await self._command(ctx, name.split("@")[0].lower(), form)
+        if form is not None:
+            return await forms.answer(ctx, form)
+        if not ctx.text and not ctx.incoming.attachments:
+            return [Reply(t("common.empty"))]
+        if self.router.fallback is None:
+            return [Reply(t("common.not_understood"))]
+        return as_replies(await self.router.fallback(ctx))
+
+    async def _command(self, ctx: Context, name: str, form: forms.Form | None) -> list[Reply]:
+        if form is not None:
+            if name == "huy":
+                forms.finish(ctx)
+                return [Reply(t("forms.cancelled", title=form.title))]
+            if name == "quaylai":
+                return forms.back(ctx, form)
+            if name != "help":
+                return [forms.prompt(ctx, form, note=t("forms.busy", title=form.title))]
+        command = self.router.commands.get(name)
+        if command is None:
+            return [Reply(self._unknown_command(name))]
+        if command.access >= Access.OFFICIAL and ctx.official is None:
+            return [Reply(t("common.need_link"))]
+        if command.access == Access.ADMIN and not ctx.is_admin:
+            return [Reply(t("common.admin_only"))]
+        return as_replies(await command.handler(ctx))
+
+    def _unknown_command(self, name: str) -> str:
+        close = process.extractOne(name, list(self.router.commands), scorer=fuzz.ratio,
+                                   score_cutoff=60)
+        if close:
+            return t("common.unknown_command_close", command=name, suggestion=close[0])
+        return t("common.unknown_command", command=name)
+
+
+def _picked(incoming: Incoming, offered: list, numbers_pick: bool) -> str | None:
+    """The value of the option the user picked: a pressed button, "2", or the option's text."""
+    if incoming.choice is not None:
+        return incoming.choice
+    text = incoming.text.strip()
+    if not offered or not text:
+        return None
+    choices = [Choice(label, value) for label, value in offered]
+    if text.isdigit():
+        number = int(text)
+        return choices[number - 1].value if numbers_pick and 1 <= number <= len(choices) else None
+    match = process.extractOne(
+        fold(text), [fold(c.label) for c in choices], scorer=fuzz.ratio, score_cutoff=CHOICE_MATCH
+    )
+    return choices[match[2]].value if match else None

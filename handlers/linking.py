@@ -1,0 +1,110 @@
+"""Linking a messaging account to an official with a one-time invite code."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from handlers.context import Context
+from handlers.formatting import local_date
+from handlers.router import Access, Router
+from handlers.texts import t
+from storage.accounts import Redeemed
+from storage.models import Official
+from storage.repo import Repo
+
+router = Router()
+
+# After this many wrong codes within the window, further attempts wait for the window to pass.
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Invite:
+    code: str
+    expires_at: datetime
+    deep_link: str | None
+
+
+async def issue_invite(
+    repo: Repo,
+    official: Official,
+    *,
+    now: datetime,
+    ttl: timedelta,
+    admin: bool,
+    actor: str,
+    telegram_username: str | None,
+) -> Invite:
+    """Create a one-time code for `official`; used by `/moi` and by `python -m bot invite`."""
+    expires_at = now + ttl
+    code = await repo.accounts.create_invite(official, expires_at, grants_admin=admin)
+    await repo.audit.record(
+        actor, "invite", "official", official.code,
+        after={"grants_admin": admin, "expires_at": expires_at.isoformat()},
+    )
+    link = f"https://t.me/{telegram_username}?start={code}" if telegram_username else None
+    return Invite(code, expires_at, link)
+
+
+@router.command("start", usage="/start MÃ_MỜI", summary="help.start")
+async def start(ctx: Context) -> str:
+    if not ctx.args:
+        if ctx.official is not None:
+            return t("linking.welcome_back", name=ctx.official.full_name)
+        return t("linking.welcome")
+    return await _link(ctx, ctx.args.split()[0])
+
+
+async def _link(ctx: Context, code: str) -> str:
+    incoming = ctx.incoming
+    accounts = ctx.repo.accounts
+    failures, oldest = await accounts.failures_since(
+        incoming.channel, incoming.user_id, ctx.now - FAILURE_WINDOW
+    )
+    if failures >= MAX_FAILURES:
+        wait = oldest + FAILURE_WINDOW - ctx.now
+        return t("linking.throttled", minutes=max(1, round(wait.total_seconds() / 60)))
+
+    result = await accounts.redeem(
+        code, ctx.now, incoming.channel, incoming.user_id, incoming.chat_id,
+        incoming.display_name,
+    )
+    if result.outcome is not Redeemed.LINKED:
+        await accounts.record_failure(incoming.channel, incoming.user_id, ctx.now)
+        return t(f"linking.{result.outcome.value}")
+
+    official = result.account.official
+    ctx.account = result.account
+    await ctx.repo.audit.record(
+        ctx.actor, "link", "channel_account", result.account.id,
+        after={"platform": incoming.channel, "external_user_id": incoming.user_id,
+               "official": official.code, "grants_admin": result.invite.grants_admin},
+    )
+    reply = t("linking.linked", name=official.full_name, code=official.code)
+    if result.invite.grants_admin:
+        reply += "\n" + t("linking.admin_granted")
+    return reply
+
+
+@router.command("moi", access=Access.ADMIN, usage="/moi MÃ_CB [admin]", summary="help.moi")
+async def invite(ctx: Context) -> str:
+    words = ctx.args.split()
+    if not words:
+        return t("linking.invite_usage")
+    official = await ctx.repo.officials.by_code(words[0])
+    if official is None or not official.active:
+        return t("linking.invite_unknown_official", code=words[0])
+    admin = len(words) > 1 and words[1].lower() in {"admin", "quantri", "qtv"}
+    issued = await issue_invite(
+        ctx.repo, official, now=ctx.now, ttl=ctx.options.invite_ttl, admin=admin,
+        actor=ctx.actor, telegram_username=ctx.options.telegram_username,
+    )
+    reply = t(
+        "linking.invite_issued", name=official.full_name, code=issued.code,
+        expires=local_date(issued.expires_at, ctx.options.timezone),
+    )
+    if admin:
+        reply += "\n" + t("linking.invite_admin_note")
+    if issued.deep_link:
+        reply += "\n" + t("linking.invite_link", link=issued.deep_link)
+    return reply

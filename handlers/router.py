@@ -1,0 +1,67 @@
+"""Commands and forms by name, and who may use each."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from handlers.context import Context
+from handlers.types import Reply
+
+Replies = str | Reply | list[Reply]
+Handler = Callable[[Context], Awaitable[Replies]]
+
+
+class Access(IntEnum):
+    ANYONE = 0
+    OFFICIAL = 1  # a linked, active official
+    ADMIN = 2
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    handler: Handler
+    access: Access
+    usage: str  # shown in /help, e.g. "/moi MÃ_CB"
+    summary: str  # shown in /help after the usage
+
+
+@dataclass
+class Router:
+    commands: dict[str, Command] = field(default_factory=dict)
+    forms: dict = field(default_factory=dict)
+    fallback: Handler | None = None
+
+    def command(self, name: str, *, access: Access = Access.ANYONE, usage: str = "", summary: str):
+        def register(handler: Handler) -> Handler:
+            if name in self.commands:
+                raise ValueError(f"command /{name} registered twice")
+            self.commands[name] = Command(name, handler, access, usage or f"/{name}", summary)
+            return handler
+
+        return register
+
+    def form(self, form):
+        if form.name in self.forms:
+            raise ValueError(f"form {form.name} registered twice")
+        self.forms[form.name] = form
+        return form
+
+    def include(self, other: "Router") -> None:
+        for command in other.commands.values():
+            self.command(
+                command.name, access=command.access, usage=command.usage, summary=command.summary
+            )(command.handler)
+        for form in other.forms.values():
+            self.form(form)
+        self.fallback = other.fallback or self.fallback
+
+
+def as_replies(result: Replies | None) -> list[Reply]:
+    if result is None:
+        return []
+    if isinstance(result, str):
+        return [Reply(result)]
+    if isinstance(result, Reply):
+        return [result]
+    return list(result)

@@ -1,0 +1,42 @@
+"""The seam between channels and the conversation."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A photo or document, received (platform file id or URL) or sent (local path)."""
+
+    kind: str  # "photo" | "document"
+    file_id: str | None = None
+    url: str | None = None
+    path: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An option offered to the user. Its value comes back when it is picked; a value that
+    starts with "/" runs that command."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Incoming:
+    channel: str  # "telegram" | "zalo" | "console"
+    user_id: str
+    chat_id: str
+    text: str = ""
+    choice: str | None = None  # the value of a pressed button
+    attachments: tuple[Attachment, ...] = ()
+    update_id: str | None = None
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    choices: tuple[Choice, ...] = field(default=())
+    attachment: Attachment | None = None

@@ -1,0 +1,152 @@
+"""Channel accounts, one-time invite codes and the record of wrong codes."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.enums import Role
+from storage.models import ChannelAccount, InviteCode, LinkFailure, Official
+
+# No 0/O, 1/I/L: codes are read aloud and typed on phones.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+class Redeemed(Enum):
+    LINKED = "linked"
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+    INACTIVE = "inactive"  # the official was deactivated after the code was issued
+
+
+@dataclass
+class Redemption:
+    outcome: Redeemed
+    account: ChannelAccount | None = None
+    invite: InviteCode | None = None
+
+
+class AccountRepo:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def find(self, platform: str, external_user_id: str) -> ChannelAccount | None:
+        return await self.session.scalar(
+            select(ChannelAccount).where(
+                ChannelAccount.platform == platform,
+                ChannelAccount.external_user_id == external_user_id,
+            )
+        )
+
+    async def of_official(self, official_id: int) -> list[ChannelAccount]:
+        rows = await self.session.scalars(
+            select(ChannelAccount)
+            .where(ChannelAccount.official_id == official_id)
+            .order_by(ChannelAccount.platform)
+        )
+        return list(rows)
+
+    async def link(
+        self,
+        official: Official,
+        platform: str,
+        external_user_id: str,
+        chat_id: str,
+        display_name: str | None = None,
+    ) -> ChannelAccount:
+        """Link (or re-link) a platform user to an official."""
+        account = await self.find(platform, external_user_id)
+        if account is None:
+            account = ChannelAccount(platform=platform, external_user_id=external_user_id)
+            self.session.add(account)
+        account.official_id = official.id
+        account.chat_id = chat_id
+        account.display_name = display_name
+        await self.session.flush()
+        return account
+
+    async def create_invite(
+        self, official: Official, expires_at: datetime, *, grants_admin: bool = False
+    ) -> str:
+        """Store a new invite code's hash and return the code; the plain code is never stored."""
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        self.session.add(
+            InviteCode(
+                code_hash=hash_code(code),
+                official_id=official.id,
+                grants_admin=grants_admin,
+                expires_at=expires_at,
+            )
+        )
+        await self.session.flush()
+        return code
+
+    async def redeem(
+        self,
+        code: str,
+        now: datetime,
+        platform: str,
+        external_user_id: str,
+        chat_id: str,
+        display_name: str | None = None,
+    ) -> Redemption:
+        invite = await self.session.scalar(
+            select(InviteCode)
+            .where(InviteCode.code_hash == hash_code(code))
+        )
+        if invite is None:
+            return Redemption(Redeemed.UNKNOWN)
+        if invite.used_at is not None:
+            return Redemption(Redeemed.USED, invite=invite)
+        if invite.expires_at <= now:
+            return Redemption(Redeemed.EXPIRED, invite=invite)
+        if not invite.official.active:
+            return Redemption(Redeemed.INACTIVE, invite=invite)
+        # Claim the code with a guarded update, so two people racing for one code
+        # cannot both win.
+        claimed = await self.session.execute(
+            update(InviteCode)
+            .where(InviteCode.id == invite.id, InviteCode.used_at.is_(None))
+            .values(used_at=now)
+        )
+        if claimed.rowcount != 1:
+            return Redemption(Redeemed.USED, invite=invite)
+        account = await self.link(invite.official, platform, external_user_id, chat_id, display_name)
+        invite.used_by_account_id = account.id
+        if invite.grants_admin:
+            invite.official.role = Role.ADMIN
+        await self.session.flush()
+        return Redemption(Redeemed.LINKED, account=account, invite=invite)
+
+    async def record_failure(self, platform: str, external_user_id: str, now: datetime) -> None:
+        self.session.add(LinkFailure(platform=platform, external_user_id=external_user_id, at=now))
+        await self.session.flush()
+
+    async def failures_since(
+        self, platform: str, external_user_id: str, since: datetime
+    ) -> tuple[int, datetime | None]:
+        """How many wrong codes this user typed since `since`, and when the oldest of them was."""
+        count, oldest = (
+            await self.session.execute(
+                select(func.count(), func.min(LinkFailure.at)).where(
+                    LinkFailure.platform == platform,
+                    LinkFailure.external_user_id == external_user_id,
+                    LinkFailure.at > since,
+                )
+            )
+        ).one()
+        return count, oldest

@@ -1,0 +1,32 @@
+"""Conversation state per platform user, and the update ids already handled."""
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ConversationState, ProcessedUpdate
+
+
+class ConversationRepo:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def state(self, platform: str, external_user_id: str) -> ConversationState:
+        """The user's state row, created (in this transaction) on first contact."""
+        state = await self.session.get(ConversationState, (platform, external_user_id))
+        if state is None:
+            state = ConversationState(
+                platform=platform, external_user_id=external_user_id, step=0, answers={}, choices=[]
+            )
+            self.session.add(state)
+        return state
+
+    async def claim_update(self, platform: str, update_id: str) -> bool:
+        """Record an update id; False when it was recorded before (a redelivery)."""
+        insert = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
+        result = await self.session.execute(
+            insert(ProcessedUpdate)
+            .values(platform=platform, update_id=update_id)
+            .on_conflict_do_nothing()
+        )
+        return result.rowcount == 1

@@ -1,0 +1,169 @@
+"""The database schema. Change it only together with a new Alembic migration."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.enums import (
+    EducationLevel,
+    Gender,
+    PoliticalTheoryLevel,
+    PositionGroup,
+    Role,
+    StateManagementLevel,
+)
+from storage.types import UtcDateTime, utcnow
+
+
+def _enum(cls) -> Enum:
+    # Stored as the enum's value in a plain VARCHAR: readable in SQL and portable.
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=False,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Unit(Base):
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Official(Base):
+    __tablename__ = "officials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    gender: Mapped[Gender] = mapped_column(_enum(Gender))
+    ethnicity: Mapped[str | None] = mapped_column(String(50))
+    ethnic_minority: Mapped[bool] = mapped_column(Boolean, default=False)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    position_group: Mapped[PositionGroup] = mapped_column(_enum(PositionGroup), index=True)
+    is_vice_chair: Mapped[bool] = mapped_column(Boolean, default=False)
+    education_level: Mapped[EducationLevel | None] = mapped_column(_enum(EducationLevel))
+    major: Mapped[str | None] = mapped_column(String(200))
+    major_fits_position: Mapped[bool] = mapped_column(Boolean, default=True)
+    political_theory_level: Mapped[PoliticalTheoryLevel | None] = mapped_column(
+        _enum(PoliticalTheoryLevel)
+    )
+    state_management_level: Mapped[StateManagementLevel | None] = mapped_column(
+        _enum(StateManagementLevel)
+    )
+    equipped_to_standard: Mapped[bool] = mapped_column(Boolean, default=False)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.OFFICIAL)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    unit: Mapped[Unit | None] = relationship(lazy="joined")
+
+
+class ChannelAccount(Base):
+    """A user of one messaging platform, linked to the official they are."""
+
+    __tablename__ = "channel_accounts"
+    __table_args__ = (UniqueConstraint("platform", "external_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    external_user_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"), index=True)
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    official: Mapped[Official] = relationship(lazy="joined")
+
+
+class InviteCode(Base):
+    """A one-time code that links a channel account to an official. Only its hash is kept."""
+
+    __tablename__ = "invite_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"), index=True)
+    grants_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("channel_accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    official: Mapped[Official] = relationship(lazy="joined")
+
+
+class LinkFailure(Base):
+    """A wrong invite code typed by a platform user; recent ones throttle further attempts."""
+
+    __tablename__ = "link_failures"
+    __table_args__ = (Index("ix_link_failures_user_at", "platform", "external_user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    external_user_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConversationState(Base):
+    """Where a platform user is in the conversation: the open form and the last choices offered."""
+
+    __tablename__ = "conversation_states"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    external_user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    form: Mapped[str | None] = mapped_column(String(50))
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    choices: Mapped[list[Any]] = mapped_column(default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ProcessedUpdate(Base):
+    """Platform update ids already handled, so a redelivered update is ignored."""
+
+    __tablename__ = "processed_updates"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    update_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,17 @@
+"""One facade over the queries of one database session: `repo.officials`, `repo.accounts`, …"""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.accounts import AccountRepo
+from storage.audit import AuditRepo
+from storage.conversations import ConversationRepo
+from storage.officials import OfficialRepo
+
+
+class Repo:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+        self.officials = OfficialRepo(session)
+        self.accounts = AccountRepo(session)
+        self.conversations = ConversationRepo(session)
+        self.audit = AuditRepo(session)

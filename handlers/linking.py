@@ -52,7 +52,7 @@ async def start(ctx: Context) -> str:
         if ctx.official is not None:
             return t("linking.welcome_back", name=ctx.official.full_name)
         return t("linking.welcome")
-    return await _link(ctx, ctx.args.split()[0])
+    return await _link(ctx, ctx.args)
 
 
 async def _link(ctx: Context, code: str) -> str:

@@ -1,0 +1,56 @@
+"""Configuration: every contract setting, sensible defaults, one clear line when wrong."""
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+
+def settings(**values):
+    return load_settings(_env_file=None, **values)
+
+
+def test_defaults():
+    s = settings()
+    assert s.database_url == "sqlite+aiosqlite:///data/canbo.db"
+    assert s.timezone == "Asia/Ho_Chi_Minh" and s.zone.key == "Asia/Ho_Chi_Minh"
+    assert s.telegram_bot_token is None and s.zalo_bot_token is None
+    assert not s.has_platform_token
+
+
+def test_bare_schemes_get_async_drivers_and_tokens_stay_secret():
+    s = settings(
+        database_url="postgresql://canbo:pw@db.local:5432/canbo",
+        telegram_bot_token="123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+        zalo_bot_token="3512345678901234567:abcdefghijklmnopqrstuvwxyz",
+    )
+    assert s.database_url == "postgresql+asyncpg://canbo:pw@db.local:5432/canbo"
+    assert "AAHdq" not in repr(s) and "abcdefgh" not in repr(s)
+    assert s.has_platform_token
+
+
+def test_environment_and_blank_values(monkeypatch):
+    monkeypatch.setenv("TIMEZONE", "Asia/Bangkok")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "")
+    s = settings()
+    assert s.timezone == "Asia/Bangkok" and s.telegram_bot_token is None
+
+
+@pytest.mark.parametrize(
+    "values, field",
+    [
+        ({"database_url": "not a url"}, "DATABASE_URL"),
+        ({"database_url": "mysql://root@localhost/x"}, "DATABASE_URL"),
+        ({"database_url": "postgresql+asyncpg:///nohost"}, "DATABASE_URL"),
+        ({"timezone": "Asia/Hanoi_City"}, "TIMEZONE"),
+        ({"telegram_bot_token": "12345"}, "TELEGRAM_BOT_TOKEN"),
+        ({"zalo_bot_token": "token with spaces"}, "ZALO_BOT_TOKEN"),
+        ({"webhook_secret": "short"}, "WEBHOOK_SECRET"),
+        ({"telegram_api_base": "api.telegram.org"}, "TELEGRAM_API_BASE"),
+        ({"webhook_port": 70000}, "WEBHOOK_PORT"),
+    ],
+)
+def test_invalid_values_give_one_line_naming_the_setting(values, field):
+    with pytest.raises(ConfigError) as error:
+        settings(**values)
+    message = str(error.value)
+    assert message.startswith(f"Cấu hình không hợp lệ: {field}:") and "\n" not in message

@@ -1,0 +1,93 @@
+"""The conversation core seen from outside: commands, help, bad input, redelivery, errors."""
+
+import logging
+import re
+
+from sqlalchemy import func, select
+
+from handlers.types import Incoming
+from storage.models import AuditEntry, ConversationState
+from tests.conftest import Chat
+from tests.sample_form import install_form
+
+
+async def test_help_depends_on_who_asks(app, admin_chat, official_chat):
+    guest = await Chat(app, "guest").send("/help")
+    assert "/start MÃ_MỜI" in guest and "Bạn chưa liên kết tài khoản" in guest
+    assert "/toi" not in guest and "/moi" not in guest
+
+    official = await official_chat.send("/help")
+    assert "/toi — Xem hồ sơ của tôi" in official and "/moi" not in official
+
+    admin = await admin_chat.send("/help")
+    assert "Dành cho quản trị viên:" in admin and "/moi MÃ_CB" in admin
+
+
+async def test_profile_shows_the_linked_officials_record(official_chat):
+    out = await official_chat.send("/toi")
+    assert "Hoàng Minh Tuấn (mã DEMO010)" in out
+    assert "Chủ nhiệm Ủy ban Kiểm tra" in out and "Ủy ban Kiểm tra Đảng ủy" in out
+    assert re.search(r"Ngày sinh: \d\d/\d\d/\d{4}", out)
+    assert "Đã liên kết: Bảng điều khiển" in out
+
+
+async def test_unknown_commands_get_a_helpful_reply(official_chat):
+    assert "Không có lệnh /xyz. Gõ /help" in await official_chat.send("/xyz")
+    assert "Có phải bạn muốn gõ /toi?" in await official_chat.send("/tio")
+    assert "Có phải bạn muốn gõ /help?" in await official_chat.send("/hepl")
+
+
+async def test_command_with_bot_suffix_and_capitals(official_chat):
+    assert "Hoàng Minh Tuấn" in await official_chat.send("/TOI@canbo_bot")
+
+
+async def test_empty_and_oversized_messages(app, official_chat):
+    assert "chưa nhận được nội dung" in await official_chat.send("   ")
+    install_form(app)
+    await official_chat.send("/thu", "1")
+    out = await official_chat.send("x" * 5000)
+    assert "Tin nhắn quá dài (5000 ký tự)" in out
+    out = await official_chat.send("Khóa học ngắn")  # the form carried on where it was
+    assert "Ngày hoàn thành" in out
+
+
+async def test_redelivered_update_is_ignored(app):
+    install_form(app)
+    first = Incoming("telegram", "42", "42", text="/thu", update_id="1001")
+    assert await app.conversation.handle(first)
+    assert await app.conversation.handle(first) == []
+    pick = Incoming("telegram", "42", "42", text="1", update_id="1002")
+    await app.conversation.handle(pick)
+    assert await app.conversation.handle(pick) == []
+    async with app.sessionmaker() as session:
+        state = await session.get(ConversationState, ("telegram", "42"))
+    assert state.step == 1 and state.answers == {"category": "bdhvs"}
+
+
+async def test_a_failure_apologises_with_a_reference_and_writes_nothing(app, caplog):
+    @app.conversation.router.command("hong", summary="help.help")
+    async def broken(ctx):
+        await ctx.repo.audit.record(ctx.actor, "half_written", "test")
+        raise RuntimeError("boom")
+
+    with caplog.at_level(logging.ERROR):
+        out = await Chat(app, "u1").send("/hong")
+    reference = re.search(r"mã lỗi: ([0-9A-F]{8})", out).group(1)
+    logged = [r for r in caplog.records if reference in r.getMessage()]
+    assert logged and logged[0].exc_info[0] is RuntimeError
+    async with app.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(AuditEntry)) == 0
+    assert "Không có lệnh" in await Chat(app, "u1").send("/khong")  # still serving
+
+
+async def test_button_press_is_the_same_as_typing_the_option(app):
+    install_form(app)
+    await app.conversation.handle(Incoming("telegram", "7", "7", text="/thu"))
+    replies = await app.conversation.handle(Incoming("telegram", "7", "7", choice="llct"))
+    assert "Tên khóa học" in replies[0].text
+    replies = await app.conversation.handle(Incoming("telegram", "7", "7", choice="/huy"))
+    assert "Đã hủy" in replies[0].text
+
+
+async def test_free_text_outside_a_form_gets_guidance(official_chat):
+    assert "/help" in await official_chat.send("xin chào")

@@ -1,0 +1,44 @@
+"""The schema: migrations match the models, SQLite is set up safely, times stay UTC."""
+
+from datetime import datetime, timedelta, timezone
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from storage import db
+from storage.models import AuditEntry, Base
+
+
+async def test_migrations_build_exactly_the_models(database):
+    async with database.app() as app:
+        async with app.engine.connect() as connection:
+            diff = await connection.run_sync(
+                lambda c: compare_metadata(MigrationContext.configure(c), Base.metadata)
+            )
+        assert diff == []
+        assert await db.current_revision(app.engine) == "0001"
+    async with database.app() as app:  # upgrading again is a no-op
+        assert await db.current_revision(app.engine) == "0001"
+
+
+async def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path):
+    engine = db.create_engine(f"sqlite+aiosqlite:///{tmp_path}/sub/dir/x.db")
+    try:
+        async with engine.connect() as connection:
+            assert (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
+            assert (await connection.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_times_are_stored_and_read_back_in_utc(app):
+    hanoi = timezone(timedelta(hours=7))
+    written = datetime(2026, 7, 1, 8, 30, tzinfo=hanoi)
+    async with app.sessionmaker() as session, session.begin():
+        session.add(AuditEntry(at=written, actor="t", action="a", entity="e"))
+    async with app.sessionmaker() as session:
+        entry = (await session.execute(text("SELECT id FROM audit_log"))).scalar()
+        read = await session.get(AuditEntry, entry)
+    assert read.at == written and read.at.utcoffset() == timedelta(0)
+    assert read.at.hour == 1

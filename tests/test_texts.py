@@ -1,0 +1,41 @@
+"""Every text key the code asks for exists, and every stored value has a Vietnamese name."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from handlers.texts import _texts, label
+from storage import enums
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY_USE = re.compile(r"""\b(?:t\(|summary=)\s*f?["']([a-z_]+\.[a-z_{}.]+)["']""")
+
+
+def used_keys() -> set[str]:
+    keys = set()
+    for path in [*ROOT.glob("handlers/**/*.py"), *ROOT.glob("bot/**/*.py")]:
+        keys.update(KEY_USE.findall(path.read_text(encoding="utf-8")))
+    return keys
+
+
+def test_every_text_the_code_uses_exists():
+    texts = _texts()
+    keys = used_keys()
+    assert len(keys) > 20
+    for key in keys:
+        if "{" in key:  # f-string keys: at least one text must match the pattern
+            pattern = re.compile(re.sub(r"\\\{[^}]*\\\}", "[a-z_]+", re.escape(key)) + "$")
+            assert any(pattern.match(k) for k in texts), key
+        else:
+            assert key in texts, key
+
+
+@pytest.mark.parametrize(
+    "enum",
+    [enums.Gender, enums.PositionGroup, enums.Role, enums.EducationLevel,
+     enums.PoliticalTheoryLevel, enums.StateManagementLevel],
+)
+def test_every_stored_value_has_a_label(enum):
+    for member in enum:
+        assert label(member) and label(member) != member.value

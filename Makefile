@@ -4,13 +4,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean
+.PHONY: run test lint install clean
 
 run: $(STAMP)
 	@$(PY) -m bot run
 
 test: $(STAMP)
 	@$(PY) -m pytest -q
+
+lint: $(STAMP)
+	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
 install: $(STAMP)
 

@@ -19,7 +19,9 @@ from storage.types import utcnow
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="canbo-bot", description="Trợ lý thực hiện Nghị quyết 05-NQ/TU")
+    p = argparse.ArgumentParser(
+        prog="canbo-bot", description="Trợ lý thực hiện Nghị quyết 05-NQ/TU"
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
     sub.add_parser("run", help="chạy bot (không có token: mở bảng điều khiển với dữ liệu mẫu)")
@@ -50,7 +52,10 @@ class Failure(Exception):
 
 async def cmd_run(app: App, args) -> None:
     if app.settings.has_platform_token:
-        raise Failure("Kênh Telegram và Zalo chưa có trong phiên bản này; hãy bỏ token để chạy bảng điều khiển.", 2)
+        raise Failure(
+            "Kênh Telegram và Zalo chưa có trong phiên bản này; hãy bỏ token để chạy bảng điều khiển.",
+            2,
+        )
     async with app.sessionmaker() as session, session.begin():
         if await Repo(session).officials.count() == 0:
             seeded = await seed_demo(session)
@@ -80,7 +85,9 @@ async def cmd_db(app: App, args) -> None:
 async def cmd_demo_data(app: App, args) -> None:
     async with app.sessionmaker() as session, session.begin():
         seeded = await seed_demo(session)
-    print(f"Dữ liệu mẫu: thêm {seeded.units} đơn vị, {seeded.officials} cán bộ (đã có thì giữ nguyên).")
+    print(
+        f"Dữ liệu mẫu: thêm {seeded.units} đơn vị, {seeded.officials} cán bộ (đã có thì giữ nguyên)."
+    )
 
 
 async def cmd_invite(app: App, args) -> None:
@@ -93,16 +100,31 @@ async def cmd_invite(app: App, args) -> None:
         if official is None or not official.active:
             raise Failure(f"Không có cán bộ đang công tác với mã {args.official_code}.", 2)
         issued = await issue_invite(
-            repo, official, now=utcnow(), ttl=ttl, admin=args.admin, actor="cli",
+            repo,
+            official,
+            now=utcnow(),
+            ttl=ttl,
+            admin=args.admin,
+            actor="cli",
             telegram_username=app.settings.telegram_bot_username,
         )
     if args.json:
-        print(json.dumps({"code": issued.code, "expires_at": issued.expires_at.isoformat(),
-                          "deep_link": issued.deep_link}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "code": issued.code,
+                    "expires_at": issued.expires_at.isoformat(),
+                    "deep_link": issued.deep_link,
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     expires = local_datetime(issued.expires_at, app.settings.zone)
     role = " (quyền quản trị viên)" if args.admin else ""
-    print(f"Mã mời cho {official.full_name} ({official.code}){role}, dùng một lần, hết hạn {expires}.")
+    print(
+        f"Mã mời cho {official.full_name} ({official.code}){role}, dùng một lần, hết hạn {expires}."
+    )
     print(f"Cán bộ gửi cho bot: /start {issued.code}")
     if issued.deep_link:
         print(f"Liên kết Telegram: {issued.deep_link}")

@@ -44,7 +44,9 @@ def safe_url(url: str) -> str:
 
 
 @asynccontextmanager
-async def open_app(settings: Settings, *, migrate: bool = True, **engine_kwargs) -> AsyncIterator[App]:
+async def open_app(
+    settings: Settings, *, migrate: bool = True, **engine_kwargs
+) -> AsyncIterator[App]:
     """Connect, bring the schema up to date and assemble the conversation."""
     if make_url(settings.database_url).get_backend_name() == "postgresql":
         engine_kwargs.setdefault("connect_args", {}).setdefault("timeout", 10)

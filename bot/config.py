@@ -58,7 +58,9 @@ class Settings(BaseSettings):
         try:
             url = make_url(value)
         except ArgumentError:
-            raise ValueError("không đúng dạng URL, ví dụ sqlite+aiosqlite:///data/canbo.db") from None
+            raise ValueError(
+                "không đúng dạng URL, ví dụ sqlite+aiosqlite:///data/canbo.db"
+            ) from None
         driver = ASYNC_DRIVERS.get(url.drivername)
         if driver is None:
             raise ValueError(f"chỉ hỗ trợ SQLite hoặc PostgreSQL, không hỗ trợ '{url.drivername}'")
@@ -88,7 +90,9 @@ class Settings(BaseSettings):
     @classmethod
     def _zalo_token(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not ZALO_TOKEN.match(value.get_secret_value()):
-            raise ValueError("token Zalo Bot phải có dạng 1234567890:abc… (lấy từ Zalo Bot Creator)")
+            raise ValueError(
+                "token Zalo Bot phải có dạng 1234567890:abc… (lấy từ Zalo Bot Creator)"
+            )
         return value
 
     @field_validator("webhook_secret")

@@ -21,9 +21,7 @@ def help_text(commands, ctx: Context) -> str:
     """The commands this user may use; admins also get the admin ones."""
 
     def lines(access: Access) -> list[str]:
-        return [
-            f"{c.usage} — {t(c.summary)}" for c in commands.values() if c.access == access
-        ]
+        return [f"{c.usage} — {t(c.summary)}" for c in commands.values() if c.access == access]
 
     parts = [t("help.intro"), "\n".join(lines(Access.ANYONE))]
     if ctx.official is None:

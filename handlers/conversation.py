@@ -49,8 +49,13 @@ class Conversation:
         try:
             if len(incoming.text) > self.options.max_text_length:
                 return [
-                    Reply(t("common.too_long", length=len(incoming.text),
-                            limit=self.options.max_text_length))
+                    Reply(
+                        t(
+                            "common.too_long",
+                            length=len(incoming.text),
+                            limit=self.options.max_text_length,
+                        )
+                    )
                 ]
             async with self.locks.hold(f"{incoming.channel}:{incoming.user_id}"):
                 return await self._handle(incoming)
@@ -58,7 +63,10 @@ class Conversation:
             reference = secrets.token_hex(4).upper()
             log.exception(
                 "error %s on update %s from %s user %s",
-                reference, incoming.update_id, incoming.channel, incoming.user_id,
+                reference,
+                incoming.update_id,
+                incoming.channel,
+                incoming.user_id,
             )
             return [Reply(t("common.error", reference=reference))]
 
@@ -70,11 +78,14 @@ class Conversation:
             ):
                 log.info("ignoring redelivered update %s", incoming.update_id)
                 return []
+            account = await repo.accounts.find(incoming.channel, incoming.user_id)
+            if account is not None and account.chat_id != incoming.chat_id:
+                account.chat_id = incoming.chat_id  # reminders go to the chat last used
             ctx = Context(
                 incoming=incoming,
                 repo=repo,
                 state=await repo.conversations.state(incoming.channel, incoming.user_id),
-                account=await repo.accounts.find(incoming.channel, incoming.user_id),
+                account=account,
                 now=self.clock(),
                 options=self.options,
             )
@@ -89,7 +100,9 @@ class Conversation:
         if ctx.state.form and form is None:  # a form removed by an upgrade
             forms.finish(ctx)
         numbers_pick = form is None or forms.expects_choice(form, ctx)
-        ctx.text = _picked(ctx.incoming, ctx.state.choices, numbers_pick) or ctx.incoming.text.strip()
+        ctx.text = (
+            _picked(ctx.incoming, ctx.state.choices, numbers_pick) or ctx.incoming.text.strip()
+        )
 
         if ctx.text.startswith("/"):
             name, _, args = ctx.text[1:].partition(" ")
@@ -122,8 +135,9 @@ class Conversation:
         return as_replies(await command.handler(ctx))
 
     def _unknown_command(self, name: str) -> str:
-        close = process.extractOne(name, list(self.router.commands), scorer=fuzz.ratio,
-                                   score_cutoff=60)
+        close = process.extractOne(
+            name, list(self.router.commands), scorer=fuzz.ratio, score_cutoff=60
+        )
         if close:
             return t("common.unknown_command_close", command=name, suggestion=close[0])
         return t("common.unknown_command", command=name)

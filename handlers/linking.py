@@ -39,7 +39,10 @@ async def issue_invite(
     expires_at = now + ttl
     code = await repo.accounts.create_invite(official, expires_at, grants_admin=admin)
     await repo.audit.record(
-        actor, "invite", "official", official.code,
+        actor,
+        "invite",
+        "official",
+        official.code,
         after={"grants_admin": admin, "expires_at": expires_at.isoformat()},
     )
     link = f"https://t.me/{telegram_username}?start={code}" if telegram_username else None
@@ -66,7 +69,11 @@ async def _link(ctx: Context, code: str) -> str:
         return t("linking.throttled", minutes=max(1, round(wait.total_seconds() / 60)))
 
     result = await accounts.redeem(
-        code, ctx.now, incoming.channel, incoming.user_id, incoming.chat_id,
+        code,
+        ctx.now,
+        incoming.channel,
+        incoming.user_id,
+        incoming.chat_id,
         incoming.display_name,
     )
     if result.outcome is not Redeemed.LINKED:
@@ -76,9 +83,16 @@ async def _link(ctx: Context, code: str) -> str:
     official = result.account.official
     ctx.account = result.account
     await ctx.repo.audit.record(
-        ctx.actor, "link", "channel_account", result.account.id,
-        after={"platform": incoming.channel, "external_user_id": incoming.user_id,
-               "official": official.code, "grants_admin": result.invite.grants_admin},
+        ctx.actor,
+        "link",
+        "channel_account",
+        result.account.id,
+        after={
+            "platform": incoming.channel,
+            "external_user_id": incoming.user_id,
+            "official": official.code,
+            "grants_admin": result.invite.grants_admin,
+        },
     )
     reply = t("linking.linked", name=official.full_name, code=official.code)
     if result.invite.grants_admin:
@@ -96,11 +110,18 @@ async def invite(ctx: Context) -> str:
         return t("linking.invite_unknown_official", code=words[0])
     admin = len(words) > 1 and words[1].lower() in {"admin", "quantri", "qtv"}
     issued = await issue_invite(
-        ctx.repo, official, now=ctx.now, ttl=ctx.options.invite_ttl, admin=admin,
-        actor=ctx.actor, telegram_username=ctx.options.telegram_username,
+        ctx.repo,
+        official,
+        now=ctx.now,
+        ttl=ctx.options.invite_ttl,
+        admin=admin,
+        actor=ctx.actor,
+        telegram_username=ctx.options.telegram_username,
     )
     reply = t(
-        "linking.invite_issued", name=official.full_name, code=issued.code,
+        "linking.invite_issued",
+        name=official.full_name,
+        code=issued.code,
         expires=local_date(issued.expires_at, ctx.options.timezone),
     )
     if admin:

@@ -105,8 +105,7 @@ class AccountRepo:
         display_name: str | None = None,
     ) -> Redemption:
         invite = await self.session.scalar(
-            select(InviteCode)
-            .where(InviteCode.code_hash == hash_code(code))
+            select(InviteCode).where(InviteCode.code_hash == hash_code(code))
         )
         if invite is None:
             return Redemption(Redeemed.UNKNOWN)
@@ -125,7 +124,9 @@ class AccountRepo:
         )
         if claimed.rowcount != 1:
             return Redemption(Redeemed.USED, invite=invite)
-        account = await self.link(invite.official, platform, external_user_id, chat_id, display_name)
+        account = await self.link(
+            invite.official, platform, external_user_id, chat_id, display_name
+        )
         invite.used_by_account_id = account.id
         if invite.grants_admin:
             invite.official.role = Role.ADMIN

@@ -16,8 +16,12 @@ def run(*args, env=None, stdin="", cwd=None):
     base = {k: v for k, v in os.environ.items() if not k.endswith(("_TOKEN", "DATABASE_URL"))}
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
-        input=stdin, capture_output=True, text=True, timeout=60,
-        env={**base, **(env or {})}, cwd=cwd or ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**base, **(env or {})},
+        cwd=cwd or ROOT,
     )
 
 
@@ -28,8 +32,7 @@ def db_env(tmp_path):
 
 def test_run_without_tokens_opens_the_console_demo(tmp_path):
     # `make run` in a fresh folder: default database under data/, demo roster seeded.
-    result = run("run", stdin="/help\n/toi\n", cwd=tmp_path,
-                 env={"PYTHONPATH": str(ROOT)})
+    result = run("run", stdin="/help\n/toi\n", cwd=tmp_path, env={"PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stderr
     assert "Các lệnh:" in result.stdout and "/toi — Xem hồ sơ của tôi" in result.stdout
     assert "Tẩn Văn Sơn (mã DEMO001)" in result.stdout
@@ -102,7 +105,9 @@ def test_bad_configuration_is_one_line_and_exit_2(env, expected):
 
 def test_unreachable_database_is_one_line_and_non_zero():
     # Port 9 (discard) has nothing listening on these machines.
-    result = run("db", "upgrade", env={"DATABASE_URL": "postgresql://postgres:s3cret@127.0.0.1:9/x"})
+    result = run(
+        "db", "upgrade", env={"DATABASE_URL": "postgresql://postgres:s3cret@127.0.0.1:9/x"}
+    )
     assert result.returncode == 1
     assert result.stderr.startswith("Không kết nối được cơ sở dữ liệu postgresql+asyncpg://")
     assert result.stderr.count("\n") == 1 and "s3cret" not in result.stderr

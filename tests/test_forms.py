@@ -10,6 +10,7 @@ from storage.models import ConversationState
 from tests.conftest import Chat, chat_as
 from tests.sample_form import install_form, reports
 
+
 @pytest.fixture
 async def chat(app) -> Chat:
     install_form(app)
@@ -48,10 +49,15 @@ async def test_bad_answers_are_reasked_and_earlier_answers_kept(chat, app):
     await chat.send("Cao cấp", "bỏ qua")
     out = await chat.send("Xác nhận")
     assert "Đã ghi nhận" in out
-    assert await reports(app) == [{
-        "category": "llct", "course": "Trung cấp lý luận chính trị", "date": "2026-10-15",
-        "level": "cao_cap", "hours": None,
-    }]
+    assert await reports(app) == [
+        {
+            "category": "llct",
+            "course": "Trung cấp lý luận chính trị",
+            "date": "2026-10-15",
+            "level": "cao_cap",
+            "hours": None,
+        }
+    ]
 
 
 async def test_back_returns_one_step_and_forgets_that_answer(chat, app):
@@ -110,19 +116,26 @@ async def test_new_app_instance_resumes_half_filled_form(database):
         assert "Trình độ đạt được?" in out and "Bước 4/5" in out
         out = await chat.send("2", "40", "1")
         assert "Đã ghi nhận" in out
-        assert await reports(second) == [{
-            "category": "llct", "course": "Cao cấp lý luận chính trị", "date": "2026-10-20",
-            "level": "cao_cap", "hours": 40,
-        }]
+        assert await reports(second) == [
+            {
+                "category": "llct",
+                "course": "Cao cấp lý luận chính trị",
+                "date": "2026-10-20",
+                "level": "cao_cap",
+                "hours": 40,
+            }
+        ]
 
 
 async def test_quick_messages_from_one_user_are_handled_in_order(chat, app):
     await chat.send("/thu")
     messages = ["1", "Khóa A", "03/11/2026", "5", "1"]
-    replies = await asyncio.gather(*(
-        app.conversation.handle(Incoming("console", "DEMO010", "DEMO010", text=m))
-        for m in messages
-    ))
+    replies = await asyncio.gather(
+        *(
+            app.conversation.handle(Incoming("console", "DEMO010", "DEMO010", text=m))
+            for m in messages
+        )
+    )
     assert "Tên khóa học là gì?" in replies[0][0].text
     assert "Ngày hoàn thành" in replies[1][0].text
     assert "Học bao nhiêu giờ?" in replies[2][0].text

@@ -33,8 +33,14 @@ def test_every_text_the_code_uses_exists():
 
 @pytest.mark.parametrize(
     "enum",
-    [enums.Gender, enums.PositionGroup, enums.Role, enums.EducationLevel,
-     enums.PoliticalTheoryLevel, enums.StateManagementLevel],
+    [
+        enums.Gender,
+        enums.PositionGroup,
+        enums.Role,
+        enums.EducationLevel,
+        enums.PoliticalTheoryLevel,
+        enums.StateManagementLevel,
+    ],
 )
 def test_every_stored_value_has_a_label(enum):
     for member in enum:

@@ -10,6 +10,8 @@ from datetime import timedelta
 from bot.app import App, DatabaseUnavailable, open_app, safe_url
 from bot.channels.console import GUEST, link_console_user, run_console
 from bot.config import ConfigError, Settings, load_settings
+from bot.runner import ChannelStartError, serve
+from bot.webhooks import manage_webhook
 from handlers.formatting import local_datetime
 from handlers.linking import issue_invite
 from storage import db
@@ -25,6 +27,10 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
     sub.add_parser("run", help="chạy bot (không có token: mở bảng điều khiển với dữ liệu mẫu)")
+
+    webhook = sub.add_parser("webhook", help="đặt, xóa hoặc xem webhook của một kênh")
+    webhook.add_argument("action", choices=["set", "delete", "info"])
+    webhook.add_argument("--channel", choices=["telegram", "zalo"], required=True)
 
     chat = sub.add_parser("chat", help="trò chuyện với bot trong terminal")
     chat.add_argument("--user", metavar="MÃ_CB", help="nói chuyện với tư cách cán bộ có mã này")
@@ -52,10 +58,11 @@ class Failure(Exception):
 
 async def cmd_run(app: App, args) -> None:
     if app.settings.has_platform_token:
-        raise Failure(
-            "Kênh Telegram và Zalo chưa có trong phiên bản này; hãy bỏ token để chạy bảng điều khiển.",
-            2,
-        )
+        try:
+            await serve(app)
+        except ChannelStartError as error:
+            raise Failure(str(error)) from None
+        return
     async with app.sessionmaker() as session, session.begin():
         if await Repo(session).officials.count() == 0:
             seeded = await seed_demo(session)
@@ -131,8 +138,16 @@ async def cmd_invite(app: App, args) -> None:
     print(issued.code)
 
 
+async def cmd_webhook(app: App, args) -> None:
+    try:
+        print(await manage_webhook(app.settings, args.channel, args.action))
+    except ValueError as error:
+        raise Failure(str(error), 2) from None
+
+
 COMMANDS = {
     "run": cmd_run,
+    "webhook": cmd_webhook,
     "chat": cmd_chat,
     "db": cmd_db,
     "demo-data": cmd_demo_data,

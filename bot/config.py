@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -117,6 +117,12 @@ class Settings(BaseSettings):
             raise ValueError("chọn một trong DEBUG, INFO, WARNING, ERROR")
         return level
 
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> "Settings":
+        if self.webhook_base_url and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET là bắt buộc khi đặt WEBHOOK_BASE_URL")
+        return self
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -135,7 +141,7 @@ def load_settings(**overrides) -> Settings:
         return Settings(**overrides)
     except ValidationError as error:
         first = error.errors()[0]
-        field = str(first["loc"][0]).upper() if first["loc"] else "?"
+        field = f"{str(first['loc'][0]).upper()}: " if first["loc"] else ""
         message = first["msg"].removeprefix("Value error, ")
         more = f" (và {error.error_count() - 1} lỗi khác)" if error.error_count() > 1 else ""
-        raise ConfigError(f"Cấu hình không hợp lệ: {field}: {message}{more}") from None
+        raise ConfigError(f"Cấu hình không hợp lệ: {field}{message}{more}") from None

@@ -1,7 +1,7 @@
 """Assembles the feature routers into the bot's one router, in a fixed order."""
 
 from handlers import basics, linking, profile
-from handlers.basics import help_text
+from handlers.basics import help_reply
 from handlers.context import Context
 from handlers.router import Router
 
@@ -12,8 +12,8 @@ def build_router() -> Router:
     root = Router()
 
     @root.command("help", summary="help.help")
-    async def show_help(ctx: Context) -> str:
-        return help_text(root.commands, ctx)
+    async def show_help(ctx: Context):
+        return help_reply(root.commands, ctx)
 
     for feature in FEATURES:
         root.include(feature)

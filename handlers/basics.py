@@ -3,6 +3,7 @@
 from handlers.context import Context
 from handlers.router import Access, Router
 from handlers.texts import t
+from handlers.types import Choice, Reply
 
 router = Router()
 
@@ -17,8 +18,9 @@ async def back(ctx: Context) -> str:
     return t("forms.nothing_to_go_back")
 
 
-def help_text(commands, ctx: Context) -> str:
-    """The commands this user may use; admins also get the admin ones."""
+def help_reply(commands, ctx: Context) -> Reply:
+    """The commands this user may use (admins also get the admin ones), and a main menu of
+    buttons: the linking entry for a newcomer, the official's features once linked."""
 
     def lines(access: Access) -> list[str]:
         return [f"{c.usage} — {t(c.summary)}" for c in commands.values() if c.access == access]
@@ -26,9 +28,15 @@ def help_text(commands, ctx: Context) -> str:
     parts = [t("help.intro"), "\n".join(lines(Access.ANYONE))]
     if ctx.official is None:
         parts.append(t("help.unlinked"))
+        allowed = {Access.ANYONE}
     else:
         parts.append(t("help.official_header") + "\n" + "\n".join(lines(Access.OFFICIAL)))
+        allowed = {Access.OFFICIAL}
         if ctx.is_admin:
             parts.append(t("help.admin_header") + "\n" + "\n".join(lines(Access.ADMIN)))
+            allowed.add(Access.ADMIN)
     parts.append(t("help.outro"))
-    return "\n\n".join(p for p in parts if p.strip())
+    menu = tuple(
+        Choice(t(c.menu), f"/{c.name}") for c in commands.values() if c.menu and c.access in allowed
+    )
+    return Reply("\n\n".join(p for p in parts if p.strip()), menu)

@@ -49,7 +49,7 @@ async def issue_invite(
     return Invite(code, expires_at, link)
 
 
-@router.command("start", usage="/start MÃ_MỜI", summary="help.start")
+@router.command("start", usage="/start MÃ_MỜI", summary="help.start", menu="help.menu_start")
 async def start(ctx: Context) -> str:
     if not ctx.args:
         if ctx.official is not None:

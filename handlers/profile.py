@@ -12,7 +12,7 @@ def _yes_no(value: bool) -> str:
     return t("labels.yes_word") if value else t("labels.no_word")
 
 
-@router.command("toi", access=Access.OFFICIAL, summary="help.toi")
+@router.command("toi", access=Access.OFFICIAL, summary="help.toi", menu="help.menu_toi")
 async def profile(ctx: Context) -> str:
     official = ctx.official
     accounts = await ctx.repo.accounts.of_official(official.id)

@@ -23,7 +23,8 @@ class Command:
     handler: Handler
     access: Access
     usage: str  # shown in /help, e.g. "/moi MÃ_CB"
-    summary: str  # shown in /help after the usage
+    summary: str  # text key: shown in /help after the usage, and in Telegram's command menu
+    menu: str | None = None  # text key of its button in the /help main menu, if it has one
 
 
 @dataclass
@@ -32,11 +33,21 @@ class Router:
     forms: dict = field(default_factory=dict)
     fallback: Handler | None = None
 
-    def command(self, name: str, *, access: Access = Access.ANYONE, usage: str = "", summary: str):
+    def command(
+        self,
+        name: str,
+        *,
+        access: Access = Access.ANYONE,
+        usage: str = "",
+        summary: str,
+        menu: str | None = None,
+    ):
         def register(handler: Handler) -> Handler:
             if name in self.commands:
                 raise ValueError(f"command /{name} registered twice")
-            self.commands[name] = Command(name, handler, access, usage or f"/{name}", summary)
+            self.commands[name] = Command(
+                name, handler, access, usage or f"/{name}", summary, menu
+            )
             return handler
 
         return register
@@ -49,9 +60,9 @@ class Router:
 
     def include(self, other: "Router") -> None:
         for command in other.commands.values():
-            self.command(
-                command.name, access=command.access, usage=command.usage, summary=command.summary
-            )(command.handler)
+            if command.name in self.commands:
+                raise ValueError(f"command /{command.name} registered twice")
+            self.commands[command.name] = command
         for form in other.forms.values():
             self.form(form)
         self.fallback = other.fallback or self.fallback

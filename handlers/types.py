@@ -22,6 +22,11 @@ class Choice:
     label: str
     value: str
 
+    def __post_init__(self) -> None:
+        # Telegram carries the value back in callback data, which holds at most 64 bytes.
+        if not self.value or len(self.value.encode()) > 64:
+            raise ValueError(f"choice value must be 1-64 bytes: {self.value!r}")
+
 
 @dataclass(frozen=True)
 class Incoming:

@@ -1,8 +1,11 @@
 """Shared fixtures: a migrated database per test (SQLite, and PostgreSQL when
 TEST_DATABASE_URL is set), the real app on it, and a console-channel chat helper."""
 
+import asyncio
+import dataclasses
 import io
 import os
+import socket
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,6 +17,7 @@ from sqlalchemy import text
 from bot.app import App, open_app
 from bot.channels.console import link_console_user, run_console
 from bot.config import Settings
+from bot.runner import serve
 from storage import db
 from storage.demo import seed_demo
 
@@ -95,3 +99,44 @@ async def admin_chat(app) -> Chat:
 @pytest.fixture
 async def official_chat(app) -> Chat:
     return await chat_as(app, "DEMO010")
+
+
+@pytest.fixture
+async def telegram():
+    from tests.fake_telegram import FakeTelegram
+
+    fake = await FakeTelegram().start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def zalo():
+    from tests.fake_zalo import FakeZalo
+
+    fake = await FakeZalo().start()
+    yield fake
+    await fake.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@asynccontextmanager
+async def serving(app: App, database: Database, **settings) -> AsyncIterator[App]:
+    """Run the real channels (`python -m bot run`'s code) of `app` with these settings."""
+    app = dataclasses.replace(app, settings=database.settings(**settings))
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(serve(app, stop, ready))
+    await asyncio.wait([task, asyncio.create_task(ready.wait())],
+                       return_when=asyncio.FIRST_COMPLETED, timeout=15)
+    if task.done():
+        task.result()  # raises what stopped it
+    try:
+        yield app
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 20)

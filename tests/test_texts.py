@@ -9,7 +9,7 @@ from handlers.texts import _texts, label
 from storage import enums
 
 ROOT = Path(__file__).resolve().parent.parent
-KEY_USE = re.compile(r"""\b(?:t\(|summary=)\s*f?["']([a-z_]+\.[a-z_{}.]+)["']""")
+KEY_USE = re.compile(r"""\b(?:t\(|summary=|menu=)\s*f?["']([a-z_]+\.[a-z_{}.]+)["']""")
 
 
 def used_keys() -> set[str]:

@@ -1,0 +1,120 @@
+"""What every messaging channel shares: send outcomes, text splitting, in-flight tracking."""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from handlers.types import Reply
+
+log = logging.getLogger(__name__)
+
+
+class SendStatus(StrEnum):
+    SENT = "sent"
+    BLOCKED = "blocked"  # the user blocked the bot or is gone: do not try again
+    RETRY_AFTER = "retry_after"  # rate limited: try again after `retry_after` seconds
+    FAILED = "failed"  # a network or server fault: may succeed later
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status: SendStatus
+    retry_after: float | None = None
+    detail: str = ""
+    retryable: bool = True  # False for a request the platform refused as malformed
+
+    @property
+    def ok(self) -> bool:
+        return self.status is SendStatus.SENT
+
+
+SENT = SendResult(SendStatus.SENT)
+
+
+class Channel(Protocol):
+    name: str
+
+    async def start(self, web_app: web.Application | None) -> None:
+        """Connect; in webhook mode add routes to `web_app`, otherwise start polling."""
+
+    async def stop(self) -> None:
+        """Stop taking updates, finish those in flight, close connections."""
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        """Send one reply to a chat, without an incoming message."""
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Pieces of at most `limit` characters, cut at line ends (else at spaces) where possible."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # a single line too long for one message
+            cut = line.rfind(" ", 0, limit + 1)
+            cut = cut if cut > limit // 2 else limit
+            head, line = line[:cut], line[cut:].lstrip(" ")
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(head)
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not pieces:
+        pieces.append(current)
+    return [piece for piece in pieces if piece.strip()] or [text[:limit]]
+
+
+class Inflight:
+    """The update-handling tasks a channel started, so shutdown can let them finish."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    def _done(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("update handling failed", exc_info=task.exception())
+
+    async def drain(self, timeout: float = 15) -> None:
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout)
+
+
+async def best_effort(what: str, call: Awaitable[Any]) -> Any:
+    """Run a cosmetic API call (menu, typing indicator); a failure is logged, never raised."""
+    try:
+        return await call
+    except Exception as error:  # any platform or network fault is acceptable here
+        log.warning("%s failed: %s", what, error)
+        return None
+
+
+async def send_with_retry(
+    send: Callable[[], Awaitable[SendResult]], attempts: int = 3, max_wait: float = 30
+) -> SendResult:
+    """Deliver an interactive reply, retrying transient faults and short rate limits."""
+    result = SENT
+    for attempt in range(attempts):
+        result = await send()
+        if result.status is SendStatus.FAILED and result.retryable:
+            await asyncio.sleep(0.5 * 2**attempt)
+        elif result.status is SendStatus.RETRY_AFTER and (result.retry_after or 0) <= max_wait:
+            await asyncio.sleep(result.retry_after or 1)
+        else:
+            return result
+    return result

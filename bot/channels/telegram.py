@@ -1,0 +1,233 @@
+"""Telegram through aiogram 3: long polling or webhook, inline keyboards for choices."""
+
+import asyncio
+import logging
+
+from aiogram import Bot, Dispatcher, F
+from aiogram import Router as AiogramRouter
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.types import (
+    BotCommand,
+    CallbackQuery,
+    FSInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+
+from bot.channels.base import (
+    SENT,
+    Inflight,
+    SendResult,
+    SendStatus,
+    best_effort,
+    send_with_retry,
+    split_text,
+)
+from handlers.conversation import Conversation
+from handlers.types import Attachment, Incoming, Reply
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+TEXT_LIMIT = 4096
+WEBHOOK_PATH = "/webhook/telegram"
+UPDATE_TYPES = ["message", "callback_query"]
+# "Chat not found" and friends mean the person is gone for good, like a block.
+GONE = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
+
+
+class TelegramChannel:
+    name = PLATFORM
+
+    def __init__(
+        self,
+        conversation: Conversation,
+        token: str,
+        *,
+        api_base: str,
+        menu: list[tuple[str, str]],
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+        request_timeout: float = 30,
+    ):
+        self.conversation = conversation
+        self.menu = menu
+        self.webhook_url = webhook_url
+        self.webhook_secret = webhook_secret
+        session = AiohttpSession(
+            api=TelegramAPIServer.from_base(api_base), timeout=request_timeout
+        )
+        self.bot = Bot(token, session=session)
+        self.dispatcher = Dispatcher()
+        router = AiogramRouter()
+        router.message(F.chat.type == "private")(self._on_message)
+        router.callback_query()(self._on_button)
+        self.dispatcher.include_router(router)
+        self.inflight = Inflight()
+        self.username: str | None = None
+        self._polling = None
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    async def start(self, web_app: web.Application | None) -> None:
+        me = await self.bot.get_me()
+        self.username = me.username
+        await best_effort(
+            "Telegram setMyCommands",
+            self.bot.set_my_commands([BotCommand(command=c, description=d) for c, d in self.menu]),
+        )
+        if self.webhook_url and web_app is not None:
+            SimpleRequestHandler(
+                self.dispatcher, self.bot, secret_token=self.webhook_secret
+            ).register(web_app, path=WEBHOOK_PATH)
+            await self.bot.set_webhook(
+                f"{self.webhook_url}{WEBHOOK_PATH}",
+                secret_token=self.webhook_secret,
+                allowed_updates=UPDATE_TYPES,
+            )
+            mode = f"webhook {self.webhook_url}{WEBHOOK_PATH}"
+        else:
+            await self.bot.delete_webhook()  # polling and a webhook are exclusive
+            self._polling = asyncio.create_task(
+                self.dispatcher.start_polling(
+                    self.bot,
+                    handle_signals=False,
+                    close_bot_session=False,
+                    allowed_updates=UPDATE_TYPES,
+                )
+            )
+            mode = "long polling"
+        log.info("Telegram: %s, bot @%s (id %s)", mode, me.username, me.id)
+
+    async def stop(self) -> None:
+        if self._polling is not None:
+            await self.dispatcher.stop_polling()
+            await self._polling
+        await self.inflight.drain()
+        await self.bot.session.close()
+
+    # -- incoming ----------------------------------------------------------------------
+
+    async def _on_message(self, message: Message, event_update: Update) -> None:
+        if message.from_user is None:
+            return
+        attachments = []
+        if message.photo:
+            attachments.append(Attachment("photo", file_id=message.photo[-1].file_id))
+        if message.document:
+            attachments.append(
+                Attachment("document", file_id=message.document.file_id,
+                           name=message.document.file_name)
+            )
+        incoming = Incoming(
+            channel=PLATFORM,
+            user_id=str(message.from_user.id),
+            chat_id=str(message.chat.id),
+            text=message.text or message.caption or "",
+            attachments=tuple(attachments),
+            update_id=str(event_update.update_id),
+            display_name=message.from_user.full_name,
+        )
+        self.inflight.spawn(self._handle(incoming))
+
+    async def _on_button(self, callback: CallbackQuery, event_update: Update) -> None:
+        await best_effort("Telegram answerCallbackQuery", callback.answer())
+        message = callback.message
+        if callback.data is None or message is None or message.chat.type != "private":
+            return
+        # Take the keyboard off the message, so an old button cannot be pressed twice.
+        await best_effort(
+            "Telegram editMessageReplyMarkup",
+            self.bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=message.message_id, reply_markup=None
+            ),
+        )
+        incoming = Incoming(
+            channel=PLATFORM,
+            user_id=str(callback.from_user.id),
+            chat_id=str(message.chat.id),
+            choice=callback.data,
+            update_id=str(event_update.update_id),
+            display_name=callback.from_user.full_name,
+        )
+        self.inflight.spawn(self._handle(incoming))
+
+    async def _handle(self, incoming: Incoming) -> None:
+        await best_effort(
+            "Telegram sendChatAction",
+            self.bot.send_chat_action(chat_id=incoming.chat_id, action="typing"),
+        )
+        for reply in await self.conversation.handle(incoming):
+            result = await self.send(incoming.chat_id, reply)
+            if not result.ok:
+                log.warning("reply to %s not delivered: %s %s", incoming.chat_id,
+                            result.status, result.detail)
+                return
+
+    # -- outgoing ----------------------------------------------------------------------
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        pieces = split_text(reply.text, TEXT_LIMIT) if reply.text else []
+        keyboard = _keyboard(reply)
+        for number, piece in enumerate(pieces, 1):
+            markup = keyboard if number == len(pieces) else None
+            result = await send_with_retry(
+                lambda piece=piece, markup=markup: self._call(
+                    self.bot.send_message(chat_id=chat_id, text=piece, reply_markup=markup)
+                )
+            )
+            if not result.ok:
+                return result
+        if reply.attachment is not None:
+            return await send_with_retry(lambda: self._call(self._send_file(chat_id, reply.attachment)))
+        return SENT
+
+    def _send_file(self, chat_id: str, attachment: Attachment):
+        file = FSInputFile(attachment.path, filename=attachment.name) if attachment.path else (
+            attachment.url or attachment.file_id
+        )
+        if attachment.kind == "photo":
+            return self.bot.send_photo(chat_id=chat_id, photo=file)
+        return self.bot.send_document(chat_id=chat_id, document=file)
+
+    async def _call(self, request) -> SendResult:
+        try:
+            await request
+        except TelegramRetryAfter as error:
+            return SendResult(SendStatus.RETRY_AFTER, retry_after=error.retry_after,
+                              detail=error.message)
+        except (TelegramForbiddenError, TelegramUnauthorizedError) as error:
+            return SendResult(SendStatus.BLOCKED, detail=error.message)
+        except (TelegramBadRequest, TelegramNotFound) as error:
+            gone = any(marker in error.message.lower() for marker in GONE)
+            if gone:
+                return SendResult(SendStatus.BLOCKED, detail=error.message)
+            return SendResult(SendStatus.FAILED, detail=error.message, retryable=False)
+        except (TelegramNetworkError, TelegramServerError, TimeoutError) as error:
+            return SendResult(SendStatus.FAILED, detail=str(error))
+        return SENT
+
+
+def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.choices:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=choice.label, callback_data=choice.value)]
+            for choice in reply.choices
+        ]
+    )

@@ -1,0 +1,107 @@
+"""`python -m bot run` with platform tokens: every configured channel in one process."""
+
+import asyncio
+import dataclasses
+import logging
+import signal
+
+from aiohttp import web
+
+from bot.app import App
+from bot.channels.base import Channel
+from bot.channels.telegram import TelegramChannel
+from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo_api import ZaloApi
+from handlers.router import Access
+from handlers.texts import t
+
+log = logging.getLogger(__name__)
+
+
+class ChannelStartError(Exception):
+    """A channel could not start (wrong token, API unreachable); one line for the operator."""
+
+
+def telegram_menu(app: App) -> list[tuple[str, str]]:
+    """The command menu shown in Telegram: what officials use (admin commands stay in /help)."""
+    commands = app.conversation.router.commands.values()
+    return [(c.name, t(c.summary)) for c in commands if c.access <= Access.OFFICIAL]
+
+
+def build_channels(app: App) -> list[Channel]:
+    settings = app.settings
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    channels: list[Channel] = []
+    if settings.telegram_bot_token:
+        channels.append(
+            TelegramChannel(
+                app.conversation,
+                settings.telegram_bot_token.get_secret_value(),
+                api_base=settings.telegram_api_base,
+                menu=telegram_menu(app),
+                webhook_url=settings.webhook_base_url,
+                webhook_secret=secret,
+            )
+        )
+    if settings.zalo_bot_token:
+        api = ZaloApi(settings.zalo_bot_token.get_secret_value(), api_base=settings.zalo_api_base)
+        channels.append(
+            ZaloChannel(app.conversation, api, webhook_url=settings.webhook_base_url,
+                        webhook_secret=secret)
+        )
+    return channels
+
+
+async def serve(
+    app: App, stop: asyncio.Event | None = None, ready: asyncio.Event | None = None
+) -> None:
+    """Run the channels until SIGTERM/SIGINT (or `stop`), then shut down cleanly.
+
+    `ready` is set once every channel is taking updates."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    settings = app.settings
+    web_app = web.Application() if settings.webhook_base_url else None
+    if web_app is not None:
+        web_app.router.add_get("/healthz", _health)
+    channels = build_channels(app)
+    started: list[Channel] = []
+    runner = None
+    try:
+        for channel in channels:
+            try:
+                await channel.start(web_app)
+            except Exception as error:  # any fault here means the same to the operator
+                raise ChannelStartError(
+                    f"Không khởi động được kênh {channel.name}: {error}".splitlines()[0]
+                ) from error
+            started.append(channel)
+        telegram = next((c for c in channels if isinstance(c, TelegramChannel)), None)
+        if telegram and telegram.username and not app.conversation.options.telegram_username:
+            # Invite deep links need the bot's username; getMe told us.
+            app.conversation.options = dataclasses.replace(
+                app.conversation.options, telegram_username=telegram.username
+            )
+        if web_app is not None:
+            runner = web.AppRunner(web_app)
+            await runner.setup()
+            await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+            log.info("webhooks listening on %s:%s", settings.webhook_host, settings.webhook_port)
+        if ready is not None:
+            ready.set()
+        await stop.wait()
+        log.info("stopping: finishing updates in flight")
+    finally:
+        if runner is not None:
+            await runner.cleanup()  # take no more webhook calls first
+        for channel in reversed(started):
+            await channel.stop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+
+
+async def _health(_request: web.Request) -> web.Response:
+    return web.Response(text="ok")

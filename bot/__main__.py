@@ -7,8 +7,11 @@ import logging
 import sys
 from datetime import timedelta
 
+from aiogram.exceptions import TelegramAPIError
+
 from bot.app import App, DatabaseUnavailable, open_app, safe_url
 from bot.channels.console import GUEST, link_console_user, run_console
+from bot.channels.zalo_api import ZaloError, ZaloNetworkError
 from bot.config import ConfigError, Settings, load_settings
 from bot.runner import ChannelStartError, serve
 from bot.webhooks import manage_webhook
@@ -143,6 +146,8 @@ async def cmd_webhook(app: App, args) -> None:
         print(await manage_webhook(app.settings, args.channel, args.action))
     except ValueError as error:
         raise Failure(str(error), 2) from None
+    except (TelegramAPIError, ZaloError, ZaloNetworkError) as error:
+        raise Failure(f"{args.channel}: {error}".splitlines()[0]) from None
 
 
 COMMANDS = {

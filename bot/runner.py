@@ -75,6 +75,7 @@ async def serve(
             try:
                 await channel.start(web_app)
             except Exception as error:  # any fault here means the same to the operator
+                await channel.stop()  # closes its HTTP session
                 raise ChannelStartError(
                     f"Không khởi động được kênh {channel.name}: {error}".splitlines()[0]
                 ) from error

@@ -114,6 +114,10 @@ class FakeBotApi:
                     params[key] = json.loads(value)
                 except ValueError:
                     params[key] = value
+        # Uploaded files are referred to as "attach://<part name>".
+        for key, value in list(params.items()):
+            if isinstance(value, str) and value.startswith("attach://"):
+                params[key] = params.pop(value.removeprefix("attach://"), value)
         return params
 
     async def next_update(self, timeout: float) -> dict | None:

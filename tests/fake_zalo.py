@@ -3,6 +3,7 @@
 import asyncio
 import itertools
 import time
+from collections import Counter
 
 from tests.fake_api import FakeBotApi
 
@@ -15,6 +16,15 @@ class FakeZalo(FakeBotApi):
     def __init__(self):
         super().__init__()
         self._ids = itertools.count(1)
+        self.received: Counter[str] = Counter()  # requests per method as they arrive
+
+    async def _dispatch(self, request):
+        # Counted before any fault applies, so a test can wait for a call that is still being
+        # answered slowly, or count the attempts that failed.
+        self.received[request.match_info["method"]] += 1
+        async with self._changed:
+            self._changed.notify_all()
+        return await super()._dispatch(request)
 
     def message(self, user_id: str, text: str | None = None, *, event="message.text.received",
                 chat_type="PRIVATE", name_field="display_name", **extra) -> dict:

@@ -51,3 +51,146 @@ async def test_link_then_fill_a_form_with_buttons_and_typing(polling, app, teleg
     await telegram.press(USER, dict(telegram.buttons(USER))["✅ Xác nhận"])
     assert "Đã ghi nhận báo cáo." in await telegram.reply_to(USER, 7)
     assert (await reports(app))[0]["hours"] == 120
+
+
+async def test_help_arrives_with_the_main_menu_as_buttons(polling, app, telegram):
+    await telegram.say(USER, f"/start {await invite_code(app, 'DEMO013')}")
+    await telegram.reply_to(USER, 0)
+    await telegram.say(USER, "/help")
+    assert "/toi — Xem hồ sơ của tôi" in await telegram.reply_to(USER, 1)
+    assert ("👤 Hồ sơ của tôi", "/toi") in telegram.buttons(USER)
+    await telegram.press(USER, "/toi")
+    assert "(mã DEMO013)" in await telegram.reply_to(USER, 2)
+
+
+async def test_command_menu_is_set_in_vietnamese(polling, telegram):
+    (menu,) = telegram.called("setMyCommands")
+    commands = {c["command"]: c["description"] for c in menu["commands"]}
+    assert commands["toi"] == "Xem hồ sơ của tôi" and "moi" not in commands
+
+
+async def test_long_reply_arrives_as_two_messages(app, database, telegram):
+    lines = [f"Dòng {n:03d}: " + "nội dung khá dài để lấp đầy tin nhắn. " * 2 for n in range(60)]
+    text = "\n".join(lines)
+    assert 5000 <= len(text) <= 8000
+
+    @app.conversation.router.command("dai", summary="help.help")
+    async def long_reply(ctx):
+        return text
+
+    async with serving(app, database, telegram_bot_token=telegram.token,
+                       telegram_api_base=telegram.url):
+        await telegram.say(USER, "/dai")
+        await telegram.wait_for(lambda: len(telegram.texts(USER)) >= 2)
+        await telegram.settle()
+    messages = telegram.texts(USER)
+    assert len(messages) == 2 and all(len(m) <= 4096 for m in messages)
+    assert "\n".join(messages).split("\n") == lines
+
+
+async def test_photos_and_documents_in_and_out(app, database, telegram, tmp_path):
+    picture = tmp_path / "bieu-do.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+
+    @app.conversation.router.command("anh", summary="help.help")
+    async def echo(ctx):
+        from handlers.types import Attachment, Reply
+
+        seen = ", ".join(f"{a.kind}:{a.file_id}" for a in ctx.incoming.attachments)
+        return Reply(f"Đã nhận {seen}", attachment=Attachment("photo", path=str(picture),
+                                                              name="bieu-do.png"))
+
+    async with serving(app, database, telegram_bot_token=telegram.token,
+                       telegram_api_base=telegram.url):
+        photo = [{"file_id": "small", "file_unique_id": "s", "width": 90, "height": 90},
+                 {"file_id": "big", "file_unique_id": "b", "width": 900, "height": 900}]
+        await telegram.push(telegram.message(USER, None, caption="/anh", photo=photo))
+        await telegram.wait_for(lambda: telegram.called("sendPhoto"))
+        document = {"file_id": "doc1", "file_unique_id": "d", "file_name": "chung-chi.pdf"}
+        await telegram.push(telegram.message(USER, None, caption="/anh", document=document))
+        await telegram.wait_for(lambda: len(telegram.called("sendPhoto")) == 2)
+    assert telegram.texts(USER) == ["Đã nhận photo:big", "Đã nhận document:doc1"]
+    sent = telegram.called("sendPhoto")[0]
+    assert sent["photo"]["filename"] == "bieu-do.png" and sent["photo"]["size"] == 108
+
+
+async def test_group_chats_and_edits_are_ignored(polling, telegram):
+    await telegram.push(telegram.message(USER, "/help", chat_type="group"))
+    edited = telegram.message(USER, "/help")
+    await telegram.push(telegram.update(edited_message=edited["message"]))
+    await telegram.say(USER, "/start")
+    await telegram.reply_to(USER, 0)
+    assert len(telegram.called("sendMessage")) == 1  # only the private /start
+
+
+async def test_platform_faults_are_retried_and_the_bot_keeps_serving(app, database, telegram):
+    telegram.fail("setMyCommands", 500)
+    telegram.fail("getUpdates", 502, 502)
+    telegram.fail("sendMessage", 500, ("sleep", 0.2))
+    async with serving(app, database, telegram_bot_token=telegram.token,
+                       telegram_api_base=telegram.url):
+        await telegram.say(USER, "/start")
+        assert "Xin chào" in await telegram.reply_to(USER, 0, timeout=20)
+        await telegram.say(USER, "/help")
+        assert "Các lệnh" in await telegram.reply_to(USER, 1)
+
+
+async def test_proactive_send_reports_what_happened(app, database, telegram):
+    from bot.channels.base import SendStatus
+    from bot.channels.telegram import TelegramChannel
+    from handlers.types import Reply
+
+    channel = TelegramChannel(app.conversation, telegram.token, api_base=telegram.url, menu=[],
+                              request_timeout=1)
+    await channel.start(None)
+    try:
+        assert (await channel.send("777", Reply("Nhắc việc"))).status is SendStatus.SENT
+        assert telegram.texts(777) == ["Nhắc việc"]
+
+        telegram.fail("sendMessage", ("error", 403, "Forbidden: bot was blocked by the user"))
+        assert (await channel.send("777", Reply("x"))).status is SendStatus.BLOCKED
+
+        telegram.fail("sendMessage", ("error", 400, "Bad Request: chat not found"))
+        assert (await channel.send("778", Reply("x"))).status is SendStatus.BLOCKED
+
+        telegram.fail("sendMessage", ("error", 429, "Too Many Requests: retry after 90",
+                                      {"retry_after": 90}))
+        result = await channel.send("777", Reply("x"))
+        assert result.status is SendStatus.RETRY_AFTER and result.retry_after == 90
+
+        telegram.fail("sendMessage", 502, 502, 502)
+        assert (await channel.send("777", Reply("x"))).status is SendStatus.FAILED
+    finally:
+        await channel.stop()
+
+
+async def test_webhook_checks_the_secret_and_processes_each_update_once(app, database, telegram):
+    import aiohttp
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    async with serving(app, database, telegram_bot_token=telegram.token,
+                       telegram_api_base=telegram.url, webhook_base_url="https://bot.example.vn",
+                       webhook_secret="s3cret-token-123", webhook_host="127.0.0.1",
+                       webhook_port=port):
+        (registered,) = telegram.called("setWebhook")
+        assert registered["url"] == "https://bot.example.vn/webhook/telegram"
+        assert registered["secret_token"] == "s3cret-token-123"
+        url = f"http://127.0.0.1:{port}/webhook/telegram"
+        good = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token-123"}
+        update = telegram.message(USER, "/start")
+        async with aiohttp.ClientSession() as http:
+            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+                async with http.post(url, json=update, headers=headers) as response:
+                    assert response.status in (401, 403)
+            for _ in range(2):  # Telegram redelivers when it misses our answer
+                async with http.post(url, json=update, headers=good) as response:
+                    assert response.status == 200
+            await telegram.reply_to(USER, 0)
+            async with http.post(url, data=b"{not json", headers=good) as response:
+                assert 400 <= response.status < 500
+            async with http.post(url, json=telegram.message(USER, "/help"), headers=good) as r:
+                assert r.status == 200
+            await telegram.reply_to(USER, 1)
+    assert len(telegram.texts(USER)) == 2  # /start once, /help once

@@ -1,6 +1,8 @@
 """Telegram through aiogram 3: long polling or webhook, inline keyboards for choices."""
 
 import asyncio
+import hmac
+import json
 import logging
 
 from aiogram import Bot, Dispatcher, F
@@ -25,8 +27,8 @@ from aiogram.types import (
     Message,
     Update,
 )
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
+from pydantic import ValidationError
 
 from bot.channels.base import (
     SENT,
@@ -45,6 +47,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 TEXT_LIMIT = 4096
 WEBHOOK_PATH = "/webhook/telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 UPDATE_TYPES = ["message", "callback_query"]
 # "Chat not found" and friends mean the person is gone for good, like a block.
 GONE = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
@@ -91,9 +94,7 @@ class TelegramChannel:
             self.bot.set_my_commands([BotCommand(command=c, description=d) for c, d in self.menu]),
         )
         if self.webhook_url and web_app is not None:
-            SimpleRequestHandler(
-                self.dispatcher, self.bot, secret_token=self.webhook_secret
-            ).register(web_app, path=WEBHOOK_PATH)
+            web_app.router.add_post(WEBHOOK_PATH, self._on_webhook)
             await self.bot.set_webhook(
                 f"{self.webhook_url}{WEBHOOK_PATH}",
                 secret_token=self.webhook_secret,
@@ -121,6 +122,22 @@ class TelegramChannel:
         await self.bot.session.close()
 
     # -- incoming ----------------------------------------------------------------------
+
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        """Check the secret in constant time, refuse what is not an update, answer at once."""
+        given = request.headers.get(SECRET_HEADER, "")
+        if not self.webhook_secret or not hmac.compare_digest(
+            given.encode(), self.webhook_secret.encode()
+        ):
+            log.warning("Telegram webhook call refused: wrong or missing secret")
+            return web.json_response({"ok": False, "description": "unauthorized"}, status=401)
+        try:
+            update = Update.model_validate(json.loads(await request.text()),
+                                           context={"bot": self.bot})
+        except (ValueError, ValidationError):
+            return web.json_response({"ok": False, "description": "not an update"}, status=400)
+        self.inflight.spawn(self.dispatcher.feed_update(self.bot, update))
+        return web.json_response({"ok": True})
 
     async def _on_message(self, message: Message, event_update: Update) -> None:
         if message.from_user is None:

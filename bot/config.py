@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     timezone: str = "Asia/Ho_Chi_Minh"
     knowledge_dir: Path | None = None
+    # Files published for platforms that fetch photos by URL (Zalo), in webhook mode.
+    files_dir: Path = Path("data/files")
     invite_ttl_days: int = Field(default=7, ge=1, le=365)
     demo_user: str = "DEMO001"
     log_level: str = "INFO"

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.app import App
 from bot.channels.base import Channel
+from bot.channels.files import FileShelf
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloApi
@@ -28,7 +29,7 @@ def telegram_menu(app: App) -> list[tuple[str, str]]:
     return [(c.name, t(c.summary)) for c in commands if c.access <= Access.OFFICIAL]
 
 
-def build_channels(app: App) -> list[Channel]:
+def build_channels(app: App, files: FileShelf | None = None) -> list[Channel]:
     settings = app.settings
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     channels: list[Channel] = []
@@ -47,7 +48,7 @@ def build_channels(app: App) -> list[Channel]:
         api = ZaloApi(settings.zalo_bot_token.get_secret_value(), api_base=settings.zalo_api_base)
         channels.append(
             ZaloChannel(app.conversation, api, webhook_url=settings.webhook_base_url,
-                        webhook_secret=secret)
+                        webhook_secret=secret, files=files)
         )
     return channels
 
@@ -64,10 +65,13 @@ async def serve(
         loop.add_signal_handler(sig, stop.set)
 
     settings = app.settings
-    web_app = web.Application() if settings.webhook_base_url else None
-    if web_app is not None:
+    web_app = files = None
+    if settings.webhook_base_url:
+        web_app = web.Application()
         web_app.router.add_get("/healthz", _health)
-    channels = build_channels(app)
+        files = FileShelf(settings.files_dir, settings.webhook_base_url)
+        files.register(web_app)
+    channels = build_channels(app, files)
     started: list[Channel] = []
     runner = None
     try:

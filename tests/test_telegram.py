@@ -194,3 +194,10 @@ async def test_webhook_checks_the_secret_and_processes_each_update_once(app, dat
                 assert r.status == 200
             await telegram.reply_to(USER, 1)
     assert len(telegram.texts(USER)) == 2  # /start once, /help once
+
+
+async def test_invites_made_in_telegram_carry_the_bots_deep_link(polling, app, telegram):
+    await telegram.say(USER, f"/start {await invite_code(app, 'DEMO014', admin=True)}")
+    await telegram.reply_to(USER, 0)
+    await telegram.say(USER, "/moi DEMO020")
+    assert "https://t.me/canbo_test_bot?start=" in await telegram.reply_to(USER, 1)

@@ -17,6 +17,7 @@ from bot.channels.base import (
     send_with_retry,
     split_text,
 )
+from bot.channels.files import FileShelf
 from bot.channels.zalo_api import ZaloApi, ZaloError, ZaloNetworkError
 from handlers.conversation import Conversation
 from handlers.texts import t
@@ -43,12 +44,14 @@ class ZaloChannel:
         webhook_url: str | None = None,
         webhook_secret: str | None = None,
         poll_timeout: int = 30,
+        files: FileShelf | None = None,
     ):
         self.conversation = conversation
         self.api = api
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
         self.poll_timeout = poll_timeout
+        self.files = files
         self.inflight = Inflight()
         self._polling: asyncio.Task | None = None
 
@@ -124,9 +127,13 @@ class ZaloChannel:
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
         text = render(reply)
         attachment = reply.attachment
-        photo_url = attachment.url if attachment and attachment.kind == "photo" else None
+        photo_url = None
+        if attachment is not None and attachment.kind == "photo":
+            photo_url = attachment.url
+            if photo_url is None and attachment.path and self.files is not None:
+                photo_url = self.files.publish(attachment.path)
         if attachment is not None and photo_url is None:
-            # Zalo takes photos by URL only; a local file cannot be sent, so say so.
+            # Zalo takes photos by URL only; with no public address for the file, say so.
             note = t("channels.file_unavailable", name=attachment.name or attachment.path)
             text = f"{text}\n\n{note}" if text else note
         for piece in split_text(text, TEXT_LIMIT) if text else []:

@@ -201,3 +201,13 @@ async def test_invites_made_in_telegram_carry_the_bots_deep_link(polling, app, t
     await telegram.reply_to(USER, 0)
     await telegram.say(USER, "/moi DEMO020")
     assert "https://t.me/canbo_test_bot?start=" in await telegram.reply_to(USER, 1)
+
+
+async def test_one_users_quick_messages_are_answered_in_order(polling, app, telegram):
+    # The typing indicator is slow here; it must not let the second message overtake the first.
+    telegram.fail("sendChatAction", ("sleep", 0.3), ("sleep", 0.0))
+    await telegram.push(telegram.message(USER, "/thu"))
+    await telegram.push(telegram.message(USER, "2"))
+    await telegram.wait_for(lambda: len(telegram.texts(USER)) >= 2)
+    first, second = telegram.texts(USER)[:2]
+    assert "Chọn loại khóa học:" in first and "Tên khóa học là gì?" in second

@@ -184,9 +184,13 @@ class TelegramChannel:
         self.inflight.spawn(self._handle(incoming))
 
     async def _handle(self, incoming: Incoming) -> None:
-        await best_effort(
-            "Telegram sendChatAction",
-            self.bot.send_chat_action(chat_id=incoming.chat_id, action="typing"),
+        # The typing indicator runs alongside: awaiting it first would let a later message
+        # from the same user reach the conversation (and its per-user queue) before this one.
+        self.inflight.spawn(
+            best_effort(
+                "Telegram sendChatAction",
+                self.bot.send_chat_action(chat_id=incoming.chat_id, action="typing"),
+            )
         )
         for reply in await self.conversation.handle(incoming):
             result = await self.send(incoming.chat_id, reply)

@@ -112,8 +112,10 @@ class ZaloChannel:
             self.inflight.spawn(self._handle(incoming))
 
     async def _handle(self, incoming: Incoming) -> None:
-        await best_effort(
-            "Zalo sendChatAction", self.api.send_chat_action(incoming.chat_id, "typing")
+        # The typing indicator runs alongside: awaiting it first would let a later message
+        # from the same user reach the conversation (and its per-user queue) before this one.
+        self.inflight.spawn(
+            best_effort("Zalo sendChatAction", self.api.send_chat_action(incoming.chat_id))
         )
         for reply in await self.conversation.handle(incoming):
             result = await self.send(incoming.chat_id, reply)

@@ -6,17 +6,16 @@ import json
 import logging
 import sys
 from datetime import timedelta
-
-from aiogram.exceptions import TelegramAPIError
+from pathlib import Path
 
 from bot.app import App, DatabaseUnavailable, open_app, safe_url
-from bot.channels.console import GUEST, link_console_user, run_console
-from bot.channels.zalo_api import ZaloError, ZaloNetworkError
+from bot.channels.console import GUEST, link_console_user, render, run_console
 from bot.config import ConfigError, Settings, load_settings
-from bot.runner import ChannelStartError, serve
-from bot.webhooks import manage_webhook
 from handlers.formatting import local_datetime
 from handlers.linking import issue_invite
+from handlers.questions import reply_for
+from knowledge.answers import KnowledgeBase
+from knowledge.entries import KnowledgeError
 from storage import db
 from storage.demo import seed_demo
 from storage.repo import Repo
@@ -34,6 +33,11 @@ def parser() -> argparse.ArgumentParser:
     webhook = sub.add_parser("webhook", help="đặt, xóa hoặc xem webhook của một kênh")
     webhook.add_argument("action", choices=["set", "delete", "info"])
     webhook.add_argument("--channel", choices=["telegram", "zalo"], required=True)
+
+    ask = sub.add_parser("ask", help="hỏi về Kế hoạch (không cần cơ sở dữ liệu)")
+    ask.add_argument("question", nargs="?", metavar="CÂU_HỎI")
+    ask.add_argument("--json", action="store_true", help="in một đối tượng JSON")
+    ask.add_argument("--batch", metavar="TỆP", help="mỗi dòng một câu hỏi; in mỗi dòng một JSON")
 
     chat = sub.add_parser("chat", help="trò chuyện với bot trong terminal")
     chat.add_argument("--user", metavar="MÃ_CB", help="nói chuyện với tư cách cán bộ có mã này")
@@ -61,6 +65,9 @@ class Failure(Exception):
 
 async def cmd_run(app: App, args) -> None:
     if app.settings.has_platform_token:
+        # Imported here: aiogram takes seconds to import, which other commands need not pay.
+        from bot.runner import ChannelStartError, serve
+
         try:
             await serve(app)
         except ChannelStartError as error:
@@ -142,6 +149,11 @@ async def cmd_invite(app: App, args) -> None:
 
 
 async def cmd_webhook(app: App, args) -> None:
+    from aiogram.exceptions import TelegramAPIError
+
+    from bot.channels.zalo_api import ZaloError, ZaloNetworkError
+    from bot.webhooks import manage_webhook
+
     try:
         print(await manage_webhook(app.settings, args.channel, args.action))
     except ValueError as error:
@@ -158,6 +170,29 @@ COMMANDS = {
     "demo-data": cmd_demo_data,
     "invite": cmd_invite,
 }
+
+
+def cmd_ask(settings: Settings, args) -> None:
+    """Answers without touching the database: the same reply text the chat would show."""
+    if bool(args.question) == bool(args.batch):
+        raise Failure("Cần đúng một trong hai: CÂU_HỎI hoặc --batch TỆP.", 2)
+    knowledge = KnowledgeBase(settings.knowledge_dir)
+    if args.batch:
+        try:
+            lines = Path(args.batch).read_text(encoding="utf-8-sig").splitlines()
+        except OSError as error:
+            raise Failure(f"Không đọc được {args.batch}: {error.strerror}", 2) from None
+        questions, as_json = [line for line in lines if line.strip()], True
+    else:
+        questions, as_json = [args.question], args.json
+    for question in questions:
+        reply, answer = reply_for(knowledge, question)
+        if as_json:
+            print(json.dumps({"answer": reply.text, "confident": answer.confident,
+                              "source": answer.source, "score": round(answer.score, 4)},
+                             ensure_ascii=False), flush=True)
+        else:
+            print(render(reply) + "\n")
 
 
 async def execute(settings: Settings, args) -> None:
@@ -177,8 +212,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        asyncio.run(execute(settings, args))
-    except (DatabaseUnavailable, Failure) as error:
+        if args.command == "ask":
+            cmd_ask(settings, args)
+        else:
+            asyncio.run(execute(settings, args))
+    except (DatabaseUnavailable, Failure, KnowledgeError) as error:
         print(error, file=sys.stderr)
         return getattr(error, "code", 1)
     except KeyboardInterrupt:

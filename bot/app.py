@@ -14,6 +14,7 @@ from bot.config import Settings
 from handlers.app import build_router
 from handlers.context import Options
 from handlers.conversation import Conversation
+from knowledge.answers import KnowledgeBase
 from storage import db
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,10 @@ async def open_app(
             except (OSError, SQLAlchemyError) as error:
                 raise DatabaseUnavailable(_unreachable(settings, error)) from None
         sessionmaker = db.sessionmaker(engine)
-        conversation = Conversation(sessionmaker, build_router(), options_from(settings))
+        conversation = Conversation(
+            sessionmaker, build_router(), options_from(settings),
+            knowledge=KnowledgeBase(settings.knowledge_dir),
+        )
         yield App(settings, engine, sessionmaker, conversation)
     finally:
         await engine.dispose()

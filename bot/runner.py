@@ -26,7 +26,9 @@ class ChannelStartError(Exception):
 def telegram_menu(app: App) -> list[tuple[str, str]]:
     """The command menu shown in Telegram: what officials use (admin commands stay in /help)."""
     commands = app.conversation.router.commands.values()
-    return [(c.name, t(c.summary)) for c in commands if c.access <= Access.OFFICIAL]
+    return [
+        (c.name, t(c.summary)) for c in commands if c.access <= Access.OFFICIAL and not c.hidden
+    ]
 
 
 def build_channels(app: App, files: FileShelf | None = None) -> list[Channel]:

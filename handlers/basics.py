@@ -23,7 +23,11 @@ def help_reply(commands, ctx: Context) -> Reply:
     buttons: the linking entry for a newcomer, the official's features once linked."""
 
     def lines(access: Access) -> list[str]:
-        return [f"{c.usage} — {t(c.summary)}" for c in commands.values() if c.access == access]
+        return [
+            f"{c.usage} — {t(c.summary)}"
+            for c in commands.values()
+            if c.access == access and not c.hidden
+        ]
 
     parts = [t("help.intro"), "\n".join(lines(Access.ANYONE))]
     if ctx.official is None:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.types import Incoming
+from knowledge.answers import KnowledgeBase
 from storage.enums import Role
 from storage.models import ChannelAccount, ConversationState, Official
 from storage.repo import Repo
@@ -28,6 +29,7 @@ class Context:
     account: ChannelAccount | None
     now: datetime
     options: Options
+    knowledge: KnowledgeBase | None = None
     text: str = ""  # the message text, or the value of the picked choice
     args: str = ""  # what follows a command's name
 

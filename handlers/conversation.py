@@ -20,7 +20,8 @@ from handlers.locks import UserLocks
 from handlers.router import Access, Router, as_replies
 from handlers.texts import t
 from handlers.types import Choice, Incoming, Reply
-from knowledge.text import fold
+from knowledge.answers import KnowledgeBase
+from knowledge.normalize import fold
 from storage.repo import Repo
 from storage.types import utcnow
 
@@ -36,12 +37,14 @@ class Conversation:
         router: Router,
         options: Options | None = None,
         *,
+        knowledge: KnowledgeBase | None = None,
         locks: UserLocks | None = None,
         clock: Callable[[], datetime] = utcnow,
     ):
         self.sessionmaker = sessionmaker
         self.router = router
         self.options = options or Options()
+        self.knowledge = knowledge
         self.locks = locks or UserLocks()
         self.clock = clock
 
@@ -88,6 +91,7 @@ class Conversation:
                 account=account,
                 now=self.clock(),
                 options=self.options,
+                knowledge=self.knowledge,
             )
             replies = await self._dispatch(ctx)
             # Remember the last options offered, so "2" or the option's text picks one.

@@ -25,6 +25,7 @@ class Command:
     usage: str  # shown in /help, e.g. "/moi MÃ_CB"
     summary: str  # text key: shown in /help after the usage, and in Telegram's command menu
     menu: str | None = None  # text key of its button in the /help main menu, if it has one
+    hidden: bool = False  # reached through buttons only, not listed in /help or menus
 
 
 @dataclass
@@ -39,14 +40,15 @@ class Router:
         *,
         access: Access = Access.ANYONE,
         usage: str = "",
-        summary: str,
+        summary: str = "",
         menu: str | None = None,
+        hidden: bool = False,
     ):
         def register(handler: Handler) -> Handler:
             if name in self.commands:
                 raise ValueError(f"command /{name} registered twice")
             self.commands[name] = Command(
-                name, handler, access, usage or f"/{name}", summary, menu
+                name, handler, access, usage or f"/{name}", summary, menu, hidden
             )
             return handler
 

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -153,6 +154,20 @@ class ProcessedUpdate(Base):
     platform: Mapped[str] = mapped_column(String(20), primary_key=True)
     update_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class QuestionLog(Base):
+    """A question the knowledge base could not answer with confidence, for admins to review."""
+
+    __tablename__ = "question_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    question: Mapped[str] = mapped_column(Text)
+    folded: Mapped[str] = mapped_column(String(500), index=True)  # groups the same question
+    score: Mapped[float] = mapped_column(Float)
+    suggested: Mapped[str | None] = mapped_column(String(200))  # ids of suggested entries
 
 
 class AuditEntry(Base):

@@ -6,6 +6,7 @@ from storage.accounts import AccountRepo
 from storage.audit import AuditRepo
 from storage.conversations import ConversationRepo
 from storage.officials import OfficialRepo
+from storage.questions import QuestionRepo
 
 
 class Repo:
@@ -15,3 +16,4 @@ class Repo:
         self.accounts = AccountRepo(session)
         self.conversations = ConversationRepo(session)
         self.audit = AuditRepo(session)
+        self.questions = QuestionRepo(session)

@@ -26,19 +26,18 @@ async def test_zalo_gets_photos_by_url_in_webhook_mode(app, database, zalo, char
     async with serving(app, database, zalo_bot_token=zalo.token, zalo_api_base=zalo.url,
                        webhook_base_url=base, webhook_secret="s3cret-token-123",
                        webhook_host="127.0.0.1", webhook_port=port,
-                       files_dir=str(tmp_path / "files")):
-        async with aiohttp.ClientSession() as http:
-            async with http.post(f"{base}/webhook/zalo", json=zalo.message("u1", "/bieudo"),
-                                 headers={"X-Bot-Api-Secret-Token": "s3cret-token-123"}) as r:
-                assert r.status == 200
-            (photo,) = await zalo.wait_for(lambda: zalo.called("sendPhoto"))
-            assert photo["chat_id"] == "u1" and photo["photo"].startswith(f"{base}/files/")
-            async with http.get(photo["photo"]) as served:
-                assert served.status == 200 and await served.read() == PNG
-            async with http.get(f"{base}/files/../../etc/passwd") as refused:
-                assert refused.status == 404
-            async with http.get(f"{base}/files/{'a' * 30}.png") as missing:
-                assert missing.status == 404
+                       files_dir=str(tmp_path / "files")), aiohttp.ClientSession() as http:
+        async with http.post(f"{base}/webhook/zalo", json=zalo.message("u1", "/bieudo"),
+                             headers={"X-Bot-Api-Secret-Token": "s3cret-token-123"}) as r:
+            assert r.status == 200
+        (photo,) = await zalo.wait_for(lambda: zalo.called("sendPhoto"))
+        assert photo["chat_id"] == "u1" and photo["photo"].startswith(f"{base}/files/")
+        async with http.get(photo["photo"]) as served:
+            assert served.status == 200 and await served.read() == PNG
+        async with http.get(f"{base}/files/../../etc/passwd") as refused:
+            assert refused.status == 404
+        async with http.get(f"{base}/files/{'a' * 30}.png") as missing:
+            assert missing.status == 404
     assert zalo.texts("u1") == ["Biểu đồ chỉ tiêu:"]
 
 

@@ -4,7 +4,6 @@ Zalo has no buttons: choices arrive as numbered lines and are answered with thei
 """
 
 import asyncio
-import time
 from contextlib import asynccontextmanager
 
 import aiohttp
@@ -138,6 +137,7 @@ async def test_a_long_reply_is_cut_on_line_ends_into_three_messages(app, databas
 
 
 async def test_quick_messages_are_handled_in_the_order_sent(polling, zalo):
+    # Before 4f7499d the typing indicator was awaited first, and "Bồi dưỡng LLCT" overtook "2".
     await zalo.say(USER, "/thu")
     await zalo.reply_to(USER, 0)
     zalo.fail("sendChatAction", ("sleep", 1))  # the typing indicator of "2" is slow
@@ -247,8 +247,7 @@ async def test_webhook_passes_a_photo_to_the_conversation(app, database, zalo):
                              photo_url="https://zalo.example/photo/1.jpg")
         assert await hook.post(photo) == 200
         reply = await zalo.reply_to(USER, 0)
-        assert "Mình chưa hiểu ý bạn" in reply
-        assert "sự cố" not in reply and "chưa nhận được nội dung" not in reply
+        assert reply and "sự cố" not in reply and "chưa nhận được nội dung" not in reply
 
         seen = []
 
@@ -320,12 +319,18 @@ async def test_proactive_send_fails_after_repeated_502s(channel, zalo):
     assert zalo.received["sendMessage"] == 3 and not zalo.texts(USER)
 
 
-async def test_proactive_send_does_not_wait_after_the_last_attempt(channel, zalo):
+async def test_proactive_send_pauses_only_between_attempts(channel, zalo, monkeypatch):
+    import bot.channels.base
+
+    pauses = []
+
+    async def pause(seconds):
+        pauses.append(seconds)
+
+    monkeypatch.setattr(bot.channels.base.asyncio, "sleep", pause)
     zalo.fail("sendMessage", 502, 502, 502)
-    started = time.monotonic()
     assert (await channel.send(USER, Reply("x"))).status is SendStatus.FAILED
-    # Three attempts need two pauses (0.5 s + 1 s), not a third one after the last attempt.
-    assert time.monotonic() - started < 3
+    assert pauses == [0.5, 1.0]  # backoff between the three attempts, none after the last
 
 
 async def test_proactive_send_of_choices_and_attachments(channel, zalo):

@@ -111,6 +111,8 @@ async def send_with_retry(
     result = SENT
     for attempt in range(attempts):
         result = await send()
+        if attempt == attempts - 1:
+            break  # no point waiting after the last try
         if result.status is SendStatus.FAILED and result.retryable:
             await asyncio.sleep(0.5 * 2**attempt)
         elif result.status is SendStatus.RETRY_AFTER and (result.retry_after or 0) <= max_wait:

@@ -1,0 +1,101 @@
+"""The plan as data: `<KNOWLEDGE_DIR>/plan.yaml` (the document's names) and
+`<KNOWLEDGE_DIR>/plan/*.yaml` (its entries). Problems are reported as `path:line: what`."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+PACKAGED = Path(__file__).parent  # knowledge/ itself holds this commune's plan
+FIELDS = {"id", "title", "source", "facts", "text", "questions", "keywords"}
+REQUIRED = ("id", "title", "source", "facts", "questions")
+
+
+class KnowledgeError(Exception):
+    """A knowledge file that cannot be used; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    source: str
+    facts: tuple[str, ...]
+    questions: tuple[str, ...]
+    text: str = ""
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    name: str  # the document's full name
+    short_name: str  # how answers cite it
+    entries: tuple[Entry, ...]
+
+
+def load_plan(folder: Path) -> Plan:
+    meta_path = folder / "plan.yaml"
+    meta = _read(meta_path)
+    if not isinstance(meta, dict) or not {"name", "short_name"} <= meta.keys():
+        raise KnowledgeError(f"{meta_path}:1: cần khóa 'name' và 'short_name'")
+    files = sorted((folder / "plan").glob("*.yaml"))
+    if not files:
+        raise KnowledgeError(f"{folder / 'plan'}: không có tệp .yaml nào")
+    entries: list[Entry] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        for entry, line in _entries(path):
+            where = f"{path}:{line}"
+            if entry.id in seen:
+                raise KnowledgeError(f"{where}: mã '{entry.id}' trùng với {seen[entry.id]}")
+            seen[entry.id] = where
+            entries.append(entry)
+    return Plan(str(meta["name"]), str(meta["short_name"]), tuple(entries))
+
+
+def _read(path: Path):
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise KnowledgeError(f"{path}: không tìm thấy tệp") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(error, "problem", None) or str(error)
+        raise KnowledgeError(f"{path}:{line}: YAML sai cú pháp: {problem}") from None
+
+
+def _entries(path: Path):
+    data = _read(path)
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise KnowledgeError(f"{path}:1: cần khóa 'entries' chứa danh sách mục")
+    # Node positions give each entry's line for the messages below.
+    nodes = yaml.compose(path.read_text(encoding="utf-8"))
+    entry_nodes = next(v for k, v in nodes.value if k.value == "entries").value
+    for raw, node in zip(data["entries"], entry_nodes, strict=True):
+        line = node.start_mark.line + 1
+        yield _entry(raw, f"{path}:{line}"), line
+
+
+def _entry(raw, where: str) -> Entry:
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"{where}: mỗi mục phải là một bảng khóa: giá trị")
+    missing = [key for key in REQUIRED if not raw.get(key)]
+    if missing:
+        raise KnowledgeError(f"{where}: mục thiếu {', '.join(missing)}")
+    unknown = sorted(set(raw) - FIELDS)
+    if unknown:
+        raise KnowledgeError(f"{where}: khóa không biết: {', '.join(unknown)}")
+    for key in ("facts", "questions", "keywords"):
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise KnowledgeError(f"{where}: '{key}' phải là danh sách câu chữ")
+    return Entry(
+        id=str(raw["id"]),
+        title=str(raw["title"]).strip(),
+        source=str(raw["source"]).strip(),
+        facts=tuple(f.strip() for f in raw["facts"]),
+        questions=tuple(q.strip() for q in raw["questions"]),
+        text=str(raw.get("text") or "").strip(),
+        keywords=tuple(raw.get("keywords") or ()),
+    )

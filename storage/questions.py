@@ -1,0 +1,41 @@
+"""Questions the bot could not answer with confidence."""
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import QuestionLog
+
+
+class QuestionRepo:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def log(
+        self, platform: str, question: str, folded: str, score: float, suggested: list[str]
+    ) -> None:
+        self.session.add(
+            QuestionLog(
+                platform=platform,
+                question=question[:1000],
+                folded=folded[:500],
+                score=score,
+                suggested=",".join(suggested)[:200] or None,
+            )
+        )
+
+    async def most_frequent(self, since: datetime, limit: int = 10) -> list[tuple[str, int, datetime]]:
+        """(an example wording, how often, last asked) per question, most asked first."""
+        rows = await self.session.execute(
+            select(
+                func.max(QuestionLog.question),
+                func.count(),
+                func.max(QuestionLog.at),
+            )
+            .where(QuestionLog.at >= since)
+            .group_by(QuestionLog.folded)
+            .order_by(func.count().desc(), func.max(QuestionLog.at).desc())
+            .limit(limit)
+        )
+        return [tuple(row) for row in rows]

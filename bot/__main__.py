@@ -210,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for chatty in ("alembic", "bm25s"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     try:
         if args.command == "ask":
             cmd_ask(settings, args)

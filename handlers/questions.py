@@ -9,7 +9,7 @@ from handlers.texts import t
 from handlers.types import Choice, Reply
 from knowledge.answers import Answer, KnowledgeBase
 from knowledge.entries import Entry, KnowledgeError
-from knowledge.normalize import fold
+from knowledge.normalize import Normalizer, fold
 
 router = Router()
 
@@ -19,11 +19,17 @@ LABEL_LIMIT = 60  # a suggestion button's label
 
 def reply_for(knowledge: KnowledgeBase, question: str) -> tuple[Reply, Answer]:
     """The reply to a question; `python -m bot ask` prints the same text."""
+    small_talk = Normalizer.default().chit_chat(question)
+    if small_talk:  # a greeting or thanks: a friendly word, and nothing to log
+        return Reply(t(f"questions.{small_talk}")), Answer(False, 0.0, None, "", None, chat=True)
     answer = knowledge.ask(question)
     if answer.confident:
         return _entry_reply(answer.entry, answer.text), answer
-    if answer.suggestions:
-        choices = tuple(Choice(_short(e.title), f"/xem {e.id}") for e in answer.suggestions)
+    choices = tuple(Choice(_short(e.title), f"/xem {e.id}") for e in answer.suggestions)
+    if answer.not_covered:
+        text = t("questions.topic_not_covered", topic=answer.not_covered)
+        return Reply(text + ("\n" + t("questions.related") if choices else ""), choices), answer
+    if choices:
         return Reply(t("questions.maybe"), choices), answer
     return Reply(t("questions.not_covered")), answer
 
@@ -39,7 +45,7 @@ def _short(title: str) -> str:
 
 async def answer_question(ctx: Context, question: str) -> Reply:
     reply, answer = reply_for(ctx.knowledge, question)
-    if not answer.confident:
+    if not answer.confident and not answer.chat:
         await ctx.repo.questions.log(
             ctx.incoming.channel, question, fold(question), answer.score,
             [e.id for e in answer.suggestions],

@@ -27,10 +27,17 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class NotCovered:
+    topic: str  # "mức tiền cụ thể (lương, …)": completes "Kế hoạch không nêu …"
+    words: tuple[str, ...]  # folded phrases that mark such a question
+
+
+@dataclass(frozen=True)
 class Plan:
     name: str  # the document's full name
     short_name: str  # how answers cite it
     entries: tuple[Entry, ...]
+    not_covered: tuple[NotCovered, ...] = ()
 
 
 def load_plan(folder: Path) -> Plan:
@@ -50,7 +57,12 @@ def load_plan(folder: Path) -> Plan:
                 raise KnowledgeError(f"{where}: mã '{entry.id}' trùng với {seen[entry.id]}")
             seen[entry.id] = where
             entries.append(entry)
-    return Plan(str(meta["name"]), str(meta["short_name"]), tuple(entries))
+    not_covered = []
+    for item in meta.get("not_covered") or []:
+        if not isinstance(item, dict) or not item.get("topic") or not item.get("words"):
+            raise KnowledgeError(f"{meta_path}: mỗi mục 'not_covered' cần 'topic' và 'words'")
+        not_covered.append(NotCovered(str(item["topic"]), tuple(map(str, item["words"]))))
+    return Plan(str(meta["name"]), str(meta["short_name"]), tuple(entries), tuple(not_covered))
 
 
 def _read(path: Path):

@@ -30,16 +30,29 @@ def fold(text: str) -> str:
 
 
 class Normalizer:
-    def __init__(self, fillers: list[str], expansions: dict[str, str]):
+    def __init__(
+        self,
+        fillers: list[str],
+        expansions: dict[str, str],
+        small_talk: dict[str, list[str]] | None = None,
+    ):
         self.fillers = _phrase_pattern(fillers)
         self.expansions = expansions
         self.expand = _phrase_pattern(list(expansions))
+        self.small_talk = {
+            phrase: kind for kind, phrases in (small_talk or {}).items() for phrase in phrases
+        }
 
     @classmethod
     @cache
     def default(cls) -> "Normalizer":
         data = yaml.safe_load(LANGUAGE_DATA.read_text(encoding="utf-8"))
-        return cls(data["fillers"], data["expansions"])
+        return cls(data["fillers"], data["expansions"], data.get("small_talk"))
+
+    def chit_chat(self, text: str) -> str | None:
+        """"greeting" or "thanks" when that is all the message says."""
+        folded = fold(text)
+        return self.small_talk.get(folded) or self.small_talk.get(" ".join(self.words(text)))
 
     def words(self, text: str) -> list[str]:
         """The meaningful folded words of `text`."""

@@ -16,12 +16,11 @@ from rapidfuzz.distance import Levenshtein
 from knowledge.entries import Entry
 from knowledge.normalize import Normalizer
 
-LEXICAL_WEIGHT = 0.55
+LEXICAL_WEIGHT = 0.85  # chosen with `python -m knowledge.calibrate`, like the thresholds
 TITLE_REPEAT = 2  # a title word counts as much as it would appearing twice
 # A word pair the plan never uses weighs this much of an unknown word: "lương thạc sĩ" shares
 # "thạc sĩ" with the plan, but the pair "lương thạc" tells it is about something else.
-UNKNOWN_PAIR = 0.5
-fuzz_scorer = fuzz.token_sort_ratio
+UNKNOWN_PAIR = 1.0
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ class Index:
         fuzzy = np.zeros(len(self.entries))
         text = " ".join(words)
         for _, similarity, index in process.extract(
-            text, self.questions, scorer=fuzz_scorer, limit=None
+            text, self.questions, scorer=fuzz.token_sort_ratio, limit=None
         ):
             entry = self.question_entry[index]
             fuzzy[entry] = max(fuzzy[entry], similarity / 100)

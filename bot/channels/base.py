@@ -1,6 +1,7 @@
 """What every messaging channel shares: send outcomes, text splitting, in-flight tracking."""
 
 import asyncio
+import hmac
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -9,7 +10,8 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
-from handlers.types import Reply
+from handlers.conversation import Conversation
+from handlers.types import Incoming, Reply
 
 log = logging.getLogger(__name__)
 
@@ -120,3 +122,22 @@ async def send_with_retry(
         else:
             return result
     return result
+
+
+def secret_matches(expected: str | None, given: str) -> bool:
+    """A webhook call's secret header, compared in constant time; no secret set refuses all."""
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+async def respond(
+    conversation: Conversation,
+    incoming: Incoming,
+    send: Callable[[str, Reply], Awaitable[SendResult]],
+) -> None:
+    """Handle one update and send its replies in order; stop at the first that fails."""
+    for reply in await conversation.handle(incoming):
+        result = await send(incoming.chat_id, reply)
+        if not result.ok:
+            log.warning("reply to %s %s not delivered: %s %s", incoming.channel,
+                        incoming.chat_id, result.status, result.detail)
+            return

@@ -1,7 +1,6 @@
 """Telegram through aiogram 3: long polling or webhook, inline keyboards for choices."""
 
 import asyncio
-import hmac
 import json
 import logging
 
@@ -36,6 +35,8 @@ from bot.channels.base import (
     SendResult,
     SendStatus,
     best_effort,
+    respond,
+    secret_matches,
     send_with_retry,
     split_text,
 )
@@ -125,10 +126,7 @@ class TelegramChannel:
 
     async def _on_webhook(self, request: web.Request) -> web.Response:
         """Check the secret in constant time, refuse what is not an update, answer at once."""
-        given = request.headers.get(SECRET_HEADER, "")
-        if not self.webhook_secret or not hmac.compare_digest(
-            given.encode(), self.webhook_secret.encode()
-        ):
+        if not secret_matches(self.webhook_secret, request.headers.get(SECRET_HEADER, "")):
             log.warning("Telegram webhook call refused: wrong or missing secret")
             return web.json_response({"ok": False, "description": "unauthorized"}, status=401)
         try:
@@ -192,12 +190,7 @@ class TelegramChannel:
                 self.bot.send_chat_action(chat_id=incoming.chat_id, action="typing"),
             )
         )
-        for reply in await self.conversation.handle(incoming):
-            result = await self.send(incoming.chat_id, reply)
-            if not result.ok:
-                log.warning("reply to %s not delivered: %s %s", incoming.chat_id,
-                            result.status, result.detail)
-                return
+        await respond(self.conversation, incoming, self.send)
 
     # -- outgoing ----------------------------------------------------------------------
 

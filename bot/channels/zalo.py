@@ -1,7 +1,6 @@
 """Zalo through the Zalo Bot Platform: long polling or webhook, choices as numbered text."""
 
 import asyncio
-import hmac
 import json
 import logging
 from typing import Any
@@ -14,6 +13,8 @@ from bot.channels.base import (
     SendResult,
     SendStatus,
     best_effort,
+    respond,
+    secret_matches,
     send_with_retry,
     split_text,
 )
@@ -93,10 +94,7 @@ class ZaloChannel:
                 self._accept(update)
 
     async def _on_webhook(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "")
-        if not self.webhook_secret or not hmac.compare_digest(
-            given.encode(), self.webhook_secret.encode()
-        ):
+        if not secret_matches(self.webhook_secret, request.headers.get(SECRET_HEADER, "")):
             log.warning("Zalo webhook call refused: wrong or missing secret")
             return web.json_response({"ok": False, "description": "forbidden"}, status=403)
         try:
@@ -117,12 +115,7 @@ class ZaloChannel:
         self.inflight.spawn(
             best_effort("Zalo sendChatAction", self.api.send_chat_action(incoming.chat_id))
         )
-        for reply in await self.conversation.handle(incoming):
-            result = await self.send(incoming.chat_id, reply)
-            if not result.ok:
-                log.warning("reply to %s not delivered: %s %s", incoming.chat_id,
-                            result.status, result.detail)
-                return
+        await respond(self.conversation, incoming, self.send)
 
     # -- outgoing ----------------------------------------------------------------------
 

@@ -9,8 +9,16 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.app import App, DatabaseUnavailable, open_app, safe_url
-from bot.channels.console import GUEST, link_console_user, render, run_console
+from bot.channels.console import (
+    GUEST,
+    PLATFORM,
+    ConsoleChannel,
+    link_console_user,
+    render,
+    run_console,
+)
 from bot.config import ConfigError, Settings, load_settings
+from bot.delivery import Deliverer
 from handlers.formatting import local_datetime
 from handlers.linking import issue_invite
 from handlers.questions import reply_for
@@ -90,7 +98,8 @@ async def chat_as(app: App, official_code: str | None) -> None:
         user_id = await link_console_user(app.sessionmaker, official_code)
         if user_id is None:
             raise Failure(f"Không có cán bộ đang công tác với mã {official_code}.", 2)
-    await run_console(app.conversation, user_id, sys.stdin, sys.stdout)
+    deliverer = Deliverer(app.sessionmaker, {PLATFORM: ConsoleChannel(sys.stdout)})
+    await run_console(app.conversation, user_id, sys.stdin, sys.stdout, deliverer.run_once)
 
 
 async def cmd_db(app: App, args) -> None:

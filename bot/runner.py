@@ -13,6 +13,7 @@ from bot.channels.files import FileShelf
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloApi
+from bot.delivery import Deliverer
 from handlers.router import Access
 from handlers.texts import t
 
@@ -75,7 +76,7 @@ async def serve(
         files.register(web_app)
     channels = build_channels(app, files)
     started: list[Channel] = []
-    runner = None
+    runner = delivering = None
     try:
         for channel in channels:
             try:
@@ -92,6 +93,8 @@ async def serve(
             app.conversation.options = dataclasses.replace(
                 app.conversation.options, telegram_username=telegram.username
             )
+        deliverer = Deliverer(app.sessionmaker, {c.name: c for c in started})
+        delivering = asyncio.create_task(deliverer.run(stop))
         if web_app is not None:
             runner = web.AppRunner(web_app)
             await runner.setup()
@@ -102,6 +105,9 @@ async def serve(
         await stop.wait()
         log.info("stopping: finishing updates in flight")
     finally:
+        stop.set()
+        if delivering is not None:
+            await delivering
         if runner is not None:
             await runner.cleanup()  # take no more webhook calls first
         for channel in reversed(started):

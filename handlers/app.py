@@ -1,11 +1,18 @@
 """Assembles the feature routers into the bot's one router, in a fixed order."""
 
-from handlers import basics, linking, profile, questions
+from handlers import basics, linking, profile, questions, reports, review
 from handlers.basics import help_reply
 from handlers.context import Context
 from handlers.router import Router
 
-FEATURES = (linking.router, questions.router, profile.router, basics.router)
+FEATURES = (
+    linking.router,
+    questions.router,
+    reports.router,
+    profile.router,
+    review.router,
+    basics.router,
+)
 
 
 def build_router() -> Router:

@@ -23,33 +23,38 @@ class Invalid(Exception):
     """Raised by a step's parser; the message tells the user what to fix."""
 
 
-def _always(_answers: dict) -> bool:
+def _always(_ctx: Context) -> bool:
     return True
 
 
 @dataclass(frozen=True)
 class Step:
+    """One question. Callables get the update's Context; the answers so far are in
+    `ctx.state.answers`. `when` is also asked about later steps (to count the steps), so it
+    must cope with answers not given yet."""
+
     key: str
     label: str  # names the answer in the summary
-    prompt: str | Callable[[dict], str]
+    prompt: str | Callable[[Context], str]
     # parse(text, ctx) -> value, sync or async; raises Invalid. Default: the non-empty text,
     # or for a step with choices, one of their values.
     parse: Callable[[str, Context], Any] | None = None
-    choices: Sequence[Choice] | Callable[[dict], Sequence[Choice]] = ()
+    choices: Sequence[Choice] | Callable[[Context], Sequence[Choice]] = ()
     optional: bool = False
-    when: Callable[[dict], bool] = _always  # the step is asked only when this holds
+    when: Callable[[Context], bool] = _always  # the step is asked only when this holds
     show: Callable[[Any], str] = str  # how a stored answer reads in the summary
+    in_summary: bool = True  # a step that only checks an earlier answer can stay out
 
-    def options(self, answers: dict) -> tuple[Choice, ...]:
-        return tuple(self.choices(answers) if callable(self.choices) else self.choices)
+    def options(self, ctx: Context) -> tuple[Choice, ...]:
+        return tuple(self.choices(ctx) if callable(self.choices) else self.choices)
 
-    def question(self, answers: dict) -> str:
-        return self.prompt(answers) if callable(self.prompt) else self.prompt
+    def question(self, ctx: Context) -> str:
+        return self.prompt(ctx) if callable(self.prompt) else self.prompt
 
-    def shown(self, value: Any, answers: dict) -> str:
+    def shown(self, value: Any, ctx: Context) -> str:
         if value is None:
             return t("forms.skipped")
-        for choice in self.options(answers):
+        for choice in self.options(ctx):
             if choice.value == value:
                 return choice.label
         return self.show(value)
@@ -64,16 +69,16 @@ class Form:
     intro: str = ""
 
 
-def _next_index(form: Form, answers: dict, after: int) -> int:
+def _next_index(form: Form, ctx: Context, after: int) -> int:
     for index in range(after + 1, len(form.steps)):
-        if form.steps[index].when(answers):
+        if form.steps[index].when(ctx):
             return index
     return len(form.steps)  # the confirmation
 
 
-def _previous_index(form: Form, answers: dict, before: int) -> int | None:
+def _previous_index(form: Form, ctx: Context, before: int) -> int | None:
     for index in range(before - 1, -1, -1):
-        if form.steps[index].when(answers):
+        if form.steps[index].when(ctx):
             return index
     return None
 
@@ -87,7 +92,7 @@ def _set(ctx: Context, step: int, answers: dict) -> None:
 def expects_choice(form: Form, ctx: Context) -> bool:
     """Whether a bare number typed now means "option N" (not, say, a number of hours)."""
     index = ctx.state.step
-    return index >= len(form.steps) or bool(form.steps[index].options(ctx.state.answers))
+    return index >= len(form.steps) or bool(form.steps[index].options(ctx))
 
 
 def prompt(ctx: Context, form: Form, note: str = "") -> Reply:
@@ -96,9 +101,9 @@ def prompt(ctx: Context, form: Form, note: str = "") -> Reply:
     index = ctx.state.step
     if index >= len(form.steps):
         lines = [
-            f"• {step.label}: {step.shown(answers.get(step.key), answers)}"
+            f"• {step.label}: {step.shown(answers.get(step.key), ctx)}"
             for step in form.steps
-            if step.key in answers
+            if step.key in answers and step.in_summary
         ]
         text = t("forms.confirm", title=form.title, summary="\n".join(lines))
         choices = (
@@ -108,21 +113,23 @@ def prompt(ctx: Context, form: Form, note: str = "") -> Reply:
         )
     else:
         step = form.steps[index]
-        asked = [s for s in form.steps if s.when(answers)]
+        asked = [s for s in form.steps if s.when(ctx)]
         number = next((n for n, s in enumerate(asked, 1) if s is step), index + 1)
         footer = t("forms.footer", number=number, total=len(asked))
         if step.optional:
             footer = t("forms.optional") + "\n" + footer
-        text = f"{step.question(answers)}\n\n{footer}"
-        choices = step.options(answers)
+        text = f"{step.question(ctx)}\n\n{footer}"
+        choices = step.options(ctx)
         if step.optional:
             choices += (Choice(t("forms.skip_button"), SKIP),)
     return Reply(f"{note}\n\n{text}" if note else text, choices)
 
 
-async def start(ctx: Context, form: Form) -> list[Reply]:
+async def start(ctx: Context, form: Form, context: dict | None = None) -> list[Reply]:
+    """Open `form`; `context` holds values the form needs but does not ask (a report id)."""
     ctx.state.form = form.name
-    _set(ctx, _next_index(form, {}, -1), {})
+    _set(ctx, 0, dict(context or {}))
+    ctx.state.step = _next_index(form, ctx, -1)
     first = prompt(ctx, form)
     return [Reply(f"{form.intro}\n\n{first.text}" if form.intro else first.text, first.choices)]
 
@@ -152,7 +159,8 @@ async def answer(ctx: Context, form: Form) -> list[Reply]:
         except Invalid as problem:
             return [prompt(ctx, form, note=f"⚠️ {problem}")]
     answers[step.key] = value
-    _set(ctx, _next_index(form, answers, index), answers)
+    _set(ctx, index, answers)
+    ctx.state.step = _next_index(form, ctx, index)
     return [prompt(ctx, form)]
 
 
@@ -161,7 +169,7 @@ async def _parse(step: Step, ctx: Context) -> Any:
     if step.parse is not None:
         value = step.parse(text, ctx)
         return await value if inspect.isawaitable(value) else value
-    options = step.options(ctx.state.answers)
+    options = step.options(ctx)
     if options:
         if text in {choice.value for choice in options}:
             return text
@@ -173,7 +181,7 @@ async def _parse(step: Step, ctx: Context) -> Any:
 
 def back(ctx: Context, form: Form) -> list[Reply]:
     answers = dict(ctx.state.answers)
-    previous = _previous_index(form, answers, ctx.state.step)
+    previous = _previous_index(form, ctx, ctx.state.step)
     if previous is None:
         return [prompt(ctx, form, note=t("forms.at_first_step"))]
     # Forget the answer being revisited and any after it, so the summary never shows

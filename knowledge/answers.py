@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from knowledge.courses import Catalogue
 from knowledge.entries import PACKAGED, Entry, Plan, load_plan
 from knowledge.search import Index, terms
 
@@ -39,27 +40,32 @@ class Answer:
 
 
 class KnowledgeBase:
-    """The loaded plan and its index; `reload` swaps both at once or keeps the old ones."""
+    """The loaded plan, its index and the course catalogue; `reload` swaps all three at once
+    or, if anything is wrong, keeps the old ones."""
 
     def __init__(self, folder: Path | None = None):
         self.folder = Path(folder) if folder else PACKAGED
         self._lock = threading.Lock()
-        self._plan, self._index = self._build()
+        self._plan, self._index, self._courses = self._build()
 
-    def _build(self) -> tuple[Plan, Index]:
+    def _build(self) -> tuple[Plan, Index, Catalogue]:
         plan = load_plan(self.folder)
-        return plan, Index(plan.entries)
+        return plan, Index(plan.entries), Catalogue.load(self.folder)
 
     def reload(self) -> Plan:
         """Load the folder again; on a KnowledgeError the previous knowledge stays in service."""
-        plan, index = self._build()
+        built = self._build()
         with self._lock:
-            self._plan, self._index = plan, index
-        return plan
+            self._plan, self._index, self._courses = built
+        return built[0]
 
     @property
     def plan(self) -> Plan:
         return self._plan
+
+    @property
+    def courses(self) -> Catalogue:
+        return self._courses
 
     def entry(self, entry_id: str) -> Entry | None:
         return next((e for e in self._plan.entries if e.id == entry_id), None)

@@ -42,7 +42,7 @@ class Plan:
 
 def load_plan(folder: Path) -> Plan:
     meta_path = folder / "plan.yaml"
-    meta = _read(meta_path)
+    meta = read_yaml(meta_path)
     if not isinstance(meta, dict) or not {"name", "short_name"} <= meta.keys():
         raise KnowledgeError(f"{meta_path}:1: cần khóa 'name' và 'short_name'")
     files = sorted((folder / "plan").glob("*.yaml"))
@@ -65,7 +65,7 @@ def load_plan(folder: Path) -> Plan:
     return Plan(str(meta["name"]), str(meta["short_name"]), tuple(entries), tuple(not_covered))
 
 
-def _read(path: Path):
+def read_yaml(path: Path):
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -78,15 +78,18 @@ def _read(path: Path):
 
 
 def _entries(path: Path):
-    data = _read(path)
+    data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise KnowledgeError(f"{path}:1: cần khóa 'entries' chứa danh sách mục")
-    # Node positions give each entry's line for the messages below.
-    nodes = yaml.compose(path.read_text(encoding="utf-8"))
-    entry_nodes = next(v for k, v in nodes.value if k.value == "entries").value
-    for raw, node in zip(data["entries"], entry_nodes, strict=True):
-        line = node.start_mark.line + 1
+    for raw, line in zip(data["entries"], item_lines(path, "entries"), strict=True):
         yield _entry(raw, f"{path}:{line}"), line
+
+
+def item_lines(path: Path, key: str) -> list[int]:
+    """The line each item of the top-level list `key` starts on, for error messages."""
+    nodes = yaml.compose(path.read_text(encoding="utf-8"))
+    items = next(value for name, value in nodes.value if name.value == key)
+    return [node.start_mark.line + 1 for node in items.value]
 
 
 def _entry(raw, where: str) -> Entry:

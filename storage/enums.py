@@ -51,3 +51,28 @@ class StateManagementLevel(RankedLevel):
     CHUYEN_VIEN = "chuyen_vien"
     CHUYEN_VIEN_CHINH = "chuyen_vien_chinh"
     CHUYEN_VIEN_CAO_CAP = "chuyen_vien_cao_cap"
+
+
+class CourseCategory(StrEnum):
+    DEGREE = "degree"  # đào tạo: a degree programme
+    POLITICAL_THEORY = "political_theory"
+    STATE_MANAGEMENT = "state_management"
+    DEFENCE_SECURITY = "defence_security"
+    JOB_POSITION = "job_position"  # bồi dưỡng theo vị trí việc làm
+    KNOWLEDGE_UPDATE = "knowledge_update"  # law, ethics, office culture, IT, digital, innovation
+    DIGITAL_SELF_STUDY = "digital_self_study"  # Bình dân học vụ số
+    OTHER = "other"
+
+
+class ReportStatus(StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class DeliveryStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after retries
+    BLOCKED = "blocked"  # the person blocked the bot or has no linked account

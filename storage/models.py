@@ -19,10 +19,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.enums import (
+    CourseCategory,
+    DeliveryStatus,
     EducationLevel,
     Gender,
     PoliticalTheoryLevel,
     PositionGroup,
+    ReportStatus,
     Role,
     StateManagementLevel,
 )
@@ -168,6 +171,61 @@ class QuestionLog(Base):
     folded: Mapped[str] = mapped_column(String(500), index=True)  # groups the same question
     score: Mapped[float] = mapped_column(Float)
     suggested: Mapped[str | None] = mapped_column(String(200))  # ids of suggested entries
+
+
+class CourseReport(Base):
+    """A training course an official reports as completed; an admin verifies or rejects it."""
+
+    __tablename__ = "course_reports"
+    __table_args__ = (
+        Index("ix_course_reports_official", "official_id", "status"),
+        Index("ix_course_reports_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
+    category: Mapped[CourseCategory] = mapped_column(_enum(CourseCategory))
+    course_id: Mapped[str | None] = mapped_column(String(64))  # catalogue id, if matched
+    course_name: Mapped[str] = mapped_column(String(300))
+    provider: Mapped[str | None] = mapped_column(String(300))
+    completed_on: Mapped[date] = mapped_column(Date)
+    hours: Mapped[int | None] = mapped_column(Integer)
+    level: Mapped[str | None] = mapped_column(String(20))  # level attained (degree, LLCT, QLNN)
+    certificate_kind: Mapped[str | None] = mapped_column(String(20))  # photo | document
+    certificate_file_id: Mapped[str | None] = mapped_column(String(300))
+    certificate_url: Mapped[str | None] = mapped_column(String(1000))
+    certificate_platform: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), default=ReportStatus.PENDING)
+    review_note: Mapped[str | None] = mapped_column(Text)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+    reviewed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    official: Mapped[Official] = relationship(lazy="joined", foreign_keys=[official_id])
+
+
+class Delivery(Base):
+    """A message pushed to an official (a notice, reminder, announcement): the outbox.
+
+    The unique key (e.g. "report-verified:12") makes sending the same push twice impossible.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    choices: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        _enum(DeliveryStatus), default=DeliveryStatus.QUEUED
+    )
+    due_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEntry(Base):

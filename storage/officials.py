@@ -1,9 +1,24 @@
-"""Queries on units and officials."""
+"""Queries on units and officials, and the writes a roster import makes."""
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Official, Unit
+
+
+def text_limits() -> dict[str, int]:
+    """The longest value each text column of an official takes ("unit": a unit's name).
+
+    Read from the schema so that checking an imported file never drifts from the columns.
+    """
+    limits = {
+        column.name: column.type.length
+        for column in Official.__table__.columns
+        if type(column.type) is String and column.type.length
+    }
+    limits["unit"] = Unit.__table__.c.name.type.length
+    limits["unit_code"] = Unit.__table__.c.code.type.length
+    return limits
 
 
 class OfficialRepo:
@@ -20,3 +35,27 @@ class OfficialRepo:
 
     async def unit_by_code(self, code: str) -> Unit | None:
         return await self.session.scalar(select(Unit).where(Unit.code == code))
+
+    async def all(self) -> list[Official]:
+        """Every official, active or not, by code (their unit loaded with them)."""
+        return list(await self.session.scalars(select(Official).order_by(Official.code)))
+
+    async def units(self) -> list[Unit]:
+        return list(await self.session.scalars(select(Unit).order_by(Unit.code)))
+
+    async def add_unit(self, code: str, name: str) -> Unit:
+        unit = Unit(code=code, name=name)
+        self.session.add(unit)
+        await self.session.flush()
+        return unit
+
+    async def add(self, **fields) -> Official:
+        official = Official(**fields)
+        self.session.add(official)
+        await self.session.flush()
+        return official
+
+    async def change(self, official: Official, **fields) -> None:
+        for name, value in fields.items():
+            setattr(official, name, value)
+        await self.session.flush()

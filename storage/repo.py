@@ -5,8 +5,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.accounts import AccountRepo
 from storage.audit import AuditRepo
 from storage.conversations import ConversationRepo
+from storage.deliveries import DeliveryRepo
 from storage.officials import OfficialRepo
 from storage.questions import QuestionRepo
+from storage.reports import ReportRepo
 
 
 class Repo:
@@ -17,3 +19,5 @@ class Repo:
         self.conversations = ConversationRepo(session)
         self.audit = AuditRepo(session)
         self.questions = QuestionRepo(session)
+        self.reports = ReportRepo(session)
+        self.deliveries = DeliveryRepo(session)

@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import App, open_app
-from bot.channels.console import link_console_user, run_console
+from bot.channels.console import ConsoleChannel, link_console_user, run_console
 from bot.config import Settings
+from bot.delivery import Deliverer
 from bot.runner import serve
 from storage import db
 from storage.demo import seed_demo
@@ -81,7 +82,9 @@ class Chat:
     async def send(self, *messages: str) -> str:
         stdout = io.StringIO()
         stdin = io.StringIO("".join(m + "\n" for m in messages))
-        await run_console(self.app.conversation, self.user_id, stdin, stdout)
+        # Pushes due to any console account are printed too, as `make run` prints them.
+        deliverer = Deliverer(self.app.sessionmaker, {"console": ConsoleChannel(stdout)})
+        await run_console(self.app.conversation, self.user_id, stdin, stdout, deliverer.run_once)
         return stdout.getvalue()
 
 

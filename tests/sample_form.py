@@ -64,7 +64,7 @@ COURSE_FORM = Form(
             "Trình độ",
             "Trình độ đạt được?",
             choices=(Choice("Trung cấp", "trung_cap"), Choice("Cao cấp", "cao_cap")),
-            when=lambda answers: answers.get("category") == "llct",
+            when=lambda ctx: ctx.state.answers.get("category") == "llct",
         ),
         Step("hours", "Số giờ", "Học bao nhiêu giờ?", parse=parse_hours, optional=True),
     ),

@@ -40,6 +40,8 @@ def test_every_text_the_code_uses_exists():
         enums.EducationLevel,
         enums.PoliticalTheoryLevel,
         enums.StateManagementLevel,
+        enums.CourseCategory,
+        enums.ReportStatus,
     ],
 )
 def test_every_stored_value_has_a_label(enum):

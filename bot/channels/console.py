@@ -1,8 +1,10 @@
 """The conversation in a terminal: one message per line on stdin, replies on stdout."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import TextIO
 
+from bot.channels.base import SENT, SendResult
 from handlers.conversation import Conversation
 from handlers.types import Incoming, Reply
 from storage.repo import Repo
@@ -16,7 +18,8 @@ def render(reply: Reply) -> str:
     lines = [reply.text]
     lines += [f"  {number}. {choice.label}" for number, choice in enumerate(reply.choices, 1)]
     if reply.attachment is not None:
-        lines.append(f"[Tệp: {reply.attachment.path or reply.attachment.url}]")
+        file = reply.attachment
+        lines.append(f"[Tệp: {file.path or file.url or file.name or file.file_id}]")
     return "\n".join(lines)
 
 
@@ -36,9 +39,14 @@ async def link_console_user(sessionmaker, official_code: str) -> str | None:
 
 
 async def run_console(
-    conversation: Conversation, user_id: str, stdin: TextIO, stdout: TextIO
+    conversation: Conversation,
+    user_id: str,
+    stdin: TextIO,
+    stdout: TextIO,
+    deliver: Callable[[], Awaitable[int]] | None = None,
 ) -> None:
-    """Read messages until end of input, printing each reply."""
+    """Read messages until end of input, printing each reply; then send what is due in the
+    outbox (`deliver`), so notices to console accounts show up right away."""
     interactive = stdin.isatty()
     if interactive:
         stdout.write("Gõ tin nhắn rồi nhấn Enter; Ctrl+D để thoát.\n")
@@ -56,3 +64,19 @@ async def run_console(
         for reply in replies:
             stdout.write(render(reply) + "\n\n")
         stdout.flush()
+        if deliver is not None:
+            await deliver()
+
+
+class ConsoleChannel:
+    """Pushes (notices, reminders) for console accounts, printed where the console prints."""
+
+    name = PLATFORM
+
+    def __init__(self, stdout: TextIO):
+        self.stdout = stdout
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        self.stdout.write(f"🔔 [{chat_id}] {render(reply)}\n\n")
+        self.stdout.flush()
+        return SENT

@@ -1,0 +1,223 @@
+"""/baocao: an official reports a completed course; /khoahoc lists their reports; /rut withdraws."""
+
+from datetime import date
+
+from handlers import forms
+from handlers.context import Context
+from handlers.dates import parse_day
+from handlers.formatting import show_date
+from handlers.forms import Form, Invalid, Step
+from handlers.router import Access, Router
+from handlers.texts import label, t
+from handlers.types import Choice, Reply
+from knowledge.courses import LEVELS, Course
+from storage.enums import CourseCategory, ReportStatus
+from storage.models import CourseReport
+
+router = Router()
+
+# Most reported first: self-study and short courses far outnumber degrees.
+CATEGORY_ORDER = (
+    CourseCategory.DIGITAL_SELF_STUDY,
+    CourseCategory.KNOWLEDGE_UPDATE,
+    CourseCategory.JOB_POSITION,
+    CourseCategory.POLITICAL_THEORY,
+    CourseCategory.STATE_MANAGEMENT,
+    CourseCategory.DEGREE,
+    CourseCategory.DEFENCE_SECURITY,
+    CourseCategory.OTHER,
+)
+COURSE_BUTTONS = 8
+MAX_NAME = 300
+MAX_HOURS = 2000
+YES, NO = "yes", "no"
+DEFAULT_PROVIDER = "p:default"  # the catalogue's provider for the chosen course
+
+
+def _category(ctx: Context) -> CourseCategory:
+    return CourseCategory(ctx.state.answers["category"])
+
+
+def _catalogue_course(ctx: Context) -> Course | None:
+    """The catalogue course the official picked or confirmed, if any."""
+    answers = ctx.state.answers
+    course = answers.get("course") or {}
+    confirmed = course.get("guess") if answers.get("course_check") == YES else None
+    chosen = course.get("id") or confirmed
+    return ctx.knowledge.courses.get(chosen) if chosen else None
+
+
+# -- steps ----------------------------------------------------------------------------------
+
+
+def _course_choices(ctx: Context) -> tuple[Choice, ...]:
+    courses = ctx.knowledge.courses.in_category(_category(ctx))[:COURSE_BUTTONS]
+    return tuple(Choice(c.name, f"c:{c.id}") for c in courses)
+
+
+def parse_course(text: str, ctx: Context) -> dict:
+    catalogue = ctx.knowledge.courses
+    if text.startswith("c:") and catalogue.get(text[2:]):
+        return {"id": text[2:], "name": catalogue.get(text[2:]).name}
+    if not text:
+        raise Invalid(t("reports.course_empty"))
+    if len(text) > MAX_NAME:
+        raise Invalid(t("reports.course_too_long", limit=MAX_NAME))
+    match = catalogue.match(text, _category(ctx))
+    if match is None:
+        return {"name": text}
+    if match.sure:
+        return {"id": match.course.id, "name": match.course.name}
+    return {"name": text, "guess": match.course.id, "guess_name": match.course.name}
+
+
+def parse_hours(text: str, ctx: Context) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_HOURS:
+        raise Invalid(t("reports.hours_invalid", limit=MAX_HOURS))
+    return int(text)
+
+
+def parse_certificate(text: str, ctx: Context) -> dict:
+    if not ctx.incoming.attachments:
+        raise Invalid(t("reports.certificate_missing"))
+    file = ctx.incoming.attachments[0]
+    return {"kind": file.kind, "file_id": file.file_id, "url": file.url,
+            "platform": ctx.incoming.channel, "name": file.name}
+
+
+def _needs_level(ctx: Context) -> bool:
+    if "category" not in ctx.state.answers:  # asked before the category is known
+        return False
+    course = _catalogue_course(ctx)
+    return _category(ctx) in LEVELS and not (course and course.level)
+
+
+def _level_choices(ctx: Context) -> tuple[Choice, ...]:
+    return tuple(Choice(label(level), level.value) for level in LEVELS[_category(ctx)])
+
+
+def _guessed(ctx: Context) -> bool:
+    return "guess" in ctx.state.answers.get("course", {})
+
+
+def _provider_choices(ctx: Context) -> tuple[Choice, ...]:
+    course = _catalogue_course(ctx)
+    return (Choice(course.provider, DEFAULT_PROVIDER),) if course and course.provider else ()
+
+
+def _provider(text: str, ctx: Context) -> str:
+    if text == DEFAULT_PROVIDER and _catalogue_course(ctx):
+        return _catalogue_course(ctx).provider
+    if not text:
+        raise Invalid(t("reports.provider_empty"))
+    return text[:MAX_NAME]
+
+
+def _completed_on(text: str, ctx: Context) -> str:
+    return parse_day(text, ctx.local_now.date()).isoformat()
+
+
+# -- submitting -----------------------------------------------------------------------------
+
+
+async def submit(ctx: Context, answers: dict) -> str:
+    official = ctx.official
+    course = _catalogue_course(ctx)
+    name = course.name if course else answers["course"]["name"]
+    completed_on = date.fromisoformat(answers["completed_on"])
+    earlier = await ctx.repo.reports.same_course(official.id, name, completed_on)
+    if earlier is not None and not answers.get("duplicate_ok"):
+        ctx.state.answers = {**answers, "duplicate_ok": True}
+        raise Invalid(t("reports.duplicate", id=earlier.id, status=label(earlier.status)))
+
+    certificate = answers.get("certificate") or {}
+    report = await ctx.repo.reports.add(CourseReport(
+        official_id=official.id,
+        category=_category(ctx),
+        course_id=course.id if course else None,
+        course_name=name,
+        provider=answers.get("provider") or (course.provider if course else None),
+        completed_on=completed_on,
+        hours=answers.get("hours"),
+        level=(course.level if course and course.level else answers.get("level")),
+        certificate_kind=certificate.get("kind"),
+        certificate_file_id=certificate.get("file_id"),
+        certificate_url=certificate.get("url"),
+        certificate_platform=certificate.get("platform"),
+    ))
+    await ctx.repo.audit.record(
+        ctx.actor, "report_created", "course_report", report.id,
+        after={"course": name, "category": report.category.value,
+               "completed_on": answers["completed_on"], "level": report.level},
+    )
+    return t("reports.received", id=report.id, name=name, date=show_date(completed_on))
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+REPORT_FORM = router.form(Form(
+    name="baocao",
+    title=t("reports.title"),
+    intro=t("reports.intro"),
+    steps=(
+        Step("category", t("reports.label_category"), t("reports.ask_category"),
+             choices=tuple(Choice(label(c), c.value) for c in CATEGORY_ORDER)),
+        Step("course", t("reports.label_course"), t("reports.ask_course"),
+             parse=parse_course, choices=_course_choices, show=lambda c: c["name"]),
+        Step("course_check", "",
+             lambda ctx: t("reports.ask_guess", name=ctx.state.answers["course"]["guess_name"]),
+             choices=(Choice(t("reports.guess_yes"), YES), Choice(t("reports.guess_no"), NO)),
+             when=_guessed, in_summary=False),
+        Step("provider", t("reports.label_provider"), t("reports.ask_provider"),
+             parse=_provider, choices=_provider_choices, optional=True),
+        Step("completed_on", t("reports.label_date"), t("reports.ask_date"),
+             parse=_completed_on, show=lambda v: show_date(date.fromisoformat(v))),
+        Step("hours", t("reports.label_hours"), t("reports.ask_hours"), parse=parse_hours,
+             optional=True),
+        Step("certificate", t("reports.label_certificate"), t("reports.ask_certificate"),
+             parse=parse_certificate, optional=True,
+             show=lambda v: t("reports.certificate_attached")),
+        Step("level", t("reports.label_level"), t("reports.ask_level"),
+             choices=_level_choices, when=_needs_level),
+    ),
+    submit=submit,
+))
+
+
+@router.command("baocao", access=Access.OFFICIAL, summary="help.baocao", menu="help.menu_baocao")
+async def open_report(ctx: Context):
+    return await forms.start(ctx, REPORT_FORM)
+
+
+@router.command("khoahoc", access=Access.OFFICIAL, summary="help.khoahoc", menu="help.menu_khoahoc")
+async def my_reports(ctx: Context) -> Reply:
+    reports = await ctx.repo.reports.of_official(ctx.official.id)
+    if not reports:
+        return Reply(t("reports.none_yet"), (Choice(t("help.menu_baocao"), "/baocao"),))
+    lines = [_line(report) for report in reports]
+    pending = [r for r in reports if r.status == ReportStatus.PENDING][:3]
+    choices = tuple(Choice(t("reports.withdraw_button", id=r.id), f"/rut {r.id}") for r in pending)
+    choices += (Choice(t("help.menu_baocao"), "/baocao"),)
+    return Reply(t("reports.mine", lines="\n".join(lines)), choices)
+
+
+def _line(report: CourseReport) -> str:
+    line = t("reports.line", id=report.id, name=report.course_name,
+             date=show_date(report.completed_on), status=label(report.status))
+    if report.status == ReportStatus.REJECTED and report.review_note:
+        line += "\n   " + t("reports.reason", reason=report.review_note)
+    return line
+
+
+@router.command("rut", access=Access.OFFICIAL, hidden=True)
+async def withdraw(ctx: Context) -> str:
+    report = await ctx.repo.reports.get(int(ctx.args)) if ctx.args.isdigit() else None
+    if report is None or report.official_id != ctx.official.id:
+        return t("reports.not_yours")
+    if report.status != ReportStatus.PENDING:
+        return t("reports.not_pending", id=report.id, status=label(report.status))
+    report.status = ReportStatus.WITHDRAWN
+    await ctx.repo.audit.record(ctx.actor, "report_withdrawn", "course_report", report.id,
+                                before={"status": "pending"}, after={"status": "withdrawn"})
+    return t("reports.withdrawn", id=report.id, name=report.course_name)

@@ -1,0 +1,160 @@
+"""/duyet: admins verify or reject pending course reports; the official is told either way.
+
+A verified degree, political-theory or state-management report raises the level on the
+official's record (never lowers it).
+"""
+
+from handlers import forms
+from handlers.context import Context
+from handlers.formatting import show_date
+from handlers.forms import Form, Invalid, Step
+from handlers.router import Access, Router
+from handlers.texts import label, t
+from handlers.types import Attachment, Choice, Reply
+from knowledge.courses import LEVELS
+from storage.enums import ReportStatus
+from storage.models import CourseReport, Official
+
+router = Router()
+
+# The record field each levelled category raises.
+LEVEL_FIELDS = {
+    "degree": "education_level",
+    "political_theory": "political_theory_level",
+    "state_management": "state_management_level",
+}
+MAX_REASON = 500
+
+
+@router.command("duyet", access=Access.ADMIN, summary="help.duyet")
+async def next_pending(ctx: Context) -> list[Reply]:
+    after = int(ctx.args) if ctx.args.isdigit() else 0
+    report = await ctx.repo.reports.next_pending(after)
+    if report is None:
+        report = await ctx.repo.reports.next_pending() if after else None
+        if report is None:
+            return [Reply(t("review.nothing_pending"))]
+    return _show(report, await ctx.repo.reports.count_pending())
+
+
+def _show(report: CourseReport, pending: int) -> list[Reply]:
+    official = report.official
+    details = t(
+        "review.card", pending=pending, id=report.id, name=official.full_name,
+        code=official.code, course=report.course_name, category=label(report.category),
+        provider=report.provider or "—", date=show_date(report.completed_on),
+        hours=report.hours or "—", level=_level_label(report), certificate=_certificate_note(report),
+    )
+    choices = (
+        Choice(t("review.verify_button"), f"/duyet_ok {report.id}"),
+        Choice(t("review.reject_button"), f"/tuchoi {report.id}"),
+        Choice(t("review.later_button"), f"/duyet {report.id}"),
+    )
+    replies = []
+    if report.certificate_file_id or report.certificate_url:
+        replies.append(Reply(t("review.certificate_caption", id=report.id), attachment=Attachment(
+            report.certificate_kind or "photo", file_id=report.certificate_file_id,
+            url=report.certificate_url, name=f"chung-nhan-{report.id}",
+        )))
+    return [*replies, Reply(details, choices)]
+
+
+def _level_label(report: CourseReport) -> str:
+    if not report.level or report.category not in LEVELS:
+        return "—"
+    return label(LEVELS[report.category](report.level))
+
+
+def _certificate_note(report: CourseReport) -> str:
+    has_file = report.certificate_file_id or report.certificate_url
+    return t("review.certificate_yes") if has_file else t("review.certificate_no")
+
+
+async def _pending(ctx: Context) -> CourseReport:
+    report = await ctx.repo.reports.get(int(ctx.args)) if ctx.args.strip().isdigit() else None
+    if report is None:
+        raise Invalid(t("review.no_such_report"))
+    if report.status != ReportStatus.PENDING:
+        raise Invalid(t("review.already_reviewed", id=report.id, status=label(report.status)))
+    return report
+
+
+@router.command("duyet_ok", access=Access.ADMIN, hidden=True)
+async def verify(ctx: Context) -> Reply:
+    try:
+        report = await _pending(ctx)
+    except Invalid as problem:
+        return Reply(str(problem))
+    await ctx.repo.reports.review(report, ReportStatus.VERIFIED, ctx.official.id, ctx.now)
+    await ctx.repo.audit.record(ctx.actor, "report_verified", "course_report", report.id,
+                                before={"status": "pending"}, after={"status": "verified"})
+    raised = await raise_level(ctx, report)
+    await ctx.repo.deliveries.enqueue(
+        f"report-reviewed:{report.id}", report.official_id,
+        t("review.notice_verified", id=report.id, course=report.course_name)
+        + (("\n" + t("review.notice_level", level=raised)) if raised else ""),
+    )
+    text = t("review.verified", id=report.id, name=report.official.full_name)
+    if raised:
+        text += "\n" + t("review.level_raised", level=raised)
+    return Reply(text, (Choice(t("review.next_button"), "/duyet"),))
+
+
+async def raise_level(ctx: Context, report: CourseReport) -> str | None:
+    """Raise the official's recorded level to the report's, if higher; the new level's name."""
+    field = LEVEL_FIELDS.get(report.category.value)
+    if field is None or not report.level:
+        return None
+    official: Official = report.official
+    attained = LEVELS[report.category](report.level)
+    current = getattr(official, field)
+    if current is not None and current.rank >= attained.rank:
+        return None
+    setattr(official, field, attained)
+    await ctx.repo.audit.record(
+        ctx.actor, "official_level_raised", "official", official.code,
+        before={field: current.value if current else None}, after={field: attained.value},
+        note=f"course_report:{report.id}",
+    )
+    return label(attained)
+
+
+async def submit_rejection(ctx: Context, answers: dict) -> Reply:
+    report = await ctx.repo.reports.get(answers["report_id"])
+    if report is None or report.status != ReportStatus.PENDING:
+        return Reply(t("review.already_reviewed", id=answers["report_id"],
+                       status=label(report.status) if report else "—"))
+    reason = answers["reason"]
+    await ctx.repo.reports.review(report, ReportStatus.REJECTED, ctx.official.id, ctx.now, reason)
+    await ctx.repo.audit.record(ctx.actor, "report_rejected", "course_report", report.id,
+                                before={"status": "pending"},
+                                after={"status": "rejected", "reason": reason})
+    await ctx.repo.deliveries.enqueue(
+        f"report-reviewed:{report.id}", report.official_id,
+        t("review.notice_rejected", id=report.id, course=report.course_name, reason=reason),
+    )
+    return Reply(t("review.rejected", id=report.id, name=report.official.full_name),
+                 (Choice(t("review.next_button"), "/duyet"),))
+
+
+def _reason(text: str, ctx: Context) -> str:
+    if len(text) < 3:
+        raise Invalid(t("review.reason_short"))
+    return text[:MAX_REASON]
+
+
+REJECT_FORM = router.form(Form(
+    name="tuchoi",
+    title=t("review.reject_title"),
+    steps=(Step("reason", t("review.label_reason"), t("review.ask_reason"), parse=_reason),),
+    submit=submit_rejection,
+))
+
+
+@router.command("tuchoi", access=Access.ADMIN, hidden=True)
+async def reject(ctx: Context):
+    try:
+        report = await _pending(ctx)
+    except Invalid as problem:
+        return Reply(str(problem))
+    return await forms.start(ctx, REJECT_FORM, {"report_id": report.id})

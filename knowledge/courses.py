@@ -1,0 +1,107 @@
+"""The course catalogue: `<KNOWLEDGE_DIR>/courses/*.yaml`, matched fuzzily as people type.
+
+A file may set `category` and `provider` for all its courses; each course has an `id`, a
+`name`, `aliases`, and for programmes that grant one, the `level`.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from knowledge.entries import KnowledgeError, item_lines, read_yaml
+from knowledge.normalize import fold
+from storage.enums import (
+    CourseCategory,
+    EducationLevel,
+    PoliticalTheoryLevel,
+    StateManagementLevel,
+)
+
+# The level a course of these categories grants, and the record field it raises.
+LEVELS = {
+    CourseCategory.DEGREE: EducationLevel,
+    CourseCategory.POLITICAL_THEORY: PoliticalTheoryLevel,
+    CourseCategory.STATE_MANAGEMENT: StateManagementLevel,
+}
+SURE = 90  # a typed name this close to a course is that course without asking
+LIKELY = 70  # this close: ask "Có phải khóa …?"
+
+
+@dataclass(frozen=True)
+class Course:
+    id: str
+    name: str
+    category: CourseCategory
+    aliases: tuple[str, ...] = ()
+    level: str | None = None
+    provider: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    course: Course
+    score: float
+
+    @property
+    def sure(self) -> bool:
+        return self.score >= SURE
+
+
+class Catalogue:
+    def __init__(self, courses: tuple[Course, ...]):
+        self.courses = courses
+        self._by_id = {c.id: c for c in courses}
+
+    @classmethod
+    def load(cls, folder: Path) -> "Catalogue":
+        courses: list[Course] = []
+        for path in sorted((folder / "courses").glob("*.yaml")):
+            courses += _courses(path)
+        seen: set[str] = set()
+        for course in courses:
+            if course.id in seen:
+                raise KnowledgeError(f"{folder / 'courses'}: mã khóa học '{course.id}' bị trùng")
+            seen.add(course.id)
+        return cls(tuple(courses))
+
+    def get(self, course_id: str) -> Course | None:
+        return self._by_id.get(course_id)
+
+    def in_category(self, category: CourseCategory) -> list[Course]:
+        return [c for c in self.courses if c.category == category]
+
+    def match(self, typed: str, category: CourseCategory) -> Match | None:
+        """The course of `category` that `typed` most likely names, if any is close enough."""
+        names, owners = [], []
+        for course in self.in_category(category):
+            for name in (course.name, *course.aliases):
+                names.append(fold(name))
+                owners.append(course)
+        found = process.extractOne(fold(typed), names, scorer=fuzz.WRatio, score_cutoff=LIKELY)
+        return Match(owners[found[2]], found[1]) if found else None
+
+
+def _courses(path: Path) -> list[Course]:
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("courses"), list):
+        raise KnowledgeError(f"{path}:1: cần khóa 'courses' chứa danh sách khóa học")
+    courses = []
+    for raw, line in zip(data["courses"], item_lines(path, "courses"), strict=True):
+        where = f"{path}:{line}"
+        if not isinstance(raw, dict) or not raw.get("id") or not raw.get("name"):
+            raise KnowledgeError(f"{where}: khóa học cần 'id' và 'name'")
+        try:
+            category = CourseCategory(raw.get("category") or data.get("category"))
+        except ValueError:
+            allowed = ", ".join(c.value for c in CourseCategory)
+            raise KnowledgeError(f"{where}: 'category' phải là một trong: {allowed}") from None
+        level = raw.get("level")
+        if level is not None and (category not in LEVELS or level not in set(LEVELS[category])):
+            raise KnowledgeError(f"{where}: 'level' {level!r} không hợp với loại {category.value}")
+        courses.append(Course(
+            id=str(raw["id"]), name=str(raw["name"]), category=category,
+            aliases=tuple(str(a) for a in raw.get("aliases") or ()), level=level,
+            provider=raw.get("provider") or data.get("provider"),
+        ))
+    return courses

@@ -1,0 +1,58 @@
+"""The outbox of pushed messages: queued in the same transaction as the change they announce."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.enums import DeliveryStatus
+from storage.models import Delivery
+from storage.types import utcnow
+
+
+class DeliveryRepo:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def enqueue(
+        self,
+        key: str,
+        official_id: int,
+        text: str,
+        choices: list[tuple[str, str]] = (),
+        due_at: datetime | None = None,
+    ) -> bool:
+        """Queue a message unless one with this key exists; True if it was queued now."""
+        insert = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
+        result = await self.session.execute(
+            insert(Delivery)
+            .values(
+                key=key,
+                official_id=official_id,
+                text=text,
+                choices=[list(c) for c in choices],
+                status=DeliveryStatus.QUEUED,
+                due_at=due_at or utcnow(),
+                attempts=0,
+                created_at=utcnow(),
+            )
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+        return result.rowcount == 1
+
+    async def due(self, now: datetime, limit: int = 100) -> list[Delivery]:
+        rows = await self.session.scalars(
+            select(Delivery)
+            .where(Delivery.status == DeliveryStatus.QUEUED, Delivery.due_at <= now)
+            .order_by(Delivery.due_at, Delivery.id)
+            .limit(limit)
+        )
+        return list(rows)
+
+    async def for_official(self, official_id: int) -> list[Delivery]:
+        rows = await self.session.scalars(
+            select(Delivery).where(Delivery.official_id == official_id).order_by(Delivery.id)
+        )
+        return list(rows)

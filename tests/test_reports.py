@@ -1,0 +1,206 @@
+"""Reporting completed courses and verifying them, through the console seam."""
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from handlers.types import Attachment, Incoming
+from storage.enums import DeliveryStatus, EducationLevel, PoliticalTheoryLevel, ReportStatus
+from storage.models import AuditEntry, CourseReport, Delivery, Official
+from tests.conftest import Chat, chat_as
+
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)  # 27/11/2026, 10:00 in Hanoi
+OFFICIAL = "DEMO010"  # Hoàng Minh Tuấn
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(app):
+    app.conversation.clock = lambda: NOW
+
+
+async def stored_reports(app) -> list[CourseReport]:
+    async with app.sessionmaker() as session:
+        return list(await session.scalars(select(CourseReport).order_by(CourseReport.id)))
+
+
+async def official(app, code: str) -> Official:
+    async with app.sessionmaker() as session:
+        return await session.scalar(select(Official).where(Official.code == code))
+
+
+async def report_bdhvs(chat: Chat) -> str:
+    return await chat.send("/baocao", "1", "ki nang so co bn", "1", "hôm qua", "6", "bỏ qua", "1")
+
+
+async def test_self_study_course_typed_loosely_matches_the_catalogue(app, official_chat):
+    out = await official_chat.send("/baocao")
+    assert "1. Bình dân học vụ số (tự học)" in out
+    out = await official_chat.send("1")
+    assert "1. Kỹ năng số cơ bản" in out  # the catalogue, as buttons
+    out = await official_chat.send("ki nang so co bn")  # no diacritics, two typos
+    assert "Nơi tổ chức" not in out and "Nền tảng Bình dân học vụ số" in out
+    await official_chat.send("1", "hôm qua", "6", "bỏ qua")
+    out = await official_chat.send("1")
+    assert "✅ Đã nhận báo cáo #1: Kỹ năng số cơ bản, hoàn thành ngày 26/11/2026." in out
+    (report,) = await stored_reports(app)
+    assert report.course_id == "bdhvs-ky-nang-so" and report.hours == 6
+    assert report.status == ReportStatus.PENDING and report.provider.startswith("Nền tảng")
+
+
+async def test_a_close_but_unsure_name_is_checked_with_the_official(app, official_chat):
+    await official_chat.send("/baocao", "1")
+    out = await official_chat.send("an toan mang")
+    assert "Có phải khóa «An toàn thông tin và an ninh mạng»?" in out
+    out = await official_chat.send("2")  # no: keep what I typed
+    assert "Khóa học do đơn vị nào tổ chức" in out
+    await official_chat.send("Công an tỉnh", "05/11/2026", "bỏ qua", "bỏ qua", "1")
+    (report,) = await stored_reports(app)
+    assert report.course_name == "an toan mang" and report.course_id is None
+
+
+@pytest.mark.parametrize("bad, problem", [
+    ("32/13/2026", "Không có ngày 32/13/2026"),
+    ("01/01/2027", "không thể ở tương lai"),
+    ("tuần trước", "Ngày chưa đúng dạng"),
+    ("12/12/1969", "trước năm 1970"),
+])
+async def test_bad_dates_are_refused_and_reasked(official_chat, bad, problem):
+    await official_chat.send("/baocao", "1", "kỹ năng số cơ bản", "bỏ qua")
+    out = await official_chat.send(bad)
+    assert problem in out and "Ngày hoàn thành khóa học?" in out
+    out = await official_chat.send("5/11/26")
+    assert "Khóa học kéo dài bao nhiêu giờ?" in out
+
+
+# The answers that walk through every step of a political-theory report, in order.
+LLCT_STEPS = [
+    ("/baocao", "Khóa học thuộc loại nào?"),
+    ("4", "Tên khóa học là gì?"),  # Lý luận chính trị
+    ("Lớp bồi dưỡng đảng viên mới", "Khóa học do đơn vị nào tổ chức"),
+    ("Trung tâm chính trị", "Ngày hoàn thành khóa học?"),
+    ("01/10/2026", "Khóa học kéo dài bao nhiêu giờ?"),
+    ("40", "Gửi ảnh chụp giấy chứng nhận"),
+    ("bỏ qua", "Trình độ bạn đạt được sau khóa học?"),
+    ("Sơ cấp", "Vui lòng kiểm tra lại báo cáo khóa học"),
+]
+
+
+@pytest.mark.parametrize("depth", range(1, len(LLCT_STEPS)))
+async def test_back_and_cancel_work_at_every_step(app, official_chat, depth):
+    for message, _ in LLCT_STEPS[:depth + 1]:
+        out = await official_chat.send(message)
+    assert LLCT_STEPS[depth][1] in out
+    out = await official_chat.send("/quaylai")
+    assert LLCT_STEPS[depth - 1][1] in out
+    out = await official_chat.send("/huy")
+    assert "Đã hủy báo cáo khóa học" in out
+    assert await stored_reports(app) == []
+
+
+async def test_report_is_listed_then_verified_and_the_official_is_told(app, official_chat, admin_chat):
+    await report_bdhvs(official_chat)
+    out = await official_chat.send("/khoahoc")
+    assert "#1 · Kỹ năng số cơ bản · 26/11/2026 · ⏳ chờ duyệt" in out
+
+    out = await admin_chat.send("/duyet")
+    assert "Báo cáo #1 (còn 1 báo cáo chờ duyệt)" in out and "Hoàng Minh Tuấn (DEMO010)" in out
+    out = await admin_chat.send("1")  # ✅ Duyệt
+    assert "Đã duyệt báo cáo #1 của Hoàng Minh Tuấn" in out
+    assert "🔔 [DEMO010] ✅ Báo cáo #1 «Kỹ năng số cơ bản» của bạn đã được duyệt." in out
+    assert "✅ đã duyệt" in await official_chat.send("/khoahoc")
+    async with app.sessionmaker() as session:
+        (delivery,) = await session.scalars(select(Delivery))
+        assert delivery.status == DeliveryStatus.SENT and delivery.key == "report-reviewed:1"
+    assert "đã ✅ đã duyệt" in await admin_chat.send("/duyet_ok 1")  # twice: no harm
+
+
+async def test_a_verified_masters_degree_raises_the_education_level(app, admin_chat):
+    graduate = await chat_as(app, "DEMO011")
+    assert (await official(app, "DEMO011")).education_level == EducationLevel.DAI_HOC
+    await graduate.send("/baocao", "6", "thac sy quan ly cong", "Đại học Luật", "15/06/2026",
+                        "bỏ qua", "bỏ qua", "1")
+    out = await admin_chat.send("/duyet", "1")
+    assert "Hồ sơ của cán bộ đã được cập nhật trình độ: Thạc sĩ." in out
+    assert "🔔 [DEMO011]" in out and "Hồ sơ của bạn đã được cập nhật trình độ: Thạc sĩ." in out
+    assert (await official(app, "DEMO011")).education_level == EducationLevel.THAC_SI
+    async with app.sessionmaker() as session:
+        raised = await session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "official_level_raised"))
+    assert raised.before == {"education_level": "dai_hoc"}
+    assert raised.after == {"education_level": "thac_si"}
+
+
+async def test_a_verified_report_never_lowers_a_level(app, official_chat, admin_chat):
+    assert (await official(app, OFFICIAL)).education_level == EducationLevel.THAC_SI
+    await official_chat.send("/baocao", "6", "đại học", "bỏ qua", "01/03/2010", "bỏ qua",
+                             "bỏ qua", "1")
+    out = await admin_chat.send("/duyet", "1")
+    assert "Đã duyệt báo cáo #1" in out and "cập nhật trình độ" not in out
+    assert (await official(app, OFFICIAL)).education_level == EducationLevel.THAC_SI
+
+
+async def test_a_verified_political_theory_course_raises_that_level(app, official_chat, admin_chat):
+    assert (await official(app, OFFICIAL)).political_theory_level == PoliticalTheoryLevel.TRUNG_CAP
+    await official_chat.send("/baocao", "4", "Cao cấp lý luận chính trị", "bỏ qua",
+                             "01/03/2026", "bỏ qua", "bỏ qua", "1")
+    await admin_chat.send("/duyet", "1")
+    assert (await official(app, OFFICIAL)).political_theory_level == PoliticalTheoryLevel.CAO_CAP
+
+
+async def test_rejection_needs_a_reason_which_the_official_receives(app, official_chat, admin_chat):
+    await report_bdhvs(official_chat)
+    await admin_chat.send("/duyet")
+    out = await admin_chat.send("2")  # ❌ Từ chối
+    assert "Vì sao từ chối báo cáo này?" in out
+    assert "ghi rõ lý do" in await admin_chat.send("x")
+    out = await admin_chat.send("Ảnh chứng nhận bị mờ", "1")
+    assert "Đã từ chối báo cáo #1" in out
+    assert "🔔 [DEMO010] ❌ Báo cáo #1" in out and "Lý do: Ảnh chứng nhận bị mờ" in out
+    mine = await official_chat.send("/khoahoc")
+    assert "❌ bị từ chối" in mine and "Lý do: Ảnh chứng nhận bị mờ" in mine
+
+
+async def test_the_same_course_on_the_same_day_needs_a_second_confirmation(app, official_chat):
+    await report_bdhvs(official_chat)
+    out = await official_chat.send("/baocao", "1", "kỹ năng số cơ bản", "1", "hôm qua",
+                                   "bỏ qua", "bỏ qua", "1")
+    assert "Bạn đã báo cáo khóa này với cùng ngày hoàn thành (báo cáo #1" in out
+    assert len(await stored_reports(app)) == 1
+    await official_chat.send("1")
+    assert len(await stored_reports(app)) == 2
+
+
+async def test_a_pending_report_can_be_withdrawn(app, official_chat, admin_chat):
+    await report_bdhvs(official_chat)
+    out = await official_chat.send("/khoahoc", "1")  # ↩️ Rút báo cáo #1
+    assert "Đã rút báo cáo #1" in out
+    assert "Không có báo cáo nào đang chờ duyệt" in await admin_chat.send("/duyet")
+    assert "không tìm thấy" in (await admin_chat.send("/rut 1")).lower()  # not the admin's
+
+
+async def test_certificate_photo_reaches_the_reviewer(app, admin_chat):
+    await chat_as(app, OFFICIAL)  # console account of the official
+    async def send(text="", attachments=()):
+        return await app.conversation.handle(
+            Incoming("console", OFFICIAL, OFFICIAL, text=text, attachments=attachments))
+
+    for message in ("/baocao", "1", "kỹ năng số cơ bản", "1", "hôm nay", "3"):
+        await send(message)
+    photo = Attachment("photo", file_id="AgACAgQ-cert")
+    replies = await send("", (photo,))
+    assert "Vui lòng kiểm tra lại" in replies[0].text and "đã gửi kèm" in replies[0].text
+    await send("1")
+    out = await admin_chat.send("/duyet")
+    assert "Giấy chứng nhận của báo cáo #1\n[Tệp:" in out and "Giấy chứng nhận: có" in out
+    (report,) = await stored_reports(app)
+    assert report.certificate_file_id == "AgACAgQ-cert" and report.certificate_kind == "photo"
+
+
+async def test_only_admins_review_and_only_linked_officials_report(app, official_chat):
+    assert "chỉ dành cho quản trị viên" in await official_chat.send("/duyet")
+    assert "chỉ dành cho quản trị viên" in await official_chat.send("/duyet_ok 1")
+    assert "chỉ dành cho quản trị viên" in await official_chat.send("/tuchoi 1")
+    stranger = Chat(app, "stranger")
+    assert "cần liên kết tài khoản" in await stranger.send("/baocao")
+    assert "cần liên kết tài khoản" in await stranger.send("/khoahoc")

@@ -14,6 +14,7 @@ from bot.config import Settings
 from handlers.app import build_router
 from handlers.context import Options
 from handlers.conversation import Conversation
+from handlers.periods import Calendar
 from knowledge.answers import KnowledgeBase
 from storage import db
 
@@ -37,6 +38,10 @@ def options_from(settings: Settings) -> Options:
         timezone=settings.zone,
         invite_ttl=timedelta(days=settings.invite_ttl_days),
         telegram_username=settings.telegram_bot_username,
+        calendar=Calendar(settings.eval_open_day, settings.eval_due_day, settings.reminder_days),
+        excellent_share=settings.excellent_share,
+        self_study_days=settings.self_study_days,
+        quiet=settings.quiet,
     )
 
 

@@ -44,6 +44,19 @@ class Settings(BaseSettings):
     files_dir: Path = Path("data/files")
     invite_ttl_days: int = Field(default=7, ge=1, le=365)
     demo_user: str = "DEMO001"
+    # Quarterly self-evaluation: opens on this day of the quarter's last month, due on this
+    # day of the next month; reminders this many days before the deadline.
+    eval_open_day: int = Field(default=20, ge=1, le=28)
+    eval_due_day: int = Field(default=5, ge=1, le=28)
+    eval_reminder_days: str = "3,1"
+    # "xuất sắc" above this share of "tốt" in a unit gets a warning (Nghị định 335: 20%).
+    excellent_share: float = Field(default=0.20, gt=0, le=1)
+    # Officials with no self-study reported for this many days get the monthly nudge.
+    self_study_days: int = Field(default=60, ge=7, le=365)
+    # Pushes: messages per second per platform; nothing sent in the quiet hours (local time).
+    telegram_rate: float = Field(default=25, gt=0, le=30)
+    zalo_rate: float = Field(default=10, gt=0, le=100)
+    quiet_hours: str = "21-7"
     log_level: str = "INFO"
 
     @field_validator("*", mode="before")
@@ -110,6 +123,30 @@ class Settings(BaseSettings):
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("phải là địa chỉ http:// hoặc https://")
         return value.rstrip("/") if value else value
+
+    @field_validator("eval_reminder_days")
+    @classmethod
+    def _reminder_days(cls, value: str) -> str:
+        if not re.fullmatch(r"\s*\d{1,2}(\s*,\s*\d{1,2})*\s*", value):
+            raise ValueError("cần các số ngày cách nhau bởi dấu phẩy, ví dụ 3,1")
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        found = re.fullmatch(r"\s*(\d{1,2})\s*-\s*(\d{1,2})\s*", value)
+        if not found or not all(0 <= int(h) <= 23 for h in found.groups()):
+            raise ValueError("cần dạng GIỜ_BẮT_ĐẦU-GIỜ_KẾT_THÚC, ví dụ 21-7")
+        return value
+
+    @property
+    def quiet(self) -> tuple[int, int]:
+        start, end = self.quiet_hours.split("-")
+        return int(start), int(end)
+
+    @property
+    def reminder_days(self) -> tuple[int, ...]:
+        return tuple(sorted({int(d) for d in self.eval_reminder_days.split(",")}, reverse=True))
 
     @field_validator("log_level")
     @classmethod

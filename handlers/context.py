@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from handlers.periods import Calendar
 from handlers.types import Incoming
 from knowledge.answers import KnowledgeBase
 from storage.enums import Role
@@ -19,6 +20,10 @@ class Options:
     invite_ttl: timedelta = timedelta(days=7)
     telegram_username: str | None = None
     max_text_length: int = 4000
+    calendar: Calendar = field(default_factory=Calendar)
+    excellent_share: float = 0.20
+    self_study_days: int = 60
+    quiet: tuple[int, int] = (21, 7)  # no pushes from 21:00 to 07:00 local time
 
 
 @dataclass

@@ -16,6 +16,7 @@ class PositionGroup(StrEnum):
 
 class Role(StrEnum):
     OFFICIAL = "official"
+    UNIT_ADMIN = "unit_admin"  # reviews and sees the officials of their own unit
     ADMIN = "admin"
 
 
@@ -76,3 +77,26 @@ class DeliveryStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # gave up after retries
     BLOCKED = "blocked"  # the person blocked the bot or has no linked account
+    DROPPED = "dropped"  # no longer wanted when its turn came (the official already submitted)
+
+
+class Rating(RankedLevel):
+    """Quarterly and annual ratings, lowest first."""
+
+    KHONG_HOAN_THANH = "khong_hoan_thanh"
+    HOAN_THANH = "hoan_thanh"
+    TOT = "tot"
+    XUAT_SAC = "xuat_sac"
+
+
+class EvaluationStatus(StrEnum):
+    SUBMITTED = "submitted"
+    CONFIRMED = "confirmed"  # a leader confirmed or adjusted the rating
+
+
+class CampaignKind(StrEnum):
+    EVAL_OPEN = "eval_open"
+    EVAL_REMINDER = "eval_reminder"
+    TRAINING_REGISTRATION = "training_registration"  # yearly, plan III.2.d
+    SELF_STUDY_NUDGE = "self_study_nudge"  # monthly, Bình dân học vụ số
+    ANNOUNCEMENT = "announcement"  # an admin's /thongbao

@@ -15,16 +15,20 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.enums import (
+    CampaignKind,
     CourseCategory,
     DeliveryStatus,
     EducationLevel,
+    EvaluationStatus,
     Gender,
     PoliticalTheoryLevel,
     PositionGroup,
+    Rating,
     ReportStatus,
     Role,
     StateManagementLevel,
@@ -32,13 +36,13 @@ from storage.enums import (
 from storage.types import UtcDateTime, utcnow
 
 
-def _enum(cls) -> Enum:
+def _enum(cls, length: int = 20) -> Enum:
     # Stored as the enum's value in a plain VARCHAR: readable in SQL and portable.
     return Enum(
         cls,
         native_enum=False,
         create_constraint=False,
-        length=20,
+        length=length,
         values_callable=lambda members: [m.value for m in members],
     )
 
@@ -83,6 +87,8 @@ class Official(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     role: Mapped[Role] = mapped_column(_enum(Role), default=Role.OFFICIAL)
+    # Optional nudges (self-study, training registration); evaluation reminders always go.
+    nudges: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -204,6 +210,60 @@ class CourseReport(Base):
     official: Mapped[Official] = relationship(lazy="joined", foreign_keys=[official_id])
 
 
+class Evaluation(Base):
+    """An official's self-evaluation for one period (2026Q1…Q3; 2026Q4 is the whole year)."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (UniqueConstraint("official_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
+    period: Mapped[str] = mapped_column(String(10), index=True)
+    criteria: Mapped[dict[str, Any]] = mapped_column(default=dict)  # key -> self-assessed points
+    general_points: Mapped[float] = mapped_column(Float)
+    tasks_assigned: Mapped[int] = mapped_column(Integer)
+    tasks_completed: Mapped[int] = mapped_column(Integer)
+    tasks_on_time: Mapped[int] = mapped_column(Integer)
+    task_notes: Mapped[str | None] = mapped_column(Text)
+    task_points: Mapped[float] = mapped_column(Float)
+    total_points: Mapped[float] = mapped_column(Float)
+    strengths: Mapped[str | None] = mapped_column(Text)
+    shortcomings: Mapped[str | None] = mapped_column(Text)
+    proposed_rating: Mapped[Rating] = mapped_column(_enum(Rating))
+    rating_reason: Mapped[str | None] = mapped_column(Text)  # when it differs from the band
+    status: Mapped[EvaluationStatus] = mapped_column(
+        _enum(EvaluationStatus), default=EvaluationStatus.SUBMITTED
+    )
+    confirmed_rating: Mapped[Rating | None] = mapped_column(_enum(Rating))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    official: Mapped[Official] = relationship(lazy="joined", foreign_keys=[official_id])
+
+
+class Campaign(Base):
+    """A push to many officials: a calendar reminder or an admin's announcement.
+
+    Its key ("eval-open:2026Q2") is unique, so planning it again changes nothing; each
+    recipient's delivery is keyed "<campaign key>:<official id>".
+    """
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[CampaignKind] = mapped_column(_enum(CampaignKind, length=30))
+    text: Mapped[str] = mapped_column(Text)
+    audience: Mapped[dict[str, Any]] = mapped_column(default=dict)  # who: all, unit, group, …
+    send_at: Mapped[datetime]
+    expanded_at: Mapped[datetime | None]  # when its deliveries were queued
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Delivery(Base):
     """A message pushed to an official (a notice, reminder, announcement): the outbox.
 
@@ -216,6 +276,10 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
     official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    # Checked just before sending: e.g. "not_submitted:2026Q2" drops a reminder to someone
+    # who submitted after it was queued.
+    condition: Mapped[str | None] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
     choices: Mapped[list[Any]] = mapped_column(default=list)
     status: Mapped[DeliveryStatus] = mapped_column(

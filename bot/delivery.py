@@ -1,19 +1,24 @@
 """Sends the outbox: queued pushes go out through the channel of the official's account.
 
-Each push is read in a short transaction, sent outside it (no database lock held during the
-network call), and its outcome written in another: sent; blocked (no reachable account);
-retried later on a rate limit or a transient fault; failed after MAX_ATTEMPTS.
+Per platform a global rate (Telegram about 25 messages a second) and at least one second
+between messages to one chat; a 429 delays that one message by its `retry_after` (the others
+carry on); a blocked user is recorded and never retried; network faults back off. Nothing
+goes out in the quiet hours. Each push is read in a short transaction, sent outside it (no
+database lock held during the network call), and its outcome written in another.
 """
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.channels.base import Channel, SendResult, SendStatus
+from handlers.campaigns import next_allowed, still_wanted
+from handlers.context import Options
 from handlers.types import Choice, Reply
 from storage.enums import DeliveryStatus
 from storage.models import Delivery
@@ -24,6 +29,31 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(minutes=1)  # doubled after each failed attempt
+BATCH = 500
+CONCURRENCY = 16  # sends in flight at once; the rate limiter paces them
+
+
+class RateLimiter:
+    """Hands out send times: `rate` a second overall, `per_chat` seconds apart per chat."""
+
+    def __init__(self, rate: float, per_chat: float = 1.0, clock=time.monotonic):
+        self.interval = 1 / rate
+        self.per_chat = per_chat
+        self.clock = clock
+        self.next_any = 0.0
+        self.next_chat: dict[str, float] = {}
+
+    async def wait(self, chat_id: str) -> None:
+        now = self.clock()
+        slot = max(now, self.next_any, self.next_chat.get(chat_id, 0.0))
+        self.next_any = slot + self.interval
+        self.next_chat[chat_id] = slot + self.per_chat
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    def hold(self, chat_id: str, seconds: float) -> None:
+        """Keep this chat quiet for a while (after a 429), without slowing anyone else."""
+        self.next_chat[chat_id] = max(self.next_chat.get(chat_id, 0.0), self.clock() + seconds)
 
 
 class Deliverer:
@@ -31,13 +61,20 @@ class Deliverer:
         self,
         sessionmaker: async_sessionmaker,
         channels: dict[str, Channel],
+        options: Options | None = None,
+        *,
+        rates: dict[str, float] | None = None,
         clock: Callable[[], datetime] = utcnow,
     ):
         self.sessionmaker = sessionmaker
         self.channels = channels
+        self.options = options or Options()
+        self.limiters = {
+            name: RateLimiter((rates or {}).get(name, 25)) for name in channels
+        }
         self.clock = clock
 
-    async def run(self, stop: asyncio.Event, interval: float = 5) -> None:
+    async def run(self, stop: asyncio.Event, interval: float = 2) -> None:
         while not stop.is_set():
             try:
                 await self.run_once()
@@ -48,16 +85,26 @@ class Deliverer:
 
     async def run_once(self) -> int:
         """Send what is due now; returns how many pushes were attempted."""
+        now = self.clock()
+        if next_allowed(now, self.options) != now:
+            return 0  # quiet hours: everything waits for the morning
         async with self.sessionmaker() as session:
-            due = await Repo(session).deliveries.due(self.clock())
-        for delivery in due:
-            await self._deliver(delivery.id)
+            due = [d.id for d in await Repo(session).deliveries.due(now, BATCH)]
+        slots = asyncio.Semaphore(CONCURRENCY)
+
+        async def deliver(delivery_id: int) -> None:
+            async with slots:
+                await self._deliver(delivery_id)
+
+        await asyncio.gather(*(deliver(i) for i in due))
         return len(due)
 
     async def _deliver(self, delivery_id: int) -> None:
         async with self.sessionmaker() as session:
             repo = Repo(session)
             delivery = await session.get(Delivery, delivery_id)
+            if not await still_wanted(repo, delivery):
+                return await self._record(delivery_id, None)
             accounts = [a for a in await repo.accounts.of_official(delivery.official_id)
                         if a.platform in self.channels]
         # The most recently linked account first: the messenger the official uses now.
@@ -65,15 +112,23 @@ class Deliverer:
         reply = Reply(delivery.text, tuple(Choice(label, value) for label, value in delivery.choices))
         result = SendResult(SendStatus.BLOCKED, detail="no linked account")
         for account in accounts:
+            limiter = self.limiters[account.platform]
+            await limiter.wait(account.chat_id)
             result = await self.channels[account.platform].send(account.chat_id, reply)
+            if result.status is SendStatus.RETRY_AFTER:
+                limiter.hold(account.chat_id, result.retry_after or 1)
             if result.status is not SendStatus.BLOCKED:
                 break
         await self._record(delivery_id, result)
 
-    async def _record(self, delivery_id: int, result: SendResult) -> None:
+    async def _record(self, delivery_id: int, result: SendResult | None) -> None:
+        """Write the outcome; `None` means the push was no longer wanted."""
         now = self.clock()
         async with self.sessionmaker() as session, session.begin():
             delivery = await session.get(Delivery, delivery_id)
+            if result is None:
+                delivery.status = DeliveryStatus.DROPPED
+                return
             delivery.attempts += 1
             delivery.last_error = None if result.ok else (result.detail or result.status.value)
             if result.ok:

@@ -14,6 +14,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloApi
 from bot.delivery import Deliverer
+from bot.scheduler import start_scheduler
 from handlers.router import Access
 from handlers.texts import t
 
@@ -76,7 +77,7 @@ async def serve(
         files.register(web_app)
     channels = build_channels(app, files)
     started: list[Channel] = []
-    runner = delivering = None
+    runner = delivering = scheduler = None
     try:
         for channel in channels:
             try:
@@ -93,8 +94,12 @@ async def serve(
             app.conversation.options = dataclasses.replace(
                 app.conversation.options, telegram_username=telegram.username
             )
-        deliverer = Deliverer(app.sessionmaker, {c.name: c for c in started})
+        options = app.conversation.options
+        deliverer = Deliverer(app.sessionmaker, {c.name: c for c in started}, options,
+                              rates={"telegram": settings.telegram_rate,
+                                     "zalo": settings.zalo_rate})
         delivering = asyncio.create_task(deliverer.run(stop))
+        scheduler = start_scheduler(app.sessionmaker, options)
         if web_app is not None:
             runner = web.AppRunner(web_app)
             await runner.setup()
@@ -106,6 +111,8 @@ async def serve(
         log.info("stopping: finishing updates in flight")
     finally:
         stop.set()
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         if delivering is not None:
             await delivering
         if runner is not None:

@@ -1,6 +1,17 @@
 """Assembles the feature routers into the bot's one router, in a fixed order."""
 
-from handlers import basics, linking, profile, questions, reports, review
+from handlers import (
+    announce,
+    basics,
+    evaluation,
+    leader_review,
+    linking,
+    profile,
+    questions,
+    reports,
+    review,
+    settings,
+)
 from handlers.basics import help_reply
 from handlers.context import Context
 from handlers.router import Router
@@ -9,8 +20,12 @@ FEATURES = (
     linking.router,
     questions.router,
     reports.router,
+    evaluation.router,
     profile.router,
     review.router,
+    leader_review.router,
+    announce.router,
+    settings.router,
     basics.router,
 )
 

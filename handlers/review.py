@@ -5,6 +5,7 @@ official's record (never lowers it).
 """
 
 from handlers import forms
+from handlers.campaigns import notify
 from handlers.context import Context
 from handlers.formatting import show_date
 from handlers.forms import Form, Invalid, Step
@@ -89,8 +90,8 @@ async def verify(ctx: Context) -> Reply:
     await ctx.repo.audit.record(ctx.actor, "report_verified", "course_report", report.id,
                                 before={"status": "pending"}, after={"status": "verified"})
     raised = await raise_level(ctx, report)
-    await ctx.repo.deliveries.enqueue(
-        f"report-reviewed:{report.id}", report.official_id,
+    await notify(
+        ctx, f"report-reviewed:{report.id}", report.official_id,
         t("review.notice_verified", id=report.id, course=report.course_name)
         + (("\n" + t("review.notice_level", level=raised)) if raised else ""),
     )
@@ -129,8 +130,8 @@ async def submit_rejection(ctx: Context, answers: dict) -> Reply:
     await ctx.repo.audit.record(ctx.actor, "report_rejected", "course_report", report.id,
                                 before={"status": "pending"},
                                 after={"status": "rejected", "reason": reason})
-    await ctx.repo.deliveries.enqueue(
-        f"report-reviewed:{report.id}", report.official_id,
+    await notify(
+        ctx, f"report-reviewed:{report.id}", report.official_id,
         t("review.notice_rejected", id=report.id, course=report.course_name, reason=reason),
     )
     return Reply(t("review.rejected", id=report.id, name=report.official.full_name),

@@ -23,6 +23,8 @@ class DeliveryRepo:
         text: str,
         choices: list[tuple[str, str]] = (),
         due_at: datetime | None = None,
+        campaign_id: int | None = None,
+        condition: str | None = None,
     ) -> bool:
         """Queue a message unless one with this key exists; True if it was queued now."""
         insert = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
@@ -35,6 +37,8 @@ class DeliveryRepo:
                 choices=[list(c) for c in choices],
                 status=DeliveryStatus.QUEUED,
                 due_at=due_at or utcnow(),
+                campaign_id=campaign_id,
+                condition=condition,
                 attempts=0,
                 created_at=utcnow(),
             )

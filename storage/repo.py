@@ -4,8 +4,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.accounts import AccountRepo
 from storage.audit import AuditRepo
+from storage.campaigns import CampaignRepo
 from storage.conversations import ConversationRepo
 from storage.deliveries import DeliveryRepo
+from storage.evaluations import EvaluationRepo
 from storage.officials import OfficialRepo
 from storage.questions import QuestionRepo
 from storage.reports import ReportRepo
@@ -21,3 +23,5 @@ class Repo:
         self.questions = QuestionRepo(session)
         self.reports = ReportRepo(session)
         self.deliveries = DeliveryRepo(session)
+        self.evaluations = EvaluationRepo(session)
+        self.campaigns = CampaignRepo(session)

@@ -83,7 +83,9 @@ class Chat:
         stdout = io.StringIO()
         stdin = io.StringIO("".join(m + "\n" for m in messages))
         # Pushes due to any console account are printed too, as `make run` prints them.
-        deliverer = Deliverer(self.app.sessionmaker, {"console": ConsoleChannel(stdout)})
+        conversation = self.app.conversation
+        deliverer = Deliverer(self.app.sessionmaker, {"console": ConsoleChannel(stdout)},
+                              conversation.options, clock=lambda: conversation.clock())
         await run_console(self.app.conversation, self.user_id, stdin, stdout, deliverer.run_once)
         return stdout.getvalue()
 

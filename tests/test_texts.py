@@ -42,6 +42,9 @@ def test_every_text_the_code_uses_exists():
         enums.StateManagementLevel,
         enums.CourseCategory,
         enums.ReportStatus,
+        enums.Rating,
+        enums.EvaluationStatus,
+        enums.CampaignKind,
     ],
 )
 def test_every_stored_value_has_a_label(enum):

@@ -1,0 +1,52 @@
+"""The one scheduler: plans campaigns every few minutes and once at start-up (catch-up).
+
+APScheduler 3 runs a single job with a fixed id (`replace_existing`), coalescing missed runs
+and forgiving late ones (`misfire_grace_time`). What to send lives in our own tables and is
+planned idempotently (handlers.campaigns.plan), so a restart neither loses nor repeats a push.
+Run it in one process only (`--role scheduler` or `all`).
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from handlers.campaigns import plan
+from handlers.context import Options
+from storage.repo import Repo
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "plan-campaigns"
+EVERY_MINUTES = 5
+
+
+async def plan_once(
+    sessionmaker: async_sessionmaker, options: Options, clock: Callable[[], datetime] = utcnow
+) -> int:
+    async with sessionmaker() as session, session.begin():
+        queued = await plan(Repo(session), clock(), options)
+    if queued:
+        log.info("queued %d pushes", queued)
+    return queued
+
+
+def start_scheduler(sessionmaker: async_sessionmaker, options: Options) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=options.timezone)
+    scheduler.add_job(
+        plan_once,
+        IntervalTrigger(minutes=EVERY_MINUTES, timezone=options.timezone),
+        args=(sessionmaker, options),
+        id=JOB_ID,
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=3600,
+        next_run_time=datetime.now(options.timezone),  # the catch-up sweep at start-up
+    )
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,109 @@
+"""Which pushes are due, planned from the calendar and the database, at most once each.
+
+`plan(repo, now, options)` is safe to run any number of times (every few minutes, and once at
+start-up to catch up after downtime): each campaign and each delivery has a unique key, so
+nothing is queued twice, and a reminder whose time passed while the bot was down is still
+queued, as long as its window is open. Pushes never go out in the quiet hours; they wait for
+the morning.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from handlers.context import Context, Options
+from handlers.evaluation import period_label
+from handlers.formatting import show_date
+from handlers.periods import open_period
+from handlers.texts import t
+from storage.enums import CampaignKind
+from storage.models import Delivery
+from storage.repo import Repo
+
+SEND_AT = time(8, 0)  # calendar pushes go out at 08:00 local time
+TRAINING_DAY = (1, 10)  # yearly reminder to register training needs (plan III.2.d)
+SELF_STUDY_DAY = 15  # the monthly Bình dân học vụ số nudge
+CATCH_UP = timedelta(days=7)  # a missed yearly or monthly push still goes out within a week
+
+
+def local_moment(day: date, at: time, options: Options) -> datetime:
+    return datetime.combine(day, at, tzinfo=options.timezone)
+
+
+def next_allowed(moment: datetime, options: Options) -> datetime:
+    """`moment`, or the end of the quiet hours if it falls inside them."""
+    start, end = options.quiet
+    local = moment.astimezone(options.timezone)
+    quiet = local.hour >= start or local.hour < end if start > end else start <= local.hour < end
+    if not quiet:
+        return moment
+    morning = local.replace(hour=end, minute=0, second=0, microsecond=0)
+    if local.hour >= start and start > end:
+        morning += timedelta(days=1)
+    return morning
+
+
+async def notify(ctx: Context, key: str, official_id: int, text: str) -> None:
+    """Queue a message to one official (a review's outcome), in this update's transaction,
+    to go out now or, in the quiet hours, in the morning."""
+    await ctx.repo.deliveries.enqueue(key, official_id, text,
+                                      due_at=next_allowed(ctx.now, ctx.options))
+
+
+async def plan(repo: Repo, now: datetime, options: Options) -> int:
+    """Create the calendar campaigns due by `now`, then queue every ready campaign's
+    deliveries. Returns how many deliveries were queued."""
+    await _calendar_campaigns(repo, now, options)
+    queued = 0
+    for campaign in await repo.campaigns.ready(now):
+        condition = campaign.audience.get("condition")
+        due = next_allowed(max(now, campaign.send_at), options)
+        for official_id in await repo.campaigns.recipients(campaign.audience):
+            queued += await repo.deliveries.enqueue(
+                f"{campaign.key}:{official_id}", official_id, campaign.text, due_at=due,
+                campaign_id=campaign.id, condition=condition,
+            )
+        campaign.expanded_at = now
+    return queued
+
+
+async def _calendar_campaigns(repo: Repo, now: datetime, options: Options) -> None:
+    today = now.astimezone(options.timezone).date()
+    period = open_period(today, options.calendar)
+    if period is not None:
+        label, due = period_label(period), show_date(period.due)
+        opens_at = local_moment(period.opens, SEND_AT, options)
+        if opens_at <= now:
+            await repo.campaigns.ensure(
+                f"eval-open:{period.key}", CampaignKind.EVAL_OPEN,
+                t("campaigns.eval_open", period=label, due=due), {"who": "all"}, opens_at)
+        for days, day in period.reminders():
+            remind_at = local_moment(day, SEND_AT, options)
+            if remind_at <= now:
+                audience = {"who": "not_submitted", "period": period.key,
+                            "condition": f"not_submitted:{period.key}"}
+                await repo.campaigns.ensure(
+                    f"eval-reminder:{period.key}:{days}", CampaignKind.EVAL_REMINDER,
+                    t("campaigns.eval_reminder", period=label, days=days, due=due),
+                    audience, remind_at)
+
+    training_at = local_moment(date(today.year, *TRAINING_DAY), SEND_AT, options)
+    if training_at <= now < training_at + CATCH_UP:
+        await repo.campaigns.ensure(
+            f"training-registration:{today.year}", CampaignKind.TRAINING_REGISTRATION,
+            t("campaigns.training_registration", year=today.year),
+            {"who": "all", "optional": True}, training_at)
+
+    nudge_at = local_moment(today.replace(day=SELF_STUDY_DAY), SEND_AT, options)
+    if nudge_at <= now < nudge_at + CATCH_UP:
+        since = (today - timedelta(days=options.self_study_days)).isoformat()
+        await repo.campaigns.ensure(
+            f"self-study:{today:%Y-%m}", CampaignKind.SELF_STUDY_NUDGE,
+            t("campaigns.self_study", days=options.self_study_days),
+            {"who": "no_self_study", "since": since, "optional": True}, nudge_at)
+
+
+async def still_wanted(repo: Repo, delivery: Delivery) -> bool:
+    """Checked just before sending: a reminder to submit is dropped once the official has."""
+    if delivery.condition and delivery.condition.startswith("not_submitted:"):
+        period = delivery.condition.removeprefix("not_submitted:")
+        return not await repo.evaluations.submitted(delivery.official_id, period)
+    return True

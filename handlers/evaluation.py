@@ -1,0 +1,201 @@
+"""/danhgia: the quarterly self-evaluation (Mẫu 01): 30 points of criteria, 70 of task results.
+
+The form opens in the period's window (handlers.periods); answers are kept between messages
+(the form engine's state), so nothing typed is lost if the deadline check refuses a submission.
+An official may resubmit until the deadline, unless a leader has already confirmed the rating.
+"""
+
+from handlers import forms
+from handlers.context import Context
+from handlers.formatting import local_datetime, show_date
+from handlers.forms import Form, Invalid, Step
+from handlers.periods import Period, open_period, upcoming_period
+from handlers.router import Access, Router
+from handlers.texts import label, t
+from handlers.types import Choice, Reply
+from knowledge.scoring import Scheme
+from storage.enums import EvaluationStatus, Rating
+from storage.models import Evaluation
+
+router = Router()
+
+MAX_PRODUCTS = 1000
+MAX_TEXT = 1000
+RATINGS_HIGH_FIRST = sorted(Rating, key=lambda r: r.rank, reverse=True)
+
+
+def period_label(period: Period) -> str:
+    if period.annual:
+        return t("evaluation.period_year", year=period.year)
+    return t("evaluation.period_quarter", roman=("I", "II", "III")[period.quarter - 1],
+             year=period.year)
+
+
+def _period(ctx: Context) -> Period:
+    return Period.parse(ctx.state.answers["period"], ctx.options.calendar)
+
+
+# -- parsing --------------------------------------------------------------------------------
+
+
+def _points(maximum: float):
+    def parse(text: str, ctx: Context) -> float:
+        try:
+            value = float(text.replace(",", ".").strip())
+        except ValueError:
+            raise Invalid(t("evaluation.not_a_number", max=_num(maximum))) from None
+        if not 0 <= value <= maximum:
+            raise Invalid(t("evaluation.out_of_bounds", max=_num(maximum)))
+        return value
+
+    return parse
+
+
+def _count(upper_key: str | None = None, message: str = "evaluation.count_invalid"):
+    """A whole number of products, at most the answer to `upper_key` when given."""
+
+    def parse(text: str, ctx: Context) -> int:
+        if not text.strip().isdigit() or int(text) > MAX_PRODUCTS:
+            raise Invalid(t("evaluation.count_invalid", max=MAX_PRODUCTS))
+        value = int(text)
+        if upper_key and value > ctx.state.answers[upper_key]:
+            raise Invalid(t(message, upper=ctx.state.answers[upper_key]))
+        return value
+
+    return parse
+
+
+def _text(text: str, ctx: Context) -> str:
+    if len(text) < 2:
+        raise Invalid(t("evaluation.text_short"))
+    return text[:MAX_TEXT]
+
+
+def _num(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+# -- scores ---------------------------------------------------------------------------------
+
+
+def scores(answers: dict) -> tuple[float, float, float, Rating]:
+    """(general points, task points, total, the band's rating) from the answers so far."""
+    scheme = Scheme.default()
+    general = sum(answers.get(f"c_{c.key}") or 0 for c in scheme.criteria)
+    assigned, completed, on_time = (answers["tasks_assigned"], answers["tasks_completed"],
+                                    answers["tasks_on_time"])
+    tasks = scheme.task_points(assigned, completed, on_time)
+    total = round(general + tasks, 1)
+    return general, tasks, total, scheme.band(total, assigned, completed, on_time)
+
+
+def _rating_prompt(ctx: Context) -> str:
+    general, tasks, total, band = scores(ctx.state.answers)
+    return t("evaluation.ask_rating", general=_num(general), tasks=_num(tasks), total=_num(total),
+             band=label(band))
+
+
+def _rating_choices(ctx: Context) -> tuple[Choice, ...]:
+    band = scores(ctx.state.answers)[3]
+    keep = Choice(t("evaluation.keep_band", band=label(band)), band.value)
+    others = tuple(Choice(label(r), r.value) for r in RATINGS_HIGH_FIRST if r != band)
+    return (keep, *others)
+
+
+def _changed_rating(ctx: Context) -> bool:
+    answers = ctx.state.answers
+    return "rating" in answers and answers["rating"] != scores(answers)[3].value
+
+
+def _steps() -> tuple[Step, ...]:
+    criteria = tuple(
+        Step(f"c_{c.key}", c.name, t("evaluation.ask_criterion", name=c.name, max=_num(c.max)),
+             parse=_points(c.max), show=_num)
+        for c in Scheme.default().criteria
+    )
+    return (
+        *criteria,
+        Step("tasks_assigned", t("evaluation.label_assigned"), t("evaluation.ask_assigned"),
+             parse=_count()),
+        Step("tasks_completed", t("evaluation.label_completed"), t("evaluation.ask_completed"),
+             parse=_count()),
+        Step("tasks_on_time", t("evaluation.label_on_time"), t("evaluation.ask_on_time"),
+             parse=_count("tasks_completed", "evaluation.on_time_above_completed")),
+        Step("task_notes", t("evaluation.label_notes"), t("evaluation.ask_notes"), parse=_text,
+             optional=True),
+        Step("strengths", t("evaluation.label_strengths"), t("evaluation.ask_strengths"),
+             parse=_text),
+        Step("shortcomings", t("evaluation.label_shortcomings"),
+             t("evaluation.ask_shortcomings"), parse=_text),
+        Step("rating", t("evaluation.label_rating"), _rating_prompt, choices=_rating_choices),
+        Step("rating_reason", t("evaluation.label_reason"), t("evaluation.ask_reason"),
+             parse=_text, when=_changed_rating),
+    )
+
+
+async def submit(ctx: Context, answers: dict) -> Reply:
+    period = _period(ctx)
+    if ctx.local_now.date() > period.due:
+        raise Invalid(t("evaluation.past_deadline", due=show_date(period.due)))
+    evaluation = await ctx.repo.evaluations.of(ctx.official.id, period.key)
+    if evaluation is not None and evaluation.status == EvaluationStatus.CONFIRMED:
+        raise Invalid(t("evaluation.already_confirmed"))
+    general, tasks, total, _ = scores(answers)
+    fields = dict(
+        criteria={c.key: answers[f"c_{c.key}"] for c in Scheme.default().criteria},
+        general_points=general, task_points=tasks, total_points=total,
+        tasks_assigned=answers["tasks_assigned"], tasks_completed=answers["tasks_completed"],
+        tasks_on_time=answers["tasks_on_time"], task_notes=answers.get("task_notes"),
+        strengths=answers["strengths"], shortcomings=answers["shortcomings"],
+        proposed_rating=Rating(answers["rating"]), rating_reason=answers.get("rating_reason"),
+    )
+    before = None
+    if evaluation is None:
+        evaluation = Evaluation(official_id=ctx.official.id, period=period.key, **fields)
+    else:
+        before = {"total_points": evaluation.total_points,
+                  "proposed_rating": evaluation.proposed_rating.value}
+        for name, value in fields.items():
+            setattr(evaluation, name, value)
+        evaluation.submitted_at = ctx.now
+    await ctx.repo.evaluations.save(evaluation)
+    await ctx.repo.audit.record(
+        ctx.actor, "evaluation_submitted", "evaluation", evaluation.id, before=before,
+        after={"period": period.key, "total_points": total, "proposed_rating": answers["rating"]},
+    )
+    return Reply(t("evaluation.receipt", period=period_label(period), total=_num(total),
+                   rating=label(Rating(answers["rating"])), due=show_date(period.due)))
+
+
+EVALUATION_FORM = router.form(Form(
+    name="danhgia",
+    title=t("evaluation.title"),
+    intro=t("evaluation.intro"),
+    steps=_steps(),
+    submit=submit,
+))
+
+
+@router.command("danhgia", access=Access.OFFICIAL, summary="help.danhgia",
+                menu="help.menu_danhgia")
+async def open_evaluation(ctx: Context):
+    today = ctx.local_now.date()
+    period = open_period(today, ctx.options.calendar)
+    if period is None:
+        upcoming = upcoming_period(today, ctx.options.calendar)
+        return Reply(t("evaluation.not_open", period=period_label(upcoming),
+                       opens=show_date(upcoming.opens), due=show_date(upcoming.due)))
+    evaluation = await ctx.repo.evaluations.of(ctx.official.id, period.key)
+    if evaluation is not None and evaluation.status == EvaluationStatus.CONFIRMED:
+        return Reply(t("evaluation.confirmed_already", period=period_label(period),
+                       rating=label(evaluation.confirmed_rating)))
+    intro = []
+    if evaluation is not None:
+        intro.append(Reply(t("evaluation.resubmit", period=period_label(period),
+                             total=_num(evaluation.total_points),
+                             rating=label(evaluation.proposed_rating),
+                             at=local_datetime(evaluation.submitted_at, ctx.options.timezone))))
+    started = await forms.start(ctx, EVALUATION_FORM, {"period": period.key})
+    first = started[0]
+    header = t("evaluation.header", period=period_label(period), due=show_date(period.due))
+    return [*intro, Reply(f"{header}\n{first.text}", first.choices)]

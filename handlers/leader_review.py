@@ -1,0 +1,142 @@
+"""/xemdanhgia and /xacnhan: leaders list a period's self-evaluations and confirm or adjust
+each rating with a comment; the official is told. Unit admins see their own unit only."""
+
+from handlers import forms
+from handlers.campaigns import notify
+from handlers.context import Context
+from handlers.evaluation import RATINGS_HIGH_FIRST, _num, period_label
+from handlers.forms import Form, Invalid, Step
+from handlers.periods import Period, open_period, quarter_of
+from handlers.router import Access, Router
+from handlers.texts import label, t
+from handlers.types import Choice, Reply
+from storage.enums import EvaluationStatus, Rating, Role
+from storage.models import Evaluation
+
+router = Router()
+
+LIST_LIMIT = 15
+CONFIRM_BUTTONS = 5
+
+
+def _scope(ctx: Context) -> int | None:
+    """The unit a unit admin may see; None means every unit (a full admin)."""
+    return ctx.official.unit_id if ctx.official.role == Role.UNIT_ADMIN else None
+
+
+def current_period(ctx: Context) -> Period:
+    """The period open now, else the latest whose window has begun."""
+    today = ctx.local_now.date()
+    period = open_period(today, ctx.options.calendar) or quarter_of(today, ctx.options.calendar)
+    while period.opens > today:
+        period = period.previous()
+    return period
+
+
+def rating_of(evaluation: Evaluation) -> Rating:
+    return evaluation.confirmed_rating or evaluation.proposed_rating
+
+
+def quota_warnings(evaluations: list[Evaluation], share: float) -> list[str]:
+    """Units where "xuất sắc" exceeds `share` of those rated "tốt" (Nghị định 335: 20%)."""
+    units: dict[str, list[Rating]] = {}
+    for evaluation in evaluations:
+        unit = evaluation.official.unit.name if evaluation.official.unit else "—"
+        units.setdefault(unit, []).append(rating_of(evaluation))
+    warnings = []
+    for unit, ratings in units.items():
+        excellent, good = ratings.count(Rating.XUAT_SAC), ratings.count(Rating.TOT)
+        if excellent and excellent > share * good:
+            warnings.append(t("leader.quota_warning", unit=unit, excellent=excellent, good=good,
+                              share=round(share * 100)))
+    return warnings
+
+
+@router.command("xemdanhgia", access=Access.ADMIN, usage="/xemdanhgia [2026Q2]",
+                summary="help.xemdanhgia")
+async def list_evaluations(ctx: Context) -> Reply:
+    try:
+        period = (Period.parse(ctx.args, ctx.options.calendar) if ctx.args
+                  else current_period(ctx))
+    except ValueError:
+        return Reply(t("leader.bad_period"))
+    evaluations = await ctx.repo.evaluations.for_period(period.key, _scope(ctx))
+    if not evaluations:
+        return Reply(t("leader.none", period=period_label(period)))
+    waiting = [e for e in evaluations if e.status == EvaluationStatus.SUBMITTED]
+    lines = [
+        t("leader.line", id=e.id, name=e.official.full_name, total=_num(e.total_points),
+          rating=label(rating_of(e)), status=label(e.status))
+        for e in (waiting + [e for e in evaluations if e not in waiting])[:LIST_LIMIT]
+    ]
+    text = t("leader.list", period=period_label(period), count=len(evaluations),
+             waiting=len(waiting), lines="\n".join(lines))
+    warnings = quota_warnings(evaluations, ctx.options.excellent_share)
+    if warnings:
+        text += "\n\n" + "\n".join(warnings)
+    choices = tuple(Choice(t("leader.confirm_button", id=e.id, name=e.official.full_name),
+                           f"/xacnhan {e.id}") for e in waiting[:CONFIRM_BUTTONS])
+    return Reply(text, choices)
+
+
+async def _evaluation(ctx: Context, evaluation_id: int) -> Evaluation:
+    evaluation = await ctx.repo.evaluations.get(evaluation_id)
+    scope = _scope(ctx)
+    if evaluation is None or (scope is not None and evaluation.official.unit_id != scope):
+        raise Invalid(t("leader.not_found"))
+    return evaluation
+
+
+@router.command("xacnhan", access=Access.ADMIN, hidden=True)
+async def open_confirmation(ctx: Context):
+    try:
+        evaluation = await _evaluation(ctx, int(ctx.args) if ctx.args.isdigit() else 0)
+    except Invalid as problem:
+        return Reply(str(problem))
+    card = t("leader.card", name=evaluation.official.full_name,
+             period=period_label(Period.parse(evaluation.period)),
+             total=_num(evaluation.total_points), general=_num(evaluation.general_points),
+             tasks=_num(evaluation.task_points), completed=evaluation.tasks_completed,
+             assigned=evaluation.tasks_assigned, on_time=evaluation.tasks_on_time,
+             strengths=evaluation.strengths or "—", shortcomings=evaluation.shortcomings or "—",
+             rating=label(evaluation.proposed_rating),
+             reason=evaluation.rating_reason or "—")
+    started = await forms.start(ctx, CONFIRM_FORM, {"evaluation_id": evaluation.id})
+    return [Reply(card), *started]
+
+
+async def submit_confirmation(ctx: Context, answers: dict) -> Reply:
+    evaluation = await _evaluation(ctx, answers["evaluation_id"])
+    rating = Rating(answers["rating"])
+    before = {"rating": rating_of(evaluation).value, "status": evaluation.status.value}
+    evaluation.confirmed_rating = rating
+    evaluation.status = EvaluationStatus.CONFIRMED
+    evaluation.reviewer_id = ctx.official.id
+    evaluation.review_comment = answers.get("comment")
+    evaluation.reviewed_at = ctx.now
+    await ctx.repo.audit.record(ctx.actor, "evaluation_confirmed", "evaluation", evaluation.id,
+                                before=before, after={"rating": rating.value, "status": "confirmed"})
+    period = period_label(Period.parse(evaluation.period))
+    notice = t("leader.notice", period=period, rating=label(rating))
+    if answers.get("comment"):
+        notice += "\n" + t("leader.notice_comment", comment=answers["comment"])
+    await notify(ctx, f"eval-confirmed:{evaluation.id}:{ctx.now.isoformat()}",
+                 evaluation.official_id, notice)
+    same_unit = [e for e in await ctx.repo.evaluations.for_period(evaluation.period)
+                 if e.official.unit_id == evaluation.official.unit_id]
+    text = t("leader.confirmed", name=evaluation.official.full_name, rating=label(rating))
+    for warning in quota_warnings(same_unit, ctx.options.excellent_share):
+        text += "\n" + warning
+    return Reply(text, (Choice(t("leader.back_to_list"), f"/xemdanhgia {evaluation.period}"),))
+
+
+CONFIRM_FORM = router.form(Form(
+    name="xacnhan",
+    title=t("leader.title"),
+    steps=(
+        Step("rating", t("leader.label_rating"), t("leader.ask_rating"),
+             choices=lambda ctx: tuple(Choice(label(r), r.value) for r in RATINGS_HIGH_FIRST)),
+        Step("comment", t("leader.label_comment"), t("leader.ask_comment"), optional=True),
+    ),
+    submit=submit_confirmation,
+))

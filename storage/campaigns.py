@@ -1,0 +1,86 @@
+"""Campaigns (pushes to many officials) and who receives each."""
+
+from datetime import date, datetime
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.enums import CampaignKind, CourseCategory, ReportStatus
+from storage.models import Campaign, ChannelAccount, CourseReport, Delivery, Evaluation, Official
+from storage.types import utcnow
+
+
+class CampaignRepo:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def ensure(
+        self, key: str, kind: CampaignKind, text: str, audience: dict, send_at: datetime,
+        created_by: str = "system",
+    ) -> None:
+        """Create the campaign unless one with this key exists (planning twice is harmless)."""
+        insert = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
+        await self.session.execute(
+            insert(Campaign)
+            .values(key=key, kind=kind, text=text, audience=audience, send_at=send_at,
+                    created_by=created_by, created_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+
+    async def add(self, campaign: Campaign) -> Campaign:
+        self.session.add(campaign)
+        await self.session.flush()
+        return campaign
+
+    async def ready(self, now: datetime) -> list[Campaign]:
+        """Campaigns whose time has come and whose deliveries are not queued yet."""
+        rows = await self.session.scalars(
+            select(Campaign)
+            .where(Campaign.send_at <= now, Campaign.expanded_at.is_(None))
+            .order_by(Campaign.send_at)
+        )
+        return list(rows)
+
+    async def recipients(self, audience: dict) -> list[int]:
+        """Ids of the active officials with a linked account that `audience` describes:
+        {"who": "all" | "unit" | "group" | "not_submitted" | "no_self_study", "unit_id",
+        "group", "period", "since"}, and "optional": true to skip those who turned nudges off."""
+        query = select(Official.id).where(
+            Official.active.is_(True),
+            exists().where(ChannelAccount.official_id == Official.id),
+        )
+        who = audience.get("who", "all")
+        if audience.get("unit_id"):
+            query = query.where(Official.unit_id == audience["unit_id"])
+        if who == "group":
+            query = query.where(Official.position_group == audience["group"])
+        if who == "not_submitted":
+            query = query.where(~exists().where(Evaluation.official_id == Official.id,
+                                                Evaluation.period == audience["period"]))
+        if who == "no_self_study":
+            query = query.where(~exists().where(
+                CourseReport.official_id == Official.id,
+                CourseReport.category == CourseCategory.DIGITAL_SELF_STUDY,
+                CourseReport.status.in_((ReportStatus.PENDING, ReportStatus.VERIFIED)),
+                CourseReport.completed_on >= date.fromisoformat(audience["since"]),
+            ))
+        if audience.get("optional"):
+            query = query.where(Official.nudges.is_(True))
+        return list(await self.session.scalars(query.order_by(Official.id)))
+
+    async def recent(self, limit: int = 5) -> list[Campaign]:
+        rows = await self.session.scalars(
+            select(Campaign).order_by(Campaign.send_at.desc(), Campaign.id.desc()).limit(limit)
+        )
+        return list(rows)
+
+    async def progress(self, campaign_id: int) -> dict[str, int]:
+        """How many of the campaign's deliveries are in each status."""
+        rows = await self.session.execute(
+            select(Delivery.status, func.count())
+            .where(Delivery.campaign_id == campaign_id)
+            .group_by(Delivery.status)
+        )
+        return {status.value: count for status, count in rows}

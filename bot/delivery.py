@@ -103,10 +103,11 @@ class Deliverer:
         async with self.sessionmaker() as session:
             repo = Repo(session)
             delivery = await session.get(Delivery, delivery_id)
-            if not await still_wanted(repo, delivery):
-                return await self._record(delivery_id, None)
+            wanted = await still_wanted(repo, delivery)
             accounts = [a for a in await repo.accounts.of_official(delivery.official_id)
                         if a.platform in self.channels]
+        if not wanted:  # recorded after the read above has let go of the database
+            return await self._record(delivery_id, None)
         # The most recently linked account first: the messenger the official uses now.
         accounts.sort(key=lambda a: a.linked_at, reverse=True)
         reply = Reply(delivery.text, tuple(Choice(label, value) for label, value in delivery.choices))

@@ -20,7 +20,7 @@ async def settings(ctx: Context) -> Reply:
         await ctx.repo.audit.record(ctx.actor, "settings", "official", official.code,
                                     before={"nudges": not official.nudges},
                                     after={"nudges": official.nudges})
-    state = t("settings.on") if official.nudges else t("settings.off")
+    state = t("settings.state_on") if official.nudges else t("settings.state_off")
     toggle = Choice(t("settings.turn_off"), f"/caidat {OFF}") if official.nudges else (
         Choice(t("settings.turn_on"), f"/caidat {ON}"))
     return Reply(t("settings.card", state=state), (toggle,))

@@ -18,6 +18,7 @@ from aiohttp import web
 class Call:
     method: str
     params: dict[str, Any]
+    at: float = 0.0  # time.monotonic() when the call was answered
 
 
 class FakeBotApi:
@@ -93,7 +94,7 @@ class FakeBotApi:
             return web.json_response(body, status=self.error_status(fault[1]))
         result = await self.answer(method, params)
         if method not in ("getUpdates",) or result.get("result"):
-            self.calls.append(Call(method, params))
+            self.calls.append(Call(method, params, time.monotonic()))
         async with self._changed:
             self._changed.notify_all()
         status = 200 if result.get("ok") else self.error_status(result.get("error_code", 400))

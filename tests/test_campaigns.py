@@ -1,0 +1,165 @@
+"""A whole quarter with a controllable clock: the form opens for everyone, reminders reach only
+those who have not submitted, a restart repeats and drops nothing, nights stay quiet."""
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from bot.channels.base import SENT, SendResult
+from bot.delivery import Deliverer
+from bot.scheduler import plan_once
+from handlers.types import Incoming, Reply
+from storage.enums import DeliveryStatus
+from storage.models import Delivery
+from tests.conftest import chat_as
+
+HANOI = timezone(timedelta(hours=7))
+CODES = ["DEMO002", "DEMO003", "DEMO004", "DEMO005", "DEMO006"]
+ANSWERS = ["9", "9", "5", "4", "10", "10", "9", "bỏ qua", "Tốt", "không", "1", "1"]
+
+
+def at(day: str, clock: str) -> datetime:
+    """A local (Hanoi) time, e.g. at("20/06/2026", "08:05")."""
+    return datetime.strptime(f"{day} {clock}", "%d/%m/%Y %H:%M").replace(tzinfo=HANOI)
+
+
+@dataclass
+class Recorder:
+    """A channel that keeps what it was asked to send."""
+
+    name: str = "console"
+    sent: list[tuple[str, str]] = field(default_factory=list)
+    gate: asyncio.Event | None = None  # when set, sends wait for it (a crash mid-send)
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        if self.gate is not None:
+            await self.gate.wait()
+        self.sent.append((chat_id, reply.text))
+        return SENT
+
+    def to(self, chat_id: str) -> list[str]:
+        return [text for chat, text in self.sent if chat == chat_id]
+
+
+@pytest.fixture
+async def quarter(app):
+    now = [at("19/06/2026", "10:00")]
+    app.conversation.clock = lambda: now[0]
+    for code in CODES:
+        await chat_as(app, code)
+    recorder = Recorder()
+    deliverer = Deliverer(app.sessionmaker, {"console": recorder}, app.conversation.options,
+                          rates={"console": 1000}, clock=lambda: now[0])
+
+    async def tick(moment: datetime) -> None:
+        now[0] = moment
+        await plan_once(app.sessionmaker, app.conversation.options, clock=lambda: moment)
+        await deliverer.run_once()
+
+    return now, recorder, tick
+
+
+def opened(recorder: Recorder) -> list[str]:
+    return sorted(chat for chat, text in recorder.sent if "Đã mở tự đánh giá quý II/2026" in text)
+
+
+async def submit(app, code: str) -> None:
+    """The official fills in the self-evaluation (straight to the conversation: the console
+    helper would also deliver queued pushes, which these tests do themselves)."""
+    await chat_as(app, code)
+    for message in ("/danhgia", *ANSWERS):
+        await app.conversation.handle(Incoming("console", code, code, text=message))
+
+
+async def statuses(app) -> dict[str, DeliveryStatus]:
+    async with app.sessionmaker() as session:
+        return {d.key: d.status for d in await session.scalars(select(Delivery))}
+
+
+async def test_a_whole_quarter(app, quarter):
+    now, recorder, tick = quarter
+    await tick(at("19/06/2026", "10:00"))
+    await tick(at("20/06/2026", "07:59"))
+    assert opened(recorder) == []  # not open yet
+
+    await tick(at("20/06/2026", "08:01"))
+    assert opened(recorder) == CODES
+
+    await submit(app, "DEMO002")
+    await submit(app, "DEMO003")
+
+    await tick(at("02/07/2026", "08:01"))  # 3 days before 05/07
+    reminded = [chat for chat, text in recorder.sent if "Còn 3 ngày" in text]
+    assert sorted(reminded) == ["DEMO004", "DEMO005", "DEMO006"]
+
+    # The 1-day reminder is queued; DEMO004 submits before it goes out: it is dropped.
+    now[0] = at("04/07/2026", "08:01")
+    await plan_once(app.sessionmaker, app.conversation.options, clock=lambda: now[0])
+    await submit(app, "DEMO004")
+    await tick(at("04/07/2026", "08:02"))
+    reminded = [chat for chat, text in recorder.sent if "Còn 1 ngày" in text]
+    assert sorted(reminded) == ["DEMO005", "DEMO006"]
+    assert (await statuses(app))["eval-reminder:2026Q2:1:4"] == DeliveryStatus.DROPPED
+
+    # Planning again, as a restarted scheduler would, queues nothing new.
+    before = len(recorder.sent)
+    for moment in (at("04/07/2026", "09:00"), at("05/07/2026", "12:00")):
+        await tick(moment)
+    assert len(recorder.sent) == before
+    evaluation_pushes = [t for t in recorder.to("DEMO005") if "tự đánh giá" in t]
+    assert len(evaluation_pushes) == 3  # opening + two reminders, once each
+
+
+async def test_a_push_due_at_night_waits_for_the_morning(app, quarter):
+    now, recorder, tick = quarter
+    await tick(at("19/06/2026", "22:00"))
+    admin = await chat_as(app, "DEMO001")
+    out = await admin.send("/thongbao", "1", "Họp giao ban sáng thứ Hai lúc 7 giờ 30", "1", "1")
+    assert "gửi từ 22:00 19/06/2026" in out
+    await tick(at("19/06/2026", "22:05"))
+    await tick(at("20/06/2026", "06:59"))
+    assert [t for _, t in recorder.sent if "Họp giao ban" in t] == []
+    await tick(at("20/06/2026", "07:00"))
+    got = sorted(chat for chat, text in recorder.sent if "Họp giao ban" in text)
+    assert got == sorted(["DEMO001", *CODES])
+    out = await admin.send("/thongbao")
+    assert "Thông báo · 22:00 19/06/2026 · đã gửi 6, chờ 0, lỗi 0" in out
+
+
+async def test_a_restart_in_the_middle_of_a_campaign_sends_each_once(app, database, quarter):
+    now, recorder, tick = quarter
+    recorder.gate = asyncio.Event()
+    now[0] = at("20/06/2026", "08:01")
+    await plan_once(app.sessionmaker, app.conversation.options, clock=lambda: now[0])
+    crashed = Deliverer(app.sessionmaker, {"console": recorder}, app.conversation.options,
+                        rates={"console": 1000}, clock=lambda: now[0])
+    running = asyncio.create_task(crashed.run_once())
+    await asyncio.sleep(0.2)
+    running.cancel()  # the process dies while the sends are in flight
+    await asyncio.gather(running, return_exceptions=True)
+    assert opened(recorder) == []
+
+    recorder.gate = None
+    async with database.app() as restarted:
+        fresh = Deliverer(restarted.sessionmaker, {"console": recorder},
+                          restarted.conversation.options, rates={"console": 1000},
+                          clock=lambda: now[0])
+        await plan_once(restarted.sessionmaker, restarted.conversation.options,
+                        clock=lambda: now[0])
+        await fresh.run_once()
+        await fresh.run_once()
+    assert opened(recorder) == CODES
+
+
+async def test_officials_can_turn_optional_nudges_off(app, quarter):
+    now, recorder, tick = quarter
+    chat = await chat_as(app, "DEMO003")
+    out = await chat.send("/caidat")
+    assert "đang bật" in out
+    assert "đã tắt" in await chat.send("1")
+    await tick(at("15/07/2026", "08:01"))  # the monthly self-study nudge
+    nudged = sorted(chat for chat, text in recorder.sent if "Bình dân học vụ số" in text)
+    assert "DEMO003" not in nudged and "DEMO002" in nudged

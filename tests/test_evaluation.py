@@ -1,0 +1,123 @@
+"""The quarterly self-evaluation and the leaders' review, through the console seam."""
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from storage.enums import EvaluationStatus, Rating
+from storage.models import Evaluation
+from tests.conftest import Chat, chat_as
+
+IN_WINDOW = datetime(2026, 6, 25, 3, 0, tzinfo=timezone.utc)  # 25/06/2026 10:00, Q2 open
+AFTER_DUE = datetime(2026, 7, 6, 3, 0, tzinfo=timezone.utc)  # Q2 was due 05/07/2026
+
+# Answers to every step: 9 + 9 + 5 + 4 = 27 points; 10 assigned, 10 done, 9 on time
+# (70 × (0.75 + 0.25 × 0.9) = 68.2): 95.2 in all, but not every product on time, so "tốt".
+ANSWERS = ["9", "9", "5", "4", "10", "10", "9", "bỏ qua", "Chủ động, đúng hạn", "không"]
+
+
+@pytest.fixture
+def clock(app):
+    now = [IN_WINDOW]
+    app.conversation.clock = lambda: now[0]
+    return now
+
+
+async def evaluations(app) -> list[Evaluation]:
+    async with app.sessionmaker() as session:
+        return list(await session.scalars(select(Evaluation).order_by(Evaluation.id)))
+
+
+async def test_submit_a_self_evaluation(app, clock, official_chat):
+    out = await official_chat.send("/danhgia")
+    assert "Kỳ: quý II/2026 · hạn nộp 05/07/2026." in out
+    assert "(từ 0 đến 10)" in out and "Bước 1/" in out
+    out = await official_chat.send(*ANSWERS)
+    assert "tiêu chí chung 27 + nhiệm vụ 68,2 = 95,2/100" in out
+    assert "1. Giữ: Hoàn thành tốt nhiệm vụ" in out
+    out = await official_chat.send("1", "1")
+    assert "✅ Đã nhận bản tự đánh giá quý II/2026: 95,2/100 điểm" in out
+    (evaluation,) = await evaluations(app)
+    assert evaluation.period == "2026Q2" and evaluation.proposed_rating == Rating.TOT
+    assert evaluation.criteria == {"chinh_tri": 9, "nang_luc": 9, "phuc_vu": 5, "doi_moi": 4}
+
+
+async def test_bad_points_are_explained_and_nothing_is_lost(app, database, clock, official_chat):
+    await official_chat.send("/danhgia", "9")
+    assert "từ 0 đến 10" in await official_chat.send("11")
+    assert "Vui lòng gõ một số từ 0 đến 10" in await official_chat.send("chín")
+    await official_chat.send("8,5", "5", "4", "10")
+    out = await official_chat.send("ba")
+    assert "Vui lòng gõ một số nguyên" in out
+    await official_chat.send("8")
+    assert "không thể lớn hơn số đã hoàn thành (8)" in await official_chat.send("9")
+
+    async with database.app() as restarted:  # the draft survives a restart
+        restarted.conversation.clock = lambda: clock[0]
+        out = await Chat(restarted, "DEMO010").send("8", "bỏ qua", "Tốt", "Chưa")
+        assert "tiêu chí chung 26,5" in out
+
+
+async def test_choosing_another_rating_needs_a_reason(app, clock, official_chat):
+    await official_chat.send("/danhgia", *ANSWERS)
+    out = await official_chat.send("4")  # a rating other than the band's
+    assert "Vì sao bạn đề xuất mức khác" in out
+    await official_chat.send("Hoàn thành thêm nhiệm vụ đột xuất", "1")
+    (evaluation,) = await evaluations(app)
+    assert evaluation.rating_reason == "Hoàn thành thêm nhiệm vụ đột xuất"
+
+
+async def test_after_the_deadline_the_submission_is_refused_and_the_draft_kept(
+    app, clock, official_chat
+):
+    await official_chat.send("/danhgia", *ANSWERS, "1")
+    clock[0] = AFTER_DUE
+    out = await official_chat.send("1")
+    assert "Đã quá hạn nộp (05/07/2026). Bản nháp của bạn vẫn được giữ" in out
+    assert "Vui lòng kiểm tra lại bản tự đánh giá" in out  # still at the confirmation
+    assert await evaluations(app) == []
+    out = await official_chat.send("/huy", "/danhgia")
+    assert "Chưa đến kỳ tự đánh giá. Kỳ quý III/2026 mở từ 20/09/2026" in out
+
+
+async def test_resubmitting_before_the_deadline_replaces_the_first(app, clock, official_chat):
+    await official_chat.send("/danhgia", *ANSWERS, "1", "1")
+    out = await official_chat.send("/danhgia")
+    assert "Bạn đã nộp bản tự đánh giá quý II/2026" in out
+    await official_chat.send("5", "5", "5", "5", "10", "10", "10", "bỏ qua", "Ổn", "Chưa", "1", "1")
+    (evaluation,) = await evaluations(app)
+    assert evaluation.general_points == 20
+
+
+async def test_leader_confirms_and_the_official_is_told(app, clock, official_chat, admin_chat):
+    await official_chat.send("/danhgia", *ANSWERS, "1", "1")
+    out = await admin_chat.send("/xemdanhgia")
+    assert "Tự đánh giá quý II/2026: 1 bản, 1 chờ xác nhận." in out
+    assert "Hoàng Minh Tuấn · 95,2 điểm" in out
+    out = await admin_chat.send("1")  # Xác nhận #1
+    assert "Tự đề xuất: Hoàn thành tốt nhiệm vụ" in out and "Lãnh đạo xếp loại" in out
+    await admin_chat.send("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành vượt kế hoạch")
+    out = await admin_chat.send("1")
+    assert "Đã xác nhận xếp loại Hoàng Minh Tuấn: Hoàn thành xuất sắc nhiệm vụ" in out
+    assert "🔔 [DEMO010] 📋 Lãnh đạo đã xác nhận xếp loại quý II/2026 của bạn" in out
+    assert "Nhận xét: Hoàn thành vượt kế hoạch" in out
+    (evaluation,) = await evaluations(app)
+    assert evaluation.status == EvaluationStatus.CONFIRMED
+    assert evaluation.confirmed_rating == Rating.XUAT_SAC
+    assert "đã được lãnh đạo xác nhận" in await official_chat.send("/danhgia")
+
+
+async def test_too_many_excellent_in_a_unit_is_flagged(app, clock, admin_chat):
+    # DEMO010 and DEMO011 work in the same unit (Ủy ban Kiểm tra Đảng ủy).
+    for code in ("DEMO010", "DEMO011"):  # both ask for "xuất sắc" (the second choice)
+        chat = await chat_as(app, code)
+        await chat.send("/danhgia", *ANSWERS, "2", "Vượt chỉ tiêu", "1")
+    out = await admin_chat.send("/xemdanhgia 2026Q2")
+    assert "⚠️ Ủy ban Kiểm tra Đảng ủy: 2 «xuất sắc» so với 0 «tốt», vượt 20% số «tốt»." in out
+
+
+async def test_only_linked_officials_evaluate_and_only_admins_review(app, clock, official_chat):
+    assert "cần liên kết" in await Chat(app, "stranger").send("/danhgia")
+    assert "chỉ dành cho quản trị viên" in await official_chat.send("/xemdanhgia")
+    assert "chỉ dành cho quản trị viên" in await official_chat.send("/xacnhan 1")

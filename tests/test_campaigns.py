@@ -163,3 +163,15 @@ async def test_officials_can_turn_optional_nudges_off(app, quarter):
     await tick(at("15/07/2026", "08:01"))  # the monthly self-study nudge
     nudged = sorted(chat for chat, text in recorder.sent if "Bình dân học vụ số" in text)
     assert "DEMO003" not in nudged and "DEMO002" in nudged
+
+
+async def test_one_scheduler_job_with_a_fixed_id_and_a_catch_up_run(app):
+    from bot.scheduler import JOB_ID, start_scheduler
+
+    scheduler = start_scheduler(app.sessionmaker, app.conversation.options)
+    try:
+        (job,) = scheduler.get_jobs()
+        assert job.id == JOB_ID and job.coalesce and job.misfire_grace_time == 3600
+        assert job.max_instances == 1
+    finally:
+        scheduler.shutdown(wait=False)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from rapidfuzz import fuzz, process
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from handlers import forms
@@ -27,6 +28,8 @@ from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
+# Errors that mean "the database cannot be reached right now", not a bug.
+DATABASE_DOWN = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 CHOICE_MATCH = 85  # how close typed text must be to an option's label to pick it
 
 
@@ -62,6 +65,9 @@ class Conversation:
                 ]
             async with self.locks.hold(f"{incoming.channel}:{incoming.user_id}"):
                 return await self._handle(incoming)
+        except DATABASE_DOWN as error:
+            log.warning("database unavailable for update %s: %s", incoming.update_id, error)
+            return self._without_database(incoming)
         except Exception:
             reference = secrets.token_hex(4).upper()
             log.exception(
@@ -136,7 +142,19 @@ class Conversation:
             return [Reply(t("common.need_link"))]
         if command.access == Access.ADMIN and not ctx.is_admin:
             return [Reply(t("common.admin_only"))]
+        if command.access == Access.UNIT_ADMIN and not (ctx.is_admin or ctx.is_unit_admin):
+            return [Reply(t("common.unit_admin_only"))]
         return as_replies(await command.handler(ctx))
+
+    def _without_database(self, incoming: Incoming) -> list[Reply]:
+        """While the database is down: questions about the plan are still answered (the
+        knowledge base is in memory); anything else is asked to try again. The failed
+        transaction was rolled back, so nothing is half-written."""
+        text = incoming.text.strip()
+        offline = self.router.offline
+        if offline and text and not text.startswith("/") and self.knowledge is not None:
+            return as_replies(offline(self.knowledge, text))
+        return [Reply(t("common.database_down"))]
 
     def _unknown_command(self, name: str) -> str:
         close = process.extractOne(

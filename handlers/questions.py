@@ -62,6 +62,7 @@ async def free_text(ctx: Context) -> Reply:
 
 
 router.fallback = free_text
+router.offline = lambda knowledge, question: reply_for(knowledge, question)[0]
 
 
 @router.command("hoi", usage="/hoi CÂU_HỎI", summary="help.hoi")

@@ -14,7 +14,8 @@ Handler = Callable[[Context], Awaitable[Replies]]
 class Access(IntEnum):
     ANYONE = 0
     OFFICIAL = 1  # a linked, active official
-    ADMIN = 2
+    UNIT_ADMIN = 2  # a unit admin (who sees their own unit) or an admin
+    ADMIN = 3
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class Router:
     commands: dict[str, Command] = field(default_factory=dict)
     forms: dict = field(default_factory=dict)
     fallback: Handler | None = None
+    # Answers a question from the knowledge base alone, while the database is down.
+    offline: Callable | None = None
 
     def command(
         self,
@@ -68,6 +71,7 @@ class Router:
         for form in other.forms.values():
             self.form(form)
         self.fallback = other.fallback or self.fallback
+        self.offline = other.offline or self.offline
 
 
 def as_replies(result: Replies | None) -> list[Reply]:

@@ -23,6 +23,16 @@ from storage import db
 from storage.demo import seed_demo
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+RUN_SLOW = os.environ.get("RUN_SLOW") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    if RUN_SLOW:
+        return
+    skip = pytest.mark.skip(reason="long variant: set RUN_SLOW=1 to run it (CI does)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @dataclass

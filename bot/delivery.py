@@ -31,6 +31,7 @@ MAX_ATTEMPTS = 5
 BACKOFF = timedelta(minutes=1)  # doubled after each failed attempt
 BATCH = 500
 CONCURRENCY = 16  # sends in flight at once; the rate limiter paces them
+INTERRUPTED_AFTER = timedelta(minutes=1)  # "sending" this long means its sender died
 
 
 class RateLimiter:
@@ -73,8 +74,12 @@ class Deliverer:
             name: RateLimiter((rates or {}).get(name, 25)) for name in channels
         }
         self.clock = clock
+        # Set to stop taking new pushes: those in flight finish, the rest stay queued for the
+        # next start. A graceful restart so neither repeats nor drops a push.
+        self.stopping = asyncio.Event()
 
     async def run(self, stop: asyncio.Event, interval: float = 2) -> None:
+        self.stopping = stop
         while not stop.is_set():
             try:
                 await self.run_once()
@@ -88,13 +93,16 @@ class Deliverer:
         now = self.clock()
         if next_allowed(now, self.options) != now:
             return 0  # quiet hours: everything waits for the morning
-        async with self.sessionmaker() as session:
-            due = [d.id for d in await Repo(session).deliveries.due(now, BATCH)]
+        async with self.sessionmaker() as session, session.begin():
+            repo = Repo(session)
+            await repo.deliveries.settle_interrupted(now - INTERRUPTED_AFTER)
+            due = [d.id for d in await repo.deliveries.due(now, BATCH)]
         slots = asyncio.Semaphore(CONCURRENCY)
 
         async def deliver(delivery_id: int) -> None:
             async with slots:
-                await self._deliver(delivery_id)
+                if not self.stopping.is_set():
+                    await self._deliver(delivery_id)
 
         await asyncio.gather(*(deliver(i) for i in due))
         return len(due)
@@ -115,12 +123,22 @@ class Deliverer:
         for account in accounts:
             limiter = self.limiters[account.platform]
             await limiter.wait(account.chat_id)
+            if self.stopping.is_set():
+                return  # still queued: the next start sends it
+            await self._mark_sending(delivery_id)
             result = await self.channels[account.platform].send(account.chat_id, reply)
             if result.status is SendStatus.RETRY_AFTER:
                 limiter.hold(account.chat_id, result.retry_after or 1)
             if result.status is not SendStatus.BLOCKED:
                 break
         await self._record(delivery_id, result)
+
+    async def _mark_sending(self, delivery_id: int) -> None:
+        # Written just before the platform call, so a crash from here on is not re-sent
+        # after a restart (see DeliveryRepo.settle_interrupted).
+        async with self.sessionmaker() as session, session.begin():
+            delivery = await session.get(Delivery, delivery_id)
+            delivery.status, delivery.sent_at = DeliveryStatus.SENDING, self.clock()
 
     async def _record(self, delivery_id: int, result: SendResult | None) -> None:
         """Write the outcome; `None` means the push was no longer wanted."""
@@ -139,6 +157,8 @@ class Deliverer:
             elif delivery.attempts >= MAX_ATTEMPTS:
                 delivery.status = DeliveryStatus.FAILED
             elif result.status is SendStatus.RETRY_AFTER:
+                delivery.status = DeliveryStatus.QUEUED
                 delivery.due_at = now + timedelta(seconds=result.retry_after or 1)
             else:
+                delivery.status = DeliveryStatus.QUEUED
                 delivery.due_at = now + BACKOFF * 2 ** (delivery.attempts - 1)

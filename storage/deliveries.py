@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,6 +54,20 @@ class DeliveryRepo:
             .limit(limit)
         )
         return list(rows)
+
+    async def settle_interrupted(self, before: datetime) -> int:
+        """Pushes left "sending" by a process that died mid-send, before `before`.
+
+        The platform may or may not have received them, and there is no asking it; they are
+        counted as sent (at most once: a duplicate would be worse than the rare lost one,
+        and only the one push in flight at the moment of the crash is in doubt)."""
+        result = await self.session.execute(
+            update(Delivery)
+            .where(Delivery.status == DeliveryStatus.SENDING, Delivery.sent_at < before)
+            .values(status=DeliveryStatus.SENT,
+                    last_error="outcome unknown: the sender stopped while sending")
+        )
+        return result.rowcount
 
     async def for_official(self, official_id: int) -> list[Delivery]:
         rows = await self.session.scalars(

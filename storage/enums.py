@@ -74,6 +74,7 @@ class ReportStatus(StrEnum):
 
 class DeliveryStatus(StrEnum):
     QUEUED = "queued"
+    SENDING = "sending"  # handed to the platform; the outcome is being recorded
     SENT = "sent"
     FAILED = "failed"  # gave up after retries
     BLOCKED = "blocked"  # the person blocked the bot or has no linked account

@@ -19,11 +19,22 @@ from bot.channels.console import (
 )
 from bot.config import ConfigError, Settings, load_settings
 from bot.delivery import Deliverer
+from bot.scheduler import plan_once
 from handlers.formatting import local_datetime
 from handlers.linking import issue_invite
 from handlers.questions import reply_for
+from handlers.roster import (
+    SheetError,
+    export_roster,
+    file_format,
+    import_roster_file,
+    roster_template,
+)
+from handlers.summaries import ScopeError, export_for_operator
+from handlers.texts import t
 from knowledge.answers import KnowledgeBase
 from knowledge.entries import KnowledgeError
+from knowledge.targets import load_targets
 from storage import db
 from storage.demo import seed_demo
 from storage.repo import Repo
@@ -36,7 +47,10 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
-    sub.add_parser("run", help="chạy bot (không có token: mở bảng điều khiển với dữ liệu mẫu)")
+    run = sub.add_parser("run", help="chạy bot (không có token: mở bảng điều khiển với dữ liệu mẫu)")
+    run.add_argument("--role", choices=["all", "web", "scheduler"], default="all",
+                     help="all: một tiến trình làm tất cả; web: tiến trình nhận webhook (chạy "
+                          "nhiều); scheduler: tiến trình duy nhất lên lịch và gửi tin nhắc")
 
     webhook = sub.add_parser("webhook", help="đặt, xóa hoặc xem webhook của một kênh")
     webhook.add_argument("action", choices=["set", "delete", "info"])
@@ -60,6 +74,26 @@ def parser() -> argparse.ArgumentParser:
     invite.add_argument("--admin", action="store_true", help="mã này cấp quyền quản trị viên")
     invite.add_argument("--days", type=int, help="số ngày hiệu lực (mặc định INVITE_TTL_DAYS)")
     invite.add_argument("--json", action="store_true", help="in một đối tượng JSON")
+
+    roster = sub.add_parser("roster", help="nhập, xuất danh sách cán bộ (Excel .xlsx hoặc .csv)")
+    roster_sub = roster.add_subparsers(dest="roster_action", required=True, metavar="VIỆC")
+    template = roster_sub.add_parser("template", help="tạo tệp mẫu trống có hướng dẫn")
+    template.add_argument("file", metavar="TỆP")
+    roster_import = roster_sub.add_parser("import", help="nhập danh sách, cập nhật theo mã cán bộ")
+    roster_import.add_argument("file", metavar="TỆP")
+    roster_import.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
+    roster_import.add_argument(
+        "--deactivate-missing",
+        action="store_true",
+        help="cán bộ không có trong tệp chuyển sang ngừng công tác",
+    )
+    export = roster_sub.add_parser("export", help="xuất toàn bộ danh sách để sửa và nhập lại")
+    export.add_argument("file", metavar="TỆP")
+
+    summary = sub.add_parser("export", help="xuất tệp Excel tổng hợp 8 chỉ tiêu (có ghi nhật ký)")
+    summary.add_argument("--out", required=True, metavar="TỆP.xlsx")
+    summary.add_argument("--unit", metavar="MÃ_ĐƠN_VỊ", help="chỉ một đơn vị (mặc định toàn xã)")
+    summary.add_argument("--quarter", metavar="2026Q2", help="kỳ xếp loại (mặc định quý này)")
     return p
 
 
@@ -76,8 +110,10 @@ async def cmd_run(app: App, args) -> None:
         # Imported here: aiogram takes seconds to import, which other commands need not pay.
         from bot.runner import ChannelStartError, serve
 
+        if args.role == "web" and not app.settings.webhook_base_url:
+            raise Failure("--role web cần WEBHOOK_BASE_URL (chế độ webhook).", 2)
         try:
-            await serve(app)
+            await serve(app, role=args.role)
         except ChannelStartError as error:
             raise Failure(str(error)) from None
         return
@@ -98,8 +134,16 @@ async def chat_as(app: App, official_code: str | None) -> None:
         user_id = await link_console_user(app.sessionmaker, official_code)
         if user_id is None:
             raise Failure(f"Không có cán bộ đang công tác với mã {official_code}.", 2)
-    deliverer = Deliverer(app.sessionmaker, {PLATFORM: ConsoleChannel(sys.stdout)})
-    await run_console(app.conversation, user_id, sys.stdin, sys.stdout, deliverer.run_once)
+    options = app.conversation.options
+    deliverer = Deliverer(app.sessionmaker, {PLATFORM: ConsoleChannel(sys.stdout)}, options)
+
+    async def plan_and_deliver() -> int:
+        # The console has no scheduler running: plan what is due, then send it.
+        await plan_once(app.sessionmaker, options)
+        return await deliverer.run_once()
+
+    await plan_and_deliver()
+    await run_console(app.conversation, user_id, sys.stdin, sys.stdout, plan_and_deliver)
 
 
 async def cmd_db(app: App, args) -> None:
@@ -171,6 +215,75 @@ async def cmd_webhook(app: App, args) -> None:
         raise Failure(f"{args.channel}: {error}".splitlines()[0]) from None
 
 
+async def cmd_roster(app: App, args) -> None:
+    if args.roster_action == "export":
+        _check_roster_name(args.file)
+        async with app.sessionmaker() as session:
+            data, count = await export_roster(Repo(session), args.file)
+        _write(args.file, data)
+        print(t("roster.exported", count=count, file=args.file))
+        return
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as error:
+        raise Failure(t("roster.cannot_read", file=args.file, reason=error.strerror), 2) from None
+    # One transaction: the import writes all of the file or, on any problem, nothing.
+    async with app.sessionmaker() as session, session.begin():
+        report = await import_roster_file(
+            Repo(session),
+            data,
+            Path(args.file).name,
+            actor="cli",
+            dry_run=args.dry_run,
+            deactivate_missing=args.deactivate_missing,
+        )
+    if not report.ok:
+        raise Failure(report.text(), 2)
+    print(report.text())
+
+
+def cmd_roster_template(args) -> None:
+    """Needs no database: the template is the same for every commune."""
+    _check_roster_name(args.file)
+    _write(args.file, roster_template(args.file))
+    print(t("roster.template_written", file=args.file))
+
+
+def _check_roster_name(filename: str) -> None:
+    try:
+        file_format(filename)
+    except SheetError as error:
+        raise Failure(str(error), 2) from None
+
+
+def _write(filename: str, data: bytes) -> None:
+    try:
+        Path(filename).write_bytes(data)
+    except OSError as error:
+        raise Failure(t("roster.cannot_write", file=filename, reason=error.strerror), 2) from None
+
+
+async def cmd_export(app: App, args) -> None:
+    if not args.out.lower().endswith(".xlsx"):
+        raise Failure(f"Tên tệp phải kết thúc bằng .xlsx: {args.out}", 2)
+    options = app.conversation.options
+    async with app.sessionmaker() as session, session.begin():
+        try:
+            summary = await export_for_operator(
+                Repo(session), load_targets(app.settings.knowledge_dir), Path(args.out),
+                unit_code=args.unit, quarter=args.quarter, cal=options.calendar,
+                today=utcnow().astimezone(options.timezone).date(), zone=options.timezone,
+            )
+        except ScopeError as error:
+            raise Failure(str(error), 2) from None
+        except OSError as error:
+            raise Failure(t("summaries.cannot_write", file=args.out, reason=error.strerror),
+                          2) from None
+    scope = summary.scope
+    print(t("summaries.exported", where=scope.name, date=scope.as_of.strftime("%d/%m/%Y"),
+            period=scope.period.key, file=args.out))
+
+
 COMMANDS = {
     "run": cmd_run,
     "webhook": cmd_webhook,
@@ -178,6 +291,8 @@ COMMANDS = {
     "db": cmd_db,
     "demo-data": cmd_demo_data,
     "invite": cmd_invite,
+    "roster": cmd_roster,
+    "export": cmd_export,
 }
 
 
@@ -224,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "ask":
             cmd_ask(settings, args)
+        elif args.command == "roster" and args.roster_action == "template":
+            cmd_roster_template(args)
         else:
             asyncio.run(execute(settings, args))
     except (DatabaseUnavailable, Failure, KnowledgeError) as error:

@@ -42,6 +42,7 @@ def options_from(settings: Settings) -> Options:
         excellent_share=settings.excellent_share,
         self_study_days=settings.self_study_days,
         quiet=settings.quiet,
+        summaries_dir=settings.summaries_dir,
     )
 
 

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     knowledge_dir: Path | None = None
     # Files published for platforms that fetch photos by URL (Zalo), in webhook mode.
     files_dir: Path = Path("data/files")
+    # Charts and Excel workbooks made for admins (/tonghop, /chitieu, /xuat); removed after
+    # two days.
+    summaries_dir: Path = Path("data/summaries")
     invite_ttl_days: int = Field(default=7, ge=1, le=365)
     demo_user: str = "DEMO001"
     # Quarterly self-evaluation: opens on this day of the quarter's last month, due on this
@@ -57,6 +60,11 @@ class Settings(BaseSettings):
     telegram_rate: float = Field(default=25, gt=0, le=30)
     zalo_rate: float = Field(default=10, gt=0, le=100)
     quiet_hours: str = "21-7"
+    # Past one machine: Redis keeps each user's updates in order across worker processes and
+    # shares the send rate. Unset: one process, everything in memory.
+    redis_url: str | None = None
+    # How often the scheduler plans pushes (seconds).
+    scheduler_interval: int = Field(default=300, ge=1, le=3600)
     log_level: str = "INFO"
 
     @field_validator("*", mode="before")
@@ -148,6 +156,13 @@ class Settings(BaseSettings):
     def reminder_days(self) -> tuple[int, ...]:
         return tuple(sorted({int(d) for d in self.eval_reminder_days.split(",")}, reverse=True))
 
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^rediss?://[^\s]+$", value):
+            raise ValueError("phải có dạng redis://máy:cổng/số, ví dụ redis://127.0.0.1:6379/0")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _log_level(cls, value: str) -> str:
@@ -175,12 +190,31 @@ class ConfigError(Exception):
     """Configuration that cannot be used; its message is one line for the operator."""
 
 
+# pydantic's own checks (numbers and their bounds), said in Vietnamese.
+_MESSAGES = {
+    "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
+    "less_than": "phải nhỏ hơn {lt}",
+    "greater_than_equal": "phải lớn hơn hoặc bằng {ge}",
+    "greater_than": "phải lớn hơn {gt}",
+    "int_parsing": "phải là một số nguyên",
+    "float_parsing": "phải là một số",
+    "bool_parsing": "phải là true hoặc false",
+}
+
+
+def _vietnamese(error: dict) -> str:
+    template = _MESSAGES.get(error["type"])
+    if template is None:
+        return error["msg"].removeprefix("Value error, ")
+    return template.format(**(error.get("ctx") or {}))
+
+
 def load_settings(**overrides) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as error:
         first = error.errors()[0]
         field = f"{str(first['loc'][0]).upper()}: " if first["loc"] else ""
-        message = first["msg"].removeprefix("Value error, ")
+        message = _vietnamese(first)
         more = f" (và {error.error_count() - 1} lỗi khác)" if error.error_count() > 1 else ""
         raise ConfigError(f"Cấu hình không hợp lệ: {field}{message}{more}") from None

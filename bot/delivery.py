@@ -52,7 +52,7 @@ class RateLimiter:
         if slot > now:
             await asyncio.sleep(slot - now)
 
-    def hold(self, chat_id: str, seconds: float) -> None:
+    async def hold(self, chat_id: str, seconds: float) -> None:
         """Keep this chat quiet for a while (after a 429), without slowing anyone else."""
         self.next_chat[chat_id] = max(self.next_chat.get(chat_id, 0.0), self.clock() + seconds)
 
@@ -65,12 +65,14 @@ class Deliverer:
         options: Options | None = None,
         *,
         rates: dict[str, float] | None = None,
+        limiters: dict | None = None,
         clock: Callable[[], datetime] = utcnow,
     ):
         self.sessionmaker = sessionmaker
         self.channels = channels
         self.options = options or Options()
-        self.limiters = {
+        # Shared limiters (Redis, several processes) may be given; else one per platform here.
+        self.limiters = limiters or {
             name: RateLimiter((rates or {}).get(name, 25)) for name in channels
         }
         self.clock = clock
@@ -128,7 +130,7 @@ class Deliverer:
             await self._mark_sending(delivery_id)
             result = await self.channels[account.platform].send(account.chat_id, reply)
             if result.status is SendStatus.RETRY_AFTER:
-                limiter.hold(account.chat_id, result.retry_after or 1)
+                await limiter.hold(account.chat_id, result.retry_after or 1)
             if result.status is not SendStatus.BLOCKED:
                 break
         await self._record(delivery_id, result)

@@ -1,4 +1,5 @@
-"""The one scheduler: plans campaigns every few minutes and once at start-up (catch-up).
+"""The one scheduler: plans campaigns every few minutes (SCHEDULER_INTERVAL) and once at
+start-up (the catch-up sweep).
 
 APScheduler 3 runs a single job with a fixed id (`replace_existing`), coalescing missed runs
 and forgiving late ones (`misfire_grace_time`). What to send lives in our own tables and is
@@ -22,7 +23,6 @@ from storage.types import utcnow
 log = logging.getLogger(__name__)
 
 JOB_ID = "plan-campaigns"
-EVERY_MINUTES = 5
 
 
 async def plan_once(
@@ -35,11 +35,13 @@ async def plan_once(
     return queued
 
 
-def start_scheduler(sessionmaker: async_sessionmaker, options: Options) -> AsyncIOScheduler:
+def start_scheduler(
+    sessionmaker: async_sessionmaker, options: Options, every_seconds: int = 300
+) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=options.timezone)
     scheduler.add_job(
         plan_once,
-        IntervalTrigger(minutes=EVERY_MINUTES, timezone=options.timezone),
+        IntervalTrigger(seconds=every_seconds, timezone=options.timezone),
         args=(sessionmaker, options),
         id=JOB_ID,
         replace_existing=True,

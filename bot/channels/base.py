@@ -41,8 +41,14 @@ SENT = SendResult(SendStatus.SENT)
 class Channel(Protocol):
     name: str
 
-    async def start(self, web_app: web.Application | None) -> None:
-        """Connect; in webhook mode add routes to `web_app`, otherwise start polling."""
+    async def start(
+        self, web_app: web.Application | None, *, receive: bool = True, register: bool = True
+    ) -> None:
+        """Connect; in webhook mode add routes to `web_app`, otherwise start polling.
+        `receive` off: send only; `register` off: leave the platform's webhook alone."""
+
+    async def handle(self, incoming: Incoming) -> None:
+        """Take one update through the conversation and send the replies."""
 
     async def stop(self) -> None:
         """Stop taking updates, finish those in flight, close connections."""

@@ -82,25 +82,36 @@ class TelegramChannel:
         router.callback_query()(self._on_button)
         self.dispatcher.include_router(router)
         self.inflight = Inflight()
+        # How an update is taken on: handled here (one process), or queued per user in Redis
+        # (bot.scaleout) when several workers share the load.
+        self.submit = self._handle_here
         self.username: str | None = None
         self._polling = None
 
     # -- lifecycle ---------------------------------------------------------------------
 
-    async def start(self, web_app: web.Application | None) -> None:
+    async def start(
+        self, web_app: web.Application | None, *, receive: bool = True, register: bool = True
+    ) -> None:
+        """Connect. With `receive` off the channel only sends (the scheduler's role); with
+        `register` off a webhook worker leaves the platform's webhook setting alone."""
         me = await self.bot.get_me()
         self.username = me.username
+        if not receive:
+            log.info("Telegram: sending only, bot @%s (id %s)", me.username, me.id)
+            return
         await best_effort(
             "Telegram setMyCommands",
             self.bot.set_my_commands([BotCommand(command=c, description=d) for c, d in self.menu]),
         )
         if self.webhook_url and web_app is not None:
             web_app.router.add_post(WEBHOOK_PATH, self._on_webhook)
-            await self.bot.set_webhook(
-                f"{self.webhook_url}{WEBHOOK_PATH}",
-                secret_token=self.webhook_secret,
-                allowed_updates=UPDATE_TYPES,
-            )
+            if register:
+                await self.bot.set_webhook(
+                    f"{self.webhook_url}{WEBHOOK_PATH}",
+                    secret_token=self.webhook_secret,
+                    allowed_updates=UPDATE_TYPES,
+                )
             mode = f"webhook {self.webhook_url}{WEBHOOK_PATH}"
         else:
             await self.bot.delete_webhook()  # polling and a webhook are exclusive
@@ -134,7 +145,9 @@ class TelegramChannel:
                                            context={"bot": self.bot})
         except (ValueError, ValidationError):
             return web.json_response({"ok": False, "description": "not an update"}, status=400)
-        self.inflight.spawn(self.dispatcher.feed_update(self.bot, update))
+        # Awaited: the update is taken on (queued in order) before the platform hears "ok";
+        # the handling itself runs in the background.
+        await self.dispatcher.feed_update(self.bot, update)
         return web.json_response({"ok": True})
 
     async def _on_message(self, message: Message, event_update: Update) -> None:
@@ -157,7 +170,7 @@ class TelegramChannel:
             update_id=str(event_update.update_id),
             display_name=message.from_user.full_name,
         )
-        self.inflight.spawn(self._handle(incoming))
+        await self.submit(incoming)
 
     async def _on_button(self, callback: CallbackQuery, event_update: Update) -> None:
         await best_effort("Telegram answerCallbackQuery", callback.answer())
@@ -179,9 +192,12 @@ class TelegramChannel:
             update_id=str(event_update.update_id),
             display_name=callback.from_user.full_name,
         )
-        self.inflight.spawn(self._handle(incoming))
+        await self.submit(incoming)
 
-    async def _handle(self, incoming: Incoming) -> None:
+    async def _handle_here(self, incoming: Incoming) -> None:
+        self.inflight.spawn(self.handle(incoming))
+
+    async def handle(self, incoming: Incoming) -> None:
         # The typing indicator runs alongside: awaiting it first would let a later message
         # from the same user reach the conversation (and its per-user queue) before this one.
         self.inflight.spawn(

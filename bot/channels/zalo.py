@@ -54,15 +54,23 @@ class ZaloChannel:
         self.poll_timeout = poll_timeout
         self.files = files
         self.inflight = Inflight()
+        self.submit = self._handle_here  # or a Redis queue per user (bot.scaleout)
         self._polling: asyncio.Task | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
 
-    async def start(self, web_app: web.Application | None) -> None:
+    async def start(
+        self, web_app: web.Application | None, *, receive: bool = True, register: bool = True
+    ) -> None:
         me = await self.api.get_me() or {}
+        if not receive:
+            log.info("Zalo: sending only, bot %s", me.get("account_name") or me.get("id"))
+            return
         if self.webhook_url and web_app is not None:
             web_app.router.add_post(WEBHOOK_PATH, self._on_webhook)
-            await self.api.set_webhook(f"{self.webhook_url}{WEBHOOK_PATH}", self.webhook_secret)
+            if register:
+                await self.api.set_webhook(f"{self.webhook_url}{WEBHOOK_PATH}",
+                                           self.webhook_secret)
             mode = f"webhook {self.webhook_url}{WEBHOOK_PATH}"
         else:
             await best_effort("Zalo deleteWebhook", self.api.delete_webhook())
@@ -91,7 +99,7 @@ class ZaloChannel:
                 continue
             delay = 1.0
             if update is not None:
-                self._accept(update)
+                await self._accept(update)
 
     async def _on_webhook(self, request: web.Request) -> web.Response:
         if not secret_matches(self.webhook_secret, request.headers.get(SECRET_HEADER, "")):
@@ -101,15 +109,18 @@ class ZaloChannel:
             body = json.loads(await request.text())
         except ValueError:
             return web.json_response({"ok": False, "description": "malformed JSON"}, status=400)
-        self._accept(body)  # answered at once; the conversation runs in the background
+        await self._accept(body)  # queued in order, answered at once, handled in the background
         return web.json_response({"ok": True})
 
-    def _accept(self, update: Any) -> None:
+    async def _accept(self, update: Any) -> None:
         incoming = parse_update(update)
         if incoming is not None:
-            self.inflight.spawn(self._handle(incoming))
+            await self.submit(incoming)
 
-    async def _handle(self, incoming: Incoming) -> None:
+    async def _handle_here(self, incoming: Incoming) -> None:
+        self.inflight.spawn(self.handle(incoming))
+
+    async def handle(self, incoming: Incoming) -> None:
         # The typing indicator runs alongside: awaiting it first would let a later message
         # from the same user reach the conversation (and its per-user queue) before this one.
         self.inflight.spawn(

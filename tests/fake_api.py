@@ -31,6 +31,9 @@ class FakeBotApi:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.url = ""
+        # Called with (method, params) for each call before it is answered (e.g. to kill
+        # the bot at a chosen moment).
+        self.before_answer = None
 
     async def start(self) -> "FakeBotApi":
         app = web.Application()
@@ -92,6 +95,8 @@ class FakeBotApi:
             if len(fault) > 3:
                 body["parameters"] = fault[3]
             return web.json_response(body, status=self.error_status(fault[1]))
+        if self.before_answer is not None:
+            self.before_answer(method, params)
         result = await self.answer(method, params)
         if method not in ("getUpdates",) or result.get("result"):
             self.calls.append(Call(method, params, time.monotonic()))

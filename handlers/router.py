@@ -36,6 +36,8 @@ class Router:
     fallback: Handler | None = None
     # Answers a question from the knowledge base alone, while the database is down.
     offline: Callable | None = None
+    # Takes a file sent outside any form (an admin's roster spreadsheet).
+    on_file: Handler | None = None
 
     def command(
         self,
@@ -72,6 +74,7 @@ class Router:
             self.form(form)
         self.fallback = other.fallback or self.fallback
         self.offline = other.offline or self.offline
+        self.on_file = other.on_file or self.on_file
 
 
 def as_replies(result: Replies | None) -> list[Reply]:

@@ -38,6 +38,7 @@ class FakeBotApi:
     async def start(self) -> "FakeBotApi":
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
+        self.add_routes(app)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -136,6 +137,9 @@ class FakeBotApi:
                 except TimeoutError:
                     break
         return self.updates.popleft() if self.updates else None
+
+    def add_routes(self, app: web.Application) -> None:
+        """Further routes a platform needs (file downloads)."""
 
     def error_status(self, code: int) -> int:
         return code

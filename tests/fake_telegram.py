@@ -14,6 +14,16 @@ class FakeTelegram(FakeBotApi):
         super().__init__()
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
+        self.files: dict[str, bytes] = {}  # file id -> content, for getFile and downloads
+
+    def add_routes(self, app) -> None:
+        from aiohttp import web
+
+        async def download(request):
+            content = self.files.get(request.match_info["path"].rsplit("/", 1)[-1])
+            return web.Response(body=content) if content is not None else web.Response(status=404)
+
+        app.router.add_get("/file/bot{token}/{path:.*}", download)
 
     # -- building updates --------------------------------------------------------------
 
@@ -84,6 +94,13 @@ class FakeTelegram(FakeBotApi):
             return {"ok": True, "result": {
                 "message_id": next(self._message_ids), "date": int(time.time()),
                 "chat": {"id": int(params["chat_id"]), "type": "private"}, "text": text}}
+        if method == "getFile":
+            file_id = params["file_id"]
+            if file_id not in self.files:
+                return {"ok": False, "error_code": 400, "description": "Bad Request: wrong file_id"}
+            return {"ok": True, "result": {"file_id": file_id, "file_unique_id": file_id,
+                                           "file_size": len(self.files[file_id]),
+                                           "file_path": f"documents/{file_id}"}}
         if method == "getWebhookInfo":
             return {"ok": True, "result": {"url": "", "has_custom_certificate": False,
                                            "pending_update_count": 0}}

@@ -85,6 +85,7 @@ class TelegramChannel:
         # How an update is taken on: handled here (one process), or queued per user in Redis
         # (bot.scaleout) when several workers share the load.
         self.submit = self._handle_here
+        conversation.downloaders[PLATFORM] = self.download
         self.username: str | None = None
         self._polling = None
 
@@ -207,6 +208,11 @@ class TelegramChannel:
             )
         )
         await respond(self.conversation, incoming, self.send)
+
+    async def download(self, attachment: Attachment) -> bytes:
+        """The bytes of a file a user sent (getFile, then the file URL)."""
+        buffer = await self.bot.download(attachment.file_id)
+        return buffer.read()
 
     # -- outgoing ----------------------------------------------------------------------
 

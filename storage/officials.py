@@ -43,19 +43,20 @@ class OfficialRepo:
     async def units(self) -> list[Unit]:
         return list(await self.session.scalars(select(Unit).order_by(Unit.code)))
 
-    async def add_unit(self, code: str, name: str) -> Unit:
+    def add_unit(self, code: str, name: str) -> Unit:
         unit = Unit(code=code, name=name)
         self.session.add(unit)
-        await self.session.flush()
         return unit
 
-    async def add(self, **fields) -> Official:
+    def add(self, **fields) -> Official:
         official = Official(**fields)
         self.session.add(official)
-        await self.session.flush()
         return official
 
-    async def change(self, official: Official, **fields) -> None:
+    def change(self, official: Official, **fields) -> None:
         for name, value in fields.items():
             setattr(official, name, value)
+
+    async def flush(self) -> None:
+        """Send pending adds and changes now, so a conflict surfaces here and not at commit."""
         await self.session.flush()

@@ -1,0 +1,19 @@
+"""Roster files: the officials of a commune imported from, and exported to, XLSX or CSV.
+
+`import_roster_file` is channel-neutral: the command line and the chat both call it.
+"""
+
+from handlers.roster.export import export_roster, roster_template
+from handlers.roster.importer import import_roster_file
+from handlers.roster.report import Problem, RosterReport
+from handlers.roster.sheets import SheetError, file_format
+
+__all__ = [
+    "Problem",
+    "RosterReport",
+    "SheetError",
+    "export_roster",
+    "file_format",
+    "import_roster_file",
+    "roster_template",
+]

@@ -1,0 +1,147 @@
+"""Importing a roster file: check every row, then write all of it in one go, or nothing.
+
+Officials are matched by code; an official's fields take the file's values, empty cells the
+columns' defaults, and columns the file lacks leave the fields alone. The caller owns the
+transaction (the command line opens one, the chat has one per update), so a failure anywhere
+rolls the whole import back.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from handlers.roster.report import Problem, RosterReport
+from handlers.roster.rows import RosterRow, check_rows
+from handlers.roster.sheets import SheetError, read_rows
+from handlers.roster.units import NewUnit, UnitFinder
+from handlers.roster.values import ethnic_minority_default
+from storage.models import Official, Unit
+from storage.officials import text_limits
+from storage.repo import Repo
+
+
+@dataclass
+class Plan:
+    added: list[dict[str, Any]] = field(default_factory=list)  # fields of each new official
+    updated: list[tuple[Official, dict[str, Any]]] = field(default_factory=list)  # new values
+    unchanged: list[Official] = field(default_factory=list)
+    deactivated: list[Official] = field(default_factory=list)
+    new_units: list[NewUnit] = field(default_factory=list)
+
+
+async def import_roster_file(
+    repo: Repo,
+    data: bytes,
+    filename: str,
+    *,
+    actor: str,
+    dry_run: bool = False,
+    deactivate_missing: bool = False,
+    today: date | None = None,
+) -> RosterReport:
+    """Import the roster in `data` (XLSX or CSV); `report.text()` says what happened."""
+    report = RosterReport(filename=filename, dry_run=dry_run)
+    try:
+        table = read_rows(data, filename)
+    except SheetError as error:
+        report.problems.append(Problem(None, None, str(error)))
+        return report
+    checked = check_rows(table, today=today or date.today(), limits=text_limits())
+    report.rows, report.problems = len(checked.rows), checked.problems
+    report.ignored_columns = checked.ignored_columns
+    if not report.ok:
+        return report
+    plan = await _plan(repo, checked.rows, deactivate_missing)
+    report.added = [fields["code"] for fields in plan.added]
+    report.updated = [official.code for official, _ in plan.updated]
+    report.unchanged = [official.code for official in plan.unchanged]
+    report.deactivated = [official.code for official in plan.deactivated]
+    report.new_units = [(unit.name, unit.code) for unit in plan.new_units]
+    if not dry_run:
+        await _apply(repo, plan, actor=actor, note=f"roster import: {filename}")
+    return report
+
+
+async def _plan(repo: Repo, rows: list[RosterRow], deactivate_missing: bool) -> Plan:
+    """What the import would change, worked out without changing anything."""
+    officials = {official.code.upper(): official for official in await repo.officials.all()}
+    units = UnitFinder(await repo.officials.units(), text_limits()["unit_code"])
+    plan = Plan()
+    for row in rows:
+        fields = dict(row.values)
+        if "unit" in fields:
+            fields["unit"] = units.find(fields["unit"])
+        official = officials.pop(row.code.upper(), None)
+        if official is None:
+            fields.setdefault("ethnic_minority", ethnic_minority_default(fields.get("ethnicity")))
+            plan.added.append(fields)
+            continue
+        fields.pop("code")  # matched case-insensitively; the stored spelling stays
+        changes = {name: v for name, v in fields.items() if getattr(official, name) != v}
+        if changes:
+            plan.updated.append((official, changes))
+        else:
+            plan.unchanged.append(official)
+    if deactivate_missing:
+        # What is left in `officials` was not in the file.
+        plan.deactivated = [official for official in officials.values() if official.active]
+    plan.new_units = units.new
+    return plan
+
+
+async def _apply(repo: Repo, plan: Plan, *, actor: str, note: str) -> None:
+    """Write the plan, with an audit entry for every unit and official it touches."""
+    created: dict[NewUnit, Unit] = {}
+    for new in plan.new_units:
+        created[new] = repo.officials.add_unit(new.code, new.name)
+        after = {"code": new.code, "name": new.name}
+        await repo.audit.record(actor, "create", "unit", new.code, after=after, note=note)
+
+    def stored(value):
+        return created[value] if isinstance(value, NewUnit) else value
+
+    for fields in plan.added:
+        repo.officials.add(**{name: stored(value) for name, value in fields.items()})
+        await repo.audit.record(
+            actor, "create", "official", fields["code"], after=_plain(fields), note=note
+        )
+    for official, changes in plan.updated:
+        before = _plain({name: getattr(official, name) for name in changes})
+        repo.officials.change(official, **{name: stored(v) for name, v in changes.items()})
+        await repo.audit.record(
+            actor,
+            "update",
+            "official",
+            official.code,
+            before=before,
+            after=_plain(changes),
+            note=note,
+        )
+    for official in plan.deactivated:
+        repo.officials.change(official, active=False)
+        await repo.audit.record(
+            actor,
+            "deactivate",
+            "official",
+            official.code,
+            before={"active": True},
+            after={"active": False},
+            note=note,
+        )
+    await repo.officials.flush()
+
+
+def _plain(fields: dict[str, Any]) -> dict[str, Any]:
+    """Values as the audit log's JSON holds them: units by code, levels by their stored value."""
+    return {name: _plain_value(value) for name, value in fields.items()}
+
+
+def _plain_value(value):
+    if isinstance(value, Unit | NewUnit):
+        return value.code
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

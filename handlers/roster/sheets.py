@@ -1,0 +1,110 @@
+"""Roster files as rows of cells: reading XLSX or CSV, writing them back.
+
+Rows carry the number the spreadsheet shows (the header is row 1), so every problem can point
+at the cell an admin has to fix.
+"""
+
+import csv
+import io
+from datetime import date
+from pathlib import PurePath
+
+from openpyxl import Workbook, load_workbook
+
+from handlers.formatting import show_date
+from handlers.roster.columns import COLUMNS
+from handlers.roster.guide import add_dropdowns, add_guide, style_roster_sheet
+from handlers.texts import t
+
+Rows = list[tuple[int, list]]  # (row number, cells)
+
+_XLSX_MAGIC = b"PK"
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97–2003 (OLE2)
+_DELIMITERS = ",;\t"
+
+
+class SheetError(Exception):
+    """The file cannot be read or written as a roster; the message is for the user."""
+
+
+def file_format(filename: str) -> str:
+    """The format a file is written in, by its name: "xlsx" or "csv"."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise SheetError(t("roster.bad_extension", filename=filename))
+    return suffix[1:]
+
+
+def read_rows(data: bytes, filename: str) -> Rows:
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".xls" or data.startswith(_XLS_MAGIC):
+        raise SheetError(t("roster.old_excel", filename=filename))
+    if suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and data.startswith(_XLSX_MAGIC)):
+        return _read_xlsx(data, filename)
+    return _read_csv(data, filename)
+
+
+def _read_xlsx(data: bytes, filename: str) -> Rows:
+    try:
+        # data_only: the value a formula last computed, not its text.
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as error:  # a damaged file fails in many ways, all the same to the user
+        reason = str(error) or type(error).__name__
+        raise SheetError(t("roster.unreadable", filename=filename, reason=reason)) from None
+    sheet = workbook.worksheets[0]  # the roster; the guide and lists come after it
+    return [(number, list(cells)) for number, cells in enumerate(sheet.values, start=1)]
+
+
+def _read_csv(data: bytes, filename: str) -> Rows:
+    try:
+        text = data.decode("utf-8-sig")  # with or without the BOM Excel writes
+    except UnicodeDecodeError:
+        raise SheetError(t("roster.csv_encoding", filename=filename)) from None
+    first_line = text.split("\n", 1)[0]
+    # Excel in a Vietnamese locale separates with ";" (the decimal mark is ","): use the
+    # separator the header line uses most.
+    delimiter = max(_DELIMITERS, key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return [(number, cells) for number, cells in enumerate(reader, start=1)]
+    except csv.Error as error:  # e.g. a "field" longer than any cell: not a roster
+        raise SheetError(t("roster.unreadable", filename=filename, reason=error)) from None
+
+
+def write_rows(filename: str, rows: list[list]) -> bytes:
+    """A roster file holding `rows` (cells in COLUMNS order), XLSX or CSV as the name says."""
+    header = [column.header for column in COLUMNS]
+    if file_format(filename) == "csv":
+        return _write_csv(header, rows)
+    return _write_xlsx(header, rows)
+
+
+def _write_csv(header: list[str], rows: list[list]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    # The BOM makes Excel open the file as UTF-8 rather than the system code page.
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    return show_date(value) if isinstance(value, date) else str(value)
+
+
+def _write_xlsx(header: list[str], rows: list[list]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = t("roster.sheet_roster")
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    style_roster_sheet(sheet, len(rows))
+    add_guide(workbook)
+    add_dropdowns(workbook, sheet, len(rows))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

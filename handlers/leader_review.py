@@ -52,7 +52,7 @@ def quota_warnings(evaluations: list[Evaluation], share: float) -> list[str]:
     return warnings
 
 
-@router.command("xemdanhgia", access=Access.ADMIN, usage="/xemdanhgia [2026Q2]",
+@router.command("xemdanhgia", access=Access.UNIT_ADMIN, usage="/xemdanhgia [2026Q2]",
                 summary="help.xemdanhgia")
 async def list_evaluations(ctx: Context) -> Reply:
     try:
@@ -87,7 +87,7 @@ async def _evaluation(ctx: Context, evaluation_id: int) -> Evaluation:
     return evaluation
 
 
-@router.command("xacnhan", access=Access.ADMIN, hidden=True)
+@router.command("xacnhan", access=Access.UNIT_ADMIN, hidden=True)
 async def open_confirmation(ctx: Context):
     try:
         evaluation = await _evaluation(ctx, int(ctx.args) if ctx.args.isdigit() else 0)

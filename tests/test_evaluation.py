@@ -121,3 +121,20 @@ async def test_only_linked_officials_evaluate_and_only_admins_review(app, clock,
     assert "cần liên kết" in await Chat(app, "stranger").send("/danhgia")
     assert "chỉ dành cho quản trị viên" in await official_chat.send("/xemdanhgia")
     assert "chỉ dành cho quản trị viên" in await official_chat.send("/xacnhan 1")
+
+
+async def test_a_unit_admin_reviews_their_own_unit_only(app, clock):
+    from storage.enums import Role
+    from storage.models import Official
+
+    async with app.sessionmaker() as session, session.begin():
+        head = await session.scalar(select(Official).where(Official.code == "DEMO011"))
+        head.role = Role.UNIT_ADMIN  # Ủy ban Kiểm tra Đảng ủy, like DEMO010
+    for code in ("DEMO010", "DEMO012"):  # same unit as the unit admin; another unit
+        await (await chat_as(app, code)).send("/danhgia", *ANSWERS, "1", "1")
+    unit_admin = await chat_as(app, "DEMO011")
+    out = await unit_admin.send("/xemdanhgia")
+    assert "Hoàng Minh Tuấn" in out and "Lê Thị Thu Trang" not in out
+    other = next(e for e in await evaluations(app) if e.official.code == "DEMO012")
+    assert "không thuộc đơn vị của bạn" in await unit_admin.send(f"/xacnhan {other.id}")
+    assert "chỉ dành cho quản trị viên" in await unit_admin.send("/thongbao")

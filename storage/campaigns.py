@@ -3,10 +3,9 @@
 from datetime import date, datetime
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert
 from storage.enums import CampaignKind, CourseCategory, ReportStatus
 from storage.models import Campaign, ChannelAccount, CourseReport, Delivery, Evaluation, Official
 from storage.types import utcnow
@@ -21,9 +20,8 @@ class CampaignRepo:
         created_by: str = "system",
     ) -> None:
         """Create the campaign unless one with this key exists (planning twice is harmless)."""
-        insert = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
         await self.session.execute(
-            insert(Campaign)
+            insert(self.session, Campaign)
             .values(key=key, kind=kind, text=text, audience=audience, send_at=send_at,
                     created_by=created_by, created_at=utcnow())
             .on_conflict_do_nothing(index_elements=["key"])

@@ -1,9 +1,8 @@
 """Conversation state per platform user, and the update ids already handled."""
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert
 from storage.models import ConversationState, ProcessedUpdate
 
 
@@ -23,9 +22,8 @@ class ConversationRepo:
 
     async def claim_update(self, platform: str, update_id: str) -> bool:
         """Record an update id; False when it was recorded before (a redelivery)."""
-        insert = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
         result = await self.session.execute(
-            insert(ProcessedUpdate)
+            insert(self.session, ProcessedUpdate)
             .values(platform=platform, update_id=update_id)
             .on_conflict_do_nothing()
         )

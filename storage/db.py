@@ -5,8 +5,15 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -40,6 +47,12 @@ def _sqlite_begin(connection) -> None:
     # when another connection wrote in between; taking the write lock up front makes
     # concurrent updates wait their turn (busy_timeout) instead.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def insert(session: AsyncSession, table):
+    """An INSERT of this database's dialect, which knows ON CONFLICT DO NOTHING."""
+    dialect = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    return dialect(table)
 
 
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker:

@@ -3,10 +3,9 @@
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert
 from storage.enums import DeliveryStatus
 from storage.models import Delivery
 from storage.types import utcnow
@@ -27,9 +26,8 @@ class DeliveryRepo:
         condition: str | None = None,
     ) -> bool:
         """Queue a message unless one with this key exists; True if it was queued now."""
-        insert = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
         result = await self.session.execute(
-            insert(Delivery)
+            insert(self.session, Delivery)
             .values(
                 key=key,
                 official_id=official_id,

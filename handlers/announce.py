@@ -3,6 +3,7 @@ submitted this period's self-evaluation, now or at a given time; and see each ca
 progress (queued, sent, failed, blocked)."""
 
 import re
+import uuid
 from datetime import datetime, time
 
 from handlers import forms
@@ -89,7 +90,7 @@ def _audience(ctx: Context, answers: dict) -> dict:
 async def submit(ctx: Context, answers: dict) -> Reply:
     send_at = ctx.now if answers["when"] == NOW else datetime.fromisoformat(answers["when"])
     campaign = await ctx.repo.campaigns.add(Campaign(
-        key=f"announcement:{ctx.now.timestamp():.0f}:{ctx.official.id}",
+        key=f"announcement:{uuid.uuid4().hex}",
         kind=CampaignKind.ANNOUNCEMENT, text=t("announce.message", text=answers["text"]),
         audience=_audience(ctx, answers), send_at=send_at, created_by=ctx.actor,
     ))

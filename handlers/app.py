@@ -10,7 +10,9 @@ from handlers import (
     questions,
     reports,
     review,
+    roster_chat,
     settings,
+    summaries,
 )
 from handlers.basics import help_reply
 from handlers.context import Context
@@ -26,6 +28,8 @@ FEATURES = (
     leader_review.router,
     announce.router,
     settings.router,
+    roster_chat.router,
+    summaries.router,
     basics.router,
 )
 

@@ -19,7 +19,7 @@ async def back(ctx: Context) -> str:
 
 
 def help_reply(commands, ctx: Context) -> Reply:
-    """The commands this user may use (admins also get the admin ones), and a main menu of
+    """The commands this user may use (admins and unit admins also get theirs), and a menu of
     buttons: the linking entry for a newcomer, the official's features once linked."""
 
     def lines(access: Access) -> list[str]:
@@ -36,9 +36,12 @@ def help_reply(commands, ctx: Context) -> Reply:
     else:
         parts.append(t("help.official_header") + "\n" + "\n".join(lines(Access.OFFICIAL)))
         allowed = {Access.OFFICIAL}
-        if ctx.is_admin:
-            parts.append(t("help.admin_header") + "\n" + "\n".join(lines(Access.ADMIN)))
-            allowed.add(Access.ADMIN)
+        if ctx.is_admin or ctx.is_unit_admin:
+            # A unit admin gets the unit-admin commands; an admin those and the admin ones.
+            levels = [Access.ADMIN, Access.UNIT_ADMIN] if ctx.is_admin else [Access.UNIT_ADMIN]
+            header = t("help.admin_header") if ctx.is_admin else t("help.unit_admin_header")
+            parts.append(header + "\n" + "\n".join(line for a in levels for line in lines(a)))
+            allowed.update(levels)
     parts.append(t("help.outro"))
     menu = tuple(
         Choice(t(c.menu), f"/{c.name}") for c in commands.values() if c.menu and c.access in allowed

@@ -1,11 +1,13 @@
 """What a handler gets for one incoming update."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from handlers.periods import Calendar
-from handlers.types import Incoming
+from handlers.types import Attachment, Incoming
 from knowledge.answers import KnowledgeBase
 from storage.enums import Role
 from storage.models import ChannelAccount, ConversationState, Official
@@ -24,6 +26,7 @@ class Options:
     excellent_share: float = 0.20
     self_study_days: int = 60
     quiet: tuple[int, int] = (21, 7)  # no pushes from 21:00 to 07:00 local time
+    summaries_dir: Path = Path("data/summaries")  # charts and workbooks sent to admins
 
 
 @dataclass
@@ -35,6 +38,7 @@ class Context:
     now: datetime
     options: Options
     knowledge: KnowledgeBase | None = None
+    download: Callable[[Attachment], Awaitable[bytes]] | None = None  # a received file's bytes
     text: str = ""  # the message text, or the value of the picked choice
     args: str = ""  # what follows a command's name
 
@@ -47,7 +51,13 @@ class Context:
 
     @property
     def is_admin(self) -> bool:
+        """A full admin (not a unit admin)."""
         return self.official is not None and self.official.role == Role.ADMIN
+
+    @property
+    def is_unit_admin(self) -> bool:
+        """A unit admin, who may use unit-admin commands for their own unit only."""
+        return self.official is not None and self.official.role == Role.UNIT_ADMIN
 
     @property
     def actor(self) -> str:

@@ -6,13 +6,14 @@ the free-text handler runs. Any failure becomes a short apology with a reference
 in the log next to the traceback.
 """
 
+import dataclasses
 import logging
 import secrets
 from collections.abc import Callable
 from datetime import datetime
 
 from rapidfuzz import fuzz, process
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from handlers import forms
@@ -48,27 +49,23 @@ class Conversation:
         self.router = router
         self.options = options or Options()
         self.knowledge = knowledge
+        # Per platform, how to fetch the bytes of a received file (channels register).
+        self.downloaders: dict[str, Callable] = {}
         self.locks = locks or UserLocks()
         self.clock = clock
+        # Users with a form open, as of their last update handled here: while the database is
+        # down, what they type is an answer to a step (to retry), not a question to answer.
+        self._in_form: set[str] = set()
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
+        incoming = _without_nul(incoming)
         try:
-            if len(incoming.text) > self.options.max_text_length:
-                return [
-                    Reply(
-                        t(
-                            "common.too_long",
-                            length=len(incoming.text),
-                            limit=self.options.max_text_length,
-                        )
-                    )
-                ]
             async with self.locks.hold(f"{incoming.channel}:{incoming.user_id}"):
                 return await self._handle(incoming)
-        except DATABASE_DOWN as error:
-            log.warning("database unavailable for update %s: %s", incoming.update_id, error)
-            return self._without_database(incoming)
-        except Exception:
+        except Exception as error:
+            if _database_down(error):
+                log.warning("database unavailable for update %s: %s", incoming.update_id, error)
+                return self._without_database(incoming)
             reference = secrets.token_hex(4).upper()
             log.exception(
                 "error %s on update %s from %s user %s",
@@ -87,6 +84,8 @@ class Conversation:
             ):
                 log.info("ignoring redelivered update %s", incoming.update_id)
                 return []
+            if refusal := self._too_long(incoming):  # after the claim: a redelivery gets none
+                return [refusal]
             account = await repo.accounts.find(incoming.channel, incoming.user_id)
             if account is not None and account.chat_id != incoming.chat_id:
                 account.chat_id = incoming.chat_id  # reminders go to the chat last used
@@ -98,12 +97,19 @@ class Conversation:
                 now=self.clock(),
                 options=self.options,
                 knowledge=self.knowledge,
+                download=self.downloaders.get(incoming.channel),
             )
             replies = await self._dispatch(ctx)
             # Remember the last options offered, so "2" or the option's text picks one.
             offered = next((r.choices for r in reversed(replies) if r.choices), ())
             ctx.state.choices = [[c.label, c.value] for c in offered]
-            return replies
+        # Committed: remember whether a form is open, for `_without_database`.
+        key = f"{incoming.channel}:{incoming.user_id}"
+        if ctx.state.form is not None:
+            self._in_form.add(key)
+        else:
+            self._in_form.discard(key)
+        return replies
 
     async def _dispatch(self, ctx: Context) -> list[Reply]:
         form = self.router.forms.get(ctx.state.form) if ctx.state.form else None
@@ -122,6 +128,8 @@ class Conversation:
             return await forms.answer(ctx, form)
         if not ctx.text and not ctx.incoming.attachments:
             return [Reply(t("common.empty"))]
+        if not ctx.text and self.router.on_file is not None:
+            return as_replies(await self.router.on_file(ctx))
         if self.router.fallback is None:
             return [Reply(t("common.not_understood"))]
         return as_replies(await self.router.fallback(ctx))
@@ -148,13 +156,25 @@ class Conversation:
 
     def _without_database(self, incoming: Incoming) -> list[Reply]:
         """While the database is down: questions about the plan are still answered (the
-        knowledge base is in memory); anything else is asked to try again. The failed
-        transaction was rolled back, so nothing is half-written."""
+        knowledge base is in memory); anything else is asked to try again: commands, a number
+        picking an option, and whatever someone in the middle of a form types (an answer to
+        its step). The failed transaction was rolled back, so nothing is half-written."""
+        if refusal := self._too_long(incoming):
+            return [refusal]
         text = incoming.text.strip()
         offline = self.router.offline
-        if offline and text and not text.startswith("/") and self.knowledge is not None:
+        in_form = f"{incoming.channel}:{incoming.user_id}" in self._in_form
+        question = text and not text.startswith("/") and not text.isdecimal() and not in_form
+        if offline and question and self.knowledge is not None:
             return as_replies(offline(self.knowledge, text))
         return [Reply(t("common.database_down"))]
+
+    def _too_long(self, incoming: Incoming) -> Reply | None:
+        """The refusal of a message longer than the limit, or None when it fits."""
+        limit = self.options.max_text_length
+        if len(incoming.text) <= limit:
+            return None
+        return Reply(t("common.too_long", length=len(incoming.text), limit=limit))
 
     def _unknown_command(self, name: str) -> str:
         close = process.extractOne(
@@ -165,6 +185,24 @@ class Conversation:
         return t("common.unknown_command", command=name)
 
 
+def _database_down(error: Exception) -> bool:
+    """Whether the database could not be reached. A connection that broke mid-statement
+    (PostgreSQL restarted, the network dropped) comes as a plain DBAPIError that SQLAlchemy
+    marks as having invalidated the connection."""
+    return isinstance(error, DATABASE_DOWN) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    )
+
+
+def _without_nul(incoming: Incoming) -> Incoming:
+    """The update with NUL characters taken out of what the user typed: PostgreSQL text
+    cannot hold them, so a question or an answer containing one could never be stored."""
+    fields = {name: getattr(incoming, name).replace("\x00", "")
+              for name in ("text", "choice", "display_name")
+              if "\x00" in (getattr(incoming, name) or "")}
+    return dataclasses.replace(incoming, **fields) if fields else incoming
+
+
 def _picked(incoming: Incoming, offered: list, numbers_pick: bool) -> str | None:
     """The value of the option the user picked: a pressed button, "2", or the option's text."""
     if incoming.choice is not None:
@@ -173,7 +211,7 @@ def _picked(incoming: Incoming, offered: list, numbers_pick: bool) -> str | None
     if not offered or not text:
         return None
     choices = [Choice(label, value) for label, value in offered]
-    if text.isdigit():
+    if text.isdecimal():  # not isdigit(): "²" is a digit that int() refuses
         number = int(text)
         return choices[number - 1].value if numbers_pick and 1 <= number <= len(choices) else None
     match = process.extractOne(

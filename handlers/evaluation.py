@@ -55,7 +55,8 @@ def _count(upper_key: str | None = None, message: str = "evaluation.count_invali
     """A whole number of products, at most the answer to `upper_key` when given."""
 
     def parse(text: str, ctx: Context) -> int:
-        if not text.strip().isdigit() or int(text) > MAX_PRODUCTS:
+        text = text.strip()
+        if not (text.isascii() and text.isdigit()) or int(text) > MAX_PRODUCTS:
             raise Invalid(t("evaluation.count_invalid", max=MAX_PRODUCTS))
         value = int(text)
         if upper_key and value > ctx.state.answers[upper_key]:

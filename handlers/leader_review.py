@@ -7,7 +7,7 @@ from handlers.context import Context
 from handlers.evaluation import RATINGS_HIGH_FIRST, _num, period_label
 from handlers.forms import Form, Invalid, Step
 from handlers.periods import Period, open_period, quarter_of
-from handlers.router import Access, Router
+from handlers.router import Access, Router, record_id
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
 from storage.enums import EvaluationStatus, Rating, Role
@@ -90,7 +90,7 @@ async def _evaluation(ctx: Context, evaluation_id: int) -> Evaluation:
 @router.command("xacnhan", access=Access.UNIT_ADMIN, hidden=True)
 async def open_confirmation(ctx: Context):
     try:
-        evaluation = await _evaluation(ctx, int(ctx.args) if ctx.args.isdigit() else 0)
+        evaluation = await _evaluation(ctx, record_id(ctx.args) or 0)
     except Invalid as problem:
         return Reply(str(problem))
     card = t("leader.card", name=evaluation.official.full_name,

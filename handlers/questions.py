@@ -56,7 +56,7 @@ async def answer_question(ctx: Context, question: str) -> Reply:
 async def free_text(ctx: Context) -> Reply:
     if not ctx.text:  # a photo or file with no words, outside any form
         return Reply(t("questions.no_text"))
-    if ctx.text.isdigit():  # "2" when no options are on offer any more
+    if ctx.text.isdecimal():  # "2" when no options are on offer any more
         return Reply(t("questions.bare_number"))
     return await answer_question(ctx, ctx.text)
 

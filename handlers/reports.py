@@ -7,7 +7,7 @@ from handlers.context import Context
 from handlers.dates import parse_day
 from handlers.formatting import show_date
 from handlers.forms import Form, Invalid, Step
-from handlers.router import Access, Router
+from handlers.router import Access, Router, record_id
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
 from knowledge.courses import LEVELS, Course
@@ -72,7 +72,7 @@ def parse_course(text: str, ctx: Context) -> dict:
 
 
 def parse_hours(text: str, ctx: Context) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= MAX_HOURS:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_HOURS:
         raise Invalid(t("reports.hours_invalid", limit=MAX_HOURS))
     return int(text)
 
@@ -212,7 +212,8 @@ def _line(report: CourseReport) -> str:
 
 @router.command("rut", access=Access.OFFICIAL, hidden=True)
 async def withdraw(ctx: Context) -> str:
-    report = await ctx.repo.reports.get(int(ctx.args)) if ctx.args.isdigit() else None
+    number = record_id(ctx.args)
+    report = await ctx.repo.reports.get(number) if number else None
     if report is None or report.official_id != ctx.official.id:
         return t("reports.not_yours")
     if report.status != ReportStatus.PENDING:

@@ -9,7 +9,7 @@ from handlers.campaigns import notify
 from handlers.context import Context
 from handlers.formatting import show_date
 from handlers.forms import Form, Invalid, Step
-from handlers.router import Access, Router
+from handlers.router import Access, Router, record_id
 from handlers.texts import label, t
 from handlers.types import Attachment, Choice, Reply
 from knowledge.courses import LEVELS
@@ -29,7 +29,7 @@ MAX_REASON = 500
 
 @router.command("duyet", access=Access.ADMIN, summary="help.duyet")
 async def next_pending(ctx: Context) -> list[Reply]:
-    after = int(ctx.args) if ctx.args.isdigit() else 0
+    after = record_id(ctx.args) or 0
     report = await ctx.repo.reports.next_pending(after)
     if report is None:
         report = await ctx.repo.reports.next_pending() if after else None
@@ -72,7 +72,8 @@ def _certificate_note(report: CourseReport) -> str:
 
 
 async def _pending(ctx: Context) -> CourseReport:
-    report = await ctx.repo.reports.get(int(ctx.args)) if ctx.args.strip().isdigit() else None
+    number = record_id(ctx.args)
+    report = await ctx.repo.reports.get(number) if number else None
     if report is None:
         raise Invalid(t("review.no_such_report"))
     if report.status != ReportStatus.PENDING:

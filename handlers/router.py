@@ -85,3 +85,10 @@ def as_replies(result: Replies | None) -> list[Reply]:
     if isinstance(result, Reply):
         return [result]
     return list(result)
+
+
+def record_id(args: str) -> int | None:
+    """A record number typed after a command ("/duyet_ok 12"), or None if it is not one:
+    ASCII digits only ("²" passes isdigit() but not int()) and small enough for the column."""
+    text = args.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None

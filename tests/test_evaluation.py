@@ -119,8 +119,10 @@ async def test_too_many_excellent_in_a_unit_is_flagged(app, clock, admin_chat):
 
 async def test_only_linked_officials_evaluate_and_only_admins_review(app, clock, official_chat):
     assert "cần liên kết" in await Chat(app, "stranger").send("/danhgia")
-    assert "chỉ dành cho quản trị viên" in await official_chat.send("/xemdanhgia")
-    assert "chỉ dành cho quản trị viên" in await official_chat.send("/xacnhan 1")
+    assert "dành cho quản trị viên và quản trị viên đơn vị" in await official_chat.send(
+        "/xemdanhgia")
+    assert "dành cho quản trị viên và quản trị viên đơn vị" in await official_chat.send(
+        "/xacnhan 1")
 
 
 async def test_a_unit_admin_reviews_their_own_unit_only(app, clock):

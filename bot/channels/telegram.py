@@ -144,7 +144,7 @@ class TelegramChannel:
         try:
             update = Update.model_validate(json.loads(await request.text()),
                                            context={"bot": self.bot})
-        except (ValueError, ValidationError):
+        except (ValueError, ValidationError, RecursionError):  # deep nesting: RecursionError
             return web.json_response({"ok": False, "description": "not an update"}, status=400)
         # Awaited: the update is taken on (queued in order) before the platform hears "ok";
         # the handling itself runs in the background.

@@ -107,7 +107,7 @@ class ZaloChannel:
             return web.json_response({"ok": False, "description": "forbidden"}, status=403)
         try:
             body = json.loads(await request.text())
-        except ValueError:
+        except (ValueError, RecursionError):  # deeply nested JSON raises RecursionError
             return web.json_response({"ok": False, "description": "malformed JSON"}, status=400)
         await self._accept(body)  # queued in order, answered at once, handled in the background
         return web.json_response({"ok": True})

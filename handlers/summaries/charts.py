@@ -1,0 +1,163 @@
+"""Charts for the summaries, drawn with matplotlib's Agg canvas (no display needed) and sized
+for a phone screen: the indicators against their thresholds, the rating distribution by
+period, and verified training by month and category.
+
+Each `*_figure` function takes plain figures and returns a matplotlib Figure, so tests can
+read what a chart shows; `save` writes it as PNG. matplotlib is imported only when a chart
+is drawn: it takes most of a second to import, which no other command should pay. Figures
+are made with the object API, never pyplot, so nothing global is kept between charts.
+"""
+
+import secrets
+import time
+from pathlib import Path
+
+from handlers.formatting import show_date
+from handlers.summaries.figures import Summary, percent, status_word, value
+from handlers.texts import t
+from storage.enums import CourseCategory, Rating
+from storage.indicators import Status
+
+COLOURS = {
+    Status.MET: "#2e7d32",
+    Status.NOT_MET: "#c62828",
+    Status.NOT_DUE: "#f9a825",
+}
+RATING_COLOURS = {
+    Rating.XUAT_SAC: "#1b5e20",
+    Rating.TOT: "#43a047",
+    Rating.HOAN_THANH: "#9ccc65",
+    Rating.KHONG_HOAN_THANH: "#e53935",
+    None: "#bdbdbd",  # not rated
+}
+CATEGORY_COLOURS = ("#1565c0", "#6a1b9a", "#00838f", "#ef6c00", "#2e7d32", "#ad1457",
+                    "#5d4037", "#757575")
+DPI = 110
+KEEP_SECONDS = 2 * 24 * 3600  # charts and workbooks are sent at once; older ones are removed
+
+
+def _figure(width: float, height: float):
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    figure.set_facecolor("white")
+    return figure
+
+
+def indicators_figure(summary: Summary):
+    """One row per indicator: its percentage as a bar coloured by status, the threshold as a
+    black mark; head counts and indicators that cannot be measured are written as text."""
+    rows = summary.targets.indicators
+    figure = _figure(8.5, 1.6 + 0.5 * len(rows))
+    axes = figure.add_subplot()
+    positions = list(range(len(rows)))[::-1]  # the first target on top
+    for y, indicator in zip(positions, rows, strict=True):
+        fig = summary.figure(indicator)
+        if fig.percentage is None:
+            word = value(fig)
+            if fig.spec.count and fig.status in COLOURS:
+                word = f"{word} — {status_word(fig)}"
+            axes.text(1, y, word, va="center", fontsize=11, color="#424242")
+            continue
+        axes.barh(y, fig.percentage, height=0.6, color=COLOURS[fig.status])
+        axes.plot([fig.spec.threshold] * 2, [y - 0.4, y + 0.4], color="black", linewidth=2.5)
+        axes.text(min(fig.percentage, 100) + 1.5, y, percent(fig.percentage), va="center",
+                  fontsize=11)
+    axes.set_yticks(positions, [i.short for i in rows], fontsize=11)
+    axes.set_xlim(0, 112)
+    axes.set_xticks(range(0, 101, 20), [f"{x}%" for x in range(0, 101, 20)])
+    axes.set_ylim(-0.7, len(rows) - 0.3)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.grid(axis="x", color="#eeeeee")
+    axes.set_axisbelow(True)
+    axes.set_title(t("summaries.chart_indicators_title", where=summary.scope.name,
+                     date=show_date(summary.scope.as_of)), fontsize=13, loc="left")
+    _status_legend(axes)
+    return figure
+
+
+def _status_legend(axes) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=COLOURS[s], label=t(f"summaries.status_{s.value}")) for s in COLOURS]
+    handles.append(Line2D([], [], color="black", linewidth=2.5,
+                          label=t("summaries.chart_threshold")))
+    axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=4,
+                fontsize=10, frameon=False)
+
+
+def ratings_figure(counts: dict[str, dict[Rating, int]], headcount: int, labels: list[str],
+                   where: str):
+    """Stacked bars, one per period: how many officials got each rating, and not rated."""
+    figure = _figure(8, 6)
+    axes = figure.add_subplot()
+    bottoms = [0] * len(counts)
+    for rating in [*reversed(list(Rating)), None]:
+        heights = [
+            (by.get(rating, 0) if rating else max(headcount - sum(by.values()), 0))
+            for by in counts.values()
+        ]
+        name = t(f"summaries.rating_{rating.value}") if rating else t("summaries.not_rated")
+        axes.bar(labels, heights, bottom=bottoms, color=RATING_COLOURS[rating], label=name)
+        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    axes.set_ylabel(t("summaries.chart_people"), fontsize=11)
+    _whole_numbers(axes)
+    axes.set_title(t("summaries.chart_ratings_title", where=where), fontsize=13, loc="left")
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=10,
+                frameon=False)
+    return figure
+
+
+def training_figure(counts: dict[tuple[int, int], dict[CourseCategory, int]],
+                    months: list[tuple[int, int]], where: str):
+    """Stacked bars, one per month: verified courses by category."""
+    figure = _figure(8, 6)
+    axes = figure.add_subplot()
+    labels = [f"{m:02d}/{y % 100:02d}" for y, m in months]
+    bottoms = [0] * len(months)
+    axes.bar(labels, bottoms, color="none")  # every month on the axis, even with no courses
+    present = [c for c in CourseCategory if any(c in counts.get(m, {}) for m in months)]
+    for category in present:
+        heights = [counts.get(month, {}).get(category, 0) for month in months]
+        colour = CATEGORY_COLOURS[list(CourseCategory).index(category)]
+        axes.bar(labels, heights, bottom=bottoms, color=colour,
+                 label=t(f"summaries.category_{category.value}"))
+        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    if not present:
+        axes.text(0.5, 0.5, t("summaries.chart_no_training"), ha="center", va="center",
+                  transform=axes.transAxes, fontsize=12, color="#616161")
+    axes.set_ylabel(t("summaries.chart_courses"), fontsize=11)
+    _whole_numbers(axes)
+    axes.tick_params(axis="x", labelrotation=45, labelsize=10)
+    axes.set_title(t("summaries.chart_training_title", where=where), fontsize=13, loc="left")
+    axes.spines[["top", "right"]].set_visible(False)
+    if present:
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=10,
+                    frameon=False)
+    return figure
+
+
+def _whole_numbers(axes) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_ylim(bottom=0, top=max(axes.get_ylim()[1], 1))
+
+
+def new_file(folder: Path, prefix: str, suffix: str) -> Path:
+    """A fresh unguessable file name in `folder`, after removing files older than two days
+    (they may hold personal data, and the message that carried them has gone out)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - KEEP_SECONDS
+    for old in folder.iterdir():
+        if old.is_file() and old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    return folder / f"{prefix}-{secrets.token_hex(8)}{suffix}"
+
+
+def save(figure, folder: Path, prefix: str) -> Path:
+    path = new_file(folder, prefix, ".png")
+    figure.savefig(path, format="png")
+    return path

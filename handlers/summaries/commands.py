@@ -1,0 +1,166 @@
+"""/tonghop, /chitieu N, /chuanop and /xuat: the plan's targets for admins (the whole commune,
+or one unit with its code) and unit admins (their own unit only).
+
+Every read that shows names (a target's detail, who has not submitted, the workbook) is
+written to the audit log; the overview shows figures only.
+"""
+
+import asyncio
+import contextlib
+import logging
+from datetime import date
+from pathlib import Path
+
+from handlers.context import Context
+from handlers.router import Access, Router
+from handlers.summaries import charts, messages
+from handlers.summaries.export import export_workbook
+from handlers.summaries.figures import Summary, summarise
+from handlers.summaries.scope import Scope, ScopeError, resolve, split_args
+from handlers.texts import t
+from handlers.types import Attachment, Reply
+from knowledge.targets import Target, Targets, load_targets
+from storage import indicators, summaries
+from storage.retirement import add_months
+
+log = logging.getLogger(__name__)
+router = Router()
+
+RATING_PERIODS = 4  # the rating chart shows this many periods, up to the summary's
+TRAINING_MONTHS = 12  # the training chart shows this many months, up to the as-of day
+
+
+def _targets(ctx: Context) -> Targets:
+    return load_targets(ctx.knowledge.folder if ctx.knowledge else None)
+
+
+async def _scope(ctx: Context) -> tuple[Scope, list[str]]:
+    unit_code, period, rest = split_args(ctx.args, ctx.options.calendar)
+    scope = await resolve(ctx.repo, ctx.official, unit_code, period, ctx.local_now.date(),
+                          ctx.options.calendar)
+    return scope, rest
+
+
+async def _audit(ctx: Context, action: str, entity: str, entity_id, scope: Scope) -> None:
+    await ctx.repo.audit.record(ctx.actor, action, entity, entity_id, note=scope.note)
+
+
+async def _chart(draw, prefix: str, folder: Path, caption: str) -> Reply | None:
+    """The chart as a photo reply; None (and a log line) if it could not be drawn, so the
+    figures in the text still reach the admin."""
+    def render() -> Path:
+        return charts.save(draw(), folder, prefix)
+
+    try:
+        path = await asyncio.to_thread(render)
+    except Exception:
+        log.exception("chart %s could not be drawn", prefix)
+        return None
+    return Reply(caption, attachment=Attachment("photo", path=str(path), name=f"{prefix}.png"))
+
+
+@router.command("tonghop", access=Access.UNIT_ADMIN, usage="/tonghop [MÃ_ĐƠN_VỊ] [2026Q2]",
+                summary="help.tonghop")
+async def overview(ctx: Context) -> list[Reply]:
+    try:
+        scope, _ = await _scope(ctx)
+    except ScopeError as problem:
+        return [Reply(str(problem))]
+    summary = await summarise(ctx.repo, _targets(ctx), scope)
+    replies = [Reply(messages.overview(summary))]
+    chart = await _chart(lambda: charts.indicators_figure(summary), "chi-tieu",
+                         ctx.options.summaries_dir, t("summaries.chart_caption"))
+    return replies + ([chart] if chart else [])
+
+
+@router.command("chitieu", access=Access.UNIT_ADMIN, usage="/chitieu N [MÃ_ĐƠN_VỊ] [2026Q2]",
+                summary="help.chitieu")
+async def target_detail(ctx: Context) -> list[Reply]:
+    targets = _targets(ctx)
+    try:
+        scope, rest = await _scope(ctx)
+    except ScopeError as problem:
+        return [Reply(str(problem))]
+    target = targets.get(int(rest[0])) if rest else None
+    if target is None:
+        return [Reply(messages.target_usage(targets))]
+    session, basis = ctx.repo.session, scope.basis(targets)
+    specs = [i.spec for i in target.indicators]
+    figures = {f.spec.key: f for f in await indicators.tally(session, specs, basis)}
+    missing = {spec.key: await indicators.missing(session, spec, basis) for spec in specs}
+    late = set()
+    if any(spec.rates for spec in specs):
+        late = {o.id for o in await summaries.not_submitted(session, basis.period, scope.unit_id)}
+    parts = [messages.target_detail(target, scope, figures, missing, late)]
+    if _shows_candidates(target, targets):
+        found = await indicators.degree_candidates(
+            session, basis, targets.candidates_below, targets.candidates_years,
+            targets.retirement)
+        parts.append(messages.candidates(found, scope, targets))
+    await _audit(ctx, "read_summary", "target", target.number, scope)
+    replies = [Reply("\n\n".join(parts))]
+    chart = await _target_chart(ctx, target, scope)
+    return replies + ([chart] if chart else [])
+
+
+def _shows_candidates(target: Target, targets: Targets) -> bool:
+    """The six-years-left list goes with the target on university degrees (7)."""
+    return any(i.spec.measure == f"education_at_least:{targets.candidates_below}"
+               for i in target.indicators)
+
+
+async def _target_chart(ctx: Context, target: Target, scope: Scope) -> Reply | None:
+    specs = [i.spec for i in target.indicators]
+    folder, session = ctx.options.summaries_dir, ctx.repo.session
+    if any(spec.rates for spec in specs):
+        periods = [scope.period]
+        while len(periods) < RATING_PERIODS:
+            periods.insert(0, periods[0].previous())
+        counts = await summaries.rating_counts(session, [p.key for p in periods], scope.unit_id)
+        headcount = await summaries.count_in_scope(session, scope.unit_id)
+        labels = [p.key for p in periods]
+        return await _chart(lambda: charts.ratings_figure(counts, headcount, labels, scope.name),
+                            "xep-loai", folder, t("summaries.chart_ratings_caption"))
+    if any(spec.trains for spec in specs):
+        months = _months_up_to(scope.as_of, TRAINING_MONTHS)
+        since = date(*months[0], 1)
+        counts = await summaries.verified_by_month(session, since, scope.as_of, scope.unit_id)
+        return await _chart(lambda: charts.training_figure(counts, months, scope.name),
+                            "boi-duong", folder, t("summaries.chart_training_caption"))
+    return None
+
+
+def _months_up_to(day: date, count: int) -> list[tuple[int, int]]:
+    first = add_months(day.replace(day=1), 1 - count)
+    return [(d.year, d.month) for d in (add_months(first, n) for n in range(count))]
+
+
+@router.command("chuanop", access=Access.UNIT_ADMIN, usage="/chuanop [MÃ_ĐƠN_VỊ] [2026Q2]",
+                summary="help.chuanop")
+async def not_submitted(ctx: Context) -> str:
+    try:
+        scope, _ = await _scope(ctx)
+    except ScopeError as problem:
+        return str(problem)
+    session = ctx.repo.session
+    late = await summaries.not_submitted(session, scope.period.key, scope.unit_id)
+    headcount = await summaries.count_in_scope(session, scope.unit_id)
+    await _audit(ctx, "read_summary", "not_submitted", scope.period.key, scope)
+    return messages.not_submitted(late, scope, headcount)
+
+
+@router.command("xuat", access=Access.UNIT_ADMIN, usage="/xuat [MÃ_ĐƠN_VỊ] [2026Q2]",
+                summary="help.xuat")
+async def export(ctx: Context) -> Reply:
+    try:
+        scope, _ = await _scope(ctx)
+    except ScopeError as problem:
+        return Reply(str(problem))
+    summary: Summary = await summarise(ctx.repo, _targets(ctx), scope)
+    path = charts.new_file(ctx.options.summaries_dir, "tong-hop", ".xlsx")
+    await export_workbook(ctx.repo, summary, path, ctx.options.timezone, ctx.actor)
+    with contextlib.suppress(OSError):  # names and birth dates: readable by the bot only
+        path.chmod(0o600)
+    name = f"tong-hop-{scope.unit.code if scope.unit else 'toan-xa'}-{scope.period.key}.xlsx"
+    return Reply(t("summaries.export_ready", where=scope.name, period=scope.period.key),
+                 attachment=Attachment("document", path=str(path), name=name))

@@ -1,0 +1,118 @@
+"""What a summary covers: the commune or one unit, the day it is taken and the rating period.
+
+"This quarter" is the evaluation period open today or, when none is open, the most recent
+one whose window has passed (on 15/05/2026: 2026Q1; on 20/12/2026: 2026Q4, the annual one).
+A quarter asked for by name ("2026Q2") is taken at its last day, or today if that is sooner.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from handlers.periods import Calendar, Period, open_period, quarter_of
+from handlers.texts import t
+from knowledge.targets import Targets
+from storage.enums import Role
+from storage.indicators import Basis
+from storage.models import Official, Unit
+from storage.repo import Repo
+
+
+class ScopeError(Exception):
+    """The summary cannot be made as asked; the message is the reply."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    unit: Unit | None  # None: the whole commune
+    period: Period
+    as_of: date
+    today: date
+
+    @property
+    def unit_id(self) -> int | None:
+        return self.unit.id if self.unit else None
+
+    @property
+    def name(self) -> str:
+        return self.unit.name if self.unit else t("summaries.commune")
+
+    @property
+    def note(self) -> str:
+        """For the audit log: where and when."""
+        return f"unit:{self.unit.code if self.unit else '*'} as_of:{self.as_of} period:{self.period.key}"
+
+    def basis(self, targets: Targets) -> Basis:
+        return Basis(
+            as_of=self.as_of,
+            period=self.period.key,
+            period_due=self.period.due,
+            unit_id=self.unit_id,
+            training_from=targets.training_from,
+            today=self.today,
+        )
+
+
+def current_period(today: date, cal: Calendar | None = None) -> Period:
+    """The period open today, else the latest whose window has passed."""
+    period = open_period(today, cal)
+    if period is not None:
+        return period
+    period = quarter_of(today, cal)
+    while period.due >= today:
+        period = period.previous()
+    return period
+
+
+def quarter_end(period: Period) -> date:
+    month = 3 * period.quarter
+    return date(period.year, month, calendar.monthrange(period.year, month)[1])
+
+
+def when(today: date, period: Period | None, cal: Calendar | None = None) -> tuple[Period, date]:
+    """(rating period, as-of day) for a summary taken `today`, of `period` if one is named."""
+    if period is None:
+        return current_period(today, cal), today
+    return period, min(quarter_end(period), today)
+
+
+def split_args(args: str, cal: Calendar) -> tuple[str | None, Period | None, list[str]]:
+    """(unit code, period, other words) from a command's arguments, in any order."""
+    unit_code, period, rest = None, None, []
+    for word in args.split():
+        try:
+            period = Period.parse(word, cal)
+            continue
+        except ValueError:
+            pass
+        if word.isascii() and word.isdigit():  # "²" is a digit to isdigit(), not to int()
+            rest.append(word)
+        elif unit_code is None:
+            unit_code = word.upper()
+        else:
+            rest.append(word)
+    return unit_code, period, rest
+
+
+async def resolve(
+    repo: Repo, viewer: Official, unit_code: str | None, period: Period | None, today: date,
+    cal: Calendar,
+) -> Scope:
+    """The scope `viewer` may see: admins any unit or the commune, unit admins their own unit
+    only (a unit admin with no unit sees nothing)."""
+    if viewer.role == Role.ADMIN:
+        unit = None
+        if unit_code:
+            units = await repo.officials.units()  # a commune has a handful
+            unit = next((u for u in units if u.code.upper() == unit_code), None)
+            if unit is None:
+                codes = ", ".join(u.code for u in units)
+                raise ScopeError(t("summaries.unknown_unit", code=unit_code, codes=codes))
+    else:
+        unit = viewer.unit
+        if unit is None:
+            raise ScopeError(t("summaries.no_unit"))
+        if unit_code and unit_code != unit.code.upper():
+            raise ScopeError(t("summaries.own_unit_only", unit=unit.name))
+    rating_period, as_of = when(today, period, cal)
+    return Scope(unit, rating_period, as_of, today)

@@ -1,0 +1,133 @@
+"""The plan's eight targets (`<KNOWLEDGE_DIR>/targets.yaml`) as indicator specs.
+
+A knowledge folder without its own targets.yaml uses the packaged one: the targets come from
+the provincial resolution, the same for every commune. Problems name the file.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from knowledge.entries import PACKAGED, KnowledgeError, read_yaml
+from storage.enums import EducationLevel, Gender
+from storage.indicators import POPULATIONS, Spec, check_measure
+from storage.retirement import RULES, RetirementRule
+
+FILENAME = "targets.yaml"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    spec: Spec
+    label: str
+    short: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    number: int
+    title: str
+    source: str
+    indicators: tuple[Indicator, ...]
+
+
+@dataclass(frozen=True)
+class Targets:
+    targets: tuple[Target, ...]
+    training_from: date | None
+    candidates_below: str = "dai_hoc"
+    candidates_years: int = 6
+    candidates_source: str = ""
+    retirement: dict = field(default_factory=lambda: dict(RULES))  # Gender → RetirementRule
+
+    def get(self, number: int) -> Target | None:
+        return next((t for t in self.targets if t.number == number), None)
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        return [i for target in self.targets for i in target.indicators]
+
+    @property
+    def specs(self) -> list[Spec]:
+        return [i.spec for i in self.indicators]
+
+
+def load_targets(folder: Path | None = None) -> Targets:
+    path = Path(folder or PACKAGED) / FILENAME
+    if not path.is_file():
+        path = PACKAGED / FILENAME
+    return _load(path, path.stat().st_mtime_ns)
+
+
+@cache
+def _load(path: Path, mtime: int) -> Targets:  # the mtime makes an edited file load again
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("targets"), list):
+        raise KnowledgeError(f"{path}: cần danh sách 'targets'")
+    try:
+        targets = tuple(_target(item) for item in data["targets"])
+        candidates = data.get("degree_candidates") or {}
+        EducationLevel(candidates.get("below", "dai_hoc"))
+        return Targets(
+            targets=targets,
+            training_from=data.get("training_from"),
+            candidates_below=candidates.get("below", "dai_hoc"),
+            candidates_years=int(candidates.get("years_left_over", 6)),
+            candidates_source=str(candidates.get("source", "")),
+            retirement=_retirement(data.get("retirement")),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise KnowledgeError(f"{path}: {error}") from None
+
+
+def _target(item: dict) -> Target:
+    number = int(item["number"])
+    indicators = tuple(_indicator(row) for row in item["indicators"])
+    return Target(number, str(item["title"]), str(item["source"]), indicators)
+
+
+def _indicator(row: dict) -> Indicator:
+    key = str(row["key"])
+    where = f"chỉ tiêu {key}"
+    if row["population"] not in POPULATIONS:
+        raise ValueError(f"{where}: đối tượng '{row['population']}' không có")
+    measure = row.get("measure")
+    if measure:
+        try:
+            check_measure(str(measure))
+        except (KeyError, ValueError):
+            raise ValueError(f"{where}: cách đo '{measure}' không hợp lệ") from None
+    compare = str(row.get("compare", ">="))
+    if compare not in (">=", ">"):
+        raise ValueError(f"{where}: 'compare' phải là >= hoặc >")
+    deadline = row.get("deadline")
+    if deadline != "period" and not isinstance(deadline, date):
+        raise ValueError(f"{where}: 'deadline' phải là ngày YYYY-MM-DD hoặc period")
+    spec = Spec(
+        key=key,
+        population=row["population"],
+        measure=str(measure) if measure else None,
+        compare=compare,
+        threshold=float(row["threshold"]),
+        count=bool(row.get("count", False)),
+        deadline=None if deadline == "period" else deadline,
+    )
+    return Indicator(spec, str(row["label"]), str(row.get("short") or row["label"]),
+                     str(row.get("note") or ""))
+
+
+def _retirement(data: dict | None) -> dict:
+    if not data:
+        return RULES
+    rules = {}
+    for gender in Gender:
+        row = data[gender.value]
+        rules[gender] = RetirementRule(
+            first_year=int(row["first_year"]),
+            first_months=12 * row["first_age"][0] + row["first_age"][1],
+            step_months=int(row["step_months"]),
+            final_months=12 * row["final_age"][0] + row["final_age"][1],
+        )
+    return rules

@@ -1,0 +1,135 @@
+"""Queries behind the admins' summaries: who has not submitted, the figures the charts draw,
+and the rows of the Excel export (streamed, so a large roster never sits in memory)."""
+
+from collections.abc import AsyncIterator
+from datetime import date
+
+from sqlalchemy import and_, extract, func, not_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.enums import CourseCategory, Rating, ReportStatus
+from storage.indicators import Basis, candidate_condition, in_scope
+from storage.models import CourseReport, Evaluation, Official, Unit
+
+STREAM_BATCH = 500
+
+
+def _scope(unit_id: int | None):
+    return in_scope(Basis(date.min, "", date.min, unit_id))
+
+
+async def count_in_scope(session: AsyncSession, unit_id: int | None) -> int:
+    return int(await session.scalar(
+        select(func.count()).select_from(Official).where(_scope(unit_id))))
+
+
+async def not_submitted(session: AsyncSession, period: str, unit_id: int | None) -> list[Official]:
+    """Active officials in scope with no self-evaluation for `period`, by unit and name."""
+    submitted = select(Evaluation.id).where(
+        Evaluation.official_id == Official.id, Evaluation.period == period).exists()
+    query = (
+        select(Official)
+        .where(_scope(unit_id), not_(submitted))
+        .order_by(Official.unit_id, Official.full_name, Official.code)
+    )
+    return list(await session.scalars(query))
+
+
+async def rating_counts(
+    session: AsyncSession, periods: list[str], unit_id: int | None
+) -> dict[str, dict[Rating, int]]:
+    """For each period, how many officials in scope got each rating (confirmed, else
+    proposed). Those with no evaluation are not counted here: total − sum of the counts."""
+    rating = func.coalesce(Evaluation.confirmed_rating, Evaluation.proposed_rating)
+    query = (
+        select(Evaluation.period, rating, func.count())
+        .join(Official, Official.id == Evaluation.official_id)
+        .where(_scope(unit_id), Evaluation.period.in_(periods))
+        .group_by(Evaluation.period, rating)
+    )
+    counts: dict[str, dict[Rating, int]] = {period: {} for period in periods}
+    for period, value, number in await session.execute(query):
+        counts[period][Rating(value)] = int(number)
+    return counts
+
+
+async def verified_by_month(
+    session: AsyncSession, since: date, until: date, unit_id: int | None
+) -> dict[tuple[int, int], dict[CourseCategory, int]]:
+    """Verified course reports by the month they were completed ((year, month) → category →
+    count): training done each month, as admins report it upward."""
+    year = extract("year", CourseReport.completed_on)
+    month = extract("month", CourseReport.completed_on)
+    query = (
+        select(year, month, CourseReport.category, func.count())
+        .join(Official, Official.id == CourseReport.official_id)
+        .where(
+            _scope(unit_id),
+            CourseReport.status == ReportStatus.VERIFIED,
+            CourseReport.completed_on >= since,
+            CourseReport.completed_on <= until,
+        )
+        .group_by(year, month, CourseReport.category)
+    )
+    counts: dict[tuple[int, int], dict[CourseCategory, int]] = {}
+    for y, m, category, number in await session.execute(query):
+        counts.setdefault((int(y), int(m)), {})[CourseCategory(category)] = int(number)
+    return counts
+
+
+# -- the export's rows ------------------------------------------------------------------------
+
+
+async def stream_officials(
+    session: AsyncSession, basis: Basis, standard: str, years: int, rules: dict
+) -> AsyncIterator[tuple[Official, Unit | None, bool]]:
+    """(official, unit, is a degree candidate) for each active official in scope."""
+    candidate = candidate_condition(basis, standard, years, rules).label("candidate")
+    query = (
+        select(Official, Unit, candidate)
+        .outerjoin(Unit, Unit.id == Official.unit_id)
+        .where(in_scope(basis))
+        .order_by(Unit.code, Official.full_name, Official.code)
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    async for official, unit, is_candidate in await session.stream(query):
+        yield official, unit, bool(is_candidate)
+
+
+async def stream_courses(
+    session: AsyncSession, basis: Basis
+) -> AsyncIterator[tuple[CourseReport, Official, Unit | None]]:
+    """Course reports (all but withdrawn ones) of the officials in scope, completed on or
+    before the as-of day; the status column lets the reader filter verified ones."""
+    query = (
+        select(CourseReport, Official, Unit)
+        .join(Official, Official.id == CourseReport.official_id)
+        .outerjoin(Unit, Unit.id == Official.unit_id)
+        .where(
+            in_scope(basis),
+            CourseReport.status != ReportStatus.WITHDRAWN,
+            CourseReport.completed_on <= basis.as_of,
+        )
+        .order_by(Unit.code, Official.full_name, Official.code, CourseReport.completed_on,
+                  CourseReport.id)
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    async for report, official, unit in await session.stream(query):
+        yield report, official, unit
+
+
+async def stream_evaluations(
+    session: AsyncSession, basis: Basis
+) -> AsyncIterator[tuple[Official, Unit | None, Evaluation | None]]:
+    """Every official in scope with their evaluation for the basis's period, if any."""
+    query = (
+        select(Official, Unit, Evaluation)
+        .outerjoin(Unit, Unit.id == Official.unit_id)
+        .outerjoin(Evaluation, and_(Evaluation.official_id == Official.id,
+                                    Evaluation.period == basis.period))
+        .where(in_scope(basis))
+        .order_by(Unit.code, Official.full_name, Official.code)
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    async for official, unit, evaluation in await session.stream(query):
+        yield official, unit, evaluation

@@ -37,7 +37,9 @@ TEXT = "📣 Thông báo: Hội nghị trực tuyến quán triệt Nghị quy�
 
 async def statuses(sessionmaker) -> dict[str, int]:
     async with sessionmaker() as session:
-        rows = await session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
+        rows = await session.execute(
+            select(Delivery.status, func.count()).group_by(Delivery.status)
+        )
         return {status.value: n for status, n in rows}
 
 
@@ -57,15 +59,24 @@ async def main(args) -> None:
     async with database(args.database_url, "bench_broadcast") as url:
         started = time.monotonic()
         await seed_officials(url, args.count)
-        print(f"seeded {args.count} officials with Telegram accounts in "
-              f"{time.monotonic() - started:.1f} s")
+        print(
+            f"seeded {args.count} officials with Telegram accounts in "
+            f"{time.monotonic() - started:.1f} s"
+        )
         engine = db.create_engine(url)
         sessionmaker = db.sessionmaker(engine)
         options = Options(quiet=(0, 0))  # no quiet hours: the benchmark runs at any hour
         async with sessionmaker() as session, session.begin():
-            await Repo(session).campaigns.add(Campaign(
-                key="announcement:bench", kind=CampaignKind.ANNOUNCEMENT, text=TEXT,
-                audience={"who": "all"}, send_at=PLAN_AT, created_by="bench"))
+            await Repo(session).campaigns.add(
+                Campaign(
+                    key="announcement:bench",
+                    kind=CampaignKind.ANNOUNCEMENT,
+                    text=TEXT,
+                    audience={"who": "all"},
+                    send_at=PLAN_AT,
+                    created_by="bench",
+                )
+            )
         started = time.monotonic()
         queued = await plan_once(sessionmaker, options, clock=lambda: PLAN_AT)
         print(f"planned: {queued} deliveries queued in {time.monotonic() - started:.1f} s")
@@ -74,8 +85,9 @@ async def main(args) -> None:
         # The channel only sends here; it is given the conversation as the runner gives it.
         conversation = Conversation(sessionmaker, build_router(), options)
         channel = TelegramChannel(conversation, fake.token, api_base=fake.url, menu=[])
-        deliverer = Deliverer(sessionmaker, {"telegram": channel}, options,
-                              rates={"telegram": args.rate})
+        deliverer = Deliverer(
+            sessionmaker, {"telegram": channel}, options, rates={"telegram": args.rate}
+        )
         stop = asyncio.Event()
         began = time.monotonic()
         sending = asyncio.create_task(deliverer.run(stop))
@@ -88,8 +100,9 @@ async def main(args) -> None:
             if time.monotonic() - last_note >= 60:
                 last_note = time.monotonic()
                 sent = sum(len(v) for v in fake.sent.values())
-                print(f"  … {sent} sent after {last_note - began:.0f} s, 429s so far "
-                      f"{fake.refused}")
+                print(
+                    f"  … {sent} sent after {last_note - began:.0f} s, 429s so far {fake.refused}"
+                )
         stop.set()
         await sending
         await channel.bot.session.close()
@@ -99,15 +112,23 @@ async def main(args) -> None:
         span = times[-1] - times[0]
         gaps = sorted((b - a for a, b in zip(times, times[1:], strict=False)), reverse=True)
         twice = sum(len(v) > 1 for v in fake.sent.values())
-        print(f"sent {len(times)} messages to {len(fake.sent)} chats ({twice} chats twice); "
-              f"429 answers: {fake.refused}")
-        print(f"achieved rate: {len(times) / span:.2f} messages/s (messages / (last send - "
-              f"first send) = {len(times)} / {span:.1f} s), "
-              f"{100 * (len(times) / span / args.rate - 1):+.1f}% against {args.rate:g}/s")
-        print(f"busiest 1-second window: {busiest_second(times)} messages; longest pauses "
-              f"between two sends: {', '.join(f'{g:.2f} s' for g in gaps[:5])}")
-        print(f"total time from the deliverer's start to the last send: "
-              f"{times[-1] - began:.1f} s; outbox now {await statuses(sessionmaker)}")
+        print(
+            f"sent {len(times)} messages to {len(fake.sent)} chats ({twice} chats twice); "
+            f"429 answers: {fake.refused}"
+        )
+        print(
+            f"achieved rate: {len(times) / span:.2f} messages/s (messages / (last send - "
+            f"first send) = {len(times)} / {span:.1f} s), "
+            f"{100 * (len(times) / span / args.rate - 1):+.1f}% against {args.rate:g}/s"
+        )
+        print(
+            f"busiest 1-second window: {busiest_second(times)} messages; longest pauses "
+            f"between two sends: {', '.join(f'{g:.2f} s' for g in gaps[:5])}"
+        )
+        print(
+            f"total time from the deliverer's start to the last send: "
+            f"{times[-1] - began:.1f} s; outbox now {await statuses(sessionmaker)}"
+        )
         print(f"load average after: {loadavg()}")
         await engine.dispose()
 

@@ -57,8 +57,12 @@ class BenchTelegram(FakeTelegram):
                 self._window.popleft()
             if len(self._window) >= self.limit:
                 self.refused += 1
-                return {"ok": False, "error_code": 429, "parameters": {"retry_after": 1},
-                        "description": "Too Many Requests: retry after 1"}
+                return {
+                    "ok": False,
+                    "error_code": 429,
+                    "parameters": {"retry_after": 1},
+                    "description": "Too Many Requests: retry after 1",
+                }
             self._window.append(now)
         result = await super().answer(method, params)
         if method == "sendMessage" and result.get("ok"):
@@ -110,29 +114,59 @@ async def migrate(url: str) -> None:
     await engine.dispose()
 
 
-async def seed_officials(url: str, count: int, first_user: int = FIRST_USER,
-                         unit: str = "BENCH") -> list[int]:
+async def seed_officials(
+    url: str, count: int, first_user: int = FIRST_USER, unit: str = "BENCH"
+) -> list[int]:
     """`count` active officials, each with a linked Telegram account; returns the user ids."""
     now = datetime.now(timezone.utc)
     engine = db.create_engine(url)
     async with engine.begin() as connection:
-        unit_id = (await connection.execute(
-            insert(Unit).values(code=unit, name=f"Đơn vị {unit}", active=True)
-            .returning(Unit.id))).scalar_one()
-        officials = [dict(code=f"{unit}{n:06d}", full_name=f"Cán bộ {unit} {n}",
-                          gender="female" if n % 2 else "male", unit_id=unit_id,
-                          position_group="specialist", education_level="dai_hoc",
-                          birth_date=datetime(1980 + n % 20, 1 + n % 12, 1 + n % 28).date(),
-                          created_at=now, updated_at=now) for n in range(count)]
+        unit_id = (
+            await connection.execute(
+                insert(Unit)
+                .values(code=unit, name=f"Đơn vị {unit}", active=True)
+                .returning(Unit.id)
+            )
+        ).scalar_one()
+        officials = [
+            dict(
+                code=f"{unit}{n:06d}",
+                full_name=f"Cán bộ {unit} {n}",
+                gender="female" if n % 2 else "male",
+                unit_id=unit_id,
+                position_group="specialist",
+                education_level="dai_hoc",
+                birth_date=datetime(1980 + n % 20, 1 + n % 12, 1 + n % 28).date(),
+                created_at=now,
+                updated_at=now,
+            )
+            for n in range(count)
+        ]
         await connection.execute(insert(Official), officials)
-        ids = (await connection.execute(
-            text("SELECT id FROM officials WHERE unit_id = :u ORDER BY id"), {"u": unit_id}
-        )).scalars().all()
+        ids = (
+            (
+                await connection.execute(
+                    text("SELECT id FROM officials WHERE unit_id = :u ORDER BY id"), {"u": unit_id}
+                )
+            )
+            .scalars()
+            .all()
+        )
         users = [first_user + n for n in range(count)]
-        await connection.execute(insert(ChannelAccount), [
-            dict(platform="telegram", external_user_id=str(u), chat_id=str(u),
-                 display_name=f"Người dùng {u}", official_id=i, linked_at=now)
-            for u, i in zip(users, ids, strict=True)])
+        await connection.execute(
+            insert(ChannelAccount),
+            [
+                dict(
+                    platform="telegram",
+                    external_user_id=str(u),
+                    chat_id=str(u),
+                    display_name=f"Người dùng {u}",
+                    official_id=i,
+                    linked_at=now,
+                )
+                for u, i in zip(users, ids, strict=True)
+            ],
+        )
     await engine.dispose()
     return users
 
@@ -162,29 +196,61 @@ class Bot:
 
 
 @asynccontextmanager
-async def bot_process(url: str, fake: FakeTelegram, *, role: str = "all", profile: str | None = None,
-                      launcher: tuple[str, ...] = ("-m", "bot"), **settings):
+async def bot_process(
+    url: str,
+    fake: FakeTelegram,
+    *,
+    role: str = "all",
+    profile: str | None = None,
+    launcher: tuple[str, ...] = ("-m", "bot"),
+    **settings,
+):
     """`python -m bot run` in webhook mode against `fake`, no quiet hours, LOG_LEVEL=WARNING;
     stopped with SIGTERM afterwards (its log is printed if it failed). With `profile`, the
     bot runs under cProfile, which writes its statistics to that file at exit."""
     port = free_port()
     with tempfile.TemporaryDirectory() as folder:
-        env = {k: v for k, v in os.environ.items()
-               if not k.endswith(("_TOKEN", "DATABASE_URL", "_API_BASE", "WEBHOOK_BASE_URL"))}
-        env.update({k.upper(): str(v) for k, v in dict(
-            database_url=url, telegram_bot_token=fake.token, telegram_api_base=fake.url,
-            webhook_base_url=f"http://127.0.0.1:{port}", webhook_secret=SECRET,
-            webhook_host="127.0.0.1", webhook_port=port, quiet_hours="0-0",
-            log_level="WARNING", files_dir=f"{folder}/files",
-            summaries_dir=f"{folder}/summaries", **settings).items()})
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (os.environ.get("PYTHONPATH"), str(ROOT)) if p)
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.endswith(("_TOKEN", "DATABASE_URL", "_API_BASE", "WEBHOOK_BASE_URL"))
+        }
+        env.update(
+            {
+                k.upper(): str(v)
+                for k, v in dict(
+                    database_url=url,
+                    telegram_bot_token=fake.token,
+                    telegram_api_base=fake.url,
+                    webhook_base_url=f"http://127.0.0.1:{port}",
+                    webhook_secret=SECRET,
+                    webhook_host="127.0.0.1",
+                    webhook_port=port,
+                    quiet_hours="0-0",
+                    log_level="WARNING",
+                    files_dir=f"{folder}/files",
+                    summaries_dir=f"{folder}/summaries",
+                    **settings,
+                ).items()
+            }
+        )
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (os.environ.get("PYTHONPATH"), str(ROOT)) if p
+        )
         log = Path(folder, "bot.log")
         with log.open("wb") as handle:
             process = await asyncio.create_subprocess_exec(
-                sys.executable, *(["-m", "cProfile", "-o", str(Path(profile).resolve())]
-                                  if profile else []),
-                *launcher, "run", "--role", role, cwd=folder, env=env,
-                stdout=handle, stderr=handle)
+                sys.executable,
+                *(["-m", "cProfile", "-o", str(Path(profile).resolve())] if profile else []),
+                *launcher,
+                "run",
+                "--role",
+                role,
+                cwd=folder,
+                env=env,
+                stdout=handle,
+                stderr=handle,
+            )
         bot = Bot(process, f"http://127.0.0.1:{port}/webhook/telegram")
         try:
             await wait_healthy(bot, port, log)
@@ -254,8 +320,9 @@ async def post(http: aiohttp.ClientSession, bot_url: str, update: dict) -> None:
             raise RuntimeError(f"webhook answered {response.status}: {await response.text()}")
 
 
-async def calibrate(http, bot_url: str, fake: BenchTelegram, user: int,
-                    script: list[str]) -> list[int]:
+async def calibrate(
+    http, bot_url: str, fake: BenchTelegram, user: int, script: list[str]
+) -> list[int]:
     """How many messages the bot sends back for each step of `script` (one user, slowly)."""
     counts = []
     for message in script:
@@ -267,8 +334,14 @@ async def calibrate(http, bot_url: str, fake: BenchTelegram, user: int,
     return counts
 
 
-async def drive(http, bot_url: str, fake: BenchTelegram, scripts: dict[int, list[str]],
-                replies: dict[int, list[int]], rate: float | None = None) -> Run:
+async def drive(
+    http,
+    bot_url: str,
+    fake: BenchTelegram,
+    scripts: dict[int, list[str]],
+    replies: dict[int, list[int]],
+    rate: float | None = None,
+) -> Run:
     """Every user runs its script at once, each message after the previous reply arrived;
     latency is from the POST to the last message of that reply at the fake server."""
     run, pacer = Run(), Pacer(rate)

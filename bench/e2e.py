@@ -57,13 +57,19 @@ def cpu_self() -> float:
 
 def report(name: str, run, users: int, cpu: float, harness: float) -> None:
     lat = run.latencies
-    print(f"{name}: {len(lat)} updates from {users} users in {run.seconds:.1f} s = "
-          f"{run.rate:.0f} updates/s")
-    print(f"  latency p50 {ms(percentile(lat, .5))}, p90 {ms(percentile(lat, .9))}, "
-          f"p99 {ms(percentile(lat, .99))}, max {ms(max(lat))}; timeouts {run.timeouts}")
-    print(f"  bot process CPU {cpu:.1f} s = {100 * cpu / run.seconds:.0f}% of one core, "
-          f"{1000 * cpu / len(lat):.2f} ms per update; this harness (fake server and users) "
-          f"{100 * harness / run.seconds:.0f}%; load average now {loadavg()}")
+    print(
+        f"{name}: {len(lat)} updates from {users} users in {run.seconds:.1f} s = "
+        f"{run.rate:.0f} updates/s"
+    )
+    print(
+        f"  latency p50 {ms(percentile(lat, 0.5))}, p90 {ms(percentile(lat, 0.9))}, "
+        f"p99 {ms(percentile(lat, 0.99))}, max {ms(max(lat))}; timeouts {run.timeouts}"
+    )
+    print(
+        f"  bot process CPU {cpu:.1f} s = {100 * cpu / run.seconds:.0f}% of one core, "
+        f"{1000 * cpu / len(lat):.2f} ms per update; this harness (fake server and users) "
+        f"{100 * harness / run.seconds:.0f}%; load average now {loadavg()}"
+    )
 
 
 async def main(args) -> None:
@@ -73,9 +79,10 @@ async def main(args) -> None:
     async with database(args.database_url, "bench_e2e") as url:
         (warm,) = await seed_officials(url, 1, first_user=700_000_000, unit="WARM")
         phases = {"saturation": None} | {f"paced at {rate:g}/s": rate for rate in args.rates}
-        users = {name: await seed_officials(url, args.users, 800_000_000 + n * 1_000_000,
-                                            unit=f"P{n}")
-                 for n, name in enumerate(phases)}
+        users = {
+            name: await seed_officials(url, args.users, 800_000_000 + n * 1_000_000, unit=f"P{n}")
+            for n, name in enumerate(phases)
+        }
         fake = await BenchTelegram().start()
         try:
             async with bot_process(url, fake, role=args.role, profile=args.profile) as bot:
@@ -91,18 +98,25 @@ async def main(args) -> None:
                         run = await drive(http, bot.url, fake, scripts, replies, rate)
                         report(name, run, args.users, bot.cpu_seconds() - cpu, cpu_self() - own)
                         reports = await count(
-                            url, "SELECT count(*) FROM course_reports r JOIN officials o "
+                            url,
+                            "SELECT count(*) FROM course_reports r JOIN officials o "
                             "ON o.id = r.official_id JOIN units u ON u.id = o.unit_id "
-                            "WHERE u.code = :unit", unit=f"P{n}")
+                            "WHERE u.code = :unit",
+                            unit=f"P{n}",
+                        )
                         print(f"  course reports stored: {reports}/{args.users}")
                         await asyncio.sleep(1)
-                print(f"bot RSS at the end {bot.status('VmRSS') / 1024:.0f} MB "
-                      f"(peak {bot.status('VmHWM') / 1024:.0f} MB)")
+                print(
+                    f"bot RSS at the end {bot.status('VmRSS') / 1024:.0f} MB "
+                    f"(peak {bot.status('VmHWM') / 1024:.0f} MB)"
+                )
             texts = [p["text"] for p in fake.called("sendMessage")]
             failed = sum(any(f in t for f in FAILED) for t in texts)
-            print(f"replies sent: {len(texts)}, of which apologies for a failure: {failed}; "
-                  f"pushes queued during the run: "
-                  f"{await count(url, 'SELECT count(*) FROM deliveries')}")
+            print(
+                f"replies sent: {len(texts)}, of which apologies for a failure: {failed}; "
+                f"pushes queued during the run: "
+                f"{await count(url, 'SELECT count(*) FROM deliveries')}"
+            )
         finally:
             await fake.stop()
 
@@ -110,9 +124,12 @@ async def main(args) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=500)
-    parser.add_argument("--rates", type=lambda v: [float(r) for r in v.split(",") if r],
-                        default=[300, 100], help="paced phases: messages/s offered, e.g. 300,100 "
-                        "('' for none)")
+    parser.add_argument(
+        "--rates",
+        type=lambda v: [float(r) for r in v.split(",") if r],
+        default=[300, 100],
+        help="paced phases: messages/s offered, e.g. 300,100 ('' for none)",
+    )
     parser.add_argument("--database-url", help="PostgreSQL server (default: SQLite temp file)")
     parser.add_argument("--role", default="all", choices=["all", "web"])
     parser.add_argument("--profile", metavar="FILE", help="run the bot under cProfile into FILE")

@@ -27,13 +27,15 @@ from sqlalchemy.engine import make_url
 from handlers.summaries.scope import current_period
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
-SURNAMES = ["Nguyễn"] * 38 + ["Trần"] * 11 + ["Lê"] * 9 + ["Phạm"] * 7 + ["Hoàng"] * 5 + [
-    "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Giàng", "Sùng", "Lò", "Vàng"] * 2
+# fmt: off
+SURNAMES = ["Nguyễn"] * 38 + ["Trần"] * 11 + ["Lê"] * 9 + ["Phạm"] * 7 + ["Hoàng"] * 5 + (
+    ["Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Giàng", "Sùng", "Lò",
+     "Vàng"] * 2)
 MIDDLE = {"male": ["Văn", "Đức", "Minh", "Hữu", "Quang", "Thanh", "A"],
           "female": ["Thị", "Thị", "Ngọc", "Thu", "Thanh", "Hồng", "Thị Kim"]}
-GIVEN = ["An", "Bình", "Chi", "Dũng", "Hà", "Hải", "Hạnh", "Hoa", "Hùng", "Hương", "Khánh",
-         "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phong", "Phương", "Quân", "Sơn", "Tâm",
-         "Thảo", "Thắng", "Trang", "Tuấn", "Vân", "Việt", "Xuân", "Yến", "Páo", "Chứ", "Mỷ"]
+GIVEN = ["An", "Bình", "Chi", "Dũng", "Hà", "Hải", "Hạnh", "Hoa", "Hùng", "Hương", "Khánh", "Lan",
+         "Linh", "Long", "Mai", "Nam", "Nga", "Phong", "Phương", "Quân", "Sơn", "Tâm", "Thảo",
+         "Thắng", "Trang", "Tuấn", "Vân", "Việt", "Xuân", "Yến", "Páo", "Chứ", "Mỷ"]
 ETHNIC = ["Kinh"] * 75 + ["Tày"] * 5 + ["Thái"] * 5 + ["Mường"] * 4 + ["Hmông"] * 4 + [
     "Dao"] * 3 + ["Khmer", "Nùng", "Giáy", "Hà Nhì"]
 UNIT_KINDS = ["Văn phòng HĐND và UBND", "Phòng Kinh tế", "Phòng Văn hóa - Xã hội",
@@ -47,8 +49,9 @@ TITLES = {"leadership": ["Bí thư Đảng ủy", "Phó Bí thư Đảng ủy", 
 EDUCATION = (["trung_cap", "cao_dang", "dai_hoc", "thac_si", "tien_si", None], [4, 6, 74, 14, 1, 1])
 THEORY = (["so_cap", "trung_cap", "cao_cap", "cu_nhan", None], [25, 45, 17, 3, 10])
 STATE = (["chuyen_vien", "chuyen_vien_chinh", "chuyen_vien_cao_cap", None], [60, 22, 3, 15])
+# The last: text a spreadsheet would run as a formula (the export must keep it text).
 MAJORS = ["Luật", "Kinh tế", "Quản lý nhà nước", "Kế toán", "Nông nghiệp", "Công nghệ thông tin",
-          "Sư phạm", "Xây dựng", "Quản lý đất đai", "=SUM(A1)"]  # one a spreadsheet would run
+          "Sư phạm", "Xây dựng", "Quản lý đất đai", "=SUM(A1)"]
 CATEGORIES = (["digital_self_study", "knowledge_update", "job_position", "defence_security",
                "political_theory", "state_management", "degree", "other"],
               [30, 25, 15, 6, 6, 6, 3, 9])
@@ -57,17 +60,32 @@ RATINGS = (["xuat_sac", "tot", "hoan_thanh", "khong_hoan_thanh"], [12, 68, 17, 3
 LEVELS = {"degree": ["dai_hoc", "thac_si", "tien_si"], "political_theory": ["so_cap",
           "trung_cap", "cao_cap"], "state_management": ["chuyen_vien", "chuyen_vien_chinh"]}
 HOURS = {"degree": 1200, "political_theory": 400, "state_management": 200}
+OFFICIAL_COLUMNS = ["id", "code", "full_name", "gender", "ethnicity", "ethnic_minority",
+                    "birth_date", "unit_id", "title", "position_group", "is_vice_chair",
+                    "education_level", "major", "major_fits_position", "political_theory_level",
+                    "state_management_level", "equipped_to_standard", "phone", "active", "role",
+                    "nudges", "created_at", "updated_at"]
+REPORT_COLUMNS = ["id", "official_id", "category", "course_id", "course_name", "provider",
+                  "completed_on", "hours", "level", "certificate_kind", "certificate_file_id",
+                  "status", "review_note", "reviewed_by_id", "reviewed_at", "created_at"]
+EVALUATION_COLUMNS = ["id", "official_id", "period", "criteria", "general_points", "tasks_assigned",
+                      "tasks_completed", "tasks_on_time", "task_points", "total_points",
+                      "proposed_rating", "status", "confirmed_rating", "reviewer_id", "reviewed_at",
+                      "submitted_at", "updated_at"]
+# fmt: on
 
 
 def catalogue() -> dict[str, list[tuple[str | None, str]]]:
     """(course id, name) by category, from the packaged catalogue, plus typed-in names."""
-    found: dict[str, list] = {c: [(None, f"Lớp bồi dưỡng {c.replace('_', ' ')} cấp xã")]
-                              for c in CATEGORIES[0]}
+    found: dict[str, list] = {
+        c: [(None, f"Lớp bồi dưỡng {c.replace('_', ' ')} cấp xã")] for c in CATEGORIES[0]
+    }
     for path in sorted((ROOT / "knowledge/courses").glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for course in data["courses"]:
-            found[course.get("category", data.get("category"))].append((course["id"],
-                                                                          course["name"]))
+            found[course.get("category", data.get("category"))].append(
+                (course["id"], course["name"])
+            )
     return found
 
 
@@ -78,9 +96,13 @@ def officials(rng: random.Random, count: int, units: int) -> list[tuple]:
         group = rng.choices(*GROUPS)[0]
         title = rng.choice(TITLES[group])
         ethnicity = rng.choice(ETHNIC)
-        theory = rng.choices(*THEORY)[0] if group == "specialist" else rng.choices(
-            ["trung_cap", "cao_cap", "cu_nhan"], [35, 60, 5])[0]
+        theory = (
+            rng.choices(*THEORY)[0]
+            if group == "specialist"
+            else rng.choices(["trung_cap", "cao_cap", "cu_nhan"], [35, 60, 5])[0]
+        )
         role = "admin" if n == 1 else "unit_admin" if n % 100 == 2 else "official"
+        # fmt: off
         rows.append((
             n, f"CB{n:06d}", f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE[gender])} "
             f"{rng.choice(GIVEN)}", gender, ethnicity, ethnicity != "Kinh",
@@ -89,22 +111,8 @@ def officials(rng: random.Random, count: int, units: int) -> list[tuple]:
             rng.random() < 0.92, theory, rng.choices(*STATE)[0], rng.random() < 0.65,
             f"09{rng.randrange(10**8):08d}", rng.random() < 0.97, role, rng.random() < 0.95,
             T0, T0))
+        # fmt: on
     return rows
-
-
-OFFICIAL_COLUMNS = [
-    "id", "code", "full_name", "gender", "ethnicity", "ethnic_minority", "birth_date", "unit_id",
-    "title", "position_group", "is_vice_chair", "education_level", "major",
-    "major_fits_position", "political_theory_level", "state_management_level",
-    "equipped_to_standard", "phone", "active", "role", "nudges", "created_at", "updated_at"]
-REPORT_COLUMNS = [
-    "id", "official_id", "category", "course_id", "course_name", "provider", "completed_on",
-    "hours", "level", "certificate_kind", "certificate_file_id", "status", "review_note",
-    "reviewed_by_id", "reviewed_at", "created_at"]
-EVALUATION_COLUMNS = [
-    "id", "official_id", "period", "criteria", "general_points", "tasks_assigned",
-    "tasks_completed", "tasks_on_time", "task_points", "total_points", "proposed_rating",
-    "status", "confirmed_rating", "reviewer_id", "reviewed_at", "submitted_at", "updated_at"]
 
 
 def reports(rng: random.Random, first: int, count: int, officials: int, courses) -> list[tuple]:
@@ -114,11 +122,13 @@ def reports(rng: random.Random, first: int, count: int, officials: int, courses)
     for n, (category, status) in enumerate(zip(categories, statuses, strict=True), first):
         course_id, name = rng.choice(courses[category])
         completed = date.fromordinal(rng.randint(day0, today))
-        created = datetime(completed.year, completed.month, completed.day, 3,
-                           tzinfo=timezone.utc) + timedelta(days=rng.randrange(20))
+        created = datetime(
+            completed.year, completed.month, completed.day, 3, tzinfo=timezone.utc
+        ) + timedelta(days=rng.randrange(20))
         reviewed = status in ("verified", "rejected")
         level = rng.choice(LEVELS[category]) if category in LEVELS else None
         photo = rng.random() < 0.7
+        # fmt: off
         rows.append((
             n, rng.randrange(officials) + 1, category, course_id, name,
             "Trường Chính trị tỉnh" if category in LEVELS else "Nền tảng Bình dân học vụ số",
@@ -126,6 +136,7 @@ def reports(rng: random.Random, first: int, count: int, officials: int, courses)
             "photo" if photo else None, f"AgAC{n:x}" if photo else None, status,
             "Ảnh chứng nhận bị mờ" if status == "rejected" else None, 1 if reviewed else None,
             created + timedelta(days=3) if reviewed else None, created))
+        # fmt: on
     return rows
 
 
@@ -137,12 +148,14 @@ def evaluations(rng: random.Random, count: int, period) -> list[tuple]:
         rating = rng.choices(*RATINGS)[0]
         total = {"xuat_sac": 93, "tot": 80, "hoan_thanh": 60, "khong_hoan_thanh": 40}[rating]
         confirmed = rng.random() < 0.6
+        # fmt: off
         rows.append((
-            len(rows) + 1, n, period.key, json.dumps({"c1": 5, "c2": 5, "c3": 4}),
-            25.0, 10, 10, 9, total - 25.0, float(total), rating,
-            "confirmed" if confirmed else "submitted", rating if confirmed else None,
-            1 if confirmed else None, submitted + timedelta(days=10) if confirmed else None,
+            len(rows) + 1, n, period.key, json.dumps({"c1": 5, "c2": 5, "c3": 4}), 25.0, 10, 10, 9,
+            total - 25.0, float(total), rating, "confirmed" if confirmed else "submitted",
+            rating if confirmed else None, 1 if confirmed else None,
+            submitted + timedelta(days=10) if confirmed else None,
             submitted + timedelta(days=rng.randrange(14)), submitted))
+        # fmt: on
     return rows
 
 
@@ -156,7 +169,8 @@ async def build(url: str, args) -> None:
         "SELECT i.indexrelid::regclass AS name, pg_get_indexdef(i.indexrelid) AS ddl "
         "FROM pg_index i WHERE i.indrelid::regclass::text IN "
         "('officials', 'course_reports', 'evaluations') AND NOT EXISTS "
-        "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)")
+        "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+    )
     for index in secondary:
         await connection.execute(f"DROP INDEX {index['name']}")
 
@@ -164,18 +178,27 @@ async def build(url: str, args) -> None:
         await connection.copy_records_to_table(table, records=rows, columns=columns)
 
     started = time.monotonic()
-    await load("units", ["id", "code", "name", "active"], [
-        (n, f"U{n:04d}", f"{UNIT_KINDS[n % len(UNIT_KINDS)]} xã số {n}", True)
-        for n in range(1, units + 1)])
+    await load(
+        "units",
+        ["id", "code", "name", "active"],
+        [
+            (n, f"U{n:04d}", f"{UNIT_KINDS[n % len(UNIT_KINDS)]} xã số {n}", True)
+            for n in range(1, units + 1)
+        ],
+    )
     await load("officials", OFFICIAL_COLUMNS, officials(rng, args.officials, units))
-    await load("channel_accounts", ["platform", "external_user_id", "chat_id", "official_id",
-                                    "linked_at"], [("bench", "admin", "admin", 1, T0)])
+    await load(
+        "channel_accounts",
+        ["platform", "external_user_id", "chat_id", "official_id", "linked_at"],
+        [("bench", "admin", "admin", 1, T0)],
+    )
     print(f"units {units}, officials {args.officials}: {time.monotonic() - started:.1f} s")
     started, courses = time.monotonic(), catalogue()
     for first in range(1, args.reports + 1, 250_000):
         size = min(250_000, args.reports + 1 - first)
-        await load("course_reports", REPORT_COLUMNS,
-                   reports(rng, first, size, args.officials, courses))
+        await load(
+            "course_reports", REPORT_COLUMNS, reports(rng, first, size, args.officials, courses)
+        )
     print(f"course reports {args.reports}: {time.monotonic() - started:.1f} s")
     started, period = time.monotonic(), current_period(date.today())
     rows = evaluations(rng, args.officials, period)
@@ -185,21 +208,25 @@ async def build(url: str, args) -> None:
     for index in secondary:
         await connection.execute(index["ddl"])
     for table in ("units", "officials", "channel_accounts", "course_reports", "evaluations"):
-        await connection.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                 f"(SELECT max(id) FROM {table}))")
+        await connection.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+        )
     print(f"{len(secondary)} secondary indexes rebuilt: {time.monotonic() - started:.1f} s")
     started = time.monotonic()
     await connection.execute("VACUUM ANALYZE")
-    print(f"VACUUM ANALYZE: {time.monotonic() - started:.1f} s; database size "
-          f"{await connection.fetchval('SELECT pg_size_pretty(pg_database_size(current_database()))')}")
+    print(
+        f"VACUUM ANALYZE: {time.monotonic() - started:.1f} s; database size "
+        f"{await connection.fetchval('SELECT pg_size_pretty(pg_database_size(current_database()))')}"
+    )
     await connection.close()
 
 
 async def main(args) -> None:
     server = make_url(args.database_url)
     url = server.set(database=args.name).render_as_string(hide_password=False)
-    admin = await asyncpg.connect(server.set(drivername="postgresql").render_as_string(
-        hide_password=False))
+    admin = await asyncpg.connect(
+        server.set(drivername="postgresql").render_as_string(hide_password=False)
+    )
     await admin.execute(f"DROP DATABASE IF EXISTS {args.name} WITH (FORCE)")
     if args.drop:
         print(f"dropped {args.name}")
@@ -217,8 +244,11 @@ if __name__ == "__main__":
     parser.add_argument("--officials", type=int, default=300_000)
     parser.add_argument("--reports", type=int, default=3_000_000)
     parser.add_argument("--seed", type=int, default=5)
-    parser.add_argument("--database-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test",
-                        help="the PostgreSQL server (its database is only used to connect)")
+    parser.add_argument(
+        "--database-url",
+        default="postgresql+asyncpg://postgres@127.0.0.1:5432/test",
+        help="the PostgreSQL server (its database is only used to connect)",
+    )
     parser.add_argument("--name", default="bench_indicators", help="the database to (re)create")
     parser.add_argument("--drop", action="store_true", help="drop the database and stop")
     asyncio.run(main(parser.parse_args()))

@@ -35,14 +35,14 @@ from knowledge.targets import load_targets
 from storage import indicators, summaries
 from storage.models import CourseReport, Evaluation, Official, Unit
 
-
 # `python -m bot …`, printing the process's peak RSS when it exits.
 PEAK_AT_EXIT = (
     "import atexit, runpy, sys\n"
     "atexit.register(lambda: print(next(l for l in open('/proc/self/status')"
     " if l.startswith('VmHWM')).strip(), file=sys.stderr))\n"
     "sys.argv = ['bot', *sys.argv[1:]]\n"
-    "runpy.run_module('bot', run_name='__main__', alter_sys=True)\n")
+    "runpy.run_module('bot', run_name='__main__', alter_sys=True)\n"
+)
 
 
 async def timed(make, repeat: int) -> tuple[float, float, object]:
@@ -64,19 +64,26 @@ def seconds(first: float, median: float) -> str:
 
 async def tonghop(app, args) -> None:
     async with app.sessionmaker() as session:
-        counts = [await session.scalar(select(func.count()).select_from(model))
-                  for model in (Unit, Official, CourseReport, Evaluation)]
-    print(f"data: {counts[0]} units, {counts[1]} officials, {counts[2]} course reports, "
-          f"{counts[3]} evaluations")
+        counts = [
+            await session.scalar(select(func.count()).select_from(model))
+            for model in (Unit, Official, CourseReport, Evaluation)
+        ]
+    print(
+        f"data: {counts[0]} units, {counts[1]} officials, {counts[2]} course reports, "
+        f"{counts[3]} evaluations"
+    )
     for label, words in (("whole set", "/tonghop"), (f"unit {args.unit}", f"/tonghop {args.unit}")):
+
         async def ask(words=words):
             return await app.conversation.handle(Incoming("bench", "admin", "admin", text=words))
 
         first, median, replies = await timed(ask, args.repeat)
         head = replies[0].text.splitlines()[0] if replies else "(no reply)"
         photo = any(r.attachment for r in replies)
-        print(f"/tonghop, {label}: {seconds(first, median)} (reply: {head!r}"
-              f"{', with chart' if photo else ', NO chart'})")
+        print(
+            f"/tonghop, {label}: {seconds(first, median)} (reply: {head!r}"
+            f"{', with chart' if photo else ', NO chart'})"
+        )
 
     targets, today = load_targets(None), date.today()
     period, as_of = when(today, None, app.conversation.options.calendar)
@@ -85,11 +92,17 @@ async def tonghop(app, args) -> None:
         for label, scope_unit in (("whole set", None), (f"unit {args.unit}", unit)):
             basis = Scope(scope_unit, period, as_of, today).basis(targets)
             parts = {
-                "indicator query (tally)": lambda b=basis: indicators.tally(session, targets.specs, b),
+                "indicator query (tally)": lambda b=basis: indicators.tally(
+                    session, targets.specs, b
+                ),
                 "head count": lambda b=basis: summaries.count_in_scope(session, b.unit_id),
                 "degree candidates count": lambda b=basis: indicators.count_degree_candidates(
-                    session, b, targets.candidates_below, targets.candidates_years,
-                    targets.retirement),
+                    session,
+                    b,
+                    targets.candidates_below,
+                    targets.candidates_years,
+                    targets.retirement,
+                ),
             }
             for name, make in parts.items():
                 first, median, _ = await timed(make, args.repeat)
@@ -99,9 +112,15 @@ async def tonghop(app, args) -> None:
             columns = []  # the tally's statement, rebuilt as tally() builds it
             for spec in targets.specs:
                 population = indicators.POPULATIONS[spec.population]()
-                measure = indicators.measure_condition(spec.measure, basis) if spec.measure else None
-                columns += [indicators._count_where(population), indicators._count_where(
-                    population if measure is None else population & measure)]
+                measure = (
+                    indicators.measure_condition(spec.measure, basis) if spec.measure else None
+                )
+                columns += [
+                    indicators._count_where(population),
+                    indicators._count_where(
+                        population if measure is None else population & measure
+                    ),
+                ]
             query = select(*columns).select_from(Official).where(indicators.in_scope(basis))
             compiled = query.compile(session.bind, compile_kwargs={"literal_binds": True})
             plan = await session.execute(text(f"EXPLAIN (ANALYZE, BUFFERS) {compiled}"))
@@ -111,12 +130,15 @@ async def tonghop(app, args) -> None:
 def export(url: str, folder: str, *extra: str) -> None:
     out = Path(folder, f"export{'-' + extra[-1] if extra else ''}.xlsx")
     env = {k: v for k, v in os.environ.items() if not k.endswith(("_TOKEN", "DATABASE_URL"))}
-    env.update(DATABASE_URL=url, LOG_LEVEL="WARNING", SUMMARIES_DIR=folder,
-               PYTHONPATH=str(ROOT))
+    env.update(DATABASE_URL=url, LOG_LEVEL="WARNING", SUMMARIES_DIR=folder, PYTHONPATH=str(ROOT))
     started = time.monotonic()
-    child = subprocess.Popen([sys.executable, "-c", PEAK_AT_EXIT, "export", "--out", str(out),
-                              *extra], cwd=folder, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        [sys.executable, "-c", PEAK_AT_EXIT, "export", "--out", str(out), *extra],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.monotonic() - started
     output = (child.stdout.read() + child.stderr.read()).decode().strip().splitlines()
@@ -124,9 +146,11 @@ def export(url: str, folder: str, *extra: str) -> None:
     if os.waitstatus_to_exitcode(status) != 0:
         print(f"export {' '.join(extra)} failed: {output[-20:]}")
         return
-    print(f"export {' '.join(extra) or '(whole set)'}: {wall:.1f} s wall, "
-          f"{usage.ru_utime + usage.ru_stime:.1f} s CPU, peak RSS {peak / 1024:.0f} MB (VmHWM), "
-          f"file {out.stat().st_size / 2**20:.1f} MB; {output[0]}")
+    print(
+        f"export {' '.join(extra) or '(whole set)'}: {wall:.1f} s wall, "
+        f"{usage.ru_utime + usage.ru_stime:.1f} s CPU, peak RSS {peak / 1024:.0f} MB (VmHWM), "
+        f"file {out.stat().st_size / 2**20:.1f} MB; {output[0]}"
+    )
 
 
 async def main(args) -> None:
@@ -143,8 +167,9 @@ async def main(args) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url",
-                        default="postgresql+asyncpg://postgres@127.0.0.1:5432/bench_indicators")
+    parser.add_argument(
+        "--database-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/bench_indicators"
+    )
     parser.add_argument("--unit", default="U0001", help="the unit for the one-unit figures")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs after the first")
     parser.add_argument("--no-export", dest="export", action="store_false")

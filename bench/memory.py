@@ -16,13 +16,28 @@ import sys
 import time
 
 import aiohttp
-from common import ROOT, BenchTelegram, bot_process, calibrate, database, drive, loadavg, seed_officials
+from common import (
+    ROOT,
+    BenchTelegram,
+    bot_process,
+    calibrate,
+    database,
+    drive,
+    loadavg,
+    seed_officials,
+)
 
 MESSAGES = [
-    "/help", "chỉ tiêu thạc sĩ trưởng phòng", "bdhvs là gì", "/toi",
-    "kế hoạch thực hiện đến năm nào", "phó chủ tịch cần llct gì",
-    "ai chịu trách nhiệm bồi dưỡng cán bộ", "lương cán bộ xã bao nhiêu",
-    "khi nào đánh giá xếp loại quý", "cho em hỏi vtvl là gì ạ",
+    "/help",
+    "chỉ tiêu thạc sĩ trưởng phòng",
+    "bdhvs là gì",
+    "/toi",
+    "kế hoạch thực hiện đến năm nào",
+    "phó chủ tịch cần llct gì",
+    "ai chịu trách nhiệm bồi dưỡng cán bộ",
+    "lương cán bộ xã bao nhiêu",
+    "khi nào đánh giá xếp loại quý",
+    "cho em hỏi vtvl là gì ạ",
 ]
 IMPORTS = [  # each measured alone in a fresh interpreter
     ("python alone", "pass"),
@@ -44,16 +59,23 @@ def mb(kb: int) -> str:
 def import_costs() -> None:
     print("RSS of a fresh interpreter after importing (each alone):")
     for name, code in IMPORTS:
-        out = subprocess.run([sys.executable, "-c", f"{code}\n{RSS}"], cwd=ROOT,
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", f"{code}\n{RSS}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         print(f"  {name:34} {mb(int(out.split()[-1]))}")
 
 
 async def main(args) -> None:
     backend = "PostgreSQL" if args.database_url else "SQLite (temporary file)"
     total = args.users * args.messages
-    print(f"memory: bot process, webhook mode, {backend}; {total} updates from {args.users} "
-          f"users; load average {loadavg()}")
+    print(
+        f"memory: bot process, webhook mode, {backend}; {total} updates from {args.users} "
+        f"users; load average {loadavg()}"
+    )
     async with database(args.database_url, "bench_memory") as url:
         (warm,) = await seed_officials(url, 1, first_user=700_000_000, unit="WARM")
         users = await seed_officials(url, args.users)
@@ -62,9 +84,11 @@ async def main(args) -> None:
             async with bot_process(url, fake) as bot:
                 await asyncio.sleep(args.settle)
                 idle = bot.status("VmRSS")
-                print(f"idle, {args.settle:g} s after start: RSS {mb(idle)} "
-                      f"(peak so far {mb(bot.status('VmHWM'))})")
-                script = (MESSAGES * (args.messages // len(MESSAGES) + 1))[:args.messages]
+                print(
+                    f"idle, {args.settle:g} s after start: RSS {mb(idle)} "
+                    f"(peak so far {mb(bot.status('VmHWM'))})"
+                )
+                script = (MESSAGES * (args.messages // len(MESSAGES) + 1))[: args.messages]
                 connector = aiohttp.TCPConnector(limit=40)
                 async with aiohttp.ClientSession(connector=connector) as http:
                     counts = await calibrate(http, bot.url, fake, warm, script)
@@ -78,17 +102,26 @@ async def main(args) -> None:
                     for round_ in range(1, args.rounds + 1):
                         samples.clear()
                         sampler = asyncio.create_task(sample())
-                        run = await drive(http, bot.url, fake, {u: script for u in users},
-                                          {u: counts for u in users})
+                        run = await drive(
+                            http,
+                            bot.url,
+                            fake,
+                            {u: script for u in users},
+                            {u: counts for u in users},
+                        )
                         sampler.cancel()
-                        print(f"round {round_}: {len(run.latencies)} updates handled in "
-                              f"{run.seconds:.1f} s ({run.rate:.0f}/s), timeouts "
-                              f"{run.timeouts}; highest RSS sampled {mb(max(samples))}")
+                        print(
+                            f"round {round_}: {len(run.latencies)} updates handled in "
+                            f"{run.seconds:.1f} s ({run.rate:.0f}/s), timeouts "
+                            f"{run.timeouts}; highest RSS sampled {mb(max(samples))}"
+                        )
                         await asyncio.sleep(args.settle)
                         after = bot.status("VmRSS")
-                        print(f"  {args.settle:g} s later: RSS {mb(after)} "
-                              f"({(after - idle) / 1024:+.0f} MB against idle), peak VmHWM "
-                              f"{mb(bot.status('VmHWM'))}")
+                        print(
+                            f"  {args.settle:g} s later: RSS {mb(after)} "
+                            f"({(after - idle) / 1024:+.0f} MB against idle), peak VmHWM "
+                            f"{mb(bot.status('VmHWM'))}"
+                        )
         finally:
             await fake.stop()
     import_costs()
@@ -98,8 +131,12 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--messages", type=int, default=10, help="per user")
-    parser.add_argument("--rounds", type=int, default=1,
-                        help="send the updates this many times (growth between rounds: a leak?)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="send the updates this many times (growth between rounds: a leak?)",
+    )
     parser.add_argument("--settle", type=float, default=5, help="seconds to wait before reading")
     parser.add_argument("--database-url", help="PostgreSQL server (default: SQLite temp file)")
     started = time.monotonic()

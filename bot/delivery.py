@@ -84,7 +84,8 @@ class Deliverer:
         self.stopping = stop
         while not stop.is_set():
             try:
-                await self.run_once()
+                if await self.run_once() >= BATCH:
+                    continue  # a full round: more may be due, go straight on
             except Exception:  # the loop must outlive a database hiccup
                 log.exception("delivery round failed")
             with contextlib.suppress(TimeoutError):  # the pause between rounds

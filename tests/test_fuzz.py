@@ -14,9 +14,9 @@ and the database stays consistent: every conversation state names a form that ex
 none) with a dict of answers, and no course report or evaluation is half-written.
 
 The default run keeps the example counts modest; `RUN_SLOW=1` (CI) runs the `slow` variants
-with many more. What the fuzzer found is at the end: regression tests for what was fixed, and
-regression tests for the bugs it found (ids typed as "²" or too large for the column, two
-announcements in one second).
+with many more. What the fuzzer found is at the end, as regression tests: NUL characters,
+"²" taken for a number, ids too large for the column, a redelivered oversized message, two
+announcements in one second.
 """
 
 import dataclasses
@@ -420,7 +420,7 @@ one_message_args = dict(
 )
 
 
-@fuzz(200)
+@fuzz(150)
 @given(**one_message_args)
 @example(who="guest", channel="zalo", message=("text", "\x00"), clock=CLOCKS[0])
 @example(who="official", channel="telegram", message=("text", "/" + "😀" * 3999), clock=CLOCKS[0])
@@ -459,7 +459,7 @@ sequence_args = dict(
 )
 
 
-@fuzz(100)
+@fuzz(80)
 @given(**sequence_args, steps=sequence)
 async def test_random_sequences_of_commands_and_answers(harness, official, channels, clock,
                                                         steps):
@@ -470,7 +470,7 @@ def _scripted(who: str, opener: str, answers: int = 16) -> list:
     return [(who, ("text", opener))] + [(who, ("fit", 0))] * answers
 
 
-@fuzz(100)
+@fuzz(80)
 @given(**sequence_args, steps=form_walk)
 # Every run walks each form to its end at least once, whatever the random walks reach.
 @example(official="DEMO010", channels=("zalo", "telegram", "zalo"), clock=CLOCKS[0],

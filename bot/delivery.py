@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -35,22 +36,33 @@ INTERRUPTED_AFTER = timedelta(minutes=1)  # "sending" this long means its sender
 
 
 class RateLimiter:
-    """Hands out send times: `rate` a second overall, `per_chat` seconds apart per chat."""
+    """At most `rate` sends in any second, evenly spaced, and `per_chat` seconds between two
+    sends to one chat. Checked against the moment each send starts, so a stalled event loop
+    cannot release a burst of overdue sends afterwards."""
 
     def __init__(self, rate: float, per_chat: float = 1.0, clock=time.monotonic):
+        self.capacity = max(1, int(rate))
         self.interval = 1 / rate
         self.per_chat = per_chat
         self.clock = clock
-        self.next_any = 0.0
+        self.recent: deque[float] = deque()  # send times within the last second
+        self.last = float("-inf")
         self.next_chat: dict[str, float] = {}
 
     async def wait(self, chat_id: str) -> None:
-        now = self.clock()
-        slot = max(now, self.next_any, self.next_chat.get(chat_id, 0.0))
-        self.next_any = slot + self.interval
-        self.next_chat[chat_id] = slot + self.per_chat
-        if slot > now:
-            await asyncio.sleep(slot - now)
+        while True:
+            now = self.clock()
+            while self.recent and now - self.recent[0] >= 1.0:
+                self.recent.popleft()
+            ready = max(self.last + self.interval, self.next_chat.get(chat_id, now))
+            if len(self.recent) >= self.capacity:
+                ready = max(ready, self.recent[0] + 1.0)
+            if ready <= now:  # no await between this check and the booking below
+                self.recent.append(now)
+                self.last = now
+                self.next_chat[chat_id] = now + self.per_chat
+                return
+            await asyncio.sleep(ready - now)
 
     async def hold(self, chat_id: str, seconds: float) -> None:
         """Keep this chat quiet for a while (after a 429), without slowing anyone else."""

@@ -184,7 +184,8 @@ class CourseReport(Base):
 
     __tablename__ = "course_reports"
     __table_args__ = (
-        Index("ix_course_reports_official", "official_id", "status"),
+        # Covers the indicator queries' EXISTS(official, status, category, date) lookups.
+        Index("ix_course_reports_official", "official_id", "status", "category", "completed_on"),
         Index("ix_course_reports_status_created", "status", "created_at"),
     )
 

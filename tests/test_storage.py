@@ -17,9 +17,9 @@ async def test_migrations_build_exactly_the_models(database):
                 lambda c: compare_metadata(MigrationContext.configure(c), Base.metadata)
             )
         assert diff == []
-        assert await db.current_revision(app.engine) == "0004"
+        assert await db.current_revision(app.engine) == "0005"
     async with database.app() as app:  # upgrading again is a no-op
-        assert await db.current_revision(app.engine) == "0004"
+        assert await db.current_revision(app.engine) == "0005"
 
 
 async def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path):

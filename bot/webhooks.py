@@ -2,10 +2,6 @@
 
 import json
 
-from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-
 from bot.channels import telegram, zalo
 from bot.channels.zalo_api import ZaloApi
 from bot.config import Settings
@@ -19,12 +15,13 @@ async def manage_webhook(settings: Settings, channel: str, action: str) -> str:
     if channel == "telegram":
         if settings.telegram_bot_token is None:
             raise ValueError("Chưa đặt TELEGRAM_BOT_TOKEN.")
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
-        async with Bot(settings.telegram_bot_token.get_secret_value(), session=session) as bot:
+        token = settings.telegram_bot_token.get_secret_value()
+        async with telegram.make_bot(token, settings.telegram_api_base) as bot:
             if action == "set":
                 url = f"{settings.webhook_base_url}{telegram.WEBHOOK_PATH}"
-                await bot.set_webhook(url, secret_token=secret,
-                                      allowed_updates=telegram.UPDATE_TYPES)
+                await bot.set_webhook(
+                    url, secret_token=secret, allowed_updates=telegram.UPDATE_TYPES
+                )
                 return f"Đã đặt webhook Telegram: {url}"
             if action == "delete":
                 await bot.delete_webhook()

@@ -19,11 +19,16 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def create_engine(url: str | URL, **kwargs) -> AsyncEngine:
-    """An async engine; SQLite files get their folder, WAL and foreign keys on every connection."""
+    """An async engine; SQLite files get their folder, one connection, WAL and foreign keys."""
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            # SQLite takes one writer at a time: with one connection, updates queue for it in
+            # asyncio instead of sleeping in SQLite's busy handler while the lock sits idle
+            # (measured: bench/RESULTS.md, section 1).
+            kwargs.setdefault("pool_size", 1)
+            kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("connect_args", {}).setdefault("timeout", 30)
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":

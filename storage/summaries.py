@@ -4,14 +4,14 @@ and the rows of the Excel export (streamed, so a large roster never sits in memo
 from collections.abc import AsyncIterator
 from datetime import date
 
-from sqlalchemy import and_, extract, func, not_, select
+from sqlalchemy import Row, and_, extract, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import CourseCategory, Rating, ReportStatus
 from storage.indicators import Basis, candidate_condition, in_scope
 from storage.models import CourseReport, Evaluation, Official, Unit
 
-STREAM_BATCH = 500
+STREAM_BATCH = 2000
 
 
 def _scope(unit_id: int | None):
@@ -78,58 +78,73 @@ async def verified_by_month(
 
 
 # -- the export's rows ------------------------------------------------------------------------
+# Plain rows of the columns the workbook shows (no ORM objects: a province's export runs to a
+# million rows), streamed in batches so memory stays flat.
 
 
 async def stream_officials(
     session: AsyncSession, basis: Basis, standard: str, years: int, rules: dict
-) -> AsyncIterator[tuple[Official, Unit | None, bool]]:
-    """(official, unit, is a degree candidate) for each active official in scope."""
+) -> AsyncIterator[Row]:
+    """Each active official in scope, with `unit` (name) and `candidate` (for a degree)."""
     candidate = candidate_condition(basis, standard, years, rules).label("candidate")
     query = (
-        select(Official, Unit, candidate)
+        select(
+            Official.code, Official.full_name, Official.gender, Official.birth_date,
+            Official.ethnicity, Official.ethnic_minority, Unit.name.label("unit"),
+            Official.title, Official.position_group, Official.is_vice_chair,
+            Official.education_level, Official.major, Official.major_fits_position,
+            Official.political_theory_level, Official.state_management_level,
+            Official.equipped_to_standard, candidate,
+        )
         .outerjoin(Unit, Unit.id == Official.unit_id)
         .where(in_scope(basis))
         .order_by(Unit.code, Official.full_name, Official.code)
-        .execution_options(yield_per=STREAM_BATCH)
     )
-    async for official, unit, is_candidate in await session.stream(query):
-        yield official, unit, bool(is_candidate)
+    async for row in await _stream(session, query):
+        yield row
 
 
-async def stream_courses(
-    session: AsyncSession, basis: Basis
-) -> AsyncIterator[tuple[CourseReport, Official, Unit | None]]:
-    """Course reports (all but withdrawn ones) of the officials in scope, completed on or
-    before the as-of day; the status column lets the reader filter verified ones."""
+async def stream_courses(session: AsyncSession, basis: Basis) -> AsyncIterator[Row]:
+    """Course reports (all but withdrawn ones) of the officials in scope, completed within the
+    plan's training period (from `training_from`, when set, to the as-of day); the status
+    column lets the reader filter verified ones."""
+    window = CourseReport.completed_on <= basis.as_of
+    if basis.training_from is not None:
+        window = and_(window, CourseReport.completed_on >= basis.training_from)
     query = (
-        select(CourseReport, Official, Unit)
+        select(
+            Official.code, Official.full_name, Unit.name.label("unit"), CourseReport.category,
+            CourseReport.course_name, CourseReport.provider, CourseReport.completed_on,
+            CourseReport.hours, CourseReport.level, CourseReport.status,
+        )
         .join(Official, Official.id == CourseReport.official_id)
         .outerjoin(Unit, Unit.id == Official.unit_id)
-        .where(
-            in_scope(basis),
-            CourseReport.status != ReportStatus.WITHDRAWN,
-            CourseReport.completed_on <= basis.as_of,
-        )
+        .where(in_scope(basis), CourseReport.status != ReportStatus.WITHDRAWN, window)
         .order_by(Unit.code, Official.full_name, Official.code, CourseReport.completed_on,
                   CourseReport.id)
-        .execution_options(yield_per=STREAM_BATCH)
     )
-    async for report, official, unit in await session.stream(query):
-        yield report, official, unit
+    async for row in await _stream(session, query):
+        yield row
 
 
-async def stream_evaluations(
-    session: AsyncSession, basis: Basis
-) -> AsyncIterator[tuple[Official, Unit | None, Evaluation | None]]:
-    """Every official in scope with their evaluation for the basis's period, if any."""
+async def stream_evaluations(session: AsyncSession, basis: Basis) -> AsyncIterator[Row]:
+    """Every official in scope with their evaluation for the basis's period (None columns
+    when they have not submitted)."""
     query = (
-        select(Official, Unit, Evaluation)
+        select(
+            Official.code, Official.full_name, Unit.name.label("unit"),
+            Evaluation.id.label("evaluation"), Evaluation.total_points,
+            Evaluation.proposed_rating, Evaluation.confirmed_rating, Evaluation.submitted_at,
+        )
         .outerjoin(Unit, Unit.id == Official.unit_id)
         .outerjoin(Evaluation, and_(Evaluation.official_id == Official.id,
                                     Evaluation.period == basis.period))
         .where(in_scope(basis))
         .order_by(Unit.code, Official.full_name, Official.code)
-        .execution_options(yield_per=STREAM_BATCH)
     )
-    async for official, unit, evaluation in await session.stream(query):
-        yield official, unit, evaluation
+    async for row in await _stream(session, query):
+        yield row
+
+
+async def _stream(session: AsyncSession, query):
+    return await session.stream(query.execution_options(yield_per=STREAM_BATCH))

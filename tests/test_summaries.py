@@ -226,8 +226,14 @@ async def test_the_workbook_from_chat(commune, admin):
     assert s2[header.index("Cần cử đi học đại học")].value == "Có"
 
     courses = book["Khóa học"]
-    assert len(codes(courses)) == 13  # no withdrawn, no later, no inactive official's
-    assert "Khóa đã rút" not in str(list(courses.values))
+    # The plan's training period only: none before 01/01/2026 or after the day, none
+    # withdrawn, none of an inactive official.
+    assert len(codes(courses)) == 11
+    listed = str(list(courses.values))
+    assert "Khóa đã rút" not in listed and "Khóa năm 2025" not in listed
+    info = {row[0]: row[1] for row in summary.iter_rows(min_row=18, values_only=True)}
+    assert info["Khóa học liệt kê"] == (
+        "hoàn thành từ 01/01/2026 đến 27/11/2026 (thời gian tính chỉ tiêu)")
     (link,) = [c for row in courses.iter_rows(min_row=2) for c in row
                if c.value == data.HYPERLINK]
     assert link.data_type == "s" and link.quotePrefix  # text, and stays text when edited
@@ -241,6 +247,22 @@ async def test_the_workbook_from_chat(commune, admin):
 
     (entry,) = await audit(commune, "export")
     assert entry.actor == "official:L1" and path.name in entry.note
+
+
+async def test_a_list_longer_than_a_sheet_goes_on_in_the_next(commune, admin, monkeypatch):
+    from handlers.summaries import workbook
+
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 5)  # Excel's is 1,048,576: header + 4 rows
+    book = load(attached(await admin.send("/xuat")))
+    assert [name for name in book.sheetnames if not name.startswith("Tổng hợp")] == [
+        "Cán bộ", "Cán bộ (2)", "Cán bộ (3)", "Khóa học", "Khóa học (2)", "Khóa học (3)",
+        "Đánh giá", "Đánh giá (2)", "Đánh giá (3)"]
+    parts = [book["Khóa học"], book["Khóa học (2)"], book["Khóa học (3)"]]
+    assert [len(codes(part)) for part in parts] == [4, 4, 3]
+    assert all(part["A1"].value == "Mã cán bộ" and part.freeze_panes == "A2" for part in parts)
+    everyone = [code for part in ("Cán bộ", "Cán bộ (2)", "Cán bộ (3)")
+                for code in codes(book[part])]
+    assert everyone == ["H1", "L1", "L2", "L3", "S1", "S2", "H2", "S3", "S4", "S5"]
 
 
 async def test_no_formula_reaches_the_file(commune, admin):

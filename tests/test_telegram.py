@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.channels import base
 from handlers.linking import issue_invite
 from storage.repo import Repo
 from storage.types import utcnow
@@ -203,8 +204,21 @@ async def test_invites_made_in_telegram_carry_the_bots_deep_link(polling, app, t
     assert "https://t.me/canbo_test_bot?start=" in await telegram.reply_to(USER, 1)
 
 
-async def test_one_users_quick_messages_are_answered_in_order(polling, app, telegram):
+async def test_typing_is_shown_only_while_a_reply_is_slow(polling, app, telegram, monkeypatch):
+    await telegram.say(USER, "/help")
+    await telegram.reply_to(USER, 0)
+    assert not telegram.called("sendChatAction")  # answered at once: no indicator needed
+    monkeypatch.setattr(base, "TYPING_AFTER", 0)  # now every reply counts as slow
+    await telegram.say(USER, "/help")
+    await telegram.reply_to(USER, 1)
+    await telegram.wait_for(lambda: telegram.called("sendChatAction"))
+    assert telegram.called("sendChatAction") == [{"chat_id": USER, "action": "typing"}]
+
+
+async def test_one_users_quick_messages_are_answered_in_order(polling, app, telegram,
+                                                              monkeypatch):
     # The typing indicator is slow here; it must not let the second message overtake the first.
+    monkeypatch.setattr(base, "TYPING_AFTER", 0)  # every update shows "typing…"
     telegram.fail("sendChatAction", ("sleep", 0.3), ("sleep", 0.0))
     await telegram.push(telegram.message(USER, "/thu"))
     await telegram.push(telegram.message(USER, "2"))

@@ -15,6 +15,8 @@ from handlers.types import Incoming, Reply
 
 log = logging.getLogger(__name__)
 
+TYPING_AFTER = 1.0  # seconds of handling before the user is shown "typing…"
+
 
 class SendStatus(StrEnum):
     SENT = "sent"
@@ -139,9 +141,24 @@ async def respond(
     conversation: Conversation,
     incoming: Incoming,
     send: Callable[[str, Reply], Awaitable[SendResult]],
+    typing: Callable[[], object] | None = None,
 ) -> None:
-    """Handle one update and send its replies in order; stop at the first that fails."""
-    for reply in await conversation.handle(incoming):
+    """Handle one update and send its replies in order; stop at the first that fails.
+
+    `typing` starts the platform's "typing…" indicator; it is called only when the handling
+    takes longer than TYPING_AFTER. Most updates are handled in milliseconds, and the
+    indicator would be one more Bot API call for each of them."""
+    # Started at once, so the per-user queue is joined in the order updates arrived.
+    handling = asyncio.ensure_future(conversation.handle(incoming))
+    try:
+        if typing is not None:
+            done, _ = await asyncio.wait({handling}, timeout=TYPING_AFTER)
+            if not done:
+                typing()
+        replies = await handling
+    finally:
+        handling.cancel()  # nothing once done; if we are cancelled, the handling stops too
+    for reply in replies:
         result = await send(incoming.chat_id, reply)
         if not result.ok:
             log.warning("reply to %s %s not delivered: %s %s", incoming.channel,

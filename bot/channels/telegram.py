@@ -4,7 +4,7 @@ import asyncio
 import json
 import logging
 
-from aiogram import Bot, Dispatcher, F
+from aiogram import Bot, Dispatcher
 from aiogram import Router as AiogramRouter
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -54,6 +54,13 @@ UPDATE_TYPES = ["message", "callback_query"]
 GONE = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
 
 
+def make_bot(token: str, api_base: str, timeout: float = 30) -> Bot:
+    """An aiogram Bot talking to `api_base` (Telegram, or a local Bot API server)."""
+    return Bot(
+        token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_base), timeout=timeout)
+    )
+
+
 class TelegramChannel:
     name = PLATFORM
 
@@ -72,13 +79,10 @@ class TelegramChannel:
         self.menu = menu
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
-        session = AiohttpSession(
-            api=TelegramAPIServer.from_base(api_base), timeout=request_timeout
-        )
-        self.bot = Bot(token, session=session)
+        self.bot = make_bot(token, api_base, request_timeout)
         self.dispatcher = Dispatcher()
         router = AiogramRouter()
-        router.message(F.chat.type == "private")(self._on_message)
+        router.message()(self._on_message)
         router.callback_query()(self._on_button)
         self.dispatcher.include_router(router)
         self.inflight = Inflight()
@@ -142,8 +146,9 @@ class TelegramChannel:
             log.warning("Telegram webhook call refused: wrong or missing secret")
             return web.json_response({"ok": False, "description": "unauthorized"}, status=401)
         try:
-            update = Update.model_validate(json.loads(await request.text()),
-                                           context={"bot": self.bot})
+            update = Update.model_validate(
+                json.loads(await request.text()), context={"bot": self.bot}
+            )
         except (ValueError, ValidationError, RecursionError):  # deep nesting: RecursionError
             return web.json_response({"ok": False, "description": "not an update"}, status=400)
         # Awaited: the update is taken on (queued in order) before the platform hears "ok";
@@ -152,15 +157,18 @@ class TelegramChannel:
         return web.json_response({"ok": True})
 
     async def _on_message(self, message: Message, event_update: Update) -> None:
-        if message.from_user is None:
+        # Private chats only. Checked here, not as an aiogram filter: aiogram runs a plain
+        # filter in a worker thread, a thread hop for every update.
+        if message.from_user is None or message.chat.type != "private":
             return
         attachments = []
         if message.photo:
             attachments.append(Attachment("photo", file_id=message.photo[-1].file_id))
         if message.document:
             attachments.append(
-                Attachment("document", file_id=message.document.file_id,
-                           name=message.document.file_name)
+                Attachment(
+                    "document", file_id=message.document.file_id, name=message.document.file_name
+                )
             )
         incoming = Incoming(
             channel=PLATFORM,
@@ -199,15 +207,16 @@ class TelegramChannel:
         self.inflight.spawn(self.handle(incoming))
 
     async def handle(self, incoming: Incoming) -> None:
-        # The typing indicator runs alongside: awaiting it first would let a later message
-        # from the same user reach the conversation (and its per-user queue) before this one.
+        await respond(self.conversation, incoming, self.send, lambda: self._typing(incoming))
+
+    def _typing(self, incoming: Incoming) -> None:
+        # Alongside, not awaited: a slow indicator must not hold the replies back.
         self.inflight.spawn(
             best_effort(
                 "Telegram sendChatAction",
                 self.bot.send_chat_action(chat_id=incoming.chat_id, action="typing"),
             )
         )
-        await respond(self.conversation, incoming, self.send)
 
     async def download(self, attachment: Attachment) -> bytes:
         """The bytes of a file a user sent (getFile, then the file URL)."""
@@ -229,12 +238,16 @@ class TelegramChannel:
             if not result.ok:
                 return result
         if reply.attachment is not None:
-            return await send_with_retry(lambda: self._call(self._send_file(chat_id, reply.attachment)))
+            return await send_with_retry(
+                lambda: self._call(self._send_file(chat_id, reply.attachment))
+            )
         return SENT
 
     def _send_file(self, chat_id: str, attachment: Attachment):
-        file = FSInputFile(attachment.path, filename=attachment.name) if attachment.path else (
-            attachment.url or attachment.file_id
+        file = (
+            FSInputFile(attachment.path, filename=attachment.name)
+            if attachment.path
+            else (attachment.url or attachment.file_id)
         )
         if attachment.kind == "photo":
             return self.bot.send_photo(chat_id=chat_id, photo=file)
@@ -244,8 +257,9 @@ class TelegramChannel:
         try:
             await request
         except TelegramRetryAfter as error:
-            return SendResult(SendStatus.RETRY_AFTER, retry_after=error.retry_after,
-                              detail=error.message)
+            return SendResult(
+                SendStatus.RETRY_AFTER, retry_after=error.retry_after, detail=error.message
+            )
         except (TelegramForbiddenError, TelegramUnauthorizedError) as error:
             return SendResult(SendStatus.BLOCKED, detail=error.message)
         except (TelegramBadRequest, TelegramNotFound) as error:

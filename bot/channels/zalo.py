@@ -121,12 +121,13 @@ class ZaloChannel:
         self.inflight.spawn(self.handle(incoming))
 
     async def handle(self, incoming: Incoming) -> None:
-        # The typing indicator runs alongside: awaiting it first would let a later message
-        # from the same user reach the conversation (and its per-user queue) before this one.
+        await respond(self.conversation, incoming, self.send, lambda: self._typing(incoming))
+
+    def _typing(self, incoming: Incoming) -> None:
+        # Alongside, not awaited: a slow indicator must not hold the replies back.
         self.inflight.spawn(
             best_effort("Zalo sendChatAction", self.api.send_chat_action(incoming.chat_id))
         )
-        await respond(self.conversation, incoming, self.send)
 
     # -- outgoing ----------------------------------------------------------------------
 

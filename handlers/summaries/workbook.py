@@ -1,10 +1,12 @@
 """The Excel workbook of a summary: sheets Tổng hợp, Cán bộ, Khóa học, Đánh giá.
 
-Written with openpyxl's write-only (streaming) workbook, fed from streamed queries, so memory
-stays flat however many officials there are. Every sheet has Vietnamese headers, a frozen
-header row, a filter, set widths and dd/mm/yyyy dates. Any text that a spreadsheet would take
-for a formula (starting with = + - @, or a tab or carriage return before one) is stored as
-plain text with Excel's "quote prefix", so nothing typed into the bot runs when the file opens.
+Written with xlsxwriter in constant-memory mode (each row goes to disk as it is written), fed
+from streamed queries, so memory stays flat however many officials there are; a list longer
+than Excel's 1,048,576 rows goes on over "Khóa học (2)" and so on. Every sheet has Vietnamese
+headers, a frozen header row, a filter, set widths and dd/mm/yyyy dates. Text is always
+written as text, never as a formula; text a spreadsheet would take for one (starting with
+= + - @, or a tab or carriage return) also gets Excel's "quote prefix", so it stays text when
+someone edits the cell.
 """
 
 from dataclasses import dataclass
@@ -12,10 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from xlsxwriter import Workbook
 
 from handlers.summaries.figures import Summary, deadline, goal, period_name, status_word
 from handlers.texts import label, t
@@ -23,14 +22,12 @@ from knowledge.courses import LEVELS
 from knowledge.targets import Targets
 from storage import summaries
 from storage.indicators import Basis
-from storage.models import CourseReport, Evaluation
 from storage.repo import Repo
 from storage.retirement import retirement_date
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+EXCEL_ROWS = 1_048_576  # rows per sheet, the header row included
 
 
 @dataclass(frozen=True)
@@ -39,42 +36,68 @@ class Column:
     width: float
 
 
-class Sheet:
-    """One streamed sheet: the header row, then rows; the filter is set when it is closed."""
+class Book:
+    """The xlsxwriter workbook and the few cell formats every sheet shares."""
 
-    def __init__(self, book: Workbook, title: str, columns: list[Column]):
-        self.sheet = book.create_sheet(title)
-        self.columns = columns
-        self.rows = 1
-        for number, column in enumerate(columns, 1):
-            self.sheet.column_dimensions[get_column_letter(number)].width = column.width
-        self.sheet.freeze_panes = "A2"
-        header = []
-        for column in columns:
-            cell = WriteOnlyCell(self.sheet, value=t(column.header))
-            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
-            header.append(cell)
-        self.sheet.append(header)
-
-    def add(self, values: list) -> None:
-        self.sheet.append([self.cell(v) for v in values])
-        self.rows += 1
-
-    def cell(self, value) -> WriteOnlyCell:
-        if isinstance(value, bool):
-            value = t("summaries.yes_word") if value else t("summaries.no_word")
-        cell = WriteOnlyCell(self.sheet, value=value)
-        if isinstance(value, date):
-            cell.number_format = DATE_FORMAT
-        elif isinstance(value, str) and value.startswith(FORMULA_START):
-            cell.data_type = "s"  # openpyxl took it for a formula: keep it as text
-            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
-        return cell
+    def __init__(self, handle):
+        self.workbook = Workbook(handle, {"constant_memory": True})
+        self.header = self.workbook.add_format({
+            "bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78",
+            "valign": "vcenter", "text_wrap": True,
+        })
+        self.date = self.workbook.add_format({"num_format": DATE_FORMAT})
+        self.as_text = self.workbook.add_format({"quote_prefix": True})
+        self.yes, self.no = t("summaries.yes_word"), t("summaries.no_word")
 
     def close(self) -> None:
-        last = get_column_letter(len(self.columns))
-        self.sheet.auto_filter.ref = f"A1:{last}{self.rows}"
+        self.workbook.close()
+
+
+class Sheet:
+    """One streamed sheet: the header row, then rows; the filter is set when it is closed.
+    Past Excel's row limit the rows go on in a new sheet "Title (2)" with the same header."""
+
+    def __init__(self, book: Book, title: str, columns: list[Column]):
+        self.book, self.title, self.columns = book, title, columns
+        self.parts = 0
+        self._start_part()
+
+    def add(self, values: list) -> None:
+        if self.row == EXCEL_ROWS - 1:
+            self.close()
+            self._start_part()
+        self.row += 1
+        for column, value in enumerate(values):
+            if value is not None:
+                self._write(column, value)
+
+    def gap(self) -> None:
+        self.row += 1
+
+    def close(self) -> None:
+        self.sheet.autofilter(0, 0, self.row, len(self.columns) - 1)
+
+    def _start_part(self) -> None:
+        self.parts += 1
+        title = self.title if self.parts == 1 else f"{self.title} ({self.parts})"
+        self.sheet = self.book.workbook.add_worksheet(title)
+        for number, column in enumerate(self.columns):
+            self.sheet.set_column(number, number, column.width)
+        self.sheet.freeze_panes(1, 0)
+        for number, column in enumerate(self.columns):
+            self.sheet.write_string(0, number, t(column.header), self.book.header)
+        self.row = 0
+
+    def _write(self, column: int, value) -> None:
+        if isinstance(value, bool):
+            value = self.book.yes if value else self.book.no
+        if isinstance(value, str):
+            style = self.book.as_text if value.startswith(FORMULA_START) else None
+            self.sheet.write_string(self.row, column, value, style)
+        elif isinstance(value, date):
+            self.sheet.write_datetime(self.row, column, value, self.book.date)
+        else:
+            self.sheet.write_number(self.row, column, value)
 
 
 SUMMARY_COLUMNS = [
@@ -114,53 +137,55 @@ EVALUATION_COLUMNS = [
 async def write_workbook(repo: Repo, summary: Summary, path: Path, zone: ZoneInfo) -> None:
     # Opened first, so an unwritable path fails before any row is made.
     with path.open("wb") as handle:
-        book = Workbook(write_only=True)
-        _summary_sheet(book, summary)
+        book = Book(handle)
         basis = summary.scope.basis(summary.targets)
+        _summary_sheet(book, summary, basis)
         await _officials_sheet(book, repo, basis, summary.targets)
         await _courses_sheet(book, repo, basis)
         await _evaluations_sheet(book, repo, basis, zone)
-        book.save(handle)
+        book.close()
 
 
-async def _officials_sheet(book: Workbook, repo: Repo, basis: Basis, targets: Targets) -> None:
+async def _officials_sheet(book: Book, repo: Repo, basis: Basis, targets: Targets) -> None:
     sheet = Sheet(book, t("summaries.sheet_officials"), OFFICIAL_COLUMNS)
-    async for official, unit, candidate in summaries.stream_officials(
+    async for row in summaries.stream_officials(
             repo.session, basis, targets.candidates_below, targets.candidates_years,
             targets.retirement):
-        retires = (retirement_date(official.birth_date, official.gender, targets.retirement)
-                   if official.birth_date else None)
+        retires = (retirement_date(row.birth_date, row.gender, targets.retirement)
+                   if row.birth_date else None)
         sheet.add([
-            official.code, official.full_name, label(official.gender), official.birth_date,
-            official.ethnicity, official.ethnic_minority, unit.name if unit else None,
-            official.title, label(official.position_group), official.is_vice_chair,
-            _level(official.education_level), official.major, official.major_fits_position,
-            _level(official.political_theory_level), _level(official.state_management_level),
-            official.equipped_to_standard, retires, candidate,
+            row.code, row.full_name, label(row.gender), row.birth_date, row.ethnicity,
+            row.ethnic_minority, row.unit, row.title, label(row.position_group),
+            row.is_vice_chair, _level(row.education_level), row.major, row.major_fits_position,
+            _level(row.political_theory_level), _level(row.state_management_level),
+            row.equipped_to_standard, retires, bool(row.candidate),
         ])
     sheet.close()
 
 
-async def _courses_sheet(book: Workbook, repo: Repo, basis: Basis) -> None:
+async def _courses_sheet(book: Book, repo: Repo, basis: Basis) -> None:
     sheet = Sheet(book, t("summaries.sheet_courses"), COURSE_COLUMNS)
-    async for report, official, unit in summaries.stream_courses(repo.session, basis):
+    statuses = {}
+    async for row in summaries.stream_courses(repo.session, basis):
+        if row.status not in statuses:
+            statuses[row.status] = t(f"summaries.report_{row.status.value}")
         sheet.add([
-            official.code, official.full_name, unit.name if unit else None,
-            label(report.category), report.course_name, report.provider, report.completed_on,
-            report.hours, _report_level(report), t(f"summaries.report_{report.status.value}"),
+            row.code, row.full_name, row.unit, label(row.category), row.course_name,
+            row.provider, row.completed_on, row.hours, _report_level(row.category, row.level),
+            statuses[row.status],
         ])
     sheet.close()
 
 
-async def _evaluations_sheet(book: Workbook, repo: Repo, basis: Basis, zone: ZoneInfo) -> None:
+async def _evaluations_sheet(book: Book, repo: Repo, basis: Basis, zone: ZoneInfo) -> None:
     sheet = Sheet(book, t("summaries.sheet_evaluations"), EVALUATION_COLUMNS)
-    async for official, unit, evaluation in summaries.stream_evaluations(repo.session, basis):
-        sheet.add([official.code, official.full_name, unit.name if unit else None,
-                   basis.period, *_evaluation_cells(evaluation, zone)])
+    async for row in summaries.stream_evaluations(repo.session, basis):
+        sheet.add([row.code, row.full_name, row.unit, basis.period,
+                   *_evaluation_cells(row, zone)])
     sheet.close()
 
 
-def _summary_sheet(book: Workbook, summary: Summary) -> None:
+def _summary_sheet(book: Book, summary: Summary, basis: Basis) -> None:
     sheet = Sheet(book, t("summaries.sheet_summary"), SUMMARY_COLUMNS)
     for indicator in summary.targets.indicators:
         figure = summary.figure(indicator)
@@ -174,41 +199,49 @@ def _summary_sheet(book: Workbook, summary: Summary) -> None:
         ])
     sheet.close()
     scope = summary.scope
-    sheet.sheet.append([])
+    sheet.gap()
     for key, text in (
         ("summaries.info_scope", scope.name),
         ("summaries.info_as_of", scope.as_of),
         ("summaries.info_period", period_name(scope.period)),
         ("summaries.info_headcount", str(summary.headcount)),
         ("summaries.info_candidates", str(summary.candidates)),
+        ("summaries.info_courses", _courses_window(basis)),
     ):
-        sheet.sheet.append([sheet.cell(t(key)), sheet.cell(text)])
+        sheet.add([t(key), text])
 
 
 def _level(member) -> str | None:
     return label(member) if member is not None else None
 
 
-def _report_level(report: CourseReport) -> str | None:
+def _report_level(category, level: str | None) -> str | None:
     """The level a report attained, by its Vietnamese name when it is a known one."""
-    levels = LEVELS.get(report.category)
-    if not report.level or levels is None or report.level not in {m.value for m in levels}:
-        return report.level
-    return label(levels(report.level))
+    levels = LEVELS.get(category)
+    if not level or levels is None or level not in {m.value for m in levels}:
+        return level
+    return label(levels(level))
 
 
-def _evaluation_cells(evaluation: Evaluation | None, zone: ZoneInfo) -> list:
-    if evaluation is None:
+def _evaluation_cells(row, zone: ZoneInfo) -> list:
+    if row.evaluation is None:
         return [None, t("summaries.not_submitted_cell"), None, t("summaries.not_rated"), None]
-    counted = evaluation.confirmed_rating or evaluation.proposed_rating
+    counted = row.confirmed_rating or row.proposed_rating
     return [
-        evaluation.total_points,
-        t(f"summaries.rating_full_{evaluation.proposed_rating.value}"),
-        (t(f"summaries.rating_full_{evaluation.confirmed_rating.value}")
-         if evaluation.confirmed_rating else None),
+        row.total_points,
+        t(f"summaries.rating_full_{row.proposed_rating.value}"),
+        t(f"summaries.rating_full_{row.confirmed_rating.value}") if row.confirmed_rating else None,
         t(f"summaries.rating_full_{counted.value}"),
-        _local_day(evaluation.submitted_at, zone),
+        _local_day(row.submitted_at, zone),
     ]
+
+
+def _courses_window(basis: Basis) -> str:
+    last = basis.as_of.strftime("%d/%m/%Y")
+    if basis.training_from is None:
+        return t("summaries.courses_until", last=last)
+    return t("summaries.courses_between", first=basis.training_from.strftime("%d/%m/%Y"),
+             last=last)
 
 
 def _local_day(moment: datetime | None, zone: ZoneInfo) -> date | None:

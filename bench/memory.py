@@ -42,12 +42,13 @@ MESSAGES = [
 IMPORTS = [  # each measured alone in a fresh interpreter
     ("python alone", "pass"),
     ("sqlalchemy + asyncpg + aiosqlite", "import sqlalchemy.ext.asyncio, asyncpg, aiosqlite"),
-    ("aiogram", "import aiogram"),
-    ("matplotlib (pyplot)", "import matplotlib.pyplot"),
-    ("openpyxl", "import openpyxl"),
+    ("aiogram, plain import", "import aiogram"),
+    ("aiogram, as the bot imports it", "import bot.channels"),
+    ("matplotlib (pyplot; when a chart is drawn)", "import matplotlib.pyplot"),
+    ("openpyxl (when a roster is read)", "import openpyxl"),
     ("knowledge base loaded", "from knowledge.answers import KnowledgeBase; KnowledgeBase()"),
     ("handlers (every feature)", "import handlers.app"),
-    ("bot.runner (all of the above)", "import bot.runner"),
+    ("bot.runner (what a start imports)", "import bot.runner"),
 ]
 RSS = "import re; print(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status').read())[1])"
 

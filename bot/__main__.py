@@ -23,13 +23,6 @@ from bot.scheduler import plan_once
 from handlers.formatting import local_datetime
 from handlers.linking import issue_invite
 from handlers.questions import reply_for
-from handlers.roster import (
-    SheetError,
-    export_roster,
-    file_format,
-    import_roster_file,
-    roster_template,
-)
 from handlers.summaries import ScopeError, export_for_operator
 from handlers.texts import t
 from knowledge.answers import KnowledgeBase
@@ -215,7 +208,13 @@ async def cmd_webhook(app: App, args) -> None:
         raise Failure(f"{args.channel}: {error}".splitlines()[0]) from None
 
 
+# The roster commands import handlers.roster (and with it openpyxl, 8 MB) when they run, not
+# at every start of the bot.
+
+
 async def cmd_roster(app: App, args) -> None:
+    from handlers.roster import export_roster, import_roster_file
+
     if args.roster_action == "export":
         _check_roster_name(args.file)
         async with app.sessionmaker() as session:
@@ -244,12 +243,16 @@ async def cmd_roster(app: App, args) -> None:
 
 def cmd_roster_template(args) -> None:
     """Needs no database: the template is the same for every commune."""
+    from handlers.roster import roster_template
+
     _check_roster_name(args.file)
     _write(args.file, roster_template(args.file))
     print(t("roster.template_written", file=args.file))
 
 
 def _check_roster_name(filename: str) -> None:
+    from handlers.roster import SheetError, file_format
+
     try:
         file_format(filename)
     except SheetError as error:

@@ -2,7 +2,6 @@
 (the same import as `python -m bot roster import`, in the update's one transaction)."""
 
 from handlers.context import Context
-from handlers.roster import import_roster_file
 from handlers.router import Router
 from handlers.texts import t
 from handlers.types import Reply
@@ -14,6 +13,8 @@ MAX_PROBLEMS = 15  # a chat message lists this many problems; the rest are count
 
 
 async def on_file(ctx: Context) -> Reply:
+    from handlers.roster import import_roster_file  # with openpyxl (8 MB): when a file comes
+
     file = ctx.incoming.attachments[0]
     name = (file.name or "").lower()
     if not (ctx.is_admin and file.kind == "document" and name.endswith(ROSTER_FILES)):

@@ -12,6 +12,7 @@ from aiogram.methods.base import Response, TelegramMethod
 from pydantic import BaseModel
 
 assert not aiogram.types.Update.__pydantic_complete__, "aiogram built its types at import"
+assert not aiogram.methods.SendMessage.__pydantic_complete__, "and its methods"
 models = [getattr(module, name) for module in (aiogram.types, aiogram.methods)
           for name in module.__all__]
 models = [m for m in models if isinstance(m, type) and issubclass(m, BaseModel)]

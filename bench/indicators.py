@@ -111,19 +111,7 @@ async def tonghop(app, args) -> None:
                 print(f"  {label}, {name}: {seconds(first, median)}")
         if args.explain:
             basis = Scope(None, period, as_of, today).basis(targets)
-            columns = []  # the tally's statement, rebuilt as tally() builds it
-            for spec in targets.specs:
-                population = indicators.POPULATIONS[spec.population]()
-                measure = (
-                    indicators.measure_condition(spec.measure, basis) if spec.measure else None
-                )
-                columns += [
-                    indicators._count_where(population),
-                    indicators._count_where(
-                        population if measure is None else population & measure
-                    ),
-                ]
-            query = select(*columns).select_from(Official).where(indicators.in_scope(basis))
+            query = indicators.tally_query(targets.specs, basis)
             compiled = query.compile(session.bind, compile_kwargs={"literal_binds": True})
             plan = await session.execute(text(f"EXPLAIN (ANALYZE, BUFFERS) {compiled}"))
             print("\n".join(row[0] for row in plan))

@@ -1,9 +1,9 @@
 """The plan's targets as live indicators: SQL aggregates over the active officials.
 
 A target's indicator (`Spec`, built from `knowledge/targets.yaml`) names a population and a
-measure. All the figures of a summary come from one SELECT of SUM(CASE …) columns with EXISTS
-subqueries for reports and ratings, so the database does the counting however large the
-roster; the officials missing from one indicator are a separate query, run only when names
+measure. All the figures of a summary come from one SELECT of SUM(CASE …) columns over the
+officials, joined to their reports (grouped per official) and the period's evaluation
+(`Sources`), so the database does the counting however large the roster; the officials missing from one indicator are a separate query, run only when names
 are asked for.
 
 Measures (the text after ":" is the argument):
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import and_, case, exists, func, or_, select, true
+from sqlalchemy import Select, and_, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -112,51 +112,82 @@ def _at_least(enum, value: str) -> list:
     return [member for member in enum if member.rank >= floor]
 
 
-def _verified_course(arg: str, basis: Basis) -> ColumnElement[bool]:
-    categories = [CourseCategory(c.strip()) for c in arg.split(",")]
-    conditions = [
-        CourseReport.official_id == Official.id,
-        CourseReport.status == ReportStatus.VERIFIED,
-        CourseReport.category.in_(categories),
-        CourseReport.completed_on <= basis.as_of,
-    ]
-    if basis.training_from is not None:
-        conditions.append(CourseReport.completed_on >= basis.training_from)
-    return exists().where(*conditions)
+class Sources:
+    """What measures read beside an official's record, joined once to the officials: for each
+    set of course categories the specs name, whether the official has a VERIFIED report of
+    one of them in the training window (one pass over the reports, grouped by official), and
+    the period's evaluation (one per official and period). Probing the reports per official
+    instead cost the whole province's /tonghop twice the time (bench/RESULTS.md)."""
+
+    def __init__(self, basis: Basis, measures: list[str]):
+        self.basis = basis
+        category_sets = sorted({arg for name, _, arg in (m.partition(":") for m in measures)
+                                if name == "verified_course"})
+        window = [CourseReport.status == ReportStatus.VERIFIED,
+                  CourseReport.completed_on <= basis.as_of]
+        if basis.training_from is not None:
+            window.append(CourseReport.completed_on >= basis.training_from)
+        if basis.unit_id is not None:  # one unit: group its reports only
+            window.append(CourseReport.official_id.in_(select(Official.id).where(
+                Official.unit_id == basis.unit_id)))
+        flags = [
+            func.max(case((CourseReport.category.in_(_categories(arg)), 1), else_=0)).label(
+                f"set{number}")
+            for number, arg in enumerate(category_sets)
+        ]
+        self.trained = (
+            select(CourseReport.official_id, *flags)
+            .where(*window)
+            .group_by(CourseReport.official_id)
+            .subquery("trained")
+        ) if flags else None
+        self._flags = {arg: f"set{number}" for number, arg in enumerate(category_sets)}
+
+    def join(self, query):
+        """`query` (FROM officials) with the reports' flags and the period's evaluation."""
+        if self.trained is not None:
+            query = query.outerjoin(self.trained, self.trained.c.official_id == Official.id)
+        return query.outerjoin(Evaluation, and_(Evaluation.official_id == Official.id,
+                                                Evaluation.period == self.basis.period))
+
+    def trained_in(self, arg: str) -> ColumnElement[bool]:
+        return self.trained.c[self._flags[arg]] == 1  # NULL (no report at all): not met
 
 
-def _rating_at_least(arg: str, basis: Basis) -> ColumnElement[bool]:
+def _categories(arg: str) -> list[CourseCategory]:
+    return [CourseCategory(c.strip()) for c in arg.split(",")]
+
+
+def _rating_at_least(arg: str, sources: Sources) -> ColumnElement[bool]:
+    # No evaluation for the period: NULL, so not met.
     rating = func.coalesce(Evaluation.confirmed_rating, Evaluation.proposed_rating)
-    return exists().where(
-        Evaluation.official_id == Official.id,
-        Evaluation.period == basis.period,
-        rating.in_(_at_least(Rating, arg)),
-    )
+    return rating.in_(_at_least(Rating, arg))
 
 
-MEASURES: dict[str, Callable[[str, Basis], ColumnElement[bool]]] = {
-    "verified_course": _verified_course,
-    "education_at_least": lambda arg, basis: Official.education_level.in_(
+MEASURES: dict[str, Callable[[str, Sources], ColumnElement[bool]]] = {
+    "verified_course": lambda arg, sources: sources.trained_in(arg),
+    "education_at_least": lambda arg, sources: Official.education_level.in_(
         _at_least(EducationLevel, arg)),
-    "political_theory_at_least": lambda arg, basis: Official.political_theory_level.in_(
+    "political_theory_at_least": lambda arg, sources: Official.political_theory_level.in_(
         _at_least(PoliticalTheoryLevel, arg)),
     "rating_at_least": _rating_at_least,
-    "equipped": lambda arg, basis: Official.equipped_to_standard.is_(True),
-    "female": lambda arg, basis: Official.gender == Gender.FEMALE,
-    "ethnic_minority": lambda arg, basis: Official.ethnic_minority.is_(True),
+    "equipped": lambda arg, sources: Official.equipped_to_standard.is_(True),
+    "female": lambda arg, sources: Official.gender == Gender.FEMALE,
+    "ethnic_minority": lambda arg, sources: Official.ethnic_minority.is_(True),
 }
 
 
-def measure_condition(measure: str, basis: Basis) -> ColumnElement[bool]:
+def measure_condition(measure: str, sources: Sources) -> ColumnElement[bool]:
     name, _, arg = measure.partition(":")
     if name not in MEASURES:
         raise ValueError(f"unknown measure {name!r}")
-    return MEASURES[name](arg, basis)
+    return MEASURES[name](arg, sources)
 
 
 def check_measure(measure: str) -> None:
     """Raise ValueError if `measure` would not build (for checking targets.yaml at load)."""
-    measure_condition(measure, Basis(date(2026, 1, 1), "2026Q1", date(2026, 4, 5)))
+    basis = Basis(date(2026, 1, 1), "2026Q1", date(2026, 4, 5))
+    measure_condition(measure, Sources(basis, [measure]))
 
 
 def in_scope(basis: Basis) -> ColumnElement[bool]:
@@ -172,14 +203,7 @@ def _count_where(condition: ColumnElement[bool]):
 
 async def tally(session: AsyncSession, specs: list[Spec], basis: Basis) -> list[Figure]:
     """Every spec's numerator and denominator, in one query."""
-    columns = []
-    for spec in specs:
-        population = POPULATIONS[spec.population]()
-        columns.append(_count_where(population))
-        measure = measure_condition(spec.measure, basis) if spec.measure else None
-        met = and_(population, measure) if measure is not None else population
-        columns.append(_count_where(met))
-    row = (await session.execute(select(*columns).select_from(Official).where(in_scope(basis)))).one()
+    row = (await session.execute(tally_query(specs, basis))).one()
     figures = []
     for number, spec in enumerate(specs):
         denominator, numerator = int(row[2 * number]), int(row[2 * number + 1])
@@ -188,6 +212,19 @@ async def tally(session: AsyncSession, specs: list[Spec], basis: Basis) -> list[
         figures.append(Figure(spec, numerator, denominator, status(spec, numerator, denominator,
                                                                   basis)))
     return figures
+
+
+def tally_query(specs: list[Spec], basis: Basis) -> Select:
+    """One row: for each spec, its population's count, then how many of them meet it."""
+    sources = Sources(basis, [spec.measure for spec in specs if spec.measure])
+    columns = []
+    for spec in specs:
+        population = POPULATIONS[spec.population]()
+        columns.append(_count_where(population))
+        measure = measure_condition(spec.measure, sources) if spec.measure else None
+        met = and_(population, measure) if measure is not None else population
+        columns.append(_count_where(met))
+    return sources.join(select(*columns).select_from(Official)).where(in_scope(basis))
 
 
 def status(spec: Spec, numerator: int, denominator: int, basis: Basis) -> Status:
@@ -209,9 +246,10 @@ async def missing(session: AsyncSession, spec: Spec, basis: Basis) -> list[Offic
         return []  # a head count has no one "missing"
     # Not NOT(measure): a level that is NULL (none recorded) makes `level IN (…)` NULL, and
     # NOT NULL is NULL too, which would hide exactly those officials.
-    unmet = case((measure_condition(spec.measure, basis), 0), else_=1) == 1
+    sources = Sources(basis, [spec.measure])
+    unmet = case((measure_condition(spec.measure, sources), 0), else_=1) == 1
     query = (
-        select(Official)
+        sources.join(select(Official))
         .where(in_scope(basis), POPULATIONS[spec.population](), unmet)
         .order_by(Official.unit_id, Official.full_name, Official.code)
     )

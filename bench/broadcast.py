@@ -1,7 +1,9 @@
 """A broadcast through the real outbox: an announcement to every official, planned by the
 scheduler's code (bot.scheduler.plan_once) and sent by the Deliverer (bot/delivery.py) with the
-real TelegramChannel, against a local fake Telegram server that answers 429 (retry_after 1)
-to any message beyond 30 within one second, as Telegram does.
+real TelegramChannel, in the bot's own process (`python -m bot run`), against a local fake
+Telegram server that answers 429 (retry_after 1) to any message beyond 30 within one second,
+as Telegram does. (The bot also plans today's calendar pushes at start: on a day with some
+due, those are sent too, through the same rate limit.)
 
 Prints the achieved rate, the 429s, the longest pauses and the total time.
 
@@ -15,15 +17,11 @@ import logging
 import time
 from datetime import datetime, timezone
 
-from common import BenchTelegram, database, loadavg, seed_officials
+from common import BenchTelegram, bot_process, database, loadavg, seed_officials
 from sqlalchemy import func, select
 
-from bot.channels.telegram import TelegramChannel
-from bot.delivery import Deliverer
 from bot.scheduler import plan_once
-from handlers.app import build_router
 from handlers.context import Options
-from handlers.conversation import Conversation
 from storage import db
 from storage.enums import CampaignKind
 from storage.models import Campaign, Delivery
@@ -81,31 +79,24 @@ async def main(args) -> None:
         queued = await plan_once(sessionmaker, options, clock=lambda: PLAN_AT)
         print(f"planned: {queued} deliveries queued in {time.monotonic() - started:.1f} s")
 
+        # The bot in its own process (`python -m bot run`, role all, TELEGRAM_RATE=rate): its
+        # Deliverer sends what was planned. The fake answers in this process, so a pause in
+        # one cannot bunch up the other's clock.
         fake = await BenchTelegram(limit=30).start()
-        # The channel only sends here; it is given the conversation as the runner gives it.
-        conversation = Conversation(sessionmaker, build_router(), options)
-        channel = TelegramChannel(conversation, fake.token, api_base=fake.url, menu=[])
-        deliverer = Deliverer(
-            sessionmaker, {"telegram": channel}, options, rates={"telegram": args.rate}
-        )
-        stop = asyncio.Event()
-        began = time.monotonic()
-        sending = asyncio.create_task(deliverer.run(stop))
-        last_note = began
-        while True:
-            await asyncio.sleep(1)
-            left = await statuses(sessionmaker)
-            if not left.get("queued") and not left.get("sending"):
-                break
-            if time.monotonic() - last_note >= 60:
-                last_note = time.monotonic()
-                sent = sum(len(v) for v in fake.sent.values())
-                print(
-                    f"  … {sent} sent after {last_note - began:.0f} s, 429s so far {fake.refused}"
-                )
-        stop.set()
-        await sending
-        await channel.bot.session.close()
+        async with bot_process(url, fake, telegram_rate=args.rate) as bot:
+            began = time.monotonic()
+            last_note = began
+            while True:
+                await asyncio.sleep(1)
+                left = await statuses(sessionmaker)
+                if not left.get("queued") and not left.get("sending"):
+                    break
+                if time.monotonic() - last_note >= 60:
+                    last_note = time.monotonic()
+                    sent = sum(len(v) for v in fake.sent.values())
+                    print(f"  … {sent} sent after {last_note - began:.0f} s, "
+                          f"429s so far {fake.refused}")
+            print(f"bot process: CPU {bot.cpu_seconds():.1f} s, RSS {bot.status('VmRSS') / 1024:.0f} MB")
         await fake.stop()
 
         times = sorted(t for chat in fake.sent.values() for t in chat)
@@ -126,7 +117,7 @@ async def main(args) -> None:
             f"between two sends: {', '.join(f'{g:.2f} s' for g in gaps[:5])}"
         )
         print(
-            f"total time from the deliverer's start to the last send: "
+            f"total time from the bot's start to the last send: "
             f"{times[-1] - began:.1f} s; outbox now {await statuses(sessionmaker)}"
         )
         print(f"load average after: {loadavg()}")

@@ -37,8 +37,12 @@ INTERRUPTED_AFTER = timedelta(minutes=1)  # "sending" this long means its sender
 
 class RateLimiter:
     """At most `rate` sends in any second, evenly spaced, and `per_chat` seconds between two
-    sends to one chat. Checked against the moment each send starts, so a stalled event loop
-    cannot release a burst of overdue sends afterwards."""
+    sends to one chat.
+
+    A send happens inside `slot()`: the next one is paced from the moment the body ended (the
+    request started), not from when the wait did. So whatever delays a body (the database
+    stalling on the "sending" mark) only delays the sends behind it, and can never release
+    them in a bunch that would cross the platform's limit."""
 
     def __init__(self, rate: float, per_chat: float = 1.0, clock=time.monotonic):
         self.capacity = max(1, int(rate))
@@ -48,25 +52,42 @@ class RateLimiter:
         self.recent: deque[float] = deque()  # send times within the last second
         self.last = float("-inf")
         self.next_chat: dict[str, float] = {}
+        self.turn = asyncio.Lock()  # one send being started at a time
 
-    async def wait(self, chat_id: str) -> None:
-        while True:
+    @contextlib.asynccontextmanager
+    async def slot(self, chat_id: str):
+        while True:  # this chat's pause outside the turn, so other chats go on meanwhile
+            await self._until(self.next_chat.get(chat_id, float("-inf")))
+            await self.turn.acquire()
+            if self.next_chat.get(chat_id, float("-inf")) <= self.clock():
+                break
+            self.turn.release()  # another send to this chat got in first
+        try:
+            await self._until(self._rate_allows())
+            yield
+        finally:
             now = self.clock()
-            while self.recent and now - self.recent[0] >= 1.0:
-                self.recent.popleft()
-            ready = max(self.last + self.interval, self.next_chat.get(chat_id, now))
-            if len(self.recent) >= self.capacity:
-                ready = max(ready, self.recent[0] + 1.0)
-            if ready <= now:  # no await between this check and the booking below
-                self.recent.append(now)
-                self.last = now
-                self.next_chat[chat_id] = now + self.per_chat
-                return
-            await asyncio.sleep(ready - now)
+            self.recent.append(now)
+            self.last = now
+            self.next_chat[chat_id] = max(self.next_chat.get(chat_id, now), now + self.per_chat)
+            self.turn.release()
 
     async def hold(self, chat_id: str, seconds: float) -> None:
         """Keep this chat quiet for a while (after a 429), without slowing anyone else."""
         self.next_chat[chat_id] = max(self.next_chat.get(chat_id, 0.0), self.clock() + seconds)
+
+    def _rate_allows(self) -> float:
+        now = self.clock()
+        while self.recent and now - self.recent[0] >= 1.0:
+            self.recent.popleft()
+        ready = self.last + self.interval
+        if len(self.recent) >= self.capacity:
+            ready = max(ready, self.recent[0] + 1.0)
+        return ready
+
+    async def _until(self, moment: float) -> None:
+        while (wait := moment - self.clock()) > 0:
+            await asyncio.sleep(wait)
 
 
 class Deliverer:
@@ -137,11 +158,14 @@ class Deliverer:
         result = SendResult(SendStatus.BLOCKED, detail="no linked account")
         for account in accounts:
             limiter = self.limiters[account.platform]
-            await limiter.wait(account.chat_id)
-            if self.stopping.is_set():
-                return  # still queued: the next start sends it
-            await self._mark_sending(delivery_id)
-            result = await self.channels[account.platform].send(account.chat_id, reply)
+            async with limiter.slot(account.chat_id):
+                if self.stopping.is_set():
+                    return  # still queued: the next start sends it
+                await self._mark_sending(delivery_id)
+                # Started within the slot; awaited outside it, so sends overlap.
+                sending = asyncio.ensure_future(
+                    self.channels[account.platform].send(account.chat_id, reply))
+            result = await sending
             if result.status is SendStatus.RETRY_AFTER:
                 await limiter.hold(account.chat_id, result.retry_after or 1)
             if result.status is not SendStatus.BLOCKED:

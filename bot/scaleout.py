@@ -7,6 +7,7 @@ the user's Redis lock then handles the list from the front, one update at a time
 """
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import logging
@@ -86,7 +87,13 @@ class RedisRateLimiter:
         self.per_chat_ms = per_chat * 1000
         self.reserve = redis.register_script(_RESERVE)
 
-    async def wait(self, chat_id: str) -> None:
+    @contextlib.asynccontextmanager
+    async def slot(self, chat_id: str):
+        """Reserves the next free slot in Redis and sleeps until it; the body sends."""
+        await self._wait(chat_id)
+        yield
+
+    async def _wait(self, chat_id: str) -> None:
         now_ms = time.time() * 1000
         slot = float(await self.reserve(
             keys=[self.key, f"{self.key}:{chat_id}"],

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 # Errors that mean "the database cannot be reached right now", not a bug.
 DATABASE_DOWN = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 CHOICE_MATCH = 85  # how close typed text must be to an option's label to pick it
+ID_LENGTH = 64  # the columns that hold platform user, chat and update ids
 
 
 class Conversation:
@@ -58,6 +59,9 @@ class Conversation:
         self._in_form: set[str] = set()
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
+        if not _ids_fit(incoming):
+            log.warning("ignoring an update with an id longer than %s characters", ID_LENGTH)
+            return []
         incoming = _without_nul(incoming)
         try:
             async with self.locks.hold(f"{incoming.channel}:{incoming.user_id}"):
@@ -192,6 +196,13 @@ def _database_down(error: Exception) -> bool:
     return isinstance(error, DATABASE_DOWN) or (
         isinstance(error, DBAPIError) and error.connection_invalidated
     )
+
+
+def _ids_fit(incoming: Incoming) -> bool:
+    """Platform ids are short (Telegram's are numbers, Zalo's ~20 characters); a longer one
+    is no real user's and could not be stored: nothing to answer."""
+    return all(len(value or "") <= ID_LENGTH
+               for value in (incoming.user_id, incoming.chat_id, incoming.update_id))
 
 
 def _without_nul(incoming: Incoming) -> Incoming:

@@ -64,6 +64,18 @@ async def test_redelivered_update_is_ignored(app):
     assert state.step == 1 and state.answers == {"category": "bdhvs"}
 
 
+async def test_an_id_too_long_for_any_platform_is_ignored(app, caplog):
+    huge = "9" * 65  # no Telegram or Zalo id is this long; the columns hold 64
+    for incoming in (Incoming("telegram", huge, huge, text="/help", update_id="1"),
+                     Incoming("zalo", "u", "u", text="/help", update_id=huge)):
+        with caplog.at_level(logging.WARNING):
+            assert await app.conversation.handle(incoming) == []
+    assert "longer than 64 characters" in caplog.text
+    async with app.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(ConversationState)) == 0
+    assert "Các lệnh" in await Chat(app, "9" * 64).send("/help")  # 64 is still fine
+
+
 async def test_a_failure_apologises_with_a_reference_and_writes_nothing(app, caplog):
     @app.conversation.router.command("hong", summary="help.help")
     async def broken(ctx):

@@ -39,10 +39,11 @@ class RateLimiter:
     """At most `rate` sends in any second, evenly spaced, and `per_chat` seconds between two
     sends to one chat.
 
-    A send happens inside `slot()`: the next one is paced from the moment the body ended (the
-    request started), not from when the wait did. So whatever delays a body (the database
-    stalling on the "sending" mark) only delays the sends behind it, and can never release
-    them in a bunch that would cross the platform's limit."""
+    A send happens inside `slot()`, one at a time: slots are spaced from start to start, and
+    the next cannot begin before the body (the "sending" mark, then starting the request)
+    has ended. So whatever delays a body (the database stalling on the mark) only delays the
+    sends behind it and never releases them in a bunch that would cross the platform's
+    limit; the last second's sends are counted from when each really started."""
 
     def __init__(self, rate: float, per_chat: float = 1.0, clock=time.monotonic):
         self.capacity = max(1, int(rate))
@@ -64,11 +65,11 @@ class RateLimiter:
             self.turn.release()  # another send to this chat got in first
         try:
             await self._until(self._rate_allows())
+            self.last = self.clock()  # slots are spaced from start to start
             yield
         finally:
-            now = self.clock()
+            now = self.clock()  # the send has started: count it from now
             self.recent.append(now)
-            self.last = now
             self.next_chat[chat_id] = max(self.next_chat.get(chat_id, now), now + self.per_chat)
             self.turn.release()
 

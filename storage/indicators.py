@@ -3,8 +3,8 @@
 A target's indicator (`Spec`, built from `knowledge/targets.yaml`) names a population and a
 measure. All the figures of a summary come from one SELECT of SUM(CASE …) columns over the
 officials, joined to their reports (grouped per official) and the period's evaluation
-(`Sources`), so the database does the counting however large the roster; the officials missing from one indicator are a separate query, run only when names
-are asked for.
+(`Sources`), so the database does the counting however large the roster; the officials
+missing from one indicator are a separate query, run only when names are asked for.
 
 Measures (the text after ":" is the argument):
   verified_course:CAT[,CAT…]  a VERIFIED course report of one of these categories, completed

@@ -31,7 +31,7 @@ async def slow_text(text, ctx):
 
 
 def parse_hours(text, ctx):
-    if not text.isdigit() or not 1 <= int(text) <= 1000:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 1000:
         raise Invalid("Số giờ phải là số từ 1 đến 1000.")
     return int(text)
 

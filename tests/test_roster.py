@@ -378,6 +378,7 @@ async def test_birth_dates(empty_app, cell, expected):
         ("+1 202 555 0100", None),
         ("09123456789012", None),
         ("0912-ABC", None),
+        ("0912²45678", None),  # "²" is a digit to isdigit()
     ],
 )
 async def test_phone_numbers(empty_app, cell, expected):

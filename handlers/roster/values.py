@@ -151,7 +151,7 @@ def _phone(cell) -> str:
 def _checked_phone(number: str, cell) -> str:
     # The only "+" is the one of +84, whose digits count with the rest.
     digits = number[1:] if number.startswith("+84") else number
-    if not (digits.isdigit() and 9 <= len(digits) <= 11):
+    if not (digits.isascii() and digits.isdigit() and 9 <= len(digits) <= 11):  # not "²"
         raise CellProblem(t("roster.bad_phone", value=text_of(cell)))
     return number
 

@@ -155,3 +155,10 @@ async def serving(app: App, database: Database, **settings) -> AsyncIterator[App
     finally:
         stop.set()
         await asyncio.wait_for(task, 20)
+
+
+def serve_task() -> asyncio.Task:
+    """The task running `python -m bot run`'s code inside `serving(...)`."""
+    (task,) = [t for t in asyncio.all_tasks()
+               if getattr(t.get_coro(), "__qualname__", "") == "serve"]
+    return task

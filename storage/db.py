@@ -1,6 +1,10 @@
 """Engine creation and schema migration."""
 
+import sqlite3
+from functools import partial
 from pathlib import Path
+
+import aiosqlite
 
 from alembic import command
 from alembic.config import Config
@@ -16,6 +20,35 @@ from sqlalchemy.ext.asyncio import (
 )
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT = 30  # seconds SQLite waits for another process's write lock
+
+
+class InlineSQLite(aiosqlite.Connection):
+    """An aiosqlite connection that runs calls on the event loop instead of its own thread.
+
+    aiosqlite hands every call (cursor, execute, fetch, close: ~20 an update) to its thread and
+    back; measured, the hand-overs cost half the CPU of handling an update (bench/RESULTS.md,
+    section 1). The bot holds one SQLite connection, so nothing else could use the database
+    while a call runs anyway, and SQLite answers from its page cache in microseconds. The calls
+    that may wait for another process (a roster import from the command line, say) still go
+    through the thread, so that wait never blocks the loop: BEGIN IMMEDIATE, which takes the
+    write lock up front (see `_sqlite_begin`; in WAL mode nothing else waits for a lock), and
+    the PRAGMAs at connect, which may need it to switch the journal mode."""
+
+    async def _execute(self, fn, *args, **kwargs):
+        if args and isinstance(args[0], str) and args[0].startswith(("BEGIN", "PRAGMA")):
+            return await super()._execute(fn, *args, **kwargs)
+        if not self._running or not self._connection:
+            raise ValueError("Connection closed")
+        return fn(*args, **kwargs)
+
+
+async def _connect_inline(database: str) -> InlineSQLite:
+    # Used from the loop's thread and from aiosqlite's: one call at a time, so this is safe.
+    connector = partial(sqlite3.connect, database, timeout=BUSY_TIMEOUT, check_same_thread=False)
+    connection = InlineSQLite(connector, iter_chunk_size=64)
+    connection._thread.daemon = True  # as SQLAlchemy sets it for aiosqlite: exit never waits
+    return await connection
 
 
 def create_engine(url: str | URL, **kwargs) -> AsyncEngine:
@@ -29,7 +62,9 @@ def create_engine(url: str | URL, **kwargs) -> AsyncEngine:
             # (measured: bench/RESULTS.md, section 1).
             kwargs.setdefault("pool_size", 1)
             kwargs.setdefault("max_overflow", 0)
-        kwargs.setdefault("connect_args", {}).setdefault("timeout", 30)
+            kwargs.setdefault("async_creator", partial(_connect_inline, url.database))
+        else:
+            kwargs.setdefault("connect_args", {}).setdefault("timeout", BUSY_TIMEOUT)
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
@@ -43,7 +78,7 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT * 1000}")
     cursor.close()
 
 

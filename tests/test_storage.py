@@ -1,5 +1,9 @@
 """The schema: migrations match the models, SQLite is set up safely, times stay UTC."""
 
+import asyncio
+import sqlite3
+import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 from alembic.autogenerate import compare_metadata
@@ -28,6 +32,39 @@ async def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path):
         async with engine.connect() as connection:
             assert (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
             assert (await connection.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_another_process_holding_the_sqlite_write_lock_does_not_stall_the_bot(tmp_path):
+    # SQLite calls run on the event loop (storage.db.InlineSQLite), except the wait for the
+    # write lock: a roster import from the command line holding it must not freeze the bot.
+    path = tmp_path / "x.db"
+    engine = db.create_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql("CREATE TABLE notes (body TEXT)")
+        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")
+        released = threading.Event()
+        threading.Timer(1.0, lambda: (other.execute("COMMIT"), released.set())).start()
+
+        async def write() -> None:
+            async with engine.begin() as connection:
+                await connection.exec_driver_sql("INSERT INTO notes VALUES ('after the lock')")
+
+        writing = asyncio.create_task(write())
+        ticks, started = 0, time.monotonic()
+        while not released.is_set():
+            await asyncio.sleep(0.05)
+            ticks += 1
+        await writing
+        waited = time.monotonic() - started
+        assert ticks >= waited / 0.05 * 0.5  # the loop kept turning while the write waited
+        async with engine.connect() as connection:
+            rows = (await connection.exec_driver_sql("SELECT body FROM notes")).scalars().all()
+        assert rows == ["after the lock"]
+        other.close()
     finally:
         await engine.dispose()
 

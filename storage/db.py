@@ -1,5 +1,6 @@
 """Engine creation and schema migration."""
 
+import asyncio
 import sqlite3
 from functools import partial
 from pathlib import Path
@@ -21,38 +22,58 @@ from sqlalchemy.ext.asyncio import (
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT = 30  # seconds SQLite waits for another process's write lock
+# Statements that may have to wait for that lock: BEGIN IMMEDIATE, and at connect the switch to
+# WAL (a fresh database file).
+WAITS_FOR_LOCK = ("BEGIN", "PRAGMA journal_mode")
 
 
 class InlineSQLite(aiosqlite.Connection):
-    """An aiosqlite connection that runs calls on the event loop instead of its own thread.
+    """An aiosqlite connection whose calls run on the event loop instead of its own thread.
 
     aiosqlite hands every call (cursor, execute, fetch, close: ~20 an update) to its thread and
     back; measured, the hand-overs cost half the CPU of handling an update (bench/RESULTS.md,
     section 1). The bot holds one SQLite connection, so nothing else could use the database
-    while a call runs anyway, and SQLite answers from its page cache in microseconds. The calls
-    that may wait for another process (a roster import from the command line, say) still go
-    through the thread, so that wait never blocks the loop: BEGIN IMMEDIATE, which takes the
-    write lock up front (see `_sqlite_begin`; in WAL mode nothing else waits for a lock), and
-    the PRAGMAs at connect, which may need it to switch the journal mode."""
+    while a call runs anyway, and SQLite answers from its page cache in microseconds.
+
+    The one wait is for the write lock another process holds (a roster import from the command
+    line, say): every transaction takes it up front (BEGIN IMMEDIATE, see `_sqlite_begin`), and
+    in WAL mode nothing else waits for a lock. SQLite's own busy handler would sleep on the
+    loop, so the connection has none and BEGIN is retried with asyncio sleeps instead, for up
+    to BUSY_TIMEOUT (as is the switch to WAL at connect). Running only BEGIN on the thread
+    would not be safe: a cancelled caller would leave the thread using the connection while
+    the loop goes on with it."""
 
     async def _execute(self, fn, *args, **kwargs):
-        if args and isinstance(args[0], str) and args[0].startswith(("BEGIN", "PRAGMA")):
-            return await super()._execute(fn, *args, **kwargs)
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
-        return fn(*args, **kwargs)
+        if not (args and isinstance(args[0], str) and args[0].startswith(WAITS_FOR_LOCK)):
+            return fn(*args, **kwargs)
+        loop = asyncio.get_running_loop()
+        deadline, pause = loop.time() + BUSY_TIMEOUT, 0.002
+        while True:
+            try:
+                return fn(*args, **kwargs)
+            except sqlite3.OperationalError as error:
+                busy = error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY  # extended code
+                if not busy or loop.time() > deadline:
+                    raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.1)
 
 
 async def _connect_inline(database: str) -> InlineSQLite:
-    # Used from the loop's thread and from aiosqlite's: one call at a time, so this is safe.
-    connector = partial(sqlite3.connect, database, timeout=BUSY_TIMEOUT, check_same_thread=False)
+    # Autocommit in the driver: `_sqlite_begin` opens transactions. No busy handler (above).
+    connector = partial(
+        sqlite3.connect, database, timeout=0, isolation_level=None, check_same_thread=False
+    )
     connection = InlineSQLite(connector, iter_chunk_size=64)
     connection._thread.daemon = True  # as SQLAlchemy sets it for aiosqlite: exit never waits
     return await connection
 
 
 def create_engine(url: str | URL, **kwargs) -> AsyncEngine:
-    """An async engine; SQLite files get their folder, one connection, WAL and foreign keys."""
+    """An async engine; SQLite files get their folder, one connection (InlineSQLite), WAL and
+    foreign keys."""
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -62,9 +83,7 @@ def create_engine(url: str | URL, **kwargs) -> AsyncEngine:
             # (measured: bench/RESULTS.md, section 1).
             kwargs.setdefault("pool_size", 1)
             kwargs.setdefault("max_overflow", 0)
-            kwargs.setdefault("async_creator", partial(_connect_inline, url.database))
-        else:
-            kwargs.setdefault("connect_args", {}).setdefault("timeout", BUSY_TIMEOUT)
+        kwargs.setdefault("async_creator", partial(_connect_inline, url.database or ":memory:"))
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
@@ -73,19 +92,16 @@ def create_engine(url: str | URL, **kwargs) -> AsyncEngine:
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
-    # Let SQLAlchemy's "begin" event open transactions instead of the driver (see below).
-    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT * 1000}")
     cursor.close()
 
 
 def _sqlite_begin(connection) -> None:
     # A deferred transaction that reads, then writes, fails at once with "database is locked"
     # when another connection wrote in between; taking the write lock up front makes
-    # concurrent updates wait their turn (busy_timeout) instead.
+    # concurrent updates wait their turn (InlineSQLite retries it) instead.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

@@ -1,5 +1,7 @@
 """Telegram end to end: the real channel (aiogram) against a fake Bot API on 127.0.0.1."""
 
+import asyncio
+
 import pytest
 
 from bot.channels import base
@@ -213,6 +215,15 @@ async def test_typing_is_shown_only_while_a_reply_is_slow(polling, app, telegram
     await telegram.reply_to(USER, 1)
     await telegram.wait_for(lambda: telegram.called("sendChatAction"))
     assert telegram.called("sendChatAction") == [{"chat_id": USER, "action": "typing"}]
+
+
+async def test_no_typing_indicator_while_the_bot_is_behind(polling, app, telegram, monkeypatch):
+    monkeypatch.setattr(base, "TYPING_AFTER", 0)  # every reply counts as slow…
+    monkeypatch.setattr(base, "BUSY", 0)  # …and one update in hand counts as a backlog
+    await telegram.say(USER, "/help")
+    assert "Các lệnh" in await telegram.reply_to(USER, 0)
+    await asyncio.sleep(0.2)
+    assert not telegram.called("sendChatAction")
 
 
 async def test_one_users_quick_messages_are_answered_in_order(polling, app, telegram,

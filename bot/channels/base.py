@@ -16,6 +16,7 @@ from handlers.types import Incoming, Reply
 log = logging.getLogger(__name__)
 
 TYPING_AFTER = 1.0  # seconds of handling before the user is shown "typing…"
+BUSY = 50  # updates in hand beyond which cosmetic calls (the typing indicator) are skipped
 
 
 class SendStatus(StrEnum):
@@ -99,6 +100,13 @@ class Inflight:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("update handling failed", exc_info=task.exception())
+
+    def alongside(self, what: str, call: Callable[[], Awaitable[Any]]) -> None:
+        """Start a cosmetic API call (the typing indicator) without waiting for it; skipped
+        while more than BUSY updates are in hand: the bot is behind then, and one more call
+        per update would only put it further behind and spend the platform's rate limit."""
+        if len(self._tasks) <= BUSY:
+            self.spawn(best_effort(what, call()))
 
     async def drain(self, timeout: float = 15) -> None:
         if self._tasks:

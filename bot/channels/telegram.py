@@ -211,11 +211,9 @@ class TelegramChannel:
 
     def _typing(self, incoming: Incoming) -> None:
         # Alongside, not awaited: a slow indicator must not hold the replies back.
-        self.inflight.spawn(
-            best_effort(
-                "Telegram sendChatAction",
-                self.bot.send_chat_action(chat_id=incoming.chat_id, action="typing"),
-            )
+        self.inflight.alongside(
+            "Telegram sendChatAction",
+            lambda: self.bot.send_chat_action(chat_id=incoming.chat_id, action="typing"),
         )
 
     async def download(self, attachment: Attachment) -> bytes:

@@ -125,8 +125,8 @@ class ZaloChannel:
 
     def _typing(self, incoming: Incoming) -> None:
         # Alongside, not awaited: a slow indicator must not hold the replies back.
-        self.inflight.spawn(
-            best_effort("Zalo sendChatAction", self.api.send_chat_action(incoming.chat_id))
+        self.inflight.alongside(
+            "Zalo sendChatAction", lambda: self.api.send_chat_action(incoming.chat_id)
         )
 
     # -- outgoing ----------------------------------------------------------------------

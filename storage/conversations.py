@@ -22,8 +22,9 @@ class ConversationRepo:
 
     async def claim_update(self, platform: str, update_id: str) -> bool:
         """Record an update id; False when it was recorded before (a redelivery)."""
+        # On the table, not the mapped class: an ORM insert costs more than the statement.
         result = await self.session.execute(
-            insert(self.session, ProcessedUpdate)
+            insert(self.session, ProcessedUpdate.__table__)
             .values(platform=platform, update_id=update_id)
             .on_conflict_do_nothing()
         )

@@ -26,12 +26,13 @@ async def test_migrations_build_exactly_the_models(database):
         assert await db.current_revision(app.engine) == "0005"
 
 
-async def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path):
+async def test_sqlite_connections_use_wal_foreign_keys_and_normal_sync(tmp_path):
     engine = db.create_engine(f"sqlite+aiosqlite:///{tmp_path}/sub/dir/x.db")
     try:
         async with engine.connect() as connection:
             assert (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
             assert (await connection.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
+            assert (await connection.exec_driver_sql("PRAGMA synchronous")).scalar() == 1  # NORMAL
     finally:
         await engine.dispose()
 

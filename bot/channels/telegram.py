@@ -93,7 +93,8 @@ class TelegramChannel:
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
         self.bot = make_bot(token, api_base, request_timeout)
-        self.dispatcher = Dispatcher()
+        # Conversation state lives in our database, not in aiogram's FSM (one middleware less).
+        self.dispatcher = Dispatcher(disable_fsm=True)
         router = AiogramRouter()
         router.message()(self._on_message)
         router.callback_query()(self._on_button)

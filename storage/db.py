@@ -6,7 +6,6 @@ from functools import partial
 from pathlib import Path
 
 import aiosqlite
-
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event

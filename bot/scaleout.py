@@ -9,6 +9,7 @@ the user's Redis lock then handles the list from the front, one update at a time
 import asyncio
 import contextlib
 import dataclasses
+import itertools
 import json
 import logging
 import time
@@ -65,44 +66,89 @@ class RedisInbox:
                 return
 
 
-# Reserve the next send slot: overall `interval` apart, `per_chat` apart for one chat.
+# Reserve the next send slot (times in ms): `interval` after the last slot, at most `capacity`
+# sends started within any second (KEYS[3]: when each started), and `per_chat` apart for one
+# chat. A chat not free by then reserves nothing: the answer is minus the moment it is free
+# (so one chat's pause never holds back the others).
 _RESERVE = """
-local any = tonumber(redis.call('GET', KEYS[1]) or '0')
+local now, interval, per_chat, capacity = tonumber(ARGV[1]), tonumber(ARGV[2]),
+  tonumber(ARGV[3]), tonumber(ARGV[4])
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 1000)
+if redis.call('ZCARD', KEYS[3]) >= capacity then
+  local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')[2]
+  slot = math.max(slot, tonumber(oldest) + 1000)
+end
 local chat = tonumber(redis.call('GET', KEYS[2]) or '0')
-local slot = math.max(tonumber(ARGV[1]), any, chat)
-redis.call('SET', KEYS[1], slot + tonumber(ARGV[2]), 'PX', 60000)
-redis.call('SET', KEYS[2], slot + tonumber(ARGV[3]), 'PX', 60000)
+if chat > slot then
+  return tostring(-chat)
+end
+redis.call('SET', KEYS[1], slot + interval, 'PX', 60000)
+redis.call('SET', KEYS[2], slot + per_chat, 'PX', 60000)
 return tostring(slot)
 """
 
 
 class RedisRateLimiter:
-    """The RateLimiter of bot.delivery with its state in Redis, shared by every process."""
+    """The RateLimiter of bot.delivery with its state in Redis, shared by every process.
+
+    As there, a chat's pause is waited outside the process's turn, and inside it the next
+    slot is reserved, waited for, and the body (the "sending" mark, then the request's start)
+    runs before this process reserves another: a stalled body delays the sends behind it
+    instead of letting them go out in a bunch past the platform's limit. The last second's
+    sends are counted from when each really started (a sorted set), in every process."""
 
     def __init__(self, redis: Redis, platform: str, rate: float, per_chat: float = 1.0,
                  prefix: str = "canbo"):
         self.redis = redis
         self.key = f"{prefix}:rate:{platform}"
         self.interval_ms = 1000 / rate
+        self.capacity = max(1, int(rate))
         self.per_chat_ms = per_chat * 1000
         self.reserve = redis.register_script(_RESERVE)
+        self.turn = asyncio.Lock()  # one send of this process being started at a time
+        self.sends = itertools.count()
 
     @contextlib.asynccontextmanager
     async def slot(self, chat_id: str):
-        """Reserves the next free slot in Redis and sleeps until it; the body sends."""
-        await self._wait(chat_id)
-        yield
+        while True:
+            await self.turn.acquire()
+            try:
+                slot = await self._reserve(chat_id)
+            except BaseException:  # Redis unreachable, or we are cancelled
+                self.turn.release()
+                raise
+            if slot >= 0:
+                break
+            self.turn.release()
+            await _sleep_until(-slot)  # the chat's pause, outside the turn
+        try:
+            await _sleep_until(slot)
+            yield
+        finally:
+            try:  # the send has started: count it from now
+                started = time.time() * 1000
+                await self.redis.zadd(self.starts_key, {f"{started}:{next(self.sends)}": started})
+                await self.redis.pexpire(self.starts_key, 2000)
+            finally:
+                self.turn.release()
 
-    async def _wait(self, chat_id: str) -> None:
-        now_ms = time.time() * 1000
-        slot = float(await self.reserve(
-            keys=[self.key, f"{self.key}:{chat_id}"],
-            args=[now_ms, self.interval_ms, self.per_chat_ms],
+    @property
+    def starts_key(self) -> str:
+        return f"{self.key}:started"
+
+    async def _reserve(self, chat_id: str) -> float:
+        return float(await self.reserve(
+            keys=[self.key, f"{self.key}:{chat_id}", self.starts_key],
+            args=[time.time() * 1000, self.interval_ms, self.per_chat_ms, self.capacity],
         ))
-        if slot > now_ms:
-            await asyncio.sleep((slot - now_ms) / 1000)
 
     async def hold(self, chat_id: str, seconds: float) -> None:
         """Keep this chat quiet for a while (after a 429), in every process."""
         await self.redis.set(f"{self.key}:{chat_id}", time.time() * 1000 + seconds * 1000,
                              px=int(seconds * 1000) + 60000)
+
+
+async def _sleep_until(moment_ms: float) -> None:
+    if (wait := moment_ms / 1000 - time.time()) > 0:
+        await asyncio.sleep(wait)

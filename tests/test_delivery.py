@@ -3,6 +3,7 @@
 
 import asyncio
 import itertools
+import uuid
 from datetime import datetime, timezone
 
 import pytest
@@ -10,11 +11,13 @@ from sqlalchemy import select, text
 
 from bot.channels.telegram import TelegramChannel
 from bot.delivery import Deliverer
+from bot.scaleout import RedisRateLimiter
 from storage.enums import DeliveryStatus
 from storage.models import Delivery
 from storage.repo import Repo
 
 RATE = 20  # messages a second, configured for this test
+REDIS_URL = "redis://127.0.0.1:6379/15"
 DAYTIME = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)  # 10:00 in Hanoi: not quiet hours
 KEYS = itertools.count()
 
@@ -43,16 +46,35 @@ async def deliveries(app) -> list[Delivery]:
         return list(await session.scalars(select(Delivery).order_by(Delivery.id)))
 
 
-def sender(app, channel) -> Deliverer:
+@pytest.fixture(params=["local", "redis"])
+async def limiters(request):
+    """The send rate kept in this process, or in Redis (shared by processes; skipped where
+    no Redis listens), each with a fresh key."""
+    if request.param == "local":
+        yield None
+        return
+    from redis.asyncio import Redis
+
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        await redis.ping()
+    except OSError:
+        await redis.aclose()
+        pytest.skip("needs Redis on 127.0.0.1:6379")
+    yield {"telegram": RedisRateLimiter(redis, "telegram", RATE, prefix=f"t{uuid.uuid4().hex}")}
+    await redis.aclose()
+
+
+def sender(app, channel, limiters=None) -> Deliverer:
     return Deliverer(app.sessionmaker, {"telegram": channel}, app.conversation.options,
-                     rates={"telegram": RATE}, clock=lambda: DAYTIME)
+                     rates={"telegram": RATE}, limiters=limiters, clock=lambda: DAYTIME)
 
 
-async def test_the_rate_and_one_message_a_second_per_chat(app, telegram, channel):
+async def test_the_rate_and_one_message_a_second_per_chat(app, telegram, channel, limiters):
     pushes = [(f"DEMO{n:03d}", f"Tin {n}") for n in range(2, 32)]  # 30 officials
     pushes += [("DEMO002", "Tin thêm 1"), ("DEMO002", "Tin thêm 2")]
     await queue(app, pushes)
-    await sender(app, channel).run_once()
+    await sender(app, channel, limiters).run_once()
 
     calls = [c for c in telegram.calls if c.method == "sendMessage"]
     assert len(calls) == 32
@@ -67,11 +89,11 @@ async def test_the_rate_and_one_message_a_second_per_chat(app, telegram, channel
 
 
 async def test_a_database_stall_before_a_send_does_not_bunch_the_sends(app, telegram, channel,
-                                                                      monkeypatch):
+                                                                      limiters, monkeypatch):
     # While the 5th push is marked "sending", the outbox is locked for 0.8 s (on SQLite, a
     # checkpoint's fsync, say): the pushes behind it wait, then go on at the rate, not all at
     # once as they did when each send's slot was booked before its mark.
-    deliverer = sender(app, channel)
+    deliverer = sender(app, channel, limiters)
     mark, marks = deliverer._mark_sending, itertools.count(1)
 
     async def slow_fifth(delivery_id):

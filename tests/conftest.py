@@ -82,6 +82,13 @@ async def app(database) -> AsyncIterator[App]:
         yield app
 
 
+@pytest.fixture
+async def empty_app(database) -> AsyncIterator[App]:
+    """The real app (migrated) on a database with nobody in it."""
+    async with database.app() as app:
+        yield app
+
+
 class Chat:
     """One person typing into the console channel; `send` returns what the console printed."""
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from storage.models import Official
 from tests.conftest import serving
-from tests.test_roster import FILLED, xlsx
+from tests.roster_files import FILLED, xlsx
 from tests.test_telegram import invite_code
 
 ADMIN, OFFICIAL = 6100, 6200

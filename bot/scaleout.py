@@ -102,6 +102,7 @@ class RedisRateLimiter:
                  prefix: str = "canbo"):
         self.redis = redis
         self.key = f"{prefix}:rate:{platform}"
+        self.starts = f"{self.key}:started"  # when each send of the last second started
         self.interval_ms = 1000 / rate
         self.capacity = max(1, int(rate))
         self.per_chat_ms = per_chat * 1000
@@ -128,18 +129,14 @@ class RedisRateLimiter:
         finally:
             try:  # the send has started: count it from now
                 started = time.time() * 1000
-                await self.redis.zadd(self.starts_key, {f"{started}:{next(self.sends)}": started})
-                await self.redis.pexpire(self.starts_key, 2000)
+                await self.redis.zadd(self.starts, {f"{started}:{next(self.sends)}": started})
+                await self.redis.pexpire(self.starts, 2000)
             finally:
                 self.turn.release()
 
-    @property
-    def starts_key(self) -> str:
-        return f"{self.key}:started"
-
     async def _reserve(self, chat_id: str) -> float:
         return float(await self.reserve(
-            keys=[self.key, f"{self.key}:{chat_id}", self.starts_key],
+            keys=[self.key, f"{self.key}:{chat_id}", self.starts],
             args=[time.time() * 1000, self.interval_ms, self.per_chat_ms, self.capacity],
         ))
 

@@ -78,7 +78,7 @@ def create_engine(url: str | URL, **kwargs) -> AsyncEngine:
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
             # SQLite takes one writer at a time: with one connection, updates queue for it in
-            # asyncio instead of sleeping in SQLite's busy handler while the lock sits idle
+            # asyncio instead of polling for SQLite's lock while it sits idle between retries
             # (measured: bench/RESULTS.md, section 1).
             kwargs.setdefault("pool_size", 1)
             kwargs.setdefault("max_overflow", 0)

@@ -24,6 +24,7 @@ from storage.demo import seed_demo
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 RUN_SLOW = os.environ.get("RUN_SLOW") == "1"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def pytest_collection_modifyitems(config, items):

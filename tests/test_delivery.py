@@ -15,9 +15,9 @@ from bot.scaleout import RedisRateLimiter
 from storage.enums import DeliveryStatus
 from storage.models import Delivery
 from storage.repo import Repo
+from tests.conftest import REDIS_URL
 
 RATE = 20  # messages a second, configured for this test
-REDIS_URL = "redis://127.0.0.1:6379/15"
 DAYTIME = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)  # 10:00 in Hanoi: not quiet hours
 KEYS = itertools.count()
 

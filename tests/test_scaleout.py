@@ -6,7 +6,6 @@ user's messages must be handled in order, and each push must be delivered once.
 """
 
 import asyncio
-import os
 from datetime import datetime, timezone
 
 import aiohttp
@@ -16,10 +15,9 @@ from sqlalchemy import func, select
 from storage import db
 from storage.enums import CampaignKind
 from storage.models import Campaign, ChannelAccount, CourseReport, Official
-from tests.conftest import TEST_DATABASE_URL, free_port
+from tests.conftest import REDIS_URL, TEST_DATABASE_URL, free_port
 from tests.procs import bot_env, cli, fresh_database, start_bot, stop_bot
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 SECRET = "s3cret-token-123"
 USERS = {7001 + n: f"DEMO{n + 2:03d}" for n in range(6)}  # Telegram user → official
 REPORT = ["/baocao", "1", "kỹ năng số cơ bản", "1", "hôm qua", "6", "bỏ qua", "1"]

@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import sys
@@ -105,6 +106,7 @@ async def cmd_run(app: App, args) -> None:
 
         if args.role == "web" and not app.settings.webhook_base_url:
             raise Failure("--role web cần WEBHOOK_BASE_URL (chế độ webhook).", 2)
+        _freeze_loaded()
         try:
             await serve(app, role=args.role)
         except ChannelStartError as error:
@@ -115,6 +117,15 @@ async def cmd_run(app: App, args) -> None:
             seeded = await seed_demo(session)
             print(f"Đã nạp dữ liệu mẫu: {seeded.officials} cán bộ.", file=sys.stderr)
     await chat_as(app, app.settings.demo_user)
+
+
+def _freeze_loaded() -> None:
+    """Everything loaded by now (libraries, the knowledge base, the app) lives as long as the
+    process: it is moved out of the garbage collector's reach. Otherwise each full collection
+    walks all of it, a pause of ~140 ms every few seconds under load that made most of the
+    slowest replies (bench/RESULTS.md, section 1). Collected first, so no garbage is kept."""
+    gc.collect()
+    gc.freeze()
 
 
 async def cmd_chat(app: App, args) -> None:

@@ -117,6 +117,30 @@ async def test_photos_and_documents_in_and_out(app, database, telegram, tmp_path
     assert sent["photo"]["filename"] == "bieu-do.png" and sent["photo"]["size"] == 108
 
 
+async def test_a_file_past_telegrams_upload_limit_is_explained_not_sent(app, database, telegram,
+                                                                       tmp_path):
+    workbook = tmp_path / "tong-hop.xlsx"
+    with workbook.open("wb") as handle:  # sparse: 50 MB + 1 byte without writing them
+        handle.truncate(50_000_001)
+
+    @app.conversation.router.command("to", summary="help.help")
+    async def big(ctx):
+        from handlers.types import Attachment, Reply
+
+        return Reply("Đã xuất.", attachment=Attachment("document", path=str(workbook),
+                                                          name="tong-hop-toan-xa.xlsx"))
+
+    async with serving(app, database, telegram_bot_token=telegram.token,
+                       telegram_api_base=telegram.url):
+        await telegram.say(USER, "/to")
+        await telegram.wait_for(lambda: telegram.texts(USER))
+        await telegram.settle()
+    (text,) = telegram.texts(USER)
+    assert text.startswith("Đã xuất.\n\n(Tệp «tong-hop-toan-xa.xlsx» nặng 50,1 MB, quá giới hạn 50 MB")
+    assert "/xuat MÃ_ĐƠN_VỊ" in text
+    assert not telegram.called("sendDocument")
+
+
 async def test_group_chats_and_edits_are_ignored(polling, telegram):
     await telegram.push(telegram.message(USER, "/help", chat_type="group"))
     edited = telegram.message(USER, "/help")

@@ -3,6 +3,8 @@
 import asyncio
 import json
 import logging
+import math
+import os
 
 from aiogram import Bot, Dispatcher
 from aiogram import Router as AiogramRouter
@@ -42,12 +44,17 @@ from bot.channels.base import (
     split_text,
 )
 from handlers.conversation import Conversation
+from handlers.texts import t
 from handlers.types import Attachment, Incoming, Reply
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
 TEXT_LIMIT = 4096
+# The largest file a bot may upload to Telegram's Bot API. A larger one (the workbook of a very
+# large roster) would be refused after the whole upload, three times over, and the user would
+# hear nothing; they are told instead.
+UPLOAD_LIMIT = 50 * 1000 * 1000  # "50 MB", read the stricter way
 WEBHOOK_PATH = "/webhook/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 UPDATE_TYPES = ["message", "callback_query"]
@@ -238,7 +245,10 @@ class TelegramChannel:
     # -- outgoing ----------------------------------------------------------------------
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
-        pieces = split_text(reply.text, TEXT_LIMIT) if reply.text else []
+        text, attachment = reply.text, reply.attachment
+        if attachment is not None and (note := _too_big(attachment)):
+            text, attachment = (f"{text}\n\n{note}" if text else note), None
+        pieces = split_text(text, TEXT_LIMIT) if text else []
         keyboard = _keyboard(reply)
         for number, piece in enumerate(pieces, 1):
             markup = keyboard if number == len(pieces) else None
@@ -249,10 +259,8 @@ class TelegramChannel:
             )
             if not result.ok:
                 return result
-        if reply.attachment is not None:
-            return await send_with_retry(
-                lambda: self._call(self._send_file(chat_id, reply.attachment))
-            )
+        if attachment is not None:
+            return await send_with_retry(lambda: self._call(self._send_file(chat_id, attachment)))
         return SENT
 
     def _send_file(self, chat_id: str, attachment: Attachment):
@@ -282,6 +290,20 @@ class TelegramChannel:
         except (TelegramNetworkError, TelegramServerError, TimeoutError) as error:
             return SendResult(SendStatus.FAILED, detail=str(error))
         return SENT
+
+
+def _too_big(attachment: Attachment) -> str | None:
+    """What to tell the user instead of sending a local file Telegram would refuse."""
+    try:
+        size = os.path.getsize(attachment.path) if attachment.path else 0
+    except OSError:
+        return None  # sending it reports what is wrong
+    if size <= UPLOAD_LIMIT:
+        return None
+    return t("channels.file_too_big", name=attachment.name or os.path.basename(attachment.path),
+             # Rounded up, so it never reads as within the limit; a Vietnamese decimal comma.
+             size=f"{math.ceil(size / 1e5) / 10:.1f}".replace(".", ","),
+             limit=UPLOAD_LIMIT // 1_000_000)
 
 
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -122,8 +122,8 @@ async def cmd_run(app: App, args) -> None:
 def _freeze_loaded() -> None:
     """Everything loaded by now (libraries, the knowledge base, the app) lives as long as the
     process: it is moved out of the garbage collector's reach. Otherwise each full collection
-    walks all of it, a pause of ~140 ms every few seconds under load that made most of the
-    slowest replies (bench/RESULTS.md, section 1). Collected first, so no garbage is kept."""
+    walks all of it: a pause of ~140 ms every few seconds under load, which every update in
+    hand waits through (bench/RESULTS.md, section 1). Collected first, so no garbage is kept."""
     gc.collect()
     gc.freeze()
 

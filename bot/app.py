@@ -71,6 +71,7 @@ async def open_app(
         conversation = Conversation(
             sessionmaker, build_router(), options_from(settings),
             knowledge=KnowledgeBase(settings.knowledge_dir),
+            transactions=db.transaction_slots(engine),
         )
         yield App(settings, engine, sessionmaker, conversation)
     finally:

@@ -6,10 +6,12 @@ the free-text handler runs. Any failure becomes a short apology with a reference
 in the log next to the traceback.
 """
 
+import asyncio
 import dataclasses
 import logging
 import secrets
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import datetime
 
 from rapidfuzz import fuzz, process
@@ -45,6 +47,7 @@ class Conversation:
         knowledge: KnowledgeBase | None = None,
         locks: UserLocks | None = None,
         clock: Callable[[], datetime] = utcnow,
+        transactions: int | None = None,
     ):
         self.sessionmaker = sessionmaker
         self.router = router
@@ -54,6 +57,11 @@ class Conversation:
         self.downloaders: dict[str, Callable] = {}
         self.locks = locks or UserLocks()
         self.clock = clock
+        # At most `transactions` updates at a database connection, the rest waiting their turn
+        # here in arrival order. The pool's own queue lets a newcomer take a freed connection
+        # ahead of those waiting, and under a burst some officials waited 10 s while others
+        # got answers in 80 ms (bench/RESULTS.md, section 1).
+        self._turns = asyncio.Semaphore(transactions) if transactions else nullcontext()
         # Users with a form open, as of their last update handled here: while the database is
         # down, what they type is an answer to a step (to retry), not a question to answer.
         self._in_form: set[str] = set()
@@ -64,7 +72,7 @@ class Conversation:
             return []
         incoming = _without_nul(incoming)
         try:
-            async with self.locks.hold(f"{incoming.channel}:{incoming.user_id}"):
+            async with self.locks.hold(f"{incoming.channel}:{incoming.user_id}"), self._turns:
                 return await self._handle(incoming)
         except Exception as error:
             if _database_down(error):

@@ -18,9 +18,11 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import QueuePool
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT = 30  # seconds SQLite waits for another process's write lock
+PG_POOL = 10  # PostgreSQL connections a process keeps (and as many more for a burst)
 # Statements that may have to wait for that lock: BEGIN IMMEDIATE, and at connect the switch to
 # WAL (a fresh database file).
 WAITS_FOR_LOCK = ("BEGIN", "PRAGMA journal_mode")
@@ -83,11 +85,22 @@ def create_engine(url: str | URL, **kwargs) -> AsyncEngine:
             kwargs.setdefault("pool_size", 1)
             kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("async_creator", partial(_connect_inline, url.database or ":memory:"))
+    else:
+        # Updates take these in turn (`transaction_slots`); SQLAlchemy's default 5 held them
+        # back at 300 updates/s (bench/RESULTS.md, section 1).
+        kwargs.setdefault("pool_size", PG_POOL)
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
+
+
+def transaction_slots(engine: AsyncEngine) -> int:
+    """How many updates may hold a connection at once: the pool's size, its overflow left to
+    the outbox and the scheduler."""
+    pool = engine.sync_engine.pool
+    return pool.size() if isinstance(pool, QueuePool) else 1
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

@@ -1,11 +1,13 @@
 """The conversation core seen from outside: commands, help, bad input, redelivery, errors."""
 
+import asyncio
 import logging
 import re
 
 from sqlalchemy import func, select
 
 from handlers.types import Incoming
+from storage import db
 from storage.models import AuditEntry, ConversationState
 from tests.conftest import Chat
 from tests.sample_form import install_form
@@ -103,3 +105,41 @@ async def test_button_press_is_the_same_as_typing_the_option(app):
 
 async def test_free_text_outside_a_form_gets_guidance(official_chat):
     assert "/help" in await official_chat.send("xin chào")
+
+
+async def test_updates_take_database_turns_in_the_order_they_came(app):
+    # The pool's own queue lets a newcomer take a freed connection ahead of those waiting;
+    # under a burst some officials waited 10 s while others were answered at once.
+    slots = db.transaction_slots(app.engine)
+    users = [str(900 + n) for n in range(slots + 3)]
+    entered, done = [], {user: asyncio.Event() for user in users}
+
+    @app.conversation.router.command("cho", summary="help.help")
+    async def hold(ctx):
+        entered.append(ctx.incoming.user_id)
+        await done[ctx.incoming.user_id].wait()
+        return "Xong."
+
+    async def entries(count: int) -> list[str]:
+        for _ in range(500):
+            if len(entered) >= count:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.1)  # and no more than that
+        return entered
+
+    handling = []
+    try:
+        for user in users:
+            handling.append(asyncio.create_task(
+                app.conversation.handle(Incoming("telegram", user, user, text="/cho"))))
+            await asyncio.sleep(0.01)
+        assert await entries(slots) == users[:slots]  # as many as the pool holds
+        for freed, waiting in zip(users, users[slots:], strict=False):
+            done[freed].set()  # one turn ends: the longest waiting takes it
+            assert (await entries(len(entered) + 1))[-1] == waiting
+    finally:
+        for event in done.values():
+            event.set()
+        replies = await asyncio.gather(*handling)
+    assert entered == users and all(r[0].text == "Xong." for r in replies)

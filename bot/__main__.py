@@ -21,11 +21,12 @@ from bot.channels.console import (
 from bot.config import ConfigError, Settings, load_settings
 from bot.delivery import Deliverer
 from bot.scheduler import plan_once
-from handlers.formatting import local_datetime
-from handlers.linking import issue_invite
+from handlers.formatting import local_date, local_datetime
+from handlers.linking import already_linked_note, issue_invite, platform_names
+from handlers.permissions import ROLES, Change, Refused, describe, set_role, unlink
 from handlers.questions import reply_for
 from handlers.summaries import ScopeError, export_for_operator
-from handlers.texts import t
+from handlers.texts import label, t
 from knowledge.answers import KnowledgeBase
 from knowledge.entries import KnowledgeError
 from knowledge.targets import load_targets
@@ -68,6 +69,19 @@ def parser() -> argparse.ArgumentParser:
     invite.add_argument("--admin", action="store_true", help="mã này cấp quyền quản trị viên")
     invite.add_argument("--days", type=int, help="số ngày hiệu lực (mặc định INVITE_TTL_DAYS)")
     invite.add_argument("--json", action="store_true", help="in một đối tượng JSON")
+
+    account = sub.add_parser("account", help="tài khoản đã liên kết và quyền của cán bộ")
+    account_sub = account.add_subparsers(dest="account_action", required=True, metavar="VIỆC")
+    listing = account_sub.add_parser("list", help="liệt kê tài khoản đã liên kết")
+    listing.add_argument("--official", metavar="MÃ_CB", help="chỉ một cán bộ")
+    unlink = account_sub.add_parser("unlink", help="gỡ liên kết tài khoản (mất điện thoại…)")
+    unlink.add_argument("official_code", metavar="MÃ_CB")
+    unlink.add_argument("--platform", choices=["telegram", "zalo", "console"],
+                        help="chỉ tài khoản trên nền tảng này (mặc định: tất cả)")
+    role = account_sub.add_parser("role", help="cấp hoặc thu hồi quyền quản trị")
+    role.add_argument("official_code", metavar="MÃ_CB")
+    role.add_argument("role", choices=list(ROLES), metavar="QUYỀN",
+                      help="admin | unit-admin | official")
 
     roster = sub.add_parser("roster", help="nhập, xuất danh sách cán bộ (Excel .xlsx hoặc .csv)")
     roster_sub = roster.add_subparsers(dest="roster_action", required=True, metavar="VIỆC")
@@ -199,10 +213,51 @@ async def cmd_invite(app: App, args) -> None:
     print(
         f"Mã mời cho {official.full_name} ({official.code}){role}, dùng một lần, hết hạn {expires}."
     )
+    if note := already_linked_note(issued):
+        print(note)
     print(f"Cán bộ gửi cho bot: /start {issued.code}")
     if issued.deep_link:
         print(f"Liên kết Telegram: {issued.deep_link}")
     print(issued.code)
+
+
+async def cmd_account(app: App, args) -> None:
+    """Linked accounts and roles, for the operator: the same changes as /quyen in chat,
+    audited as "cli"."""
+    options = app.conversation.options
+    async with app.sessionmaker() as session, session.begin():
+        repo = Repo(session)
+        official = None
+        code = getattr(args, "official_code", None) or getattr(args, "official", None)
+        if code:
+            official = await repo.officials.by_code(code)
+            if official is None:
+                raise Failure(t("permissions.unknown", code=code), 2)
+        if args.account_action == "list":
+            accounts = await repo.accounts.listing(official.id if official else None)
+            if official is not None:
+                print(describe(official, accounts, options))
+                return
+            for account in accounts:
+                print(f"{account.official.code}\t{account.official.full_name}\t"
+                      f"{label(account.official.role)}\t{account.platform}\t"
+                      f"{account.external_user_id}\t"
+                      f"{local_date(account.linked_at, options.timezone)}")
+            print(t("permissions.cli_count", count=len(accounts)))
+            return
+        change = Change(repo, "cli", utcnow(), options)
+        try:
+            if args.account_action == "unlink":
+                platforms = await unlink(change, official, args.platform)
+                message = t("permissions.unlinked", name=official.full_name,
+                            platforms=platform_names(platforms))
+            else:
+                await set_role(change, official, ROLES[args.role])
+                message = t("permissions.role_set", name=official.full_name,
+                            role=label(ROLES[args.role]))
+        except Refused as refused:
+            raise Failure(str(refused), 2) from None
+    print(message)
 
 
 async def cmd_webhook(app: App, args) -> None:
@@ -305,6 +360,7 @@ COMMANDS = {
     "db": cmd_db,
     "demo-data": cmd_demo_data,
     "invite": cmd_invite,
+    "account": cmd_account,
     "roster": cmd_roster,
     "export": cmd_export,
 }

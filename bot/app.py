@@ -41,6 +41,7 @@ def options_from(settings: Settings) -> Options:
         calendar=Calendar(settings.eval_open_day, settings.eval_due_day, settings.reminder_days),
         excellent_share=settings.excellent_share,
         self_study_days=settings.self_study_days,
+        catch_up_days=settings.catch_up_days,
         quiet=settings.quiet,
         summaries_dir=settings.summaries_dir,
     )

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     excellent_share: float = Field(default=0.20, gt=0, le=1)
     # Officials with no self-study reported for this many days get the monthly nudge.
     self_study_days: int = Field(default=60, ge=7, le=365)
+    # An announcement sent within this many days also reaches officials who link their
+    # account afterwards (a commune's choice; the plan says nothing of it).
+    catch_up_days: int = Field(default=7, ge=0, le=90)
     # Pushes: messages per second per platform; nothing sent in the quiet hours (local time).
     telegram_rate: float = Field(default=25, gt=0, le=30)
     zalo_rate: float = Field(default=10, gt=0, le=100)

@@ -114,16 +114,23 @@ class Deliverer:
         # next start. A graceful restart so neither repeats nor drops a push.
         self.stopping = asyncio.Event()
 
-    async def run(self, stop: asyncio.Event, interval: float = 2) -> None:
+    async def run(self, stop: asyncio.Event, interval: float = 2,
+                  wake: asyncio.Event | None = None) -> None:
+        """Send rounds until `stop`: every `interval` seconds, and at once when `wake` is set
+        (something was just queued in this process)."""
         self.stopping = stop
+        wake = wake or asyncio.Event()
         while not stop.is_set():
+            wake.clear()
             try:
                 if await self.run_once() >= BATCH:
                     continue  # a full round: more may be due, go straight on
             except Exception:  # the loop must outlive a database hiccup
                 log.exception("delivery round failed")
-            with contextlib.suppress(TimeoutError):  # the pause between rounds
-                await asyncio.wait_for(stop.wait(), interval)
+            waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
+            await asyncio.wait(waits, timeout=interval, return_when=asyncio.FIRST_COMPLETED)
+            for waiting in waits:
+                waiting.cancel()
 
     async def run_once(self) -> int:
         """Send what is due now; returns how many pushes were attempted."""

@@ -152,7 +152,7 @@ def _start_pushing(app: App, channels: list[Channel], stop: asyncio.Event, redis
                     for c in channels}
     deliverer = Deliverer(app.sessionmaker, {c.name: c for c in channels}, options,
                           rates=rates, limiters=limiters)
-    delivering = asyncio.create_task(deliverer.run(stop))
+    delivering = asyncio.create_task(deliverer.run(stop, wake=app.conversation.outbox))
     scheduler = start_scheduler(app.sessionmaker, options, settings.scheduler_interval)
     return delivering, scheduler
 

@@ -1,16 +1,17 @@
 """/thongbao: admins announce to everyone, a unit, a position group, or those who have not
 submitted this period's self-evaluation, now or at a given time; and see each campaign's
-progress (queued, sent, failed, blocked)."""
+progress (sent, sending, waiting for the end of the quiet hours, failed, blocked)."""
 
 import re
 import uuid
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from handlers import forms
+from handlers.campaigns import expand, next_allowed
 from handlers.context import Context
 from handlers.dates import parse_day
 from handlers.evaluation import period_label
-from handlers.formatting import local_datetime
+from handlers.formatting import local_datetime, show_datetime
 from handlers.forms import Form, Invalid, Step
 from handlers.leader_review import current_period
 from handlers.router import Access, Router
@@ -23,6 +24,7 @@ router = Router()
 
 MAX_TEXT = 1500
 NOW = "now"
+LOOK_AHEAD_DAYS = 366  # how far ahead an announcement may be scheduled
 _TIME = re.compile(r"^(?P<day>.+?)\s+(?P<hour>\d{1,2})[:hg.](?P<minute>\d{2})?$")
 
 
@@ -58,15 +60,15 @@ def _parse_text(text: str, ctx: Context) -> str:
 
 
 def _parse_when(text: str, ctx: Context) -> str:
-    """"now", or a local time "dd/mm/yyyy hh:mm" not in the past."""
-    if text == NOW:
+    """"now", or a local time "dd/mm/yyyy hh:mm" from now to a year ahead."""
+    if ctx.picked == NOW:
         return NOW
     found = _TIME.match(text.strip())
     if not found:
         raise Invalid(t("announce.when_format"))
-    today = ctx.local_now.date()
+    latest = ctx.local_now.date() + timedelta(days=LOOK_AHEAD_DAYS)  # 29/02 has no year+1
     try:
-        day = parse_day(found["day"], today.replace(year=today.year + 1))
+        day = parse_day(found["day"], latest)
         at = time(int(found["hour"]), int(found["minute"] or 0))
     except ValueError:
         raise Invalid(t("announce.when_format")) from None
@@ -74,6 +76,16 @@ def _parse_when(text: str, ctx: Context) -> str:
     if moment < ctx.now:
         raise Invalid(t("announce.when_past"))
     return moment.isoformat()
+
+
+def _show_when(value: str) -> str:
+    # Stored with the commune's UTC offset, so it reads as local time as it is.
+    return t("announce.send_now") if value == NOW else show_datetime(datetime.fromisoformat(value))
+
+
+def _ask_when(ctx: Context) -> str:
+    start, end = ctx.options.quiet
+    return t("announce.ask_when", start=f"{start:02d}:00", end=f"{end:02d}:00")
 
 
 def _audience(ctx: Context, answers: dict) -> dict:
@@ -97,7 +109,16 @@ async def submit(ctx: Context, answers: dict) -> Reply:
     await ctx.repo.audit.record(ctx.actor, "announcement", "campaign", campaign.id,
                                 after={"audience": campaign.audience, "send_at": send_at.isoformat()})
     when = local_datetime(send_at, ctx.options.timezone)
-    return Reply(t("announce.scheduled", id=campaign.id, when=when))
+    if answers["when"] != NOW:
+        return Reply(t("announce.scheduled", id=campaign.id, when=when))
+    # Queued now, in this transaction, for the sender to take at once (not at the next
+    # planning round, minutes away).
+    queued = await expand(ctx.repo, campaign, ctx.now, ctx.options)
+    if not queued:
+        return Reply(t("announce.no_recipients", id=campaign.id))
+    later = next_allowed(ctx.now, ctx.options) != ctx.now
+    return Reply(t("announce.queued_morning" if later else "announce.queued",
+                   id=campaign.id, count=queued))
 
 
 ANNOUNCE_FORM = router.form(Form(
@@ -106,28 +127,40 @@ ANNOUNCE_FORM = router.form(Form(
     steps=(
         Step("who", t("announce.label_who"), t("announce.ask_who"), choices=_audience_choices),
         Step("unit", t("announce.label_unit"), t("announce.ask_unit"), choices=_unit_choices,
-             when=lambda ctx: _who(ctx) == "unit"),
+             when=lambda ctx: _who(ctx) == "unit", follow_up=True),
         Step("group", t("announce.label_group"), t("announce.ask_group"), choices=_group_choices,
-             when=lambda ctx: _who(ctx) == "group"),
+             when=lambda ctx: _who(ctx) == "group", follow_up=True),
         Step("text", t("announce.label_text"), t("announce.ask_text"), parse=_parse_text),
-        Step("when", t("announce.label_when"), t("announce.ask_when"), parse=_parse_when,
-             choices=(Choice(t("announce.send_now"), NOW),),
-             show=lambda v: t("announce.send_now") if v == NOW else v),
+        Step("when", t("announce.label_when"), _ask_when, parse=_parse_when,
+             choices=(Choice(t("announce.send_now"), NOW),), show=_show_when),
     ),
     submit=submit,
+    access=Access.ADMIN,
 ))
+
+
+PROGRESS = ("sent", "queued", "later", "retry", "failed", "blocked", "dropped")
+
+
+def _counts(campaign: Campaign, counts: dict[str, int]) -> str:
+    """"đã gửi 5 · chờ hết giờ nghỉ 3 …": the statuses that have any, sent always first."""
+    if campaign.expanded_at is None:
+        return t("announce.progress_not_yet")
+    if not counts:
+        return t("announce.progress_nobody")
+    return " · ".join(t(f"announce.progress_{name}", count=counts.get(name, 0))
+                      for name in PROGRESS if name == "sent" or counts.get(name))
 
 
 @router.command("thongbao", access=Access.ADMIN, summary="help.thongbao")
 async def announcements(ctx: Context) -> list[Reply]:
     lines = []
     for campaign in await ctx.repo.campaigns.recent():
-        counts = await ctx.repo.campaigns.progress(campaign.id)
+        counts = await ctx.repo.campaigns.progress(campaign.id, ctx.now)
         lines.append(t(
             "announce.progress_line", id=campaign.id, kind=label(campaign.kind),
             when=local_datetime(campaign.send_at, ctx.options.timezone),
-            queued=counts.get("queued", 0), sent=counts.get("sent", 0),
-            failed=counts.get("failed", 0), blocked=counts.get("blocked", 0),
+            counts=_counts(campaign, counts),
         ))
     overview = t("announce.progress", lines="\n".join(lines)) if lines else t("announce.no_campaigns")
     units = await ctx.repo.officials.units()

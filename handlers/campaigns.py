@@ -15,7 +15,7 @@ from handlers.formatting import show_date
 from handlers.periods import open_period
 from handlers.texts import t
 from storage.enums import CampaignKind
-from storage.models import Delivery
+from storage.models import Campaign, Delivery
 from storage.repo import Repo
 
 SEND_AT = time(8, 0)  # calendar pushes go out at 08:00 local time
@@ -44,8 +44,13 @@ def next_allowed(moment: datetime, options: Options) -> datetime:
 async def notify(ctx: Context, key: str, official_id: int, text: str) -> None:
     """Queue a message to one official (a review's outcome), in this update's transaction,
     to go out now or, in the quiet hours, in the morning."""
-    await ctx.repo.deliveries.enqueue(key, official_id, text,
-                                      due_at=next_allowed(ctx.now, ctx.options))
+    await tell(ctx.repo, key, official_id, text, ctx.now, ctx.options)
+
+
+async def tell(repo: Repo, key: str, official_id: int, text: str, now: datetime,
+               options: Options) -> None:
+    """`notify` outside a chat update (the operator's command line)."""
+    await repo.deliveries.enqueue(key, official_id, text, due_at=next_allowed(now, options))
 
 
 async def plan(repo: Repo, now: datetime, options: Options) -> int:
@@ -54,14 +59,41 @@ async def plan(repo: Repo, now: datetime, options: Options) -> int:
     await _calendar_campaigns(repo, now, options)
     queued = 0
     for campaign in await repo.campaigns.ready(now):
-        condition = campaign.audience.get("condition")
-        due = next_allowed(max(now, campaign.send_at), options)
-        for official_id in await repo.campaigns.recipients(campaign.audience):
-            queued += await repo.deliveries.enqueue(
-                f"{campaign.key}:{official_id}", official_id, campaign.text, due_at=due,
-                campaign_id=campaign.id, condition=condition,
-            )
-        campaign.expanded_at = now
+        queued += await expand(repo, campaign, now, options)
+    return queued
+
+
+async def expand(repo: Repo, campaign: Campaign, now: datetime, options: Options) -> int:
+    """Queue the campaign's delivery to each of its recipients; how many were queued now."""
+    queued = 0
+    for official_id in await repo.campaigns.recipients(campaign.audience):
+        queued += await _deliver(repo, campaign, official_id, now, options)
+    campaign.expanded_at = now
+    return queued
+
+
+async def _deliver(repo: Repo, campaign: Campaign, official_id: int, now: datetime,
+                   options: Options) -> bool:
+    # Keyed by campaign and official: queued at most once, however often asked.
+    return await repo.deliveries.enqueue(
+        f"{campaign.key}:{official_id}", official_id, campaign.text,
+        due_at=next_allowed(max(now, campaign.send_at), options), campaign_id=campaign.id,
+        condition=campaign.audience.get("condition"),
+    )
+
+
+async def catch_up(repo: Repo, official_id: int, now: datetime, options: Options) -> int:
+    """Queue, once, what an official who just linked their account missed: the open
+    self-evaluation's notice (with its deadline) and the announcements of the last
+    `options.catch_up_days` days meant for them. How many were queued."""
+    today = now.astimezone(options.timezone).date()
+    period = open_period(today, options.calendar)
+    keys = [f"eval-open:{period.key}"] if period is not None else []
+    since = now - timedelta(days=options.catch_up_days)
+    queued = 0
+    for campaign in await repo.campaigns.expanded(keys, CampaignKind.ANNOUNCEMENT, since):
+        if official_id in await repo.campaigns.recipients(campaign.audience, official_id):
+            queued += await _deliver(repo, campaign, official_id, now, options)
     return queued
 
 

@@ -25,6 +25,7 @@ class Options:
     calendar: Calendar = field(default_factory=Calendar)
     excellent_share: float = 0.20
     self_study_days: int = 60
+    catch_up_days: int = 7  # announcements this recent reach officials who link later
     quiet: tuple[int, int] = (21, 7)  # no pushes from 21:00 to 07:00 local time
     summaries_dir: Path = Path("data/summaries")  # charts and workbooks sent to admins
 
@@ -40,7 +41,16 @@ class Context:
     knowledge: KnowledgeBase | None = None
     download: Callable[[Attachment], Awaitable[bytes]] | None = None  # a received file's bytes
     text: str = ""  # the message text, or the value of the picked choice
+    # The value of the choice the user picked (a button, its number, its label typed), or
+    # None when they typed something else. Data-changing choices (confirm, skip) look here, so
+    # typing a choice's internal value never acts like picking it.
+    picked: str | None = None
     args: str = ""  # what follows a command's name
+
+    @property
+    def linked(self) -> bool:
+        """Whether this platform account is linked to an official (active or not)."""
+        return self.account is not None
 
     @property
     def official(self) -> Official | None:

@@ -9,6 +9,7 @@ in the log next to the traceback.
 import asyncio
 import dataclasses
 import logging
+import re
 import secrets
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -21,11 +22,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from handlers import forms
 from handlers.context import Context, Options
 from handlers.locks import UserLocks
-from handlers.router import Access, Router, as_replies
+from handlers.router import Router, as_replies, refusal
 from handlers.texts import t
 from handlers.types import Choice, Incoming, Reply
 from knowledge.answers import KnowledgeBase
 from knowledge.normalize import fold
+from storage.deliveries import QUEUED_FLAG
 from storage.repo import Repo
 from storage.types import utcnow
 
@@ -33,7 +35,6 @@ log = logging.getLogger(__name__)
 
 # Errors that mean "the database cannot be reached right now", not a bug.
 DATABASE_DOWN = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
-CHOICE_MATCH = 85  # how close typed text must be to an option's label to pick it
 ID_LENGTH = 64  # the columns that hold platform user, chat and update ids
 
 
@@ -65,6 +66,9 @@ class Conversation:
         # Users with a form open, as of their last update handled here: while the database is
         # down, what they type is an answer to a step (to retry), not a question to answer.
         self._in_form: set[str] = set()
+        # Set when an update queued a push (a review's outcome, "Gửi ngay"): the sender in
+        # this process waits on it, so the push goes out now rather than at its next round.
+        self.outbox = asyncio.Event()
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         if not _ids_fit(incoming):
@@ -115,7 +119,9 @@ class Conversation:
             # Remember the last options offered, so "2" or the option's text picks one.
             offered = next((r.choices for r in reversed(replies) if r.choices), ())
             ctx.state.choices = [[c.label, c.value] for c in offered]
-        # Committed: remember whether a form is open, for `_without_database`.
+        # Committed: wake the sender, and remember whether a form is open.
+        if session.info.get(QUEUED_FLAG):
+            self.outbox.set()
         key = f"{incoming.channel}:{incoming.user_id}"
         if ctx.state.form is not None:
             self._in_form.add(key)
@@ -127,15 +133,36 @@ class Conversation:
         form = self.router.forms.get(ctx.state.form) if ctx.state.form else None
         if ctx.state.form and form is None:  # a form removed by an upgrade
             forms.finish(ctx)
-        numbers_pick = form is None or forms.expects_choice(form, ctx)
-        ctx.text = (
-            _picked(ctx.incoming, ctx.state.choices, numbers_pick) or ctx.incoming.text.strip()
-        )
+        offered = [Choice(label, value) for label, value in ctx.state.choices]
+        pressed = ctx.incoming.choice
+        if pressed is not None:
+            # A button: one of the latest question's, or a command button from an older
+            # message (its value names what it does); any other is an answer to a question
+            # no longer asked.
+            current = any(choice.value == pressed for choice in offered)
+            if not (current or (form is None and pressed.startswith("/"))):
+                return self._stale_button(ctx, form, offered)
+            ctx.picked = ctx.text = pressed
+        else:
+            typed = ctx.incoming.text.strip()
+            # The typed-text contract: "/…" is always a command; otherwise a choice is picked
+            # only by its number or its label typed (case and diacritics aside), never by a
+            # fuzzy match.
+            ctx.picked = None if typed.startswith("/") else pick(typed, offered)
+            ctx.text = ctx.picked or typed
 
+        replies: list[Reply] = []
+        if form is not None and (why := refusal(form.access, ctx)):
+            # Lost the right to this form since opening it (deactivated, demoted, unlinked).
+            forms.finish(ctx)
+            replies.append(Reply(t("forms.access_lost", title=form.title, reason=why)))
+            form = None
+            if not ctx.text.startswith("/"):
+                return replies
         if ctx.text.startswith("/"):
             name, _, args = ctx.text[1:].partition(" ")
             ctx.args = args.strip()
-            return await self._command(ctx, name.split("@")[0].lower(), form)
+            return replies + await self._command(ctx, name.split("@")[0].lower(), form)
         if form is not None:
             return await forms.answer(ctx, form)
         if not ctx.text and not ctx.incoming.attachments:
@@ -146,6 +173,15 @@ class Conversation:
             return [Reply(t("common.not_understood"))]
         return as_replies(await self.router.fallback(ctx))
 
+    @staticmethod
+    def _stale_button(ctx: Context, form: forms.Form | None, offered: list[Choice]) -> list[Reply]:
+        """Nothing done; the current question again (or the latest choices)."""
+        if form is not None:
+            return [forms.prompt(ctx, form, note=t("common.stale_button"))]
+        if offered:
+            return [Reply(t("common.stale_button_choices"), tuple(offered))]
+        return [Reply(t("common.stale_button_none"))]
+
     async def _command(self, ctx: Context, name: str, form: forms.Form | None) -> list[Reply]:
         if form is not None:
             if name == "huy":
@@ -154,16 +190,13 @@ class Conversation:
             if name == "quaylai":
                 return forms.back(ctx, form)
             if name != "help":
-                return [forms.prompt(ctx, form, note=t("forms.busy", title=form.title))]
+                return [forms.prompt(ctx, form, note=t("forms.busy", title=form.title,
+                                                       command=name[:40] or "…"))]
         command = self.router.commands.get(name)
         if command is None:
             return [Reply(self._unknown_command(name))]
-        if command.access >= Access.OFFICIAL and ctx.official is None:
-            return [Reply(t("common.need_link"))]
-        if command.access == Access.ADMIN and not ctx.is_admin:
-            return [Reply(t("common.admin_only"))]
-        if command.access == Access.UNIT_ADMIN and not (ctx.is_admin or ctx.is_unit_admin):
-            return [Reply(t("common.unit_admin_only"))]
+        if why := refusal(command.access, ctx):
+            return [Reply(why)]
         return as_replies(await command.handler(ctx))
 
     def _without_database(self, incoming: Incoming) -> list[Reply]:
@@ -222,18 +255,16 @@ def _without_nul(incoming: Incoming) -> Incoming:
     return dataclasses.replace(incoming, **fields) if fields else incoming
 
 
-def _picked(incoming: Incoming, offered: list, numbers_pick: bool) -> str | None:
-    """The value of the option the user picked: a pressed button, "2", or the option's text."""
-    if incoming.choice is not None:
-        return incoming.choice
-    text = incoming.text.strip()
-    if not offered or not text:
+NUMBER = re.compile(r"\s*(\d{1,3})\s*[.)]?\s*")  # "2", "2.", "2)" pick option 2
+
+
+def pick(typed: str, offered: list[Choice]) -> str | None:
+    """The value of the choice `typed` picks: its number, or its label typed with any case,
+    diacritics, punctuation or emoji; None when it picks none."""
+    if not offered or not typed:
         return None
-    choices = [Choice(label, value) for label, value in offered]
-    if text.isdecimal():  # not isdigit(): "²" is a digit that int() refuses
-        number = int(text)
-        return choices[number - 1].value if numbers_pick and 1 <= number <= len(choices) else None
-    match = process.extractOne(
-        fold(text), [fold(c.label) for c in choices], scorer=fuzz.ratio, score_cutoff=CHOICE_MATCH
-    )
-    return choices[match[2]].value if match else None
+    if number := NUMBER.fullmatch(typed):
+        index = int(number[1]) - 1
+        return offered[index].value if 0 <= index < len(offered) else None
+    folded = fold(typed)
+    return next((c.value for c in offered if folded and fold(c.label) == folded), None)

@@ -128,9 +128,10 @@ def _steps() -> tuple[Step, ...]:
              parse=_text),
         Step("shortcomings", t("evaluation.label_shortcomings"),
              t("evaluation.ask_shortcomings"), parse=_text),
-        Step("rating", t("evaluation.label_rating"), _rating_prompt, choices=_rating_choices),
+        Step("rating", t("evaluation.label_rating"), _rating_prompt, choices=_rating_choices,
+             show=lambda v: label(Rating(v))),
         Step("rating_reason", t("evaluation.label_reason"), t("evaluation.ask_reason"),
-             parse=_text, when=_changed_rating),
+             parse=_text, when=_changed_rating, follow_up=True),
     )
 
 

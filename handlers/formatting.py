@@ -12,5 +12,9 @@ def local_date(moment: datetime, zone: ZoneInfo) -> str:
     return show_date(moment.astimezone(zone).date())
 
 
+def show_datetime(moment: datetime) -> str:
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
 def local_datetime(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%H:%M %d/%m/%Y")
+    return show_datetime(moment.astimezone(zone))

@@ -3,6 +3,11 @@
 The answers so far live in the user's `ConversationState` (step index + JSON answers), so a
 restart in the middle of a form resumes at the same step. Parsers return JSON-friendly values
 (dates as ISO strings) for that reason.
+
+The confirmation summary is rendered from the stored answers, and a form's `submit` writes
+those same answers: what the user confirms is what is stored. A value the form works out
+rather than asks (a course's level from the catalogue) is a step's `default`, kept in the
+answers and shown in the summary like any other.
 """
 
 import inspect
@@ -11,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers.context import Context
-from handlers.router import Replies, as_replies
+from handlers.router import Access, Replies, as_replies
 from handlers.texts import t
 from handlers.types import Choice, Reply
 
@@ -36,14 +41,20 @@ class Step:
     key: str
     label: str  # names the answer in the summary
     prompt: str | Callable[[Context], str]
-    # parse(text, ctx) -> value, sync or async; raises Invalid. Default: the non-empty text,
-    # or for a step with choices, one of their values.
+    # parse(text, ctx) -> value, sync or async; raises Invalid. `text` is what was typed, or
+    # the value of the choice picked (`ctx.picked` says which). Default: the non-empty text,
+    # or for a step with choices, the value of the choice picked.
     parse: Callable[[str, Context], Any] | None = None
     choices: Sequence[Choice] | Callable[[Context], Sequence[Choice]] = ()
     optional: bool = False
     when: Callable[[Context], bool] = _always  # the step is asked only when this holds
-    show: Callable[[Any], str] = str  # how a stored answer reads in the summary
+    # The value kept when the step is not asked (`when` does not hold), if not None.
+    default: Callable[[Context], Any] | None = None
+    show: Callable[[Any], str] | None = None  # how a stored answer reads in the summary
     in_summary: bool = True  # a step that only checks an earlier answer can stay out
+    # A follow-up to the step before it (a check, a detail asked only for some answers):
+    # it shares that step's number, so the "Bước 2/6" count never jumps while filling in.
+    follow_up: bool = False
 
     def options(self, ctx: Context) -> tuple[Choice, ...]:
         return tuple(self.choices(ctx) if callable(self.choices) else self.choices)
@@ -54,10 +65,12 @@ class Step:
     def shown(self, value: Any, ctx: Context) -> str:
         if value is None:
             return t("forms.skipped")
+        if self.show is not None:
+            return self.show(value)
         for choice in self.options(ctx):
             if choice.value == value:
                 return choice.label
-        return self.show(value)
+        return str(value)
 
 
 @dataclass(frozen=True)
@@ -67,12 +80,22 @@ class Form:
     steps: tuple[Step, ...]
     submit: Callable[[Context, dict], Awaitable[Replies]]
     intro: str = ""
+    # Who may fill it in, checked against the current record at every step and at submit.
+    access: Access = Access.OFFICIAL
 
 
-def _next_index(form: Form, ctx: Context, after: int) -> int:
+def _advance(form: Form, ctx: Context, after: int) -> int:
+    """The next step to ask after `after` (or the confirmation), keeping the `default` of
+    each step passed over."""
+    answers = dict(ctx.state.answers)
     for index in range(after + 1, len(form.steps)):
-        if form.steps[index].when(ctx):
+        step = form.steps[index]
+        if step.when(ctx):
+            _set(ctx, index, answers)
             return index
+        if step.default is not None and (value := step.default(ctx)) is not None:
+            answers[step.key] = value
+    _set(ctx, len(form.steps), answers)
     return len(form.steps)  # the confirmation
 
 
@@ -89,23 +112,32 @@ def _set(ctx: Context, step: int, answers: dict) -> None:
     ctx.state.answers = dict(answers)
 
 
-def expects_choice(form: Form, ctx: Context) -> bool:
-    """Whether a bare number typed now means "option N" (not, say, a number of hours)."""
-    index = ctx.state.step
-    return index >= len(form.steps) or bool(form.steps[index].options(ctx))
+def _number(form: Form, ctx: Context, index: int) -> tuple[int, int]:
+    """(this step's number, how many steps there are), counting follow-ups as part of the
+    step they follow."""
+    counted = [i for i, s in enumerate(form.steps) if not s.follow_up and s.when(ctx)]
+    number = sum(1 for i in counted if i <= index)
+    return max(number, 1), len(counted)
+
+
+def summary(ctx: Context, form: Form) -> list[tuple[str, str]]:
+    """(label, value as shown) for every answer the form will submit, in the form's order."""
+    answers, rows, seen = ctx.state.answers, [], set()
+    for step in form.steps:
+        if (not step.in_summary or step.key not in answers or step.key in seen
+                or not (step.when(ctx) or step.default is not None)):
+            continue
+        seen.add(step.key)
+        rows.append((step.label, step.shown(answers[step.key], ctx)))
+    return rows
 
 
 def prompt(ctx: Context, form: Form, note: str = "") -> Reply:
     """The question for the user's current step (or the confirmation), after an optional note."""
-    answers = ctx.state.answers
     index = ctx.state.step
     if index >= len(form.steps):
-        lines = [
-            f"• {step.label}: {step.shown(answers.get(step.key), ctx)}"
-            for step in form.steps
-            if step.key in answers and step.in_summary
-        ]
-        text = t("forms.confirm", title=form.title, summary="\n".join(lines))
+        lines = "\n".join(f"• {label}: {value}" for label, value in summary(ctx, form))
+        text = t("forms.confirm", title=form.title, summary=lines)
         choices = (
             Choice(t("forms.confirm_button"), CONFIRM),
             Choice(t("forms.back_button"), "/quaylai"),
@@ -113,9 +145,8 @@ def prompt(ctx: Context, form: Form, note: str = "") -> Reply:
         )
     else:
         step = form.steps[index]
-        asked = [s for s in form.steps if s.when(ctx)]
-        number = next((n for n, s in enumerate(asked, 1) if s is step), index + 1)
-        footer = t("forms.footer", number=number, total=len(asked))
+        number, total = _number(form, ctx, index)
+        footer = t("forms.footer", number=number, total=total)
         if step.optional:
             footer = t("forms.optional") + "\n" + footer
         text = f"{step.question(ctx)}\n\n{footer}"
@@ -129,7 +160,7 @@ async def start(ctx: Context, form: Form, context: dict | None = None) -> list[R
     """Open `form`; `context` holds values the form needs but does not ask (a report id)."""
     ctx.state.form = form.name
     _set(ctx, 0, dict(context or {}))
-    ctx.state.step = _next_index(form, ctx, -1)
+    _advance(form, ctx, -1)
     first = prompt(ctx, form)
     return [Reply(f"{form.intro}\n\n{first.text}" if form.intro else first.text, first.choices)]
 
@@ -139,7 +170,7 @@ async def answer(ctx: Context, form: Form) -> list[Reply]:
     answers = dict(ctx.state.answers)
     index = ctx.state.step
     if index >= len(form.steps):
-        if ctx.text != CONFIRM:
+        if ctx.picked != CONFIRM:  # never a typed "__confirm__": a choice picked, or nothing
             return [prompt(ctx, form, note=t("forms.confirm_reask"))]
         try:
             result = as_replies(await form.submit(ctx, answers))
@@ -149,7 +180,7 @@ async def answer(ctx: Context, form: Form) -> list[Reply]:
         return result
 
     step = form.steps[index]
-    if ctx.text == SKIP:
+    if ctx.picked == SKIP:
         if not step.optional:
             return [prompt(ctx, form, note=t("forms.required"))]
         value = None
@@ -160,7 +191,7 @@ async def answer(ctx: Context, form: Form) -> list[Reply]:
             return [prompt(ctx, form, note=f"⚠️ {problem}")]
     answers[step.key] = value
     _set(ctx, index, answers)
-    ctx.state.step = _next_index(form, ctx, index)
+    _advance(form, ctx, index)
     return [prompt(ctx, form)]
 
 
@@ -171,8 +202,8 @@ async def _parse(step: Step, ctx: Context) -> Any:
         return await value if inspect.isawaitable(value) else value
     options = step.options(ctx)
     if options:
-        if text in {choice.value for choice in options}:
-            return text
+        if ctx.picked in {choice.value for choice in options}:
+            return ctx.picked
         raise Invalid(t("forms.pick_one"))
     if not text:
         raise Invalid(t("forms.empty"))

@@ -8,20 +8,24 @@ from handlers.evaluation import RATINGS_HIGH_FIRST, _num, period_label
 from handlers.forms import Form, Invalid, Step
 from handlers.periods import Period, open_period, quarter_of
 from handlers.router import Access, Router, record_id
+from handlers.summaries.scope import ScopeError, visible_unit
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
-from storage.enums import EvaluationStatus, Rating, Role
+from storage.enums import EvaluationStatus, Rating
 from storage.models import Evaluation
 
 router = Router()
 
 LIST_LIMIT = 15
 CONFIRM_BUTTONS = 5
+MAX_COMMENT = 1000
 
 
 def _scope(ctx: Context) -> int | None:
-    """The unit a unit admin may see; None means every unit (a full admin)."""
-    return ctx.official.unit_id if ctx.official.role == Role.UNIT_ADMIN else None
+    """The unit a unit admin may see; None means every unit (a full admin). A unit admin
+    with no unit: ScopeError, whose message is the reply."""
+    unit = visible_unit(ctx.official)
+    return unit.id if unit else None
 
 
 def current_period(ctx: Context) -> Period:
@@ -60,7 +64,11 @@ async def list_evaluations(ctx: Context) -> Reply:
                   else current_period(ctx))
     except ValueError:
         return Reply(t("leader.bad_period"))
-    evaluations = await ctx.repo.evaluations.for_period(period.key, _scope(ctx))
+    try:
+        unit_id = _scope(ctx)
+    except ScopeError as refused:
+        return Reply(str(refused))
+    evaluations = await ctx.repo.evaluations.for_period(period.key, unit_id)
     if not evaluations:
         return Reply(t("leader.none", period=period_label(period)))
     waiting = [e for e in evaluations if e.status == EvaluationStatus.SUBMITTED]
@@ -80,8 +88,11 @@ async def list_evaluations(ctx: Context) -> Reply:
 
 
 async def _evaluation(ctx: Context, evaluation_id: int) -> Evaluation:
+    try:
+        scope = _scope(ctx)
+    except ScopeError as refused:
+        raise Invalid(str(refused)) from None
     evaluation = await ctx.repo.evaluations.get(evaluation_id)
-    scope = _scope(ctx)
     if evaluation is None or (scope is not None and evaluation.official.unit_id != scope):
         raise Invalid(t("leader.not_found"))
     return evaluation
@@ -91,8 +102,8 @@ async def _evaluation(ctx: Context, evaluation_id: int) -> Evaluation:
 async def open_confirmation(ctx: Context):
     try:
         evaluation = await _evaluation(ctx, record_id(ctx.args) or 0)
-    except Invalid as problem:
-        return Reply(str(problem))
+    except Invalid as refused:
+        return Reply(str(refused))
     card = t("leader.card", name=evaluation.official.full_name,
              period=period_label(Period.parse(evaluation.period)),
              total=_num(evaluation.total_points), general=_num(evaluation.general_points),
@@ -101,8 +112,27 @@ async def open_confirmation(ctx: Context):
              strengths=evaluation.strengths or "—", shortcomings=evaluation.shortcomings or "—",
              rating=label(evaluation.proposed_rating),
              reason=evaluation.rating_reason or "—")
-    started = await forms.start(ctx, CONFIRM_FORM, {"evaluation_id": evaluation.id})
+    started = await forms.start(ctx, CONFIRM_FORM, {
+        "evaluation_id": evaluation.id, "proposed": evaluation.proposed_rating.value})
     return [Reply(card), *started]
+
+
+def _changed(ctx: Context) -> bool:
+    """Whether the leader's rating differs from the one the official proposed."""
+    answers = ctx.state.answers
+    return "rating" in answers and answers["rating"] != answers["proposed"]
+
+
+def _reason(text: str, ctx: Context) -> str:
+    if len(text) < 3:
+        raise Invalid(t("leader.reason_short"))
+    return text[:MAX_COMMENT]
+
+
+def _comment(text: str, ctx: Context) -> str:
+    if not text:
+        raise Invalid(t("forms.empty"))
+    return text[:MAX_COMMENT]
 
 
 async def submit_confirmation(ctx: Context, answers: dict) -> Reply:
@@ -118,7 +148,10 @@ async def submit_confirmation(ctx: Context, answers: dict) -> Reply:
                                 before=before, after={"rating": rating.value, "status": "confirmed"})
     period = period_label(Period.parse(evaluation.period))
     notice = t("leader.notice", period=period, rating=label(rating))
-    if answers.get("comment"):
+    if rating != evaluation.proposed_rating:
+        notice += "\n" + t("leader.notice_changed", proposed=label(evaluation.proposed_rating),
+                           reason=answers["comment"])
+    elif answers.get("comment"):
         notice += "\n" + t("leader.notice_comment", comment=answers["comment"])
     await notify(ctx, f"eval-confirmed:{evaluation.id}:{ctx.now.isoformat()}",
                  evaluation.official_id, notice)
@@ -135,8 +168,15 @@ CONFIRM_FORM = router.form(Form(
     title=t("leader.title"),
     steps=(
         Step("rating", t("leader.label_rating"), t("leader.ask_rating"),
-             choices=lambda ctx: tuple(Choice(label(r), r.value) for r in RATINGS_HIGH_FIRST)),
-        Step("comment", t("leader.label_comment"), t("leader.ask_comment"), optional=True),
+             choices=lambda ctx: tuple(Choice(label(r), r.value) for r in RATINGS_HIGH_FIRST),
+             show=lambda v: label(Rating(v))),
+        # A rating other than the one proposed needs a reason, which the official is told;
+        # otherwise a comment is optional. One of the two is asked.
+        Step("comment", t("leader.label_reason"), t("leader.ask_reason"), parse=_reason,
+             when=_changed),
+        Step("comment", t("leader.label_comment"), t("leader.ask_comment"), parse=_comment,
+             optional=True, when=lambda ctx: not _changed(ctx)),
     ),
     submit=submit_confirmation,
+    access=Access.UNIT_ADMIN,
 ))

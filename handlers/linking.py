@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from handlers.campaigns import catch_up
 from handlers.context import Context
 from handlers.formatting import local_date
 from handlers.router import Access, Router
@@ -23,6 +24,7 @@ class Invite:
     code: str
     expires_at: datetime
     deep_link: str | None
+    linked: tuple[str, ...] = ()  # platforms the official already has an account on
 
 
 async def issue_invite(
@@ -46,7 +48,20 @@ async def issue_invite(
         after={"grants_admin": admin, "expires_at": expires_at.isoformat()},
     )
     link = f"https://t.me/{telegram_username}?start={code}" if telegram_username else None
-    return Invite(code, expires_at, link)
+    linked = tuple(a.platform for a in await repo.accounts.of_official(official.id))
+    return Invite(code, expires_at, link, linked)
+
+
+def already_linked_note(invite: Invite) -> str | None:
+    """What an admin should know before handing over the code: the official's accounts now,
+    and that the code replaces the one on the platform it is used on."""
+    if not invite.linked:
+        return None
+    return t("linking.invite_replaces", platforms=platform_names(invite.linked))
+
+
+def platform_names(platforms) -> str:
+    return ", ".join(t(f"labels.platform_{p}") for p in platforms)
 
 
 @router.command("start", usage="/start MÃ_MỜI", summary="help.start", menu="help.menu_start")
@@ -82,6 +97,14 @@ async def _link(ctx: Context, code: str) -> str:
 
     official = result.account.official
     ctx.account = result.account
+    for old in result.replaced:
+        await ctx.repo.audit.record(
+            ctx.actor, "unlink", "channel_account", old.id, note="replaced by a new invite",
+            before={"platform": old.platform, "external_user_id": old.external_user_id,
+                    "official": official.code},
+        )
+    # What went out before they were here and still concerns them: once each.
+    await catch_up(ctx.repo, official.id, ctx.now, ctx.options)
     await ctx.repo.audit.record(
         ctx.actor,
         "link",
@@ -95,6 +118,9 @@ async def _link(ctx: Context, code: str) -> str:
         },
     )
     reply = t("linking.linked", name=official.full_name, code=official.code)
+    if result.replaced:
+        reply += "\n" + t("linking.replaced", platforms=platform_names(
+            sorted({a.platform for a in result.replaced})))
     if result.invite.grants_admin:
         reply += "\n" + t("linking.admin_granted")
     return reply
@@ -126,6 +152,8 @@ async def invite(ctx: Context) -> str:
     )
     if admin:
         reply += "\n" + t("linking.invite_admin_note")
+    if note := already_linked_note(issued):
+        reply += "\n" + note
     if issued.deep_link:
         reply += "\n" + t("linking.invite_link", link=issued.deep_link)
     return reply

@@ -1,5 +1,6 @@
 """/baocao: an official reports a completed course; /khoahoc lists their reports; /rut withdraws."""
 
+import re
 from datetime import date
 
 from handlers import forms
@@ -10,8 +11,9 @@ from handlers.forms import Form, Invalid, Step
 from handlers.router import Access, Router, record_id
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
-from knowledge.courses import LEVELS, Course
-from storage.enums import CourseCategory, ReportStatus
+from knowledge.courses import Course
+from knowledge.normalize import fold
+from storage.enums import LEVELS, CourseCategory, ReportStatus, attained_level
 from storage.models import CourseReport
 
 router = Router()
@@ -40,10 +42,7 @@ def _category(ctx: Context) -> CourseCategory:
 
 def _catalogue_course(ctx: Context) -> Course | None:
     """The catalogue course the official picked or confirmed, if any."""
-    answers = ctx.state.answers
-    course = answers.get("course") or {}
-    confirmed = course.get("guess") if answers.get("course_check") == YES else None
-    chosen = course.get("id") or confirmed
+    chosen = (ctx.state.answers.get("course") or {}).get("id")
     return ctx.knowledge.courses.get(chosen) if chosen else None
 
 
@@ -57,8 +56,11 @@ def _course_choices(ctx: Context) -> tuple[Choice, ...]:
 
 def parse_course(text: str, ctx: Context) -> dict:
     catalogue = ctx.knowledge.courses
-    if text.startswith("c:") and catalogue.get(text[2:]):
-        return {"id": text[2:], "name": catalogue.get(text[2:]).name}
+    if ctx.picked and ctx.picked.startswith("c:"):  # a button of this step (the core checks)
+        course = catalogue.get(ctx.picked[2:])
+        if course is None or course.category != _category(ctx):
+            raise Invalid(t("reports.course_other_category"))
+        return {"id": course.id, "name": course.name}
     if not text:
         raise Invalid(t("reports.course_empty"))
     if len(text) > MAX_NAME:
@@ -71,10 +73,26 @@ def parse_course(text: str, ctx: Context) -> dict:
     return {"name": text, "guess": match.course.id, "guess_name": match.course.name}
 
 
+def parse_guess(text: str, ctx: Context) -> dict:
+    """The course as confirmed: the catalogue's when the guess is right, else the name typed.
+    Stored under "course", so the summary shows (and submit writes) the course decided on."""
+    typed = ctx.state.answers["course"]
+    if ctx.picked == YES:
+        return {"id": typed["guess"], "name": typed["guess_name"]}
+    if ctx.picked == NO:
+        return {"name": typed["name"]}
+    raise Invalid(t("forms.pick_one"))
+
+
+# "8", "8 giờ", "8h", "1 tiếng": with a unit, "1" is one hour even where "1" picks «Bỏ qua».
+HOURS = re.compile(r"(\d{1,4})\s*(?:h|gio|tieng)?", re.ASCII)
+
+
 def parse_hours(text: str, ctx: Context) -> int:
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_HOURS:
+    found = HOURS.fullmatch(fold(text))
+    if found is None or not 1 <= int(found[1]) <= MAX_HOURS:
         raise Invalid(t("reports.hours_invalid", limit=MAX_HOURS))
-    return int(text)
+    return int(found[1])
 
 
 def parse_certificate(text: str, ctx: Context) -> dict:
@@ -85,15 +103,38 @@ def parse_certificate(text: str, ctx: Context) -> dict:
             "platform": ctx.incoming.channel, "name": file.name}
 
 
+def _certificate_prompt(ctx: Context) -> str:
+    # Zalo users can send photos only, not files.
+    return t("reports.ask_certificate_photo" if ctx.incoming.channel == "zalo"
+             else "reports.ask_certificate")
+
+
+def _levelled(ctx: Context) -> bool:
+    return "category" in ctx.state.answers and _category(ctx) in LEVELS
+
+
 def _needs_level(ctx: Context) -> bool:
-    if "category" not in ctx.state.answers:  # asked before the category is known
+    """Asked for a levelled category when the course named does not fix the level."""
+    if not _levelled(ctx) or "course" not in ctx.state.answers:
         return False
     course = _catalogue_course(ctx)
-    return _category(ctx) in LEVELS and not (course and course.level)
+    return not (course and course.level)
+
+
+def _course_level(ctx: Context) -> str | None:
+    course = _catalogue_course(ctx)
+    return course.level if _levelled(ctx) and course and course.level else None
 
 
 def _level_choices(ctx: Context) -> tuple[Choice, ...]:
     return tuple(Choice(label(level), level.value) for level in LEVELS[_category(ctx)])
+
+
+def _show_level(value: str) -> str:
+    for levels in LEVELS.values():
+        if value in {member.value for member in levels}:
+            return label(levels(value))
+    return value
 
 
 def _guessed(ctx: Context) -> bool:
@@ -106,7 +147,7 @@ def _provider_choices(ctx: Context) -> tuple[Choice, ...]:
 
 
 def _provider(text: str, ctx: Context) -> str:
-    if text == DEFAULT_PROVIDER and _catalogue_course(ctx):
+    if ctx.picked == DEFAULT_PROVIDER and _catalogue_course(ctx):
         return _catalogue_course(ctx).provider
     if not text:
         raise Invalid(t("reports.provider_empty"))
@@ -120,12 +161,27 @@ def _completed_on(text: str, ctx: Context) -> str:
 # -- submitting -----------------------------------------------------------------------------
 
 
+def check(answers: dict, catalogue) -> None:
+    """The category, the catalogue course and the level must agree; raises Invalid if not."""
+    category = CourseCategory(answers["category"])
+    course = catalogue.get(answers["course"].get("id") or "")
+    if answers["course"].get("id") and (course is None or course.category != category):
+        raise Invalid(t("reports.course_other_category"))
+    try:
+        attained_level(category, answers.get("level"))
+    except ValueError:
+        raise Invalid(t("reports.level_other_category")) from None
+    if course is not None and course.level and answers.get("level") != course.level:
+        raise Invalid(t("reports.level_other_category"))
+
+
 async def submit(ctx: Context, answers: dict) -> str:
+    """Writes exactly the answers the official confirmed."""
+    check(answers, ctx.knowledge.courses)
     official = ctx.official
-    course = _catalogue_course(ctx)
-    name = course.name if course else answers["course"]["name"]
+    course = answers["course"]
     completed_on = date.fromisoformat(answers["completed_on"])
-    earlier = await ctx.repo.reports.same_course(official.id, name, completed_on)
+    earlier = await ctx.repo.reports.same_course(official.id, course["name"], completed_on)
     if earlier is not None and not answers.get("duplicate_ok"):
         ctx.state.answers = {**answers, "duplicate_ok": True}
         raise Invalid(t("reports.duplicate", id=earlier.id, status=label(earlier.status)))
@@ -133,13 +189,13 @@ async def submit(ctx: Context, answers: dict) -> str:
     certificate = answers.get("certificate") or {}
     report = await ctx.repo.reports.add(CourseReport(
         official_id=official.id,
-        category=_category(ctx),
-        course_id=course.id if course else None,
-        course_name=name,
-        provider=answers.get("provider") or (course.provider if course else None),
+        category=CourseCategory(answers["category"]),
+        course_id=course.get("id"),
+        course_name=course["name"],
+        provider=answers.get("provider"),
         completed_on=completed_on,
         hours=answers.get("hours"),
-        level=(course.level if course and course.level else answers.get("level")),
+        level=answers.get("level"),
         certificate_kind=certificate.get("kind"),
         certificate_file_id=certificate.get("file_id"),
         certificate_url=certificate.get("url"),
@@ -147,10 +203,11 @@ async def submit(ctx: Context, answers: dict) -> str:
     ))
     await ctx.repo.audit.record(
         ctx.actor, "report_created", "course_report", report.id,
-        after={"course": name, "category": report.category.value,
+        after={"course": course["name"], "category": report.category.value,
                "completed_on": answers["completed_on"], "level": report.level},
     )
-    return t("reports.received", id=report.id, name=name, date=show_date(completed_on))
+    return t("reports.received", id=report.id, name=course["name"],
+             date=show_date(completed_on))
 
 
 # -- commands -------------------------------------------------------------------------------
@@ -162,24 +219,28 @@ REPORT_FORM = router.form(Form(
     intro=t("reports.intro"),
     steps=(
         Step("category", t("reports.label_category"), t("reports.ask_category"),
-             choices=tuple(Choice(label(c), c.value) for c in CATEGORY_ORDER)),
+             choices=tuple(Choice(label(c), c.value) for c in CATEGORY_ORDER),
+             show=lambda v: label(CourseCategory(v))),
         Step("course", t("reports.label_course"), t("reports.ask_course"),
              parse=parse_course, choices=_course_choices, show=lambda c: c["name"]),
-        Step("course_check", "",
+        # "Có phải khóa …?" when the name typed is close to a catalogue course but not sure.
+        Step("course", t("reports.label_course"),
              lambda ctx: t("reports.ask_guess", name=ctx.state.answers["course"]["guess_name"]),
+             parse=parse_guess,
              choices=(Choice(t("reports.guess_yes"), YES), Choice(t("reports.guess_no"), NO)),
-             when=_guessed, in_summary=False),
+             when=_guessed, in_summary=False, follow_up=True),
+        Step("level", t("reports.label_level"), t("reports.ask_level"),
+             choices=_level_choices, when=_needs_level, default=_course_level,
+             show=_show_level, follow_up=True),
         Step("provider", t("reports.label_provider"), t("reports.ask_provider"),
              parse=_provider, choices=_provider_choices, optional=True),
         Step("completed_on", t("reports.label_date"), t("reports.ask_date"),
              parse=_completed_on, show=lambda v: show_date(date.fromisoformat(v))),
         Step("hours", t("reports.label_hours"), t("reports.ask_hours"), parse=parse_hours,
              optional=True),
-        Step("certificate", t("reports.label_certificate"), t("reports.ask_certificate"),
+        Step("certificate", t("reports.label_certificate"), _certificate_prompt,
              parse=parse_certificate, optional=True,
              show=lambda v: t("reports.certificate_attached")),
-        Step("level", t("reports.label_level"), t("reports.ask_level"),
-             choices=_level_choices, when=_needs_level),
     ),
     submit=submit,
 ))

@@ -12,8 +12,8 @@ from handlers.forms import Form, Invalid, Step
 from handlers.router import Access, Router, record_id
 from handlers.texts import label, t
 from handlers.types import Attachment, Choice, Reply
-from knowledge.courses import LEVELS
-from storage.enums import ReportStatus
+from knowledge.courses import Catalogue
+from storage.enums import ReportStatus, attained_level
 from storage.models import CourseReport, Official
 
 router = Router()
@@ -35,19 +35,23 @@ async def next_pending(ctx: Context) -> list[Reply]:
         report = await ctx.repo.reports.next_pending() if after else None
         if report is None:
             return [Reply(t("review.nothing_pending"))]
-    return _show(report, await ctx.repo.reports.count_pending())
+    others = await ctx.repo.reports.count_pending() - 1  # besides the one on the card
+    return _show(report, others, problem(report, ctx.knowledge.courses))
 
 
-def _show(report: CourseReport, pending: int) -> list[Reply]:
+def _show(report: CourseReport, others: int, trouble: str | None) -> list[Reply]:
     official = report.official
     details = t(
-        "review.card", pending=pending, id=report.id, name=official.full_name,
+        "review.card", id=report.id, name=official.full_name,
         code=official.code, course=report.course_name, category=label(report.category),
         provider=report.provider or "—", date=show_date(report.completed_on),
         hours=report.hours or "—", level=_level_label(report), certificate=_certificate_note(report),
+        others=t("review.others", count=others) if others else t("review.no_others"),
     )
+    if trouble:  # written before the form checked this: shown as it is, and only rejected
+        details += "\n\n" + t("review.inconsistent", problem=trouble)
     choices = (
-        Choice(t("review.verify_button"), f"/duyet_ok {report.id}"),
+        *(() if trouble else (Choice(t("review.verify_button"), f"/duyet_ok {report.id}"),)),
         Choice(t("review.reject_button"), f"/tuchoi {report.id}"),
         Choice(t("review.later_button"), f"/duyet {report.id}"),
     )
@@ -61,9 +65,23 @@ def _show(report: CourseReport, pending: int) -> list[Reply]:
 
 
 def _level_label(report: CourseReport) -> str:
-    if not report.level or report.category not in LEVELS:
-        return "—"
-    return label(LEVELS[report.category](report.level))
+    try:
+        level = attained_level(report.category, report.level)
+    except ValueError:
+        return report.level  # as stored; `problem` says what is wrong with it
+    return label(level) if level else "—"
+
+
+def problem(report: CourseReport, catalogue: Catalogue) -> str | None:
+    """What in a stored report does not agree (category, catalogue course, level), if any."""
+    try:
+        attained_level(report.category, report.level)
+    except ValueError:
+        return t("review.level_mismatch", level=report.level, category=label(report.category))
+    course = catalogue.get(report.course_id) if report.course_id else None
+    if course is not None and course.category != report.category:
+        return t("review.course_mismatch", course=course.name, category=label(report.category))
+    return None
 
 
 def _certificate_note(report: CourseReport) -> str:
@@ -85,8 +103,11 @@ async def _pending(ctx: Context) -> CourseReport:
 async def verify(ctx: Context) -> Reply:
     try:
         report = await _pending(ctx)
-    except Invalid as problem:
-        return Reply(str(problem))
+    except Invalid as refused:
+        return Reply(str(refused))
+    if trouble := problem(report, ctx.knowledge.courses):
+        return Reply(t("review.cannot_verify", id=report.id, problem=trouble),
+                     (Choice(t("review.reject_button"), f"/tuchoi {report.id}"),))
     await ctx.repo.reports.review(report, ReportStatus.VERIFIED, ctx.official.id, ctx.now)
     await ctx.repo.audit.record(ctx.actor, "report_verified", "course_report", report.id,
                                 before={"status": "pending"}, after={"status": "verified"})
@@ -105,10 +126,10 @@ async def verify(ctx: Context) -> Reply:
 async def raise_level(ctx: Context, report: CourseReport) -> str | None:
     """Raise the official's recorded level to the report's, if higher; the new level's name."""
     field = LEVEL_FIELDS.get(report.category.value)
-    if field is None or not report.level:
+    attained = attained_level(report.category, report.level)  # checked by `problem` before
+    if field is None or attained is None:
         return None
     official: Official = report.official
-    attained = LEVELS[report.category](report.level)
     current = getattr(official, field)
     if current is not None and current.rank >= attained.rank:
         return None
@@ -150,6 +171,7 @@ REJECT_FORM = router.form(Form(
     title=t("review.reject_title"),
     steps=(Step("reason", t("review.label_reason"), t("review.ask_reason"), parse=_reason),),
     submit=submit_rejection,
+    access=Access.ADMIN,
 ))
 
 
@@ -157,6 +179,6 @@ REJECT_FORM = router.form(Form(
 async def reject(ctx: Context):
     try:
         report = await _pending(ctx)
-    except Invalid as problem:
-        return Reply(str(problem))
+    except Invalid as refused:
+        return Reply(str(refused))
     return await forms.start(ctx, REJECT_FORM, {"report_id": report.id})

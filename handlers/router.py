@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from handlers.context import Context
+from handlers.texts import t
 from handlers.types import Reply
 
 Replies = str | Reply | list[Reply]
@@ -75,6 +76,20 @@ class Router:
         self.fallback = other.fallback or self.fallback
         self.offline = other.offline or self.offline
         self.on_file = other.on_file or self.on_file
+
+
+def refusal(access: Access, ctx: Context) -> str | None:
+    """Why this user may not use what needs `access`, by their current record; None if they
+    may. Asked for every command and at every step of a form."""
+    if access == Access.ANYONE:
+        return None
+    if ctx.official is None:
+        return t("common.inactive") if ctx.linked else t("common.need_link")
+    if access == Access.ADMIN and not ctx.is_admin:
+        return t("common.admin_only")
+    if access == Access.UNIT_ADMIN and not (ctx.is_admin or ctx.is_unit_admin):
+        return t("common.unit_admin_only")
+    return None
 
 
 def as_replies(result: Replies | None) -> list[Reply]:

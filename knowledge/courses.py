@@ -11,19 +11,8 @@ from rapidfuzz import fuzz, process
 
 from knowledge.entries import KnowledgeError, item_lines, read_yaml
 from knowledge.normalize import fold
-from storage.enums import (
-    CourseCategory,
-    EducationLevel,
-    PoliticalTheoryLevel,
-    StateManagementLevel,
-)
+from storage.enums import LEVELS, CourseCategory
 
-# The level a course of these categories grants, and the record field it raises.
-LEVELS = {
-    CourseCategory.DEGREE: EducationLevel,
-    CourseCategory.POLITICAL_THEORY: PoliticalTheoryLevel,
-    CourseCategory.STATE_MANAGEMENT: StateManagementLevel,
-}
 SURE = 90  # a typed name this close to a course is that course without asking
 LIKELY = 70  # this close: ask "Có phải khóa …?"
 
@@ -78,8 +67,15 @@ class Catalogue:
             for name in (course.name, *course.aliases):
                 names.append(fold(name))
                 owners.append(course)
-        found = process.extractOne(fold(typed), names, scorer=fuzz.WRatio, score_cutoff=LIKELY)
+        found = process.extractOne(fold(typed), names, scorer=_plausible, score_cutoff=LIKELY)
         return Match(owners[found[2]], found[1]) if found else None
+
+
+def _plausible(typed: str, name: str, **_) -> float:
+    """How surely `typed` names the course `name`. WRatio alone scores a shared word or two
+    highly ("kỹ năng lãnh đạo quản lý cấp xã" came out 85 against "cập nhật luật mới"); the
+    token-set ratio keeps that down unless one's words are (nearly) all in the other."""
+    return min(fuzz.WRatio(typed, name), fuzz.token_set_ratio(typed, name))
 
 
 def _courses(path: Path) -> list[Course]:

@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
@@ -45,6 +45,8 @@ class Redemption:
     outcome: Redeemed
     account: ChannelAccount | None = None
     invite: InviteCode | None = None
+    # The official's earlier accounts on the same platform, unlinked by this one (a new phone).
+    replaced: list[ChannelAccount] = field(default_factory=list)
 
 
 class AccountRepo:
@@ -60,6 +62,15 @@ class AccountRepo:
             .where(ChannelAccount.official_id == official_id)
             .order_by(ChannelAccount.platform)
         )
+        return list(rows)
+
+    async def listing(self, official_id: int | None = None) -> list[ChannelAccount]:
+        """Linked accounts (with their officials), by official code and platform."""
+        query = select(ChannelAccount).join(ChannelAccount.official)
+        if official_id is not None:
+            query = query.where(ChannelAccount.official_id == official_id)
+        rows = await self.session.scalars(
+            query.order_by(Official.code, ChannelAccount.platform, ChannelAccount.id))
         return list(rows)
 
     async def link(
@@ -132,8 +143,21 @@ class AccountRepo:
         invite.used_by_account_id = account.id
         if invite.grants_admin:
             invite.official.role = Role.ADMIN
+        replaced = [a for a in await self.of_official(invite.official_id)
+                    if a.platform == platform and a.id != account.id]
+        for old in replaced:
+            await self.unlink(old)
         await self.session.flush()
-        return Redemption(Redeemed.LINKED, account=account, invite=invite)
+        return Redemption(Redeemed.LINKED, account=account, invite=invite, replaced=replaced)
+
+    async def unlink(self, account: ChannelAccount) -> None:
+        """Remove the link: that platform user is a stranger to the bot from now on."""
+        await self.session.execute(
+            update(InviteCode).where(InviteCode.used_by_account_id == account.id)
+            .values(used_by_account_id=None)
+        )
+        await self.session.delete(account)
+        await self.session.flush()
 
     async def record_failure(self, platform: str, external_user_id: str, now: datetime) -> None:
         self.session.add(LinkFailure(platform=platform, external_user_id=external_user_id, at=now))

@@ -2,11 +2,11 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import insert
-from storage.enums import CampaignKind, CourseCategory, ReportStatus
+from storage.enums import CampaignKind, CourseCategory, DeliveryStatus, ReportStatus
 from storage.models import Campaign, ChannelAccount, CourseReport, Delivery, Evaluation, Official
 from storage.types import utcnow
 
@@ -41,14 +41,17 @@ class CampaignRepo:
         )
         return list(rows)
 
-    async def recipients(self, audience: dict) -> list[int]:
+    async def recipients(self, audience: dict, official_id: int | None = None) -> list[int]:
         """Ids of the active officials with a linked account that `audience` describes:
         {"who": "all" | "unit" | "group" | "not_submitted" | "no_self_study", "unit_id",
-        "group", "period", "since"}, and "optional": true to skip those who turned nudges off."""
+        "group", "period", "since"}, and "optional": true to skip those who turned nudges off.
+        With `official_id`: that official, if the audience includes them."""
         query = select(Official.id).where(
             Official.active.is_(True),
             exists().where(ChannelAccount.official_id == Official.id),
         )
+        if official_id is not None:
+            query = query.where(Official.id == official_id)
         who = audience.get("who", "all")
         if audience.get("unit_id"):
             query = query.where(Official.unit_id == audience["unit_id"])
@@ -68,17 +71,39 @@ class CampaignRepo:
             query = query.where(Official.nudges.is_(True))
         return list(await self.session.scalars(query.order_by(Official.id)))
 
+    async def expanded(self, keys: list[str], kind: CampaignKind, since: datetime) -> list[Campaign]:
+        """Campaigns already sent out: those with these keys, and those of `kind` sent since
+        `since` (not after now: a scheduled one goes to whoever is linked when it is due)."""
+        rows = await self.session.scalars(
+            select(Campaign)
+            .where(Campaign.expanded_at.is_not(None),
+                   or_(Campaign.key.in_(keys), and_(Campaign.kind == kind,
+                                                    Campaign.send_at >= since)))
+            .order_by(Campaign.send_at, Campaign.id)
+        )
+        return list(rows)
+
     async def recent(self, limit: int = 5) -> list[Campaign]:
         rows = await self.session.scalars(
             select(Campaign).order_by(Campaign.send_at.desc(), Campaign.id.desc()).limit(limit)
         )
         return list(rows)
 
-    async def progress(self, campaign_id: int) -> dict[str, int]:
-        """How many of the campaign's deliveries are in each status."""
+    async def progress(self, campaign_id: int, now: datetime) -> dict[str, int]:
+        """How many of the campaign's deliveries are in each status; those queued are split
+        into "queued" (due now), "later" (not tried yet, held for the end of the quiet hours)
+        and "retry" (tried, waiting to be tried again)."""
+        waiting = (Delivery.due_at > now).label("waiting")
+        tried = (Delivery.attempts > 0).label("tried")
         rows = await self.session.execute(
-            select(Delivery.status, func.count())
+            select(Delivery.status, waiting, tried, func.count())
             .where(Delivery.campaign_id == campaign_id)
-            .group_by(Delivery.status)
+            .group_by(Delivery.status, waiting, tried)
         )
-        return {status.value: count for status, count in rows}
+        counts: dict[str, int] = {}
+        for status, waiting, tried, count in rows:
+            name = status.value
+            if status in (DeliveryStatus.QUEUED, DeliveryStatus.SENDING):
+                name = "retry" if waiting and tried else "later" if waiting else "queued"
+            counts[name] = counts.get(name, 0) + count
+        return counts

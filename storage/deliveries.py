@@ -10,6 +10,8 @@ from storage.enums import DeliveryStatus
 from storage.models import Delivery
 from storage.types import utcnow
 
+QUEUED_FLAG = "outbox_queued"  # set in a session's info when it queued a push
+
 
 class DeliveryRepo:
     def __init__(self, session: AsyncSession):
@@ -42,6 +44,8 @@ class DeliveryRepo:
             )
             .on_conflict_do_nothing(index_elements=["key"])
         )
+        if result.rowcount == 1:
+            self.session.info[QUEUED_FLAG] = True  # the sender is woken once this commits
         return result.rowcount == 1
 
     async def due(self, now: datetime, limit: int = 100) -> list[Delivery]:

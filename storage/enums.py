@@ -65,6 +65,27 @@ class CourseCategory(StrEnum):
     OTHER = "other"
 
 
+# The level a course of these categories grants (the record field it raises); other
+# categories grant none.
+LEVELS: dict[CourseCategory, type[RankedLevel]] = {
+    CourseCategory.DEGREE: EducationLevel,
+    CourseCategory.POLITICAL_THEORY: PoliticalTheoryLevel,
+    CourseCategory.STATE_MANAGEMENT: StateManagementLevel,
+}
+
+
+def attained_level(category: CourseCategory, value: str | None) -> RankedLevel | None:
+    """The level a report of `category` records, or None when it records none.
+
+    Raises ValueError when the two do not agree (a doctorate on a political-theory course)."""
+    if value is None:
+        return None
+    levels = LEVELS.get(category)
+    if levels is None or value not in {member.value for member in levels}:
+        raise ValueError(f"level {value!r} does not belong to category {category.value!r}")
+    return levels(value)
+
+
 class ReportStatus(StrEnum):
     PENDING = "pending"
     VERIFIED = "verified"

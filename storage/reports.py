@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import ReportStatus
+from storage.enums import ReportStatus, attained_level
 from storage.models import CourseReport
 
 LIVE = (ReportStatus.PENDING, ReportStatus.VERIFIED)  # reports that still count
@@ -16,6 +16,7 @@ class ReportRepo:
         self.session = session
 
     async def add(self, report: CourseReport) -> CourseReport:
+        attained_level(report.category, report.level)  # a level of another category: ValueError
         self.session.add(report)
         await self.session.flush()
         return report

@@ -114,7 +114,7 @@ async def test_a_push_due_at_night_waits_for_the_morning(app, quarter):
     await tick(at("19/06/2026", "22:00"))
     admin = await chat_as(app, "DEMO001")
     out = await admin.send("/thongbao", "1", "Họp giao ban sáng thứ Hai lúc 7 giờ 30", "1", "1")
-    assert "gửi từ 22:00 19/06/2026" in out
+    assert "đang trong giờ nghỉ nên tin sẽ đi khi hết giờ nghỉ" in out
     await tick(at("19/06/2026", "22:05"))
     await tick(at("20/06/2026", "06:59"))
     assert [t for _, t in recorder.sent if "Họp giao ban" in t] == []
@@ -122,7 +122,7 @@ async def test_a_push_due_at_night_waits_for_the_morning(app, quarter):
     got = sorted(chat for chat, text in recorder.sent if "Họp giao ban" in text)
     assert got == sorted(["DEMO001", *CODES])
     out = await admin.send("/thongbao")
-    assert "Thông báo · 22:00 19/06/2026 · đã gửi 6, chờ 0, lỗi 0" in out
+    assert "Thông báo · 19/06/2026 22:00 · đã gửi 6\n" in out
 
 
 async def test_a_restart_in_the_middle_of_a_campaign_sends_each_once(app, database, quarter):

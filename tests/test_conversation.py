@@ -99,7 +99,10 @@ async def test_button_press_is_the_same_as_typing_the_option(app):
     await app.conversation.handle(Incoming("telegram", "7", "7", text="/thu"))
     replies = await app.conversation.handle(Incoming("telegram", "7", "7", choice="llct"))
     assert "Tên khóa học" in replies[0].text
+    # A button this question did not offer (from an older message) does nothing.
     replies = await app.conversation.handle(Incoming("telegram", "7", "7", choice="/huy"))
+    assert "tin nhắn cũ" in replies[0].text and "Tên khóa học" in replies[0].text
+    replies = await app.conversation.handle(Incoming("telegram", "7", "7", text="/huy"))
     assert "Đã hủy" in replies[0].text
 
 

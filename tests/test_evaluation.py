@@ -101,7 +101,8 @@ async def test_leader_confirms_and_the_official_is_told(app, clock, official_cha
     out = await admin_chat.send("1")
     assert "Đã xác nhận xếp loại Hoàng Minh Tuấn: Hoàn thành xuất sắc nhiệm vụ" in out
     assert "🔔 [DEMO010] 📋 Lãnh đạo đã xác nhận xếp loại quý II/2026 của bạn" in out
-    assert "Nhận xét: Hoàn thành vượt kế hoạch" in out
+    # A rating other than the one proposed comes with the leader's reason.
+    assert "Mức bạn tự đề xuất: Hoàn thành tốt nhiệm vụ. Lý do điều chỉnh: Hoàn thành vượt kế hoạch" in out
     (evaluation,) = await evaluations(app)
     assert evaluation.status == EvaluationStatus.CONFIRMED
     assert evaluation.confirmed_rating == Rating.XUAT_SAC

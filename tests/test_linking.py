@@ -107,4 +107,4 @@ async def test_deactivated_official_loses_access(app, official_chat):
     async with app.sessionmaker() as session, session.begin():
         official = await session.scalar(select(Official).where(Official.code == "DEMO010"))
         official.active = False
-    assert "cần liên kết" in await official_chat.send("/toi")
+    assert "ngừng công tác" in await official_chat.send("/toi")

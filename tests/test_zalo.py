@@ -345,4 +345,4 @@ async def test_proactive_send_of_choices_and_attachments(channel, zalo):
 
     document = Attachment("document", path="/srv/bao-cao.pdf", name="bao-cao.pdf")
     assert (await channel.send(USER, Reply("Báo cáo", attachment=document))).ok
-    assert "Tệp «bao-cao.pdf» chưa gửi được qua Zalo" in zalo.texts(USER)[-1]
+    assert "tệp «bao-cao.pdf» chưa gửi được ở đây" in zalo.texts(USER)[-1]

@@ -1,8 +1,10 @@
 """What every messaging channel shares: send outcomes, text splitting, in-flight tracking."""
 
 import asyncio
+import dataclasses
 import hmac
 import logging
+import os
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from enum import StrEnum
@@ -11,6 +13,7 @@ from typing import Any, Protocol
 from aiohttp import web
 
 from handlers.conversation import Conversation
+from handlers.texts import t
 from handlers.types import Incoming, Reply
 
 log = logging.getLogger(__name__)
@@ -151,7 +154,9 @@ async def respond(
     send: Callable[[str, Reply], Awaitable[SendResult]],
     typing: Callable[[], object] | None = None,
 ) -> None:
-    """Handle one update and send its replies in order; stop at the first that fails.
+    """Handle one update and send its replies in order. Each goes out on its own: one that
+    fails (a photo the platform refused) does not hold back those after it, which carry a
+    short note of what could not be sent. Only a chat that is gone stops the rest.
 
     `typing` starts the platform's "typing…" indicator; it is called only when the handling
     takes longer than TYPING_AFTER. Most updates are handled in milliseconds, and the
@@ -166,9 +171,29 @@ async def respond(
         replies = await handling
     finally:
         handling.cancel()  # nothing once done; if we are cancelled, the handling stops too
+    missing: list[str] = []  # what could not be sent, told with the next reply that goes
     for reply in replies:
+        if missing:
+            reply = dataclasses.replace(reply, text=f"{_not_sent(missing)}\n\n{reply.text}")
         result = await send(incoming.chat_id, reply)
-        if not result.ok:
-            log.warning("reply to %s %s not delivered: %s %s", incoming.channel,
-                        incoming.chat_id, result.status, result.detail)
+        if result.ok:
+            missing = []
+            continue
+        log.warning("reply to %s %s not delivered: %s %s", incoming.channel,
+                    incoming.chat_id, result.status, result.detail)
+        if result.status is SendStatus.BLOCKED:
             return
+        missing.append(_what(reply))
+    if missing:
+        await send(incoming.chat_id, Reply(_not_sent(missing)))
+
+
+def _what(reply: Reply) -> str:
+    if reply.attachment is not None:
+        file = reply.attachment
+        return t("channels.part_file", name=file.name or os.path.basename(file.path or "") or "")
+    return t("channels.part_text")
+
+
+def _not_sent(missing: list[str]) -> str:
+    return t("channels.part_not_sent", what=", ".join(dict.fromkeys(missing)))

@@ -53,6 +53,16 @@ class Scope:
         )
 
 
+def visible_unit(viewer: Official) -> Unit | None:
+    """The unit whose officials `viewer` may see: None for a full admin (every unit), their
+    own for a unit admin. A unit admin with no unit sees nothing of anyone (ScopeError)."""
+    if viewer.role == Role.ADMIN:
+        return None
+    if viewer.unit is None:
+        raise ScopeError(t("summaries.no_unit"))
+    return viewer.unit
+
+
 def current_period(today: date, cal: Calendar | None = None) -> Period:
     """The period open today, else the latest whose window has passed."""
     period = open_period(today, cal)
@@ -109,9 +119,7 @@ async def resolve(
                 codes = ", ".join(u.code for u in units)
                 raise ScopeError(t("summaries.unknown_unit", code=unit_code, codes=codes))
     else:
-        unit = viewer.unit
-        if unit is None:
-            raise ScopeError(t("summaries.no_unit"))
+        unit = visible_unit(viewer)
         if unit_code and unit_code != unit.code.upper():
             raise ScopeError(t("summaries.own_unit_only", unit=unit.name))
     rating_period, as_of = when(today, period, cal)

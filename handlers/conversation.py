@@ -192,6 +192,10 @@ class Conversation:
             if name != "help":
                 return [forms.prompt(ctx, form, note=t("forms.busy", title=form.title,
                                                        command=name[:40] or "…"))]
+            # Help without its menu, then the question again: the form's choices stay the
+            # latest ones, so "1" still answers it.
+            shown = as_replies(await self.router.commands["help"].handler(ctx))
+            return [Reply(reply.text) for reply in shown] + [forms.prompt(ctx, form)]
         command = self.router.commands.get(name)
         if command is None:
             return [Reply(self._unknown_command(name))]
@@ -255,7 +259,8 @@ def _without_nul(incoming: Incoming) -> Incoming:
     return dataclasses.replace(incoming, **fields) if fields else incoming
 
 
-NUMBER = re.compile(r"\s*(\d{1,3})\s*[.)]?\s*")  # "2", "2.", "2)" pick option 2
+# "2", "2.", "2)" pick option 2; "02", "２" or "-2" pick nothing.
+NUMBER = re.compile(r"\s*([1-9]\d{0,2})\s*[.)]?\s*", re.ASCII)
 
 
 def pick(typed: str, offered: list[Choice]) -> str | None:

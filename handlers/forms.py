@@ -82,6 +82,9 @@ class Form:
     intro: str = ""
     # Who may fill it in, checked against the current record at every step and at submit.
     access: Access = Access.OFFICIAL
+    # What the form is about, when its opener says (answers["subject"]: "#3 · Nguyễn Văn A"):
+    # the first line of the summary, under this label.
+    subject: str = ""
 
 
 def _advance(form: Form, ctx: Context, after: int) -> int:
@@ -123,6 +126,8 @@ def _number(form: Form, ctx: Context, index: int) -> tuple[int, int]:
 def summary(ctx: Context, form: Form) -> list[tuple[str, str]]:
     """(label, value as shown) for every answer the form will submit, in the form's order."""
     answers, rows, seen = ctx.state.answers, [], set()
+    if form.subject and "subject" in answers:
+        rows.append((form.subject, answers["subject"]))
     for step in form.steps:
         if (not step.in_summary or step.key not in answers or step.key in seen
                 or not (step.when(ctx) or step.default is not None)):

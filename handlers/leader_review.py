@@ -113,7 +113,8 @@ async def open_confirmation(ctx: Context):
              rating=label(evaluation.proposed_rating),
              reason=evaluation.rating_reason or "—")
     started = await forms.start(ctx, CONFIRM_FORM, {
-        "evaluation_id": evaluation.id, "proposed": evaluation.proposed_rating.value})
+        "evaluation_id": evaluation.id, "proposed": evaluation.proposed_rating.value,
+        "subject": f"{evaluation.official.full_name} · {period_label(Period.parse(evaluation.period))}"})
     return [Reply(card), *started]
 
 
@@ -179,4 +180,5 @@ CONFIRM_FORM = router.form(Form(
     ),
     submit=submit_confirmation,
     access=Access.UNIT_ADMIN,
+    subject=t("leader.label_subject"),
 ))

@@ -128,14 +128,13 @@ PERMISSION_FORM = router.form(Form(
     name="quyen",
     title=t("permissions.title"),
     steps=(
-        Step("who", t("permissions.label_who"), "", when=lambda ctx: False,
-             default=lambda ctx: f"{ctx.state.answers['name']} ({ctx.state.answers['code']})"),
         Step("action", t("permissions.label_action"), t("permissions.ask_action"),
              choices=lambda ctx: tuple(Choice(label_, value)
                                        for label_, value in ctx.state.answers["actions"])),
     ),
     submit=submit,
     access=Access.ADMIN,
+    subject=t("permissions.label_who"),
 ))
 
 
@@ -154,5 +153,6 @@ async def permissions(ctx: Context) -> list[Reply]:
     if not actions:
         return [Reply(card + "\n\n" + t("permissions.nothing_to_change"))]
     started = await forms.start(ctx, PERMISSION_FORM, {
-        "code": official.code, "name": official.full_name, "actions": actions})
+        "code": official.code, "subject": f"{official.full_name} ({official.code})",
+        "actions": actions})
     return [Reply(card), *started]

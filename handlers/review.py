@@ -172,6 +172,7 @@ REJECT_FORM = router.form(Form(
     steps=(Step("reason", t("review.label_reason"), t("review.ask_reason"), parse=_reason),),
     submit=submit_rejection,
     access=Access.ADMIN,
+    subject=t("review.label_subject"),
 ))
 
 
@@ -181,4 +182,6 @@ async def reject(ctx: Context):
         report = await _pending(ctx)
     except Invalid as refused:
         return Reply(str(refused))
-    return await forms.start(ctx, REJECT_FORM, {"report_id": report.id})
+    subject = t("review.subject", id=report.id, name=report.official.full_name,
+                course=report.course_name)
+    return await forms.start(ctx, REJECT_FORM, {"report_id": report.id, "subject": subject})

@@ -62,6 +62,7 @@ class Spot:
     answers: dict
     choices: tuple  # (label, value) of the choices on offer there
     route: int = 0  # which of the form's routes passed here
+    shown: str = ""  # what the console printed on arriving here (by `walk`)
 
     @property
     def offered(self) -> list[Choice]:
@@ -94,13 +95,13 @@ async def seed_reviewables(app) -> dict[str, int]:
         return {"report": report.id, "evaluation": evaluation.id}
 
 
-async def spot_of(app, channel: str, user: str, route: int = 0) -> Spot | None:
+async def spot_of(app, channel: str, user: str, route: int = 0, shown: str = "") -> Spot | None:
     async with app.sessionmaker() as session:
         state = await session.get(ConversationState, (channel, user))
     if state is None or state.form is None:
         return None
     return Spot(state.form, state.step, dict(state.answers),
-                tuple(tuple(c) for c in state.choices), route)
+                tuple(tuple(c) for c in state.choices), route, shown)
 
 
 async def restore(app, spot: Spot | None, channel: str, user: str) -> None:
@@ -139,7 +140,7 @@ async def walk(app, user: str = ADMIN) -> list[Spot]:
             previous = None
             for message in route:
                 out = await say(app, user, message.format(**ids))
-                spot = await spot_of(app, "console", user, number)
+                spot = await spot_of(app, "console", user, number, out)
                 assert spot is not None and spot.form == name, f"{name}: {message!r} → {out}"
                 assert previous is None or spot.step != previous.step, \
                     f"{name}: {message!r} did not advance → {out}"

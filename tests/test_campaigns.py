@@ -2,6 +2,7 @@
 those who have not submitted, a restart repeats and drops nothing, nights stay quiet."""
 
 import asyncio
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -13,8 +14,8 @@ from bot.delivery import Deliverer
 from bot.scheduler import plan_once
 from handlers.types import Incoming, Reply
 from storage.enums import DeliveryStatus
-from storage.models import Delivery
-from tests.conftest import chat_as
+from storage.models import Delivery, Official
+from tests.conftest import Chat, chat_as
 
 HANOI = timezone(timedelta(hours=7))
 CODES = ["DEMO002", "DEMO003", "DEMO004", "DEMO005", "DEMO006"]
@@ -172,3 +173,78 @@ async def test_one_scheduler_job_with_a_fixed_id_and_a_catch_up_run(app):
         assert job.max_instances == 1
     finally:
         scheduler.shutdown(wait=False)
+
+
+# -- «Gửi ngay», catch-up on linking, dates ------------------------------------------------
+
+
+async def test_send_now_is_queued_at_once_and_wakes_the_sender(app):
+    app.conversation.clock = lambda: at("19/06/2026", "10:00")
+    for code in CODES:
+        await chat_as(app, code)
+    recorder = Recorder()
+    deliverer = Deliverer(app.sessionmaker, {"console": recorder}, app.conversation.options,
+                          rates={"console": 1000}, clock=lambda: at("19/06/2026", "10:00"))
+    stop = asyncio.Event()
+    # A round a minute: only the wake-up can make the announcement go out within seconds.
+    sending = asyncio.create_task(deliverer.run(stop, interval=60, wake=app.conversation.outbox))
+    try:
+        await asyncio.sleep(0.1)  # the first round, before anything is queued
+        admin = await chat_as(app, "DEMO001")
+        out = await admin.send("/thongbao", "1", "Họp giao ban lúc 14 giờ hôm nay", "1", "1")
+        assert "Đang gửi thông báo" in out and "tới 6 cán bộ" in out
+        for _ in range(100):
+            if len(recorder.sent) >= 6:
+                break
+            await asyncio.sleep(0.05)
+        assert sorted(chat for chat, _ in recorder.sent) == sorted(["DEMO001", *CODES])
+        out = await admin.send("/huy", "/thongbao")
+        assert "· đã gửi 6\n" in out
+    finally:
+        stop.set()
+        await sending
+
+
+async def test_an_official_who_links_later_hears_of_what_is_still_open(app, quarter):
+    now, recorder, tick = quarter
+    admin = await chat_as(app, "DEMO001")
+    now[0] = at("01/06/2026", "09:00")
+    await admin.send("/thongbao", "1", "Thông báo đầu tháng sáu", "1", "1")  # 3 weeks old
+    await tick(at("20/06/2026", "08:05"))  # the self-evaluation opens
+    await admin.send("/thongbao", "1", "Nộp báo cáo quý trước ngày 30/06", "1", "1")
+    await tick(at("20/06/2026", "08:10"))
+
+    now[0] = at("22/06/2026", "09:00")
+    code = (await admin.send("/moi DEMO021")).split("/start ")[1].split()[0]
+    # The console prints the pushes it sends right after the reply, as `make run` does.
+    out = await Chat(app, "latecomer").send(f"/start {code}")
+    pushed = [line for line in out.split("\n\n") if line.startswith("🔔 [latecomer]")]
+    assert len(pushed) == 2, out
+    assert "tự đánh giá" in pushed[0] and "Nộp báo cáo quý trước ngày 30/06" in pushed[1]
+    assert "đầu tháng sáu" not in out  # older than CATCH_UP_DAYS
+    # Linking another account later (a Zalo one) brings nothing twice.
+    code = (await admin.send("/moi DEMO021")).split("/start ")[1].split()[0]
+    await app.conversation.handle(Incoming("zalo", "z21", "z21", text=f"/start {code}"))
+    await tick(at("22/06/2026", "09:30"))
+    async with app.sessionmaker() as session:
+        official = await session.scalar(select(Official).where(Official.code == "DEMO021"))
+        mine = list(await session.scalars(select(Delivery).where(
+            Delivery.official_id == official.id)))
+    assert len(mine) == 2 and recorder.to("latecomer") == []
+
+
+async def test_on_a_leap_day_an_announcement_is_scheduled_and_shown_as_typed(app):
+    app.conversation.clock = lambda: at("29/02/2028", "10:00")
+    admin = await chat_as(app, "DEMO001")
+    out = await admin.send("/thongbao", "1", "Tập huấn chuyển đổi số", "05/03/2028 08:00")
+    assert "• Thời gian gửi: 05/03/2028 08:00" in out
+    assert "Đã lên lịch thông báo #1, gửi từ 05/03/2028 08:00" in await admin.send("1")
+    out = await admin.send("/thongbao", "1", "Một thông báo khác", "29/02/2029 08:00")
+    assert "Chưa đúng dạng ngày giờ" in out or "Không có ngày" in out
+
+
+async def test_the_quiet_hours_hint_follows_the_setting(app):
+    app.conversation.options = dataclasses.replace(app.conversation.options, quiet=(22, 6))
+    admin = await chat_as(app, "DEMO001")
+    out = await admin.send("/thongbao", "1", "Nội dung thông báo")
+    assert "Tin không gửi từ 22:00 đến 06:00" in out and "21:00" not in out

@@ -111,3 +111,29 @@ def test_unreachable_database_is_one_line_and_non_zero():
     assert result.returncode == 1
     assert result.stderr.startswith("Không kết nối được cơ sở dữ liệu postgresql+asyncpg://")
     assert result.stderr.count("\n") == 1 and "s3cret" not in result.stderr
+
+
+def test_accounts_are_listed_unlinked_and_roles_changed_from_the_command_line(db_env):
+    run("demo-data", env=db_env)
+    code = run("invite", "DEMO003", env=db_env).stdout.strip().splitlines()[-1]
+    run("chat", stdin=f"/start {code}\n", env=db_env)
+    listed = run("account", "list", env=db_env)
+    assert listed.returncode == 0 and "DEMO003\tLý Thị Mai\tCán bộ\tconsole" in listed.stdout
+    one = run("account", "list", "--official", "demo003", env=db_env)
+    assert "Lý Thị Mai (DEMO003)" in one.stdout and "• Bảng điều khiển:" in one.stdout
+
+    role = run("account", "role", "DEMO003", "unit-admin", env=db_env)
+    assert role.returncode == 0 and "thành: Quản trị đơn vị" in role.stdout
+    again = run("account", "role", "DEMO003", "unit-admin", env=db_env)
+    assert again.returncode == 2 and "đã có quyền «Quản trị đơn vị»" in again.stderr
+
+    note = run("invite", "DEMO003", env=db_env)
+    assert "đang liên kết Bảng điều khiển" in note.stdout
+    assert len(note.stdout.strip().splitlines()[-1]) == 10  # the code still alone, last
+
+    unlinked = run("account", "unlink", "DEMO003", env=db_env)
+    assert unlinked.returncode == 0 and "Đã gỡ liên kết Bảng điều khiển" in unlinked.stdout
+    assert run("account", "unlink", "DEMO003", env=db_env).returncode == 2  # nothing left
+    assert "0 tài khoản" in run("account", "list", env=db_env).stdout
+    unknown = run("account", "role", "XYZ", "admin", env=db_env)
+    assert unknown.returncode == 2 and "Không tìm thấy cán bộ có mã XYZ" in unknown.stderr

@@ -141,3 +141,23 @@ async def test_a_unit_admin_reviews_their_own_unit_only(app, clock):
     other = next(e for e in await evaluations(app) if e.official.code == "DEMO012")
     assert "không thuộc đơn vị của bạn" in await unit_admin.send(f"/xacnhan {other.id}")
     assert "chỉ dành cho quản trị viên" in await unit_admin.send("/thongbao")
+
+
+async def test_a_unit_admin_without_a_unit_sees_no_ones_evaluation(app, clock):
+    from storage.enums import Role
+    from storage.models import Official
+
+    await (await chat_as(app, "DEMO010")).send("/danhgia", *ANSWERS, "1", "1")
+    async with app.sessionmaker() as session, session.begin():
+        head = await session.scalar(select(Official).where(Official.code == "DEMO011"))
+        head.role, head.unit_id = Role.UNIT_ADMIN, None  # a roster row with no «Đơn vị»
+    unit_admin = await chat_as(app, "DEMO011")
+    (evaluation,) = await evaluations(app)
+    for typed in ("/xemdanhgia", f"/xacnhan {evaluation.id}", "/tonghop"):
+        out = await unit_admin.send(typed)
+        assert "chưa gắn với đơn vị nào" in out and "Hoàng Minh Tuấn" not in out, typed
+
+
+async def test_the_summary_names_the_rating_not_the_button(app, clock, official_chat):
+    out = await official_chat.send("/danhgia", *ANSWERS, "1")
+    assert "• Mức đề xuất: Hoàn thành tốt nhiệm vụ" in out and "• Mức đề xuất: Giữ" not in out

@@ -158,3 +158,22 @@ async def test_many_users_fill_forms_at_once(app):
     outputs = await asyncio.gather(*(fill(c, n) for n, c in enumerate(chats, 2)))
     assert all("Đã ghi nhận" in out for out in outputs)
     assert sorted(r["hours"] for r in await reports(app)) == list(range(2, 22))
+
+
+async def test_the_step_count_never_jumps_on_any_route_through_any_form(app):
+    import re
+
+    from tests.forms_walk import walk
+
+    routes: dict[tuple, list[tuple[int, int]]] = {}
+    for spot in await walk(app):
+        found = re.search(r"Bước (\d+)/(\d+)", spot.shown)
+        if found:
+            routes.setdefault((spot.form, spot.route), []).append(
+                (int(found[1]), int(found[2])))
+    assert {form for form, _ in routes} == set(app.conversation.router.forms)
+    for route, counts in routes.items():
+        assert len({total for _, total in counts}) == 1, (route, counts)  # one total throughout
+        numbers = [number for number, _ in counts]
+        assert numbers[0] == 1 and numbers[-1] == counts[0][1], (route, counts)
+        assert all(b - a in (0, 1) for a, b in zip(numbers, numbers[1:])), (route, counts)

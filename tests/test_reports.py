@@ -1,13 +1,14 @@
 """Reporting completed courses and verifying them, through the console seam."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from handlers.types import Attachment, Incoming
 from storage.enums import DeliveryStatus, EducationLevel, PoliticalTheoryLevel, ReportStatus
-from storage.models import AuditEntry, CourseReport, Delivery, Official
+from storage.models import AuditEntry, ConversationState, CourseReport, Delivery, Official
+from storage.repo import Repo
 from tests.conftest import Chat, chat_as
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)  # 27/11/2026, 10:00 in Hanoi
@@ -205,3 +206,98 @@ async def test_only_admins_review_and_only_linked_officials_report(app, official
     stranger = Chat(app, "stranger")
     assert "cần liên kết tài khoản" in await stranger.send("/baocao")
     assert "cần liên kết tài khoản" in await stranger.send("/khoahoc")
+
+
+# -- what is confirmed is what is stored; category, course and level agree ------------------
+
+
+async def test_a_name_far_from_every_course_is_kept_without_a_guess(app, official_chat):
+    await official_chat.send("/baocao", "2")  # Cập nhật kiến thức
+    out = await official_chat.send("Bồi dưỡng kỹ năng lãnh đạo quản lý cấp xã")
+    assert "Có phải khóa" not in out and "Khóa học do đơn vị nào tổ chức" in out
+    out = await official_chat.send("Huyện ủy", "hôm qua", "1 giờ", "bỏ qua")
+    assert "• Khóa học: Bồi dưỡng kỹ năng lãnh đạo quản lý cấp xã" in out
+    assert "• Số giờ học: 1" in out  # "1 giờ": one hour, where "1" alone is «Bỏ qua»
+    await official_chat.send("1")
+    (report,) = await stored_reports(app)
+    assert report.course_name == "Bồi dưỡng kỹ năng lãnh đạo quản lý cấp xã"
+    assert report.course_id is None and report.hours == 1
+
+
+async def test_a_confirmed_guess_and_a_catalogue_level_are_shown_before_they_are_stored(
+        app, official_chat):
+    await official_chat.send("/baocao", "1", "an toan mang")
+    out = await official_chat.send("1", "bỏ qua", "hôm qua", "1", "1")  # yes; skip the rest
+    assert "• Khóa học: An toàn thông tin và an ninh mạng" in out
+    assert "• Nơi tổ chức: (bỏ qua)" in out and "• Số giờ học: (bỏ qua)" in out
+    await official_chat.send("1")
+    out = await official_chat.send("/baocao", "4", "Cao cấp lý luận chính trị", "bỏ qua",
+                                   "01/03/2026", "bỏ qua", "bỏ qua")
+    assert "• Trình độ đạt được: Cao cấp" in out  # from the catalogue, not asked
+    await official_chat.send("1")
+    first, second = await stored_reports(app)
+    assert (first.course_name, first.provider, first.hours) == (
+        "An toàn thông tin và an ninh mạng", None, None)
+    assert (second.course_id, second.level) == ("llct-cao-cap", "cao_cap")
+
+
+async def test_a_course_of_another_category_is_refused(app, official_chat):
+    await official_chat.send("/baocao", "4")  # Lý luận chính trị
+    # A button left on an older message, for a degree course.
+    (reply,) = await app.conversation.handle(
+        Incoming("console", OFFICIAL, OFFICIAL, choice="c:dt-tien-si"))
+    assert "tin nhắn cũ" in reply.text and "Tên khóa học" in reply.text
+    # Its id typed: just a name, not in the catalogue; the level is one of political theory's.
+    out = await official_chat.send("c:dt-tien-si")
+    assert "Trình độ bạn đạt được" in out and "Tiến sĩ" not in out and "1. Sơ cấp" in out
+
+
+async def test_a_form_left_inconsistent_by_an_older_version_cannot_be_submitted(app, official_chat):
+    await official_chat.send("/baocao")
+    async with app.sessionmaker() as session, session.begin():
+        state = await session.get(ConversationState, ("console", OFFICIAL))
+        state.step = 8  # the confirmation, with what the old form let through
+        state.answers = {"category": "political_theory", "level": "tien_si",
+                         "course": {"id": "dt-tien-si", "name": "Đào tạo tiến sĩ"},
+                         "completed_on": "2026-11-01"}
+        state.choices = [["✅ Xác nhận", "__confirm__"], ["↩️ Quay lại", "/quaylai"]]
+    out = await official_chat.send("1")
+    assert "thuộc loại khác" in out and "mã lỗi" not in out
+    assert await stored_reports(app) == []
+
+
+async def test_a_stored_report_that_does_not_agree_is_shown_and_can_only_be_rejected(
+        app, official_chat, admin_chat):
+    async with app.sessionmaker() as session, session.begin():  # as the old form stored it
+        await session.execute(insert(CourseReport).values(
+            official_id=(await official(app, OFFICIAL)).id, category="political_theory",
+            course_id="dt-tien-si", course_name="Đào tạo tiến sĩ", level="tien_si",
+            completed_on=date(2026, 10, 1), status="pending", created_at=NOW))
+    await report_bdhvs(official_chat)
+    out = await admin_chat.send("/duyet")
+    assert "Báo cáo #1 (còn 1 báo cáo khác chờ duyệt)" in out
+    assert "trình độ «tien_si» không thuộc loại «Lý luận chính trị»" in out
+    assert "✅ Duyệt" not in out and "1. ❌ Từ chối" in out
+    assert "Không duyệt được báo cáo #1" in await admin_chat.send("/duyet_ok 1")
+    out = await admin_chat.send("1", "Sai loại khóa học, báo cáo lại", "1")
+    assert "Đã từ chối báo cáo #1" in out
+    assert "Đã duyệt báo cáo #2" in await admin_chat.send("/duyet", "1")
+    first, second = await stored_reports(app)
+    assert (first.status, second.status) == (ReportStatus.REJECTED, ReportStatus.VERIFIED)
+
+
+async def test_the_review_card_counts_the_others_waiting(app, official_chat, admin_chat):
+    for _ in range(3):
+        await official_chat.send("/baocao", "3", "Bồi dưỡng theo yêu cầu vị trí việc làm",
+                                 "bỏ qua", "hôm qua", "8", "bỏ qua", "1", "1")
+    assert "Báo cáo #1 (còn 2 báo cáo khác chờ duyệt)" in await admin_chat.send("/duyet")
+
+
+async def test_the_certificate_is_asked_as_a_photo_on_zalo(app):
+    async with app.sessionmaker() as session, session.begin():
+        repo = Repo(session)
+        await repo.accounts.link(await repo.officials.by_code(OFFICIAL), "zalo", "z1", "z1")
+    for text in ("/baocao", "1", "kỹ năng số cơ bản", "1", "hôm qua"):
+        await app.conversation.handle(Incoming("zalo", "z1", "z1", text=text))
+    (reply,) = await app.conversation.handle(Incoming("zalo", "z1", "z1", text="4"))
+    assert "Gửi ảnh chụp giấy chứng nhận nếu có." in reply.text and "tệp" not in reply.text

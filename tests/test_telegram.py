@@ -260,3 +260,29 @@ async def test_one_users_quick_messages_are_answered_in_order(polling, app, tele
     await telegram.wait_for(lambda: len(telegram.texts(USER)) >= 2)
     first, second = telegram.texts(USER)[:2]
     assert "Chọn loại khóa học:" in first and "Tên khóa học là gì?" in second
+
+
+async def test_a_photo_that_fails_does_not_hold_back_the_card_after_it(app, database, telegram):
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from storage.enums import CourseCategory
+    from storage.models import CourseReport, Official
+
+    async with app.sessionmaker() as session, session.begin():
+        repo = Repo(session)
+        admin = await repo.officials.by_code("DEMO001")
+        await repo.accounts.link(admin, "telegram", str(USER), str(USER))
+        official = await session.scalar(select(Official).where(Official.code == "DEMO010"))
+        session.add(CourseReport(
+            official_id=official.id, category=CourseCategory.DIGITAL_SELF_STUDY,
+            course_name="Kỹ năng số cơ bản", completed_on=date(2026, 11, 1),
+            certificate_kind="photo", certificate_file_id="AgAC-gone", certificate_platform="telegram"))
+    telegram.fail("sendPhoto", ("error", 400, "Bad Request: wrong file identifier"))
+    async with serving(app, database, telegram_bot_token=telegram.token,
+                       telegram_api_base=telegram.url):
+        await telegram.say(USER, "/duyet")
+        out = await telegram.reply_to(USER, 1)  # the photo's caption, then the card
+    assert "⚠️ Chưa gửi được tệp/ảnh «chung-nhan-1»" in out and "Báo cáo #1" in out
+    assert ("✅ Duyệt", "/duyet_ok 1") in telegram.buttons(USER)

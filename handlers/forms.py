@@ -125,15 +125,14 @@ def _number(form: Form, ctx: Context, index: int) -> tuple[int, int]:
 
 def summary(ctx: Context, form: Form) -> list[tuple[str, str]]:
     """(label, value as shown) for every answer the form will submit, in the form's order."""
-    answers, rows, seen = ctx.state.answers, [], set()
-    if form.subject and "subject" in answers:
-        rows.append((form.subject, answers["subject"]))
+    answers = ctx.state.answers
+    rows = [(form.subject, answers["subject"])] if form.subject and "subject" in answers else []
     for step in form.steps:
-        if (not step.in_summary or step.key not in answers or step.key in seen
-                or not (step.when(ctx) or step.default is not None)):
-            continue
-        seen.add(step.key)
-        rows.append((step.label, step.shown(answers[step.key], ctx)))
+        # The steps that apply (of two asking for one answer, the one asked), and the values
+        # worked out for steps not asked.
+        applies = step.when(ctx) or step.default is not None
+        if step.in_summary and step.key in answers and applies:
+            rows.append((step.label, step.shown(answers[step.key], ctx)))
     return rows
 
 

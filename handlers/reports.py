@@ -11,7 +11,7 @@ from handlers.forms import Form, Invalid, Step
 from handlers.router import Access, Router, record_id
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
-from knowledge.courses import Course
+from knowledge.courses import Catalogue, Course
 from knowledge.normalize import fold
 from storage.enums import LEVELS, CourseCategory, ReportStatus, attained_level
 from storage.models import CourseReport
@@ -130,13 +130,6 @@ def _level_choices(ctx: Context) -> tuple[Choice, ...]:
     return tuple(Choice(label(level), level.value) for level in LEVELS[_category(ctx)])
 
 
-def _show_level(value: str) -> str:
-    for levels in LEVELS.values():
-        if value in {member.value for member in levels}:
-            return label(levels(value))
-    return value
-
-
 def _guessed(ctx: Context) -> bool:
     return "guess" in ctx.state.answers.get("course", {})
 
@@ -161,11 +154,13 @@ def _completed_on(text: str, ctx: Context) -> str:
 # -- submitting -----------------------------------------------------------------------------
 
 
-def check(answers: dict, catalogue) -> None:
-    """The category, the catalogue course and the level must agree; raises Invalid if not."""
+def check(answers: dict, catalogue: Catalogue) -> None:
+    """The category, the catalogue course and the level must agree; raises Invalid if not.
+    (The steps only offer what agrees; this also holds for a form saved by an older version.)"""
     category = CourseCategory(answers["category"])
-    course = catalogue.get(answers["course"].get("id") or "")
-    if answers["course"].get("id") and (course is None or course.category != category):
+    chosen = answers["course"].get("id")
+    course = catalogue.get(chosen) if chosen else None
+    if chosen and (course is None or course.category != category):
         raise Invalid(t("reports.course_other_category"))
     try:
         attained_level(category, answers.get("level"))
@@ -231,7 +226,7 @@ REPORT_FORM = router.form(Form(
              when=_guessed, in_summary=False, follow_up=True),
         Step("level", t("reports.label_level"), t("reports.ask_level"),
              choices=_level_choices, when=_needs_level, default=_course_level,
-             show=_show_level, follow_up=True),
+             follow_up=True),
         Step("provider", t("reports.label_provider"), t("reports.ask_provider"),
              parse=_provider, choices=_provider_choices, optional=True),
         Step("completed_on", t("reports.label_date"), t("reports.ask_date"),

@@ -149,7 +149,7 @@ async def cmd_chat(app: App, args) -> None:
 async def chat_as(app: App, official_code: str | None) -> None:
     user_id = GUEST
     if official_code:
-        user_id = await link_console_user(app.sessionmaker, official_code)
+        user_id = await link_console_user(app.conversation, official_code)
         if user_id is None:
             raise Failure(f"Không có cán bộ đang công tác với mã {official_code}.", 2)
     options = app.conversation.options
@@ -215,7 +215,7 @@ async def cmd_invite(app: App, args) -> None:
     )
     if note := already_linked_note(issued):
         print(note)
-    print(f"Cán bộ gửi cho bot: /start {issued.code}")
+    print(f"Cán bộ gửi cho trợ lý: /start {issued.code}")
     if issued.deep_link:
         print(f"Liên kết Telegram: {issued.deep_link}")
     print(issued.code)

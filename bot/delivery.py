@@ -156,29 +156,37 @@ class Deliverer:
             repo = Repo(session)
             delivery = await session.get(Delivery, delivery_id)
             wanted = await still_wanted(repo, delivery)
-            accounts = [a for a in await repo.accounts.of_official(delivery.official_id)
-                        if a.platform in self.channels]
+            chats = await self._chats(repo, delivery)
         if not wanted:  # recorded after the read above has let go of the database
             return await self._record(delivery_id, None)
-        # The most recently linked account first: the messenger the official uses now.
-        accounts.sort(key=lambda a: a.linked_at, reverse=True)
         reply = Reply(delivery.text, tuple(Choice(label, value) for label, value in delivery.choices))
         result = SendResult(SendStatus.BLOCKED, detail="no linked account")
-        for account in accounts:
-            limiter = self.limiters[account.platform]
-            async with limiter.slot(account.chat_id):
+        for platform, chat_id in chats:
+            limiter = self.limiters[platform]
+            async with limiter.slot(chat_id):
                 if self.stopping.is_set():
                     return  # still queued: the next start sends it
                 await self._mark_sending(delivery_id)
                 # Started within the slot; awaited outside it, so sends overlap.
-                sending = asyncio.ensure_future(
-                    self.channels[account.platform].send(account.chat_id, reply))
+                sending = asyncio.ensure_future(self.channels[platform].send(chat_id, reply))
             result = await sending
             if result.status is SendStatus.RETRY_AFTER:
-                await limiter.hold(account.chat_id, result.retry_after or 1)
+                await limiter.hold(chat_id, result.retry_after or 1)
             if result.status is not SendStatus.BLOCKED:
                 break
         await self._record(delivery_id, result)
+
+    async def _chats(self, repo: Repo, delivery: Delivery) -> list[tuple[str, str]]:
+        """(platform, chat id) to try in turn: the one chat a push is addressed to, or the
+        official's linked accounts, the most recently linked first (the messenger they use
+        now); those of platforms this process does not run are left out."""
+        if delivery.platform is not None:
+            chats = [(delivery.platform, delivery.chat_id)]
+        else:
+            accounts = sorted(await repo.accounts.of_official(delivery.official_id),
+                              key=lambda a: a.linked_at, reverse=True)
+            chats = [(a.platform, a.chat_id) for a in accounts]
+        return [(platform, chat) for platform, chat in chats if platform in self.channels]
 
     async def _mark_sending(self, delivery_id: int) -> None:
         # Written just before the platform call, so a crash from here on is not re-sent

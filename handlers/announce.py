@@ -2,18 +2,17 @@
 submitted this period's self-evaluation, now or at a given time; and see each campaign's
 progress (sent, sending, waiting for the end of the quiet hours, failed, blocked)."""
 
-import re
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from handlers import forms
 from handlers.campaigns import expand, next_allowed
 from handlers.context import Context
-from handlers.dates import parse_day
-from handlers.evaluation import period_label
+from handlers.dates import parse_moment
 from handlers.formatting import local_datetime, show_datetime
 from handlers.forms import Form, Invalid, Step
 from handlers.leader_review import current_period
+from handlers.periods import period_label
 from handlers.router import Access, Router
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
@@ -25,7 +24,6 @@ router = Router()
 MAX_TEXT = 1500
 NOW = "now"
 LOOK_AHEAD_DAYS = 366  # how far ahead an announcement may be scheduled
-_TIME = re.compile(r"^(?P<day>.+?)\s+(?P<hour>\d{1,2})[:hg.](?P<minute>\d{2})?$")
 
 
 def _audience_choices(ctx: Context) -> tuple[Choice, ...]:
@@ -60,22 +58,11 @@ def _parse_text(text: str, ctx: Context) -> str:
 
 
 def _parse_when(text: str, ctx: Context) -> str:
-    """"now", or a local time "dd/mm/yyyy hh:mm" from now to a year ahead."""
+    """"now", or a local time from now to a year ahead ("01/12/2026 08:00", "ngày mai 8h")."""
     if ctx.picked == NOW:
         return NOW
-    found = _TIME.match(text.strip())
-    if not found:
-        raise Invalid(t("announce.when_format"))
     latest = ctx.local_now.date() + timedelta(days=LOOK_AHEAD_DAYS)  # 29/02 has no year+1
-    try:
-        day = parse_day(found["day"], latest)
-        at = time(int(found["hour"]), int(found["minute"] or 0))
-    except ValueError:
-        raise Invalid(t("announce.when_format")) from None
-    moment = datetime.combine(day, at, tzinfo=ctx.options.timezone)
-    if moment < ctx.now:
-        raise Invalid(t("announce.when_past"))
-    return moment.isoformat()
+    return parse_moment(text, ctx.local_now, latest).isoformat()
 
 
 def _show_when(value: str) -> str:
@@ -108,17 +95,26 @@ async def submit(ctx: Context, answers: dict) -> Reply:
     ))
     await ctx.repo.audit.record(ctx.actor, "announcement", "campaign", campaign.id,
                                 after={"audience": campaign.audience, "send_at": send_at.isoformat()})
-    when = local_datetime(send_at, ctx.options.timezone)
+    zone = ctx.options.timezone
+    goes = next_allowed(send_at, ctx.options)  # in the quiet hours: at their end
     if answers["when"] != NOW:
-        return Reply(t("announce.scheduled", id=campaign.id, when=when))
+        text = t("announce.scheduled", id=campaign.id, when=local_datetime(send_at, zone))
+        if goes != send_at:
+            text += " " + t("announce.quiet_then", at=local_datetime(goes, zone))
+        return Reply(text)
     # Queued now, in this transaction, for the sender to take at once (not at the next
     # planning round, minutes away).
     queued = await expand(ctx.repo, campaign, ctx.now, ctx.options)
-    if not queued:
-        return Reply(t("announce.no_recipients", id=campaign.id))
-    later = next_allowed(ctx.now, ctx.options) != ctx.now
-    return Reply(t("announce.queued_morning" if later else "announce.queued",
-                   id=campaign.id, count=queued))
+    audience = len(await ctx.repo.campaigns.recipients(campaign.audience, linked=False))
+    text = t("announce.queued", id=campaign.id, count=queued) if queued else (
+        t("announce.no_recipients", id=campaign.id))
+    if goes != send_at and queued:
+        text += " " + t("announce.quiet_then", at=local_datetime(goes, zone))
+    if audience > queued:
+        days = ctx.options.catch_up_days
+        text += "\n" + t("announce.not_linked" if days else "announce.not_linked_no_catch_up",
+                         count=audience - queued, days=days)
+    return Reply(text)
 
 
 ANNOUNCE_FORM = router.form(Form(

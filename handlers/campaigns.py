@@ -10,9 +10,8 @@ the morning.
 from datetime import date, datetime, time, timedelta
 
 from handlers.context import Context, Options
-from handlers.evaluation import period_label
 from handlers.formatting import show_date
-from handlers.periods import open_period
+from handlers.periods import open_period, period_label
 from handlers.texts import t
 from storage.enums import CampaignKind
 from storage.models import Campaign, Delivery
@@ -48,9 +47,11 @@ async def notify(ctx: Context, key: str, official_id: int, text: str) -> None:
 
 
 async def tell(repo: Repo, key: str, official_id: int, text: str, now: datetime,
-               options: Options) -> None:
-    """`notify` outside a chat update (the operator's command line)."""
-    await repo.deliveries.enqueue(key, official_id, text, due_at=next_allowed(now, options))
+               options: Options, to: tuple[str, str] | None = None) -> None:
+    """`notify` outside a chat update (the operator's command line); with `to` (platform,
+    chat id), to that chat only: an account no longer linked to the official."""
+    await repo.deliveries.enqueue(key, official_id, text, due_at=next_allowed(now, options),
+                                  to=to)
 
 
 async def plan(repo: Repo, now: datetime, options: Options) -> int:

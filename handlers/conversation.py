@@ -115,10 +115,7 @@ class Conversation:
                 knowledge=self.knowledge,
                 download=self.downloaders.get(incoming.channel),
             )
-            replies = await self._dispatch(ctx)
-            # Remember the last options offered, so "2" or the option's text picks one.
-            offered = next((r.choices for r in reversed(replies) if r.choices), ())
-            ctx.state.choices = [[c.label, c.value] for c in offered]
+            replies = _number_question(ctx, await self._dispatch(ctx))
         # Committed: wake the sender, and remember whether a form is open.
         if session.info.get(QUEUED_FLAG):
             self.outbox.set()
@@ -136,11 +133,10 @@ class Conversation:
         offered = [Choice(label, value) for label, value in ctx.state.choices]
         pressed = ctx.incoming.choice
         if pressed is not None:
-            # A button: one of the latest question's, or a command button from an older
-            # message (its value names what it does); any other is an answer to a question
-            # no longer asked.
-            current = any(choice.value == pressed for choice in offered)
-            if not (current or (form is None and pressed.startswith("/"))):
+            # A button counts only if it is one of the latest question's: by its number when
+            # the platform carries it back, and by its value.
+            latest = ctx.incoming.question in (None, ctx.state.question)
+            if not (latest and any(choice.value == pressed for choice in offered)):
                 return self._stale_button(ctx, form, offered)
             ctx.picked = ctx.text = pressed
         else:
@@ -150,6 +146,10 @@ class Conversation:
             # fuzzy match.
             ctx.picked = None if typed.startswith("/") else pick(typed, offered)
             ctx.text = ctx.picked or typed
+            if form is None and offered and ctx.picked is None and _numeral(typed):
+                # A number that is none of the choices on offer: say so, and keep them.
+                key = "common.no_such_choice" if len(offered) > 1 else "common.no_such_choice_one"
+                return [Reply(t(key, typed=typed[:20], count=len(offered)), tuple(offered))]
 
         replies: list[Reply] = []
         if form is not None and (why := refusal(form.access, ctx)):
@@ -183,6 +183,10 @@ class Conversation:
         return [Reply(t("common.stale_button_none"))]
 
     async def _command(self, ctx: Context, name: str, form: forms.Form | None) -> list[Reply]:
+        command = self.router.commands.get(name)
+        if command is None:
+            unknown = Reply(self._unknown_command(ctx, name))
+            return [unknown] if form is None else [forms.prompt(ctx, form, note=unknown.text)]
         if form is not None:
             if name == "huy":
                 forms.finish(ctx)
@@ -196,9 +200,6 @@ class Conversation:
             # latest ones, so "1" still answers it.
             shown = as_replies(await self.router.commands["help"].handler(ctx))
             return [Reply(reply.text) for reply in shown] + [forms.prompt(ctx, form)]
-        command = self.router.commands.get(name)
-        if command is None:
-            return [Reply(self._unknown_command(name))]
         if why := refusal(command.access, ctx):
             return [Reply(why)]
         return as_replies(await command.handler(ctx))
@@ -225,10 +226,12 @@ class Conversation:
             return None
         return Reply(t("common.too_long", length=len(incoming.text), limit=limit))
 
-    def _unknown_command(self, name: str) -> str:
-        close = process.extractOne(
-            name, list(self.router.commands), scorer=fuzz.ratio, score_cutoff=60
-        )
+    def _unknown_command(self, ctx: Context, name: str) -> str:
+        # Suggested among what this user may use and sees in /help: never an admin's command
+        # to someone else.
+        usable = [c.name for c in self.router.commands.values()
+                  if not c.hidden and refusal(c.access, ctx) is None]
+        close = process.extractOne(name, usable, scorer=fuzz.ratio, score_cutoff=60)
         if close:
             return t("common.unknown_command_close", command=name, suggestion=close[0])
         return t("common.unknown_command", command=name)
@@ -257,6 +260,27 @@ def _without_nul(incoming: Incoming) -> Incoming:
               for name in ("text", "choice", "display_name")
               if "\x00" in (getattr(incoming, name) or "")}
     return dataclasses.replace(incoming, **fields) if fields else incoming
+
+
+QUESTIONS = 100_000  # question numbers wrap around here (they travel in Telegram's buttons)
+
+
+def _number_question(ctx: Context, replies: list[Reply]) -> list[Reply]:
+    """Remember the latest choices offered, so "2" or a label typed picks one of them, and
+    number that question: its buttons carry the number back."""
+    latest = next((i for i in range(len(replies) - 1, -1, -1) if replies[i].choices), None)
+    ctx.state.choices = ([[c.label, c.value] for c in replies[latest].choices]
+                         if latest is not None else [])
+    if latest is None:
+        return replies
+    ctx.state.question = ((ctx.state.question or 0) + 1) % QUESTIONS
+    numbered = dataclasses.replace(replies[latest], question=ctx.state.question)
+    return [*replies[:latest], numbered, *replies[latest + 1:]]
+
+
+def _numeral(typed: str) -> bool:
+    """Digits only (of any script), perhaps with a sign or a dot: meant as a number."""
+    return typed.strip(" .)+-").isdecimal()
 
 
 # "2", "2.", "2)" pick option 2; "02", "２" or "-2" pick nothing.

@@ -1,7 +1,9 @@
-"""Dates as officials type them: 05/11/2026, 5/11/26, 5-11-2026, "hôm nay", "hôm qua"."""
+"""Dates as officials type them: 05/11/2026, 5/11/26, 5-11-2026, "hôm nay", "hôm qua"; and
+for what is still to come, "ngày mai", "5/11" (the next 5 November) and a time of day."""
 
 import re
-from datetime import date, timedelta
+import unicodedata
+from datetime import date, datetime, time, timedelta
 
 from handlers.forms import Invalid
 from handlers.texts import t
@@ -9,7 +11,14 @@ from knowledge.normalize import fold
 
 _NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
 RELATIVE = {"hom nay": 0, "nay": 0, "hom qua": 1, "qua": 1, "hom kia": 2}
+AHEAD = {"hom nay": 0, "nay": 0, "ngay mai": 1, "mai": 1, "ngay kia": 2, "ngay mot": 2}
 EARLIEST = date(1970, 1, 1)
+# A day to come, with or without its year, then a time: "05/03/2028 08:00", "5/3 8h",
+# "ngày mai 8 giờ 30", "hôm nay 17:00", or the time alone for today. The hour needs its
+# ":", "h" or "giờ", so that a bare number is never taken for a time.
+_MOMENT = re.compile(r"^(?:(?P<day>.+?)\s+)?(?P<hour>\d{1,2})\s*[:.h]\s*(?P<minute>\d{2})?$")
+_HOUR_WORDS = re.compile(r"\s*(?:giờ|gio|g)(?=\s*\d|\s*$)")
+_DAY_MONTH = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2}|\d{4}))?$")
 
 
 def parse_day(text: str, today: date) -> date:
@@ -31,4 +40,46 @@ def parse_day(text: str, today: date) -> date:
         raise Invalid(t("dates.future"))
     if value < EARLIEST:
         raise Invalid(t("dates.too_old"))
+    return value
+
+
+def parse_moment(text: str, now: datetime, latest: date) -> datetime:
+    """A local time from `now` (timezone-aware) to the end of `latest`; raises Invalid
+    saying what to type."""
+    typed = _HOUR_WORDS.sub("h", " ".join(unicodedata.normalize("NFC", text).lower().split()))
+    found = _MOMENT.match(typed)
+    if not found:
+        raise Invalid(t("dates.moment_format"))
+    today = now.date()
+    day = _coming_day(found["day"], today) if found["day"] else today
+    try:
+        moment = datetime.combine(day, time(int(found["hour"]), int(found["minute"] or 0)),
+                                  tzinfo=now.tzinfo)
+    except ValueError:
+        raise Invalid(t("dates.moment_format")) from None
+    if moment < now:
+        raise Invalid(t("dates.moment_past"))
+    if day > latest:
+        raise Invalid(t("dates.moment_far", latest=latest.strftime("%d/%m/%Y")))
+    return moment
+
+
+def _coming_day(text: str, today: date) -> date:
+    folded = fold(text)
+    if folded in AHEAD:
+        return today + timedelta(days=AHEAD[folded])
+    if folded in RELATIVE:  # "hôm qua"
+        raise Invalid(t("dates.moment_past"))
+    found = _DAY_MONTH.match(re.sub(r"^(?:ngày|ngay)\s+", "", text.strip(), flags=re.I))
+    if not found:
+        raise Invalid(t("dates.moment_format"))
+    day, month = int(found[1]), int(found[2])
+    year = int(found[3]) if found[3] else today.year
+    year += 2000 if year < 100 else 0
+    try:
+        value = date(year, month, day)
+        if not found[3] and value < today:  # "5/3" typed in December: next March
+            value = date(year + 1, month, day)
+    except ValueError:
+        raise Invalid(t("dates.no_such_day", text=text.strip())) from None
     return value

@@ -5,11 +5,13 @@ The form opens in the period's window (handlers.periods); answers are kept betwe
 An official may resubmit until the deadline, unless a leader has already confirmed the rating.
 """
 
+import re
+
 from handlers import forms
 from handlers.context import Context
 from handlers.formatting import local_datetime, show_date
 from handlers.forms import Form, Invalid, Step
-from handlers.periods import Period, open_period, upcoming_period
+from handlers.periods import Period, open_period, period_label, upcoming_period
 from handlers.router import Access, Router
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
@@ -24,13 +26,6 @@ MAX_TEXT = 1000
 RATINGS_HIGH_FIRST = sorted(Rating, key=lambda r: r.rank, reverse=True)
 
 
-def period_label(period: Period) -> str:
-    if period.annual:
-        return t("evaluation.period_year", year=period.year)
-    return t("evaluation.period_quarter", roman=("I", "II", "III")[period.quarter - 1],
-             year=period.year)
-
-
 def _period(ctx: Context) -> Period:
     return Period.parse(ctx.state.answers["period"], ctx.options.calendar)
 
@@ -38,12 +33,16 @@ def _period(ctx: Context) -> Period:
 # -- parsing --------------------------------------------------------------------------------
 
 
+POINTS = re.compile(r"\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*", re.ASCII)  # "8", "8,5", "8.5"
+
+
 def _points(maximum: float):
     def parse(text: str, ctx: Context) -> float:
-        try:
-            value = float(text.replace(",", ".").strip())
-        except ValueError:
-            raise Invalid(t("evaluation.not_a_number", max=_num(maximum))) from None
+        # Not float(): it takes "1e1", "1_0", "nan" and other digits than 0-9.
+        found = POINTS.fullmatch(text)
+        if found is None:
+            raise Invalid(t("evaluation.not_a_number", max=_num(maximum)))
+        value = float(found[1].replace(",", "."))
         if not 0 <= value <= maximum:
             raise Invalid(t("evaluation.out_of_bounds", max=_num(maximum)))
         return value

@@ -55,6 +55,7 @@ class Step:
     # A follow-up to the step before it (a check, a detail asked only for some answers):
     # it shares that step's number, so the "Bước 2/6" count never jumps while filling in.
     follow_up: bool = False
+    takes_file: bool = False  # a photo or file sent at any other step is not kept: say so
 
     def options(self, ctx: Context) -> tuple[Choice, ...]:
         return tuple(self.choices(ctx) if callable(self.choices) else self.choices)
@@ -184,6 +185,7 @@ async def answer(ctx: Context, form: Form) -> list[Reply]:
         return result
 
     step = form.steps[index]
+    ignored = t("forms.file_ignored") if ctx.incoming.attachments and not step.takes_file else ""
     if ctx.picked == SKIP:
         if not step.optional:
             return [prompt(ctx, form, note=t("forms.required"))]
@@ -192,11 +194,11 @@ async def answer(ctx: Context, form: Form) -> list[Reply]:
         try:
             value = await _parse(step, ctx)
         except Invalid as problem:
-            return [prompt(ctx, form, note=f"⚠️ {problem}")]
+            return [prompt(ctx, form, note="\n".join(filter(None, (f"⚠️ {problem}", ignored))))]
     answers[step.key] = value
     _set(ctx, index, answers)
     _advance(form, ctx, index)
-    return [prompt(ctx, form)]
+    return [prompt(ctx, form, note=ignored)]
 
 
 async def _parse(step: Step, ctx: Context) -> Any:

@@ -4,9 +4,9 @@ each rating with a comment; the official is told. Unit admins see their own unit
 from handlers import forms
 from handlers.campaigns import notify
 from handlers.context import Context
-from handlers.evaluation import RATINGS_HIGH_FIRST, _num, period_label
+from handlers.evaluation import RATINGS_HIGH_FIRST, _num
 from handlers.forms import Form, Invalid, Step
-from handlers.periods import Period, open_period, quarter_of
+from handlers.periods import Period, open_period, period_label, quarter_of
 from handlers.router import Access, Router, record_id
 from handlers.summaries.scope import ScopeError, visible_unit
 from handlers.texts import label, t
@@ -111,7 +111,8 @@ async def open_confirmation(ctx: Context):
              assigned=evaluation.tasks_assigned, on_time=evaluation.tasks_on_time,
              strengths=evaluation.strengths or "—", shortcomings=evaluation.shortcomings or "—",
              rating=label(evaluation.proposed_rating),
-             reason=evaluation.rating_reason or "—")
+             reason=t("leader.card_reason", reason=evaluation.rating_reason)
+             if evaluation.rating_reason else "")
     started = await forms.start(ctx, CONFIRM_FORM, {
         "evaluation_id": evaluation.id, "proposed": evaluation.proposed_rating.value,
         "subject": f"{evaluation.official.full_name} · {period_label(Period.parse(evaluation.period))}"})
@@ -137,7 +138,10 @@ def _comment(text: str, ctx: Context) -> str:
 
 
 async def submit_confirmation(ctx: Context, answers: dict) -> Reply:
-    evaluation = await _evaluation(ctx, answers["evaluation_id"])
+    try:  # out of reach since the form opened (moved to another unit): closed with why
+        evaluation = await _evaluation(ctx, answers["evaluation_id"])
+    except Invalid as refused:
+        return Reply(str(refused))
     rating = Rating(answers["rating"])
     before = {"rating": rating_of(evaluation).value, "status": evaluation.status.value}
     evaluation.confirmed_rating = rating

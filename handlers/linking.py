@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from handlers.campaigns import catch_up
+from handlers.campaigns import catch_up, tell
 from handlers.context import Context
-from handlers.formatting import local_date
+from handlers.formatting import local_datetime
 from handlers.router import Access, Router
 from handlers.texts import t
 from storage.accounts import Redeemed
@@ -91,6 +91,10 @@ async def _link(ctx: Context, code: str) -> str:
         incoming.chat_id,
         incoming.display_name,
     )
+    if (result.outcome is Redeemed.USED and ctx.official is not None
+            and result.invite.used_by_account_id == ctx.account.id):
+        # The same /start again (sent twice, or an old message): already done.
+        return t("linking.welcome_back", name=ctx.official.full_name)
     if result.outcome is not Redeemed.LINKED:
         await accounts.record_failure(incoming.channel, incoming.user_id, ctx.now)
         return t(f"linking.{result.outcome.value}")
@@ -103,6 +107,9 @@ async def _link(ctx: Context, code: str) -> str:
             before={"platform": old.platform, "external_user_id": old.external_user_id,
                     "official": official.code},
         )
+        await tell(ctx.repo, f"unlinked:{old.id}:{ctx.now.isoformat()}", official.id,
+                   t("linking.replaced_notice", name=official.full_name), ctx.now, ctx.options,
+                   to=(old.platform, old.chat_id))
     # What went out before they were here and still concerns them: once each.
     await catch_up(ctx.repo, official.id, ctx.now, ctx.options)
     await ctx.repo.audit.record(
@@ -148,7 +155,7 @@ async def invite(ctx: Context) -> str:
         "linking.invite_issued",
         name=official.full_name,
         code=issued.code,
-        expires=local_date(issued.expires_at, ctx.options.timezone),
+        expires=local_datetime(issued.expires_at, ctx.options.timezone),
     )
     if admin:
         reply += "\n" + t("linking.invite_admin_note")

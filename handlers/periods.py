@@ -9,8 +9,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from handlers.texts import t
+
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-KEY = re.compile(r"^(\d{4})\s*[Qq]\s*([1-4])$")
+KEY = re.compile(r"^(20\d\d)\s*[Qq]\s*([1-4])$")  # this century's: "1900Q1" is a typo
 
 
 @dataclass(frozen=True)
@@ -92,3 +94,10 @@ def upcoming_period(day: date, calendar: Calendar | None = None) -> Period:
     while period.opens <= day:
         period = period.next()
     return period
+
+
+def period_label(period: Period) -> str:
+    """"quý II/2026", or for the annual evaluation "năm 2026 (…)", as every message says it."""
+    if period.annual:
+        return t("evaluation.period_year", year=period.year)
+    return t("evaluation.period_quarter", roman=ROMAN[period.quarter], year=period.year)

@@ -55,8 +55,12 @@ async def unlink(change: Change, official: Official, platform: str | None = None
             before={"platform": account.platform, "external_user_id": account.external_user_id,
                     "official": official.code})
         await change.repo.accounts.unlink(account)
+        # Whoever holds that phone now is told too: its chat is still there.
+        await tell(change.repo, f"unlinked:{account.id}:{change.now.isoformat()}", official.id,
+                   t("permissions.notice_unlinked_here", name=official.full_name),
+                   change.now, change.options, to=(account.platform, account.chat_id))
     platforms = sorted({a.platform for a in accounts})
-    if await change.repo.accounts.of_official(official.id):  # still reachable elsewhere
+    if await change.repo.accounts.of_official(official.id):  # and on the accounts left
         await tell(change.repo, f"unlinked:{official.id}:{change.now.isoformat()}", official.id,
                    t("permissions.notice_unlinked", platforms=platform_names(platforms)),
                    change.now, change.options)

@@ -1,6 +1,7 @@
 """/baocao: an official reports a completed course; /khoahoc lists their reports; /rut withdraws."""
 
 import re
+import unicodedata
 from datetime import date
 
 from handlers import forms
@@ -11,8 +12,7 @@ from handlers.forms import Form, Invalid, Step
 from handlers.router import Access, Router, record_id
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
-from knowledge.courses import Catalogue, Course
-from knowledge.normalize import fold
+from knowledge.courses import Catalogue, Course, adds_detail
 from storage.enums import LEVELS, CourseCategory, ReportStatus, attained_level
 from storage.models import CourseReport
 
@@ -69,27 +69,36 @@ def parse_course(text: str, ctx: Context) -> dict:
     if match is None:
         return {"name": text}
     if match.sure:
-        return {"id": match.course.id, "name": match.course.name}
+        return _linked(text, match.course)
     return {"name": text, "guess": match.course.id, "guess_name": match.course.name}
+
+
+def _linked(typed: str, course: Course) -> dict:
+    """The catalogue course, under the name typed when that says more (its field of study)."""
+    return {"id": course.id, "name": typed if adds_detail(typed, course) else course.name}
 
 
 def parse_guess(text: str, ctx: Context) -> dict:
     """The course as confirmed: the catalogue's when the guess is right, else the name typed.
     Stored under "course", so the summary shows (and submit writes) the course decided on."""
     typed = ctx.state.answers["course"]
+    guessed = ctx.knowledge.courses.get(typed["guess"])
+    if ctx.picked == YES and guessed is not None:  # (None: gone from a reloaded catalogue)
+        return _linked(typed["name"], guessed)
     if ctx.picked == YES:
-        return {"id": typed["guess"], "name": typed["guess_name"]}
+        return {"name": typed["name"]}
     if ctx.picked == NO:
         return {"name": typed["name"]}
     raise Invalid(t("forms.pick_one"))
 
 
 # "8", "8 giờ", "8h", "1 tiếng": with a unit, "1" is one hour even where "1" picks «Bỏ qua».
-HOURS = re.compile(r"(\d{1,4})\s*(?:h|gio|tieng)?", re.ASCII)
+# Signs and other digits are not numbers of hours: "-5" is refused, not read as 5.
+HOURS = re.compile(r"\s*(\d{1,4})\s*(?:h|giờ|gio|tiếng|tieng)?\s*", re.ASCII)
 
 
 def parse_hours(text: str, ctx: Context) -> int:
-    found = HOURS.fullmatch(fold(text))
+    found = HOURS.fullmatch(unicodedata.normalize("NFC", text).lower())
     if found is None or not 1 <= int(found[1]) <= MAX_HOURS:
         raise Invalid(t("reports.hours_invalid", limit=MAX_HOURS))
     return int(found[1])
@@ -234,7 +243,7 @@ REPORT_FORM = router.form(Form(
         Step("hours", t("reports.label_hours"), t("reports.ask_hours"), parse=parse_hours,
              optional=True),
         Step("certificate", t("reports.label_certificate"), _certificate_prompt,
-             parse=parse_certificate, optional=True,
+             parse=parse_certificate, optional=True, takes_file=True,
              show=lambda v: t("reports.certificate_attached")),
     ),
     submit=submit,

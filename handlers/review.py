@@ -27,16 +27,38 @@ LEVEL_FIELDS = {
 MAX_REASON = 500
 
 
-@router.command("duyet", access=Access.ADMIN, summary="help.duyet")
-async def next_pending(ctx: Context) -> list[Reply]:
-    after = record_id(ctx.args) or 0
-    report = await ctx.repo.reports.next_pending(after)
+@router.command("duyet", access=Access.ADMIN, usage="/duyet [SỐ]", summary="help.duyet")
+async def open_card(ctx: Context) -> list[Reply]:
+    """The card of report N when it is waiting, else of the oldest one waiting."""
+    number = record_id(ctx.args)
+    report = await ctx.repo.reports.get(number) if number else None
+    note = ""
+    if number and (report is None or report.status != ReportStatus.PENDING):
+        note = (t("review.already_reviewed", id=number, status=label(report.status)) if report
+                else t("review.no_such_report"))
+        report = None
+    report = report or await ctx.repo.reports.next_pending()
     if report is None:
-        report = await ctx.repo.reports.next_pending() if after else None
-        if report is None:
-            return [Reply(t("review.nothing_pending"))]
+        return [Reply(f"{note}\n{t('review.nothing_pending')}".strip())]
+    return await _card(ctx, report, note)
+
+
+@router.command("duyet_sau", access=Access.ADMIN, hidden=True)
+async def later(ctx: Context) -> list[Reply]:
+    """«Để sau»: the next report waiting after this one (from the oldest again at the end)."""
+    after = record_id(ctx.args) or 0
+    report = await ctx.repo.reports.next_pending(after) or await ctx.repo.reports.next_pending()
+    if report is None:
+        return [Reply(t("review.nothing_pending"))]
+    return await _card(ctx, report, t("review.no_others_left") if report.id == after else "")
+
+
+async def _card(ctx: Context, report: CourseReport, note: str) -> list[Reply]:
     others = await ctx.repo.reports.count_pending() - 1  # besides the one on the card
-    return _show(report, others, problem(report, ctx.knowledge.courses))
+    replies = _show(report, others, problem(report, ctx.knowledge.courses))
+    if note:
+        replies[-1] = Reply(f"{note}\n\n{replies[-1].text}", replies[-1].choices)
+    return replies
 
 
 def _show(report: CourseReport, others: int, trouble: str | None) -> list[Reply]:
@@ -48,12 +70,14 @@ def _show(report: CourseReport, others: int, trouble: str | None) -> list[Reply]
         hours=report.hours or "—", level=_level_label(report), certificate=_certificate_note(report),
         others=t("review.others", count=others) if others else t("review.no_others"),
     )
+    if not official.active:
+        details += "\n" + t("review.inactive")
     if trouble:  # written before the form checked this: shown as it is, and only rejected
         details += "\n\n" + t("review.inconsistent", problem=trouble)
     choices = (
         *(() if trouble else (Choice(t("review.verify_button"), f"/duyet_ok {report.id}"),)),
         Choice(t("review.reject_button"), f"/tuchoi {report.id}"),
-        Choice(t("review.later_button"), f"/duyet {report.id}"),
+        Choice(t("review.later_button"), f"/duyet_sau {report.id}"),
     )
     replies = []
     if report.certificate_file_id or report.certificate_url:
@@ -154,7 +178,8 @@ async def submit_rejection(ctx: Context, answers: dict) -> Reply:
                                 after={"status": "rejected", "reason": reason})
     await notify(
         ctx, f"report-reviewed:{report.id}", report.official_id,
-        t("review.notice_rejected", id=report.id, course=report.course_name, reason=reason),
+        t("review.notice_rejected", id=report.id, course=report.course_name, reason=reason)
+        + ("\n" + t("review.notice_resubmit") if report.official.active else ""),
     )
     return Reply(t("review.rejected", id=report.id, name=report.official.full_name),
                  (Choice(t("review.next_button"), "/duyet"),))

@@ -38,6 +38,9 @@ class Incoming:
     attachments: tuple[Attachment, ...] = ()
     update_id: str | None = None
     display_name: str | None = None
+    # The number of the question whose button was pressed, when the platform carries it
+    # back (Telegram): a button of an older message is then known as such.
+    question: int | None = None
 
 
 @dataclass(frozen=True)
@@ -45,3 +48,4 @@ class Reply:
     text: str
     choices: tuple[Choice, ...] = field(default=())
     attachment: Attachment | None = None
+    question: int | None = None  # set by the conversation on the reply with the latest choices

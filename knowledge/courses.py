@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from knowledge.entries import KnowledgeError, item_lines, read_yaml
 from knowledge.normalize import fold
@@ -69,6 +70,14 @@ class Catalogue:
                 owners.append(course)
         found = process.extractOne(fold(typed), names, scorer=_plausible, score_cutoff=LIKELY)
         return Match(owners[found[2]], found[1]) if found else None
+
+
+def adds_detail(typed: str, course: Course) -> bool:
+    """Whether `typed` says more than the course's names do ("Thạc sĩ Luật" for "Đào tạo thạc
+    sĩ": the field of study), a typo aside; then the name as typed is the one to keep."""
+    known = {word for name in (course.name, *course.aliases) for word in fold(name).split()}
+    return any(min((Levenshtein.distance(word, k) for k in known), default=9) > 1
+               for word in fold(typed).split())
 
 
 def _plausible(typed: str, name: str, **_) -> float:

@@ -41,15 +41,16 @@ class CampaignRepo:
         )
         return list(rows)
 
-    async def recipients(self, audience: dict, official_id: int | None = None) -> list[int]:
+    async def recipients(self, audience: dict, official_id: int | None = None, *,
+                         linked: bool = True) -> list[int]:
         """Ids of the active officials with a linked account that `audience` describes:
         {"who": "all" | "unit" | "group" | "not_submitted" | "no_self_study", "unit_id",
         "group", "period", "since"}, and "optional": true to skip those who turned nudges off.
-        With `official_id`: that official, if the audience includes them."""
-        query = select(Official.id).where(
-            Official.active.is_(True),
-            exists().where(ChannelAccount.official_id == Official.id),
-        )
+        With `official_id`: that official, if the audience includes them. With `linked` off:
+        those with no linked account too (whom the campaign cannot reach yet)."""
+        query = select(Official.id).where(Official.active.is_(True))
+        if linked:
+            query = query.where(exists().where(ChannelAccount.official_id == Official.id))
         if official_id is not None:
             query = query.where(Official.id == official_id)
         who = audience.get("who", "all")

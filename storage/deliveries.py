@@ -26,8 +26,10 @@ class DeliveryRepo:
         due_at: datetime | None = None,
         campaign_id: int | None = None,
         condition: str | None = None,
+        to: tuple[str, str] | None = None,
     ) -> bool:
-        """Queue a message unless one with this key exists; True if it was queued now."""
+        """Queue a message unless one with this key exists; True if it was queued now. It goes
+        to the official's linked accounts, or with `to` (platform, chat id) to that chat."""
         result = await self.session.execute(
             insert(self.session, Delivery)
             .values(
@@ -39,6 +41,8 @@ class DeliveryRepo:
                 due_at=due_at or utcnow(),
                 campaign_id=campaign_id,
                 condition=condition,
+                platform=to[0] if to else None,
+                chat_id=to[1] if to else None,
                 attempts=0,
                 created_at=utcnow(),
             )

@@ -152,6 +152,8 @@ class ConversationState(Base):
     step: Mapped[int] = mapped_column(Integer, default=0)
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     choices: Mapped[list[Any]] = mapped_column(default=list)
+    # The number of the latest question that offered choices; buttons carry it back.
+    question: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -283,6 +285,9 @@ class Delivery(Base):
     condition: Mapped[str | None] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
     choices: Mapped[list[Any]] = mapped_column(default=list)
+    # Set for a push to one chat (an account just unlinked), not to the official's accounts.
+    platform: Mapped[str | None] = mapped_column(String(20))
+    chat_id: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[DeliveryStatus] = mapped_column(
         _enum(DeliveryStatus), default=DeliveryStatus.QUEUED
     )

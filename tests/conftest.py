@@ -109,7 +109,7 @@ class Chat:
 
 
 async def chat_as(app: App, official_code: str) -> Chat:
-    user_id = await link_console_user(app.sessionmaker, official_code)
+    user_id = await link_console_user(app.conversation, official_code)
     assert user_id is not None, official_code
     return Chat(app, user_id)
 

@@ -58,7 +58,12 @@ class FakeTelegram(FakeBotApi):
         return [p["text"] for p in self.called("sendMessage") if int(p["chat_id"]) == chat_id]
 
     def buttons(self, chat_id: int) -> list[tuple[str, str]]:
-        """The buttons of the last message to this chat that had any."""
+        """The buttons of the last message to this chat that had any: (label, value), the
+        value without the question number the bot puts in front ("7|/toi")."""
+        return [(label, data.split("|", 1)[-1]) for label, data in self.raw_buttons(chat_id)]
+
+    def raw_buttons(self, chat_id: int) -> list[tuple[str, str]]:
+        """(label, callback data as sent) of the last message to this chat with buttons."""
         for params in reversed(self.called("sendMessage")):
             markup = params.get("reply_markup")
             if int(params["chat_id"]) == chat_id and markup:

@@ -129,7 +129,7 @@ async def walk(app, user: str = ADMIN) -> list[Spot]:
     reviewers' forms need and a clock in an open evaluation period; `user` (a linked console
     account, linked here) ends with no form open."""
     ids = await seed_reviewables(app)
-    await link_console_user(app.sessionmaker, user)
+    await link_console_user(app.conversation, user)
     app.conversation.clock = lambda: NOW
     spots = []
     for name, form in app.conversation.router.forms.items():

@@ -79,3 +79,21 @@ async def test_a_unit_admin_demoted_mid_confirmation_confirms_nothing(app):
     assert "dành cho quản trị viên và quản trị viên đơn vị" in out
     assert await _count(app, Evaluation, Evaluation.status == "confirmed") == 0
     assert await _count(app, Delivery) == 0
+
+
+async def test_an_evaluation_moved_out_of_a_unit_admins_reach_mid_confirmation_closes_it(app):
+    ids = await seed_reviewables(app)
+    app.conversation.clock = lambda: NOW
+    async with app.sessionmaker() as session, session.begin():
+        head = await session.scalar(select(Official).where(Official.code == "DEMO011"))
+        head.role = Role.UNIT_ADMIN  # the unit of DEMO010
+    leader = await chat_as(app, "DEMO011")
+    await leader.send(f"/xacnhan {ids['evaluation']}", "2", "1")  # at the confirmation
+    async with app.sessionmaker() as session, session.begin():
+        moved = await session.scalar(select(Official).where(Official.code == "DEMO010"))
+        moved.unit_id = (await session.scalar(
+            select(Official).where(Official.code == "DEMO001"))).unit_id
+    out = await leader.send("1")
+    assert "không thuộc đơn vị của bạn" in out and "Vui lòng kiểm tra lại" not in out
+    assert "Không có lệnh" not in await leader.send("/toi")  # the form is closed
+    assert await _count(app, Evaluation, Evaluation.status == "confirmed") == 0

@@ -56,7 +56,7 @@ async def _people(app) -> None:
     for who in PEOPLE:
         if who.code is None:
             continue
-        assert await link_console_user(app.sessionmaker, who.code)
+        assert await link_console_user(app.conversation, who.code)
         async with app.sessionmaker() as session, session.begin():
             official = await session.scalar(select(Official).where(Official.code == who.code))
             official.role, official.active = who.role, who.active

@@ -115,7 +115,7 @@ async def test_a_push_due_at_night_waits_for_the_morning(app, quarter):
     await tick(at("19/06/2026", "22:00"))
     admin = await chat_as(app, "DEMO001")
     out = await admin.send("/thongbao", "1", "Họp giao ban sáng thứ Hai lúc 7 giờ 30", "1", "1")
-    assert "đang trong giờ nghỉ nên tin sẽ đi khi hết giờ nghỉ" in out
+    assert "Vì đang trong giờ nghỉ, tin sẽ đi lúc 20/06/2026 07:00." in out
     await tick(at("19/06/2026", "22:05"))
     await tick(at("20/06/2026", "06:59"))
     assert [t for _, t in recorder.sent if "Họp giao ban" in t] == []
@@ -248,3 +248,22 @@ async def test_the_quiet_hours_hint_follows_the_setting(app):
     admin = await chat_as(app, "DEMO001")
     out = await admin.send("/thongbao", "1", "Nội dung thông báo")
     assert "Tin không gửi từ 22:00 đến 06:00" in out and "21:00" not in out
+
+
+async def test_today_at_a_time_is_today_and_the_unlinked_are_counted(app):
+    app.conversation.clock = lambda: at("06/12/2026", "14:30")
+    admin = await chat_as(app, "DEMO001")
+    out = await admin.send("/thongbao", "1", "Họp chi bộ chiều nay", "hôm nay 17:00")
+    assert "• Thời gian gửi: 06/12/2026 17:00" in out
+    assert "gửi từ 06/12/2026 17:00" in await admin.send("1")
+    out = await admin.send("/thongbao", "1", "Họp ngay bây giờ", "1", "1")
+    assert "tới 1 cán bộ" in out and "39 cán bộ trong nhóm chưa liên kết tài khoản" in out
+
+
+async def test_an_official_linked_at_the_console_hears_of_the_open_evaluation(app, quarter):
+    now, recorder, tick = quarter
+    await tick(at("20/06/2026", "08:05"))  # the self-evaluation opens for those linked
+    out = await Chat(app, "DEMO030").send("/help")  # not linked: nothing for them
+    assert "🔔" not in out
+    late = await chat_as(app, "DEMO030")  # `python -m bot chat --user DEMO030`
+    assert "🔔 [DEMO030]" in await late.send("/toi")

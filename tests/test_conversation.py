@@ -146,3 +146,15 @@ async def test_updates_take_database_turns_in_the_order_they_came(app):
             event.set()
         replies = await asyncio.gather(*handling)
     assert entered == users and all(r[0].text == "Xong." for r in replies)
+
+
+async def test_unknown_commands_suggest_only_what_this_user_may_use(app, official_chat):
+    assert "Có phải bạn muốn" not in await official_chat.send("/duyet_no")
+    install_form(app)
+    out = await official_chat.send("/thu", "/abc")
+    assert "Không có lệnh /abc" in out and "chưa chạy" not in out and "Chọn loại khóa học" in out
+
+
+async def test_odd_arguments_of_the_summaries_are_explained(admin_chat):
+    assert "Gõ /chitieu kèm số chỉ tiêu" in await admin_chat.send("/chitieu -1")
+    assert "«1900Q1» không phải một quý" in await admin_chat.send("/chuanop 1900Q1")

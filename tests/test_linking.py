@@ -108,3 +108,17 @@ async def test_deactivated_official_loses_access(app, official_chat):
         official = await session.scalar(select(Official).where(Official.code == "DEMO010"))
         official.active = False
     assert "ngừng công tác" in await official_chat.send("/toi")
+
+
+async def test_the_invite_says_when_it_expires_to_the_minute(app, admin_chat):
+    app.conversation.clock = lambda: T0  # 10:00 on 27/11/2026 in Hanoi
+    assert "Hiệu lực đến 04/12/2026 10:00" in await admin_chat.send("/moi DEMO005")
+
+
+async def test_the_same_start_sent_twice_is_not_an_error(app, admin_chat):
+    code = code_in(await admin_chat.send("/moi DEMO005"))
+    newcomer = Chat(app, "twice")
+    assert "Đã liên kết" in await newcomer.send(f"/start {code}")
+    again = await newcomer.send(f"/start {code}")
+    assert "đã được liên kết" in again and "đã được sử dụng" not in again
+    assert "đã được sử dụng" in await Chat(app, "someone").send(f"/start {code}")

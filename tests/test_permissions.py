@@ -51,6 +51,9 @@ async def test_an_admin_unlinks_the_account_of_a_lost_phone(app, admin_chat):
     assert "cần liên kết" in await says(app, "telegram", "t1", "/toi")  # the lost phone
     assert "Hoàng Minh Tuấn" in await says(app, "zalo", "z1", "/toi")
     assert any("Tài khoản Telegram của bạn đã được gỡ liên kết" in n for n in await notices(app))
+    async with app.sessionmaker() as session:  # and the lost phone itself, while it can be
+        here = await session.scalar(select(Delivery).where(Delivery.chat_id == "t1"))
+    assert here.platform == "telegram" and "Tài khoản này đã được gỡ liên kết" in here.text
     async with app.sessionmaker() as session:
         unlinked = await session.scalar(select(AuditEntry).where(AuditEntry.action == "unlink"))
     assert unlinked.actor == "official:DEMO001" and unlinked.before["official"] == "DEMO010"

@@ -86,3 +86,9 @@ async def test_admins_reload_the_knowledge_and_a_broken_file_keeps_the_old(datab
 async def test_greetings_get_a_friendly_word(official_chat):
     assert "Xin chào!" in await official_chat.send("chào bot ạ")
     assert "Không có gì" in await official_chat.send("cảm ơn nhiều nhé")
+
+
+async def test_an_answer_to_no_question_is_not_taken_for_a_question(official_chat):
+    for typed in ("xac nhan", "Xác nhận.", "ok", "bỏ qua", "yes"):
+        out = await official_chat.send(typed)
+        assert "không có câu hỏi nào đang chờ" in out, (typed, out)

@@ -114,7 +114,7 @@ async def test_report_is_listed_then_verified_and_the_official_is_told(app, offi
     async with app.sessionmaker() as session:
         (delivery,) = await session.scalars(select(Delivery))
         assert delivery.status == DeliveryStatus.SENT and delivery.key == "report-reviewed:1"
-    assert "đã ✅ đã duyệt" in await admin_chat.send("/duyet_ok 1")  # twice: no harm
+    assert "Báo cáo #1: ✅ đã duyệt" in await admin_chat.send("/duyet_ok 1")  # twice: no harm
 
 
 async def test_a_verified_masters_degree_raises_the_education_level(app, admin_chat):
@@ -301,3 +301,60 @@ async def test_the_certificate_is_asked_as_a_photo_on_zalo(app):
         await app.conversation.handle(Incoming("zalo", "z1", "z1", text=text))
     (reply,) = await app.conversation.handle(Incoming("zalo", "z1", "z1", text="4"))
     assert "Gửi ảnh chụp giấy chứng nhận nếu có." in reply.text and "tệp" not in reply.text
+
+
+async def test_hours_with_a_sign_or_other_digits_are_refused(official_chat):
+    await official_chat.send("/baocao", "2", "Pháp luật về đất đai", "bỏ qua", "hôm qua")
+    for typed in ("-5", "+3", "１２", "5 ngày"):
+        out = await official_chat.send(typed)
+        assert "Số giờ phải là một số" in out, typed
+    assert "Gửi ảnh chụp giấy chứng nhận" in await official_chat.send("12 giờ")
+
+
+async def test_a_degree_typed_with_its_field_keeps_the_field(app, official_chat):
+    out = await official_chat.send("/baocao", "6", "Thạc sĩ Luật")
+    assert "Có phải khóa" not in out  # plainly the master's programme
+    out = await official_chat.send("bỏ qua", "01/06/2026", "bỏ qua", "bỏ qua")
+    assert "• Khóa học: Thạc sĩ Luật" in out and "• Trình độ đạt được: Thạc sĩ" in out
+    await official_chat.send("1")
+    (report,) = await stored_reports(app)
+    assert (report.course_name, report.course_id, report.level) == (
+        "Thạc sĩ Luật", "dt-thac-si", "thac_si")
+
+
+async def test_a_file_sent_at_another_step_is_said_to_be_unused(app, official_chat):
+    await chat_as(app, OFFICIAL)
+    for text in ("/baocao", "1", "kỹ năng số cơ bản", "1", "hôm qua"):
+        await official_chat.send(text)
+    (reply,) = await app.conversation.handle(Incoming(
+        "console", OFFICIAL, OFFICIAL, text="8",
+        attachments=(Attachment("document", file_id="pdf1", name="chung-nhan.pdf"),)))
+    assert "chưa được lưu" in reply.text and "Gửi ảnh chụp giấy chứng nhận" in reply.text
+
+
+async def test_duyet_with_a_number_opens_that_report_and_later_moves_on(app, official_chat,
+                                                                        admin_chat):
+    for _ in range(3):
+        await official_chat.send("/baocao", "3", "Bồi dưỡng theo yêu cầu vị trí việc làm",
+                                 "bỏ qua", "hôm qua", "8", "bỏ qua", "1", "1")
+    assert "Báo cáo #2" in await admin_chat.send("/duyet 2")
+    out = await admin_chat.send("3")  # ⏭ Để sau
+    assert "Báo cáo #3" in out
+    assert "Báo cáo #1" in await admin_chat.send("3")  # from the oldest again
+    out = await admin_chat.send("/duyet 9")
+    assert "Không tìm thấy báo cáo này" in out and "Báo cáo #1" in out
+    out = await admin_chat.send("01")  # no such choice: said so, and the card stays
+    assert "Không có lựa chọn «01»" in out and "1. ✅ Duyệt" in out
+    assert "Đã duyệt báo cáo #1" in await admin_chat.send("1")
+    await admin_chat.send("/duyet_ok 2", "/duyet_ok 3")
+    out = await admin_chat.send("/duyet")
+    assert "Không có báo cáo nào đang chờ duyệt" in out
+
+
+async def test_a_report_of_someone_no_longer_serving_says_so(app, official_chat, admin_chat):
+    await report_bdhvs(official_chat)
+    async with app.sessionmaker() as session, session.begin():
+        (await session.scalar(select(Official).where(Official.code == OFFICIAL))).active = False
+    assert "ngừng công tác" in await admin_chat.send("/duyet")
+    out = await admin_chat.send("2", "Đã chuyển công tác", "1")
+    assert "Lý do: Đã chuyển công tác" in out and "/baocao" not in out.split("Lý do:")[-1]

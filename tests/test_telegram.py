@@ -51,7 +51,7 @@ async def test_link_then_fill_a_form_with_buttons_and_typing(polling, app, teleg
     await telegram.say(USER, "120")
     summary = await telegram.reply_to(USER, 6)
     assert "• Trình độ: Trung cấp" in summary
-    await telegram.press(USER, dict(telegram.buttons(USER))["✅ Xác nhận"])
+    await telegram.press(USER, dict(telegram.raw_buttons(USER))["✅ Xác nhận"])
     assert "Đã ghi nhận báo cáo." in await telegram.reply_to(USER, 7)
     assert (await reports(app))[0]["hours"] == 120
 
@@ -286,3 +286,56 @@ async def test_a_photo_that_fails_does_not_hold_back_the_card_after_it(app, data
         out = await telegram.reply_to(USER, 1)  # the photo's caption, then the card
     assert "⚠️ Chưa gửi được tệp/ảnh «chung-nhan-1»" in out and "Báo cáo #1" in out
     assert ("✅ Duyệt", "/duyet_ok 1") in telegram.buttons(USER)
+
+
+async def test_a_button_of_an_older_message_does_nothing_even_with_the_same_value(
+        app, database, telegram):
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from storage.enums import CourseCategory
+    from storage.models import Campaign, CourseReport, Official
+
+    async with app.sessionmaker() as session, session.begin():
+        repo = Repo(session)
+        await repo.accounts.link(await repo.officials.by_code("DEMO001"), "telegram",
+                                 str(USER), str(USER))
+        official = await session.scalar(select(Official).where(Official.code == "DEMO010"))
+        session.add_all([CourseReport(official_id=official.id, course_name=f"Khóa {n}",
+                                      category=CourseCategory.JOB_POSITION,
+                                      completed_on=date(2026, 11, n)) for n in (1, 2)])
+    async with serving(app, database, telegram_bot_token=telegram.token,
+                       telegram_api_base=telegram.url):
+        async def say(text: str) -> str:
+            seen = len(telegram.texts(USER))
+            await telegram.say(USER, text)
+            return await telegram.reply_to(USER, seen)
+
+        async def press(data: str) -> str:
+            seen = len(telegram.texts(USER))
+            await telegram.press(USER, data)
+            return await telegram.reply_to(USER, seen)
+
+        # Card #1, "Để sau", card #2; then "Duyệt" on card #1's message.
+        assert "Báo cáo #1" in await say("/duyet")
+        first_card = dict(telegram.raw_buttons(USER))
+        assert "Báo cáo #2" in await press(first_card["⏭ Để sau, xem báo cáo khác"])
+        out = await press(first_card["✅ Duyệt"])
+        assert "tin nhắn cũ" in out and "Đã duyệt" not in out
+        # Two announcements at their confirmation: A's «Xác nhận» pressed while B's is shown.
+        await say("/thongbao")
+        for answer in ("1", "Thông báo A gửi mọi người", "1"):
+            await say(answer)
+        confirm_a = dict(telegram.raw_buttons(USER))["✅ Xác nhận"]
+        await say("/huy")
+        await say("/thongbao")
+        for answer in ("1", "Thông báo B gửi mọi người", "1"):
+            await say(answer)
+        out = await press(confirm_a)
+        assert "tin nhắn cũ" in out and "Thông báo B" in out  # B's summary again, unsent
+        async with app.sessionmaker() as session:
+            assert await session.scalar(select(func.count()).select_from(Campaign).where(
+                Campaign.kind == "announcement")) == 0
+            statuses = {r.status for r in await session.scalars(select(CourseReport))}
+        assert statuses == {"pending"}

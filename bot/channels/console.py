@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable
 from typing import TextIO
 
 from bot.channels.base import SENT, SendResult
+from handlers.campaigns import catch_up
 from handlers.conversation import Conversation
 from handlers.types import Incoming, Reply
 from storage.repo import Repo
@@ -23,18 +24,22 @@ def render(reply: Reply) -> str:
     return "\n".join(lines)
 
 
-async def link_console_user(sessionmaker, official_code: str) -> str | None:
-    """Link the console to an official (whoever runs the console already holds the database).
+async def link_console_user(conversation: Conversation, official_code: str) -> str | None:
+    """Link the console to an official (whoever runs the console already holds the database);
+    newly linked, they get what is still open for them, as after /start.
 
     Returns the console user id, or None when there is no active official with that code.
     """
-    async with sessionmaker() as session, session.begin():
+    async with conversation.sessionmaker() as session, session.begin():
         repo = Repo(session)
         official = await repo.officials.by_code(official_code)
         if official is None or not official.active:
             return None
         user_id = official.code
+        new = await repo.accounts.find(PLATFORM, user_id) is None
         await repo.accounts.link(official, PLATFORM, user_id, user_id, official.full_name)
+        if new:
+            await catch_up(repo, official.id, conversation.clock(), conversation.options)
         return user_id
 
 

@@ -58,6 +58,7 @@ UPLOAD_LIMIT = 50 * 1000 * 1000  # "50 MB", read the stricter way
 WEBHOOK_PATH = "/webhook/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 UPDATE_TYPES = ["message", "callback_query"]
+CALLBACK_DATA = 64  # bytes a button may carry back
 # "Chat not found" and friends mean the person is gone for good, like a block.
 GONE = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
 
@@ -214,11 +215,13 @@ class TelegramChannel:
                 chat_id=message.chat.id, message_id=message.message_id, reply_markup=None
             ),
         )
+        question, value = _unpack(callback.data)
         incoming = Incoming(
             channel=PLATFORM,
             user_id=str(callback.from_user.id),
             chat_id=str(message.chat.id),
-            choice=callback.data,
+            choice=value,
+            question=question,
             update_id=str(event_update.update_id),
             display_name=callback.from_user.full_name,
         )
@@ -311,7 +314,21 @@ def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
         return None
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [InlineKeyboardButton(text=choice.label, callback_data=choice.value)]
+            [InlineKeyboardButton(text=choice.label, callback_data=_pack(reply.question, choice.value))]
             for choice in reply.choices
         ]
     )
+
+
+def _pack(question: int | None, value: str) -> str:
+    """A button's callback data: "<question>|<value>", so that a press on an older message
+    is known for one; the value alone when there is no number or it would not fit."""
+    data = f"{question}|{value}"
+    return data if question is not None and len(data.encode()) <= CALLBACK_DATA else value
+
+
+def _unpack(data: str) -> tuple[int | None, str]:
+    number, bar, value = data.partition("|")
+    if bar and number.isascii() and number.isdigit() and len(number) <= 6:
+        return int(number), value
+    return None, data

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from handlers.formatting import show_date
-from handlers.periods import Period
 from handlers.summaries.scope import Scope
 from handlers.texts import t
 from knowledge.targets import Indicator, Targets
@@ -90,9 +89,3 @@ def indicator_line(indicator: Indicator, figure: Figure) -> str:
 def deadline(figure: Figure, scope: Scope) -> str:
     return show_date(figure.spec.deadline or scope.period.due)
 
-
-def period_name(period: Period) -> str:
-    if period.annual:
-        return t("summaries.period_annual", year=period.year)
-    return t("summaries.period_quarter", roman=("I", "II", "III")[period.quarter - 1],
-             year=period.year)

@@ -1,13 +1,13 @@
 """The texts of /tonghop, /chitieu and /chuanop, short enough for a phone screen."""
 
 from handlers.formatting import show_date
+from handlers.periods import period_label
 from handlers.summaries.figures import (
     ICONS,
     Summary,
     deadline,
     goal,
     indicator_line,
-    period_name,
     status_word,
     value,
 )
@@ -26,7 +26,7 @@ def overview(summary: Summary) -> str:
     lines = [
         t("summaries.overview_title", where=scope.name),
         t("summaries.overview_basis", date=show_date(scope.as_of),
-          period=period_name(scope.period), headcount=summary.headcount),
+          period=period_label(scope.period), headcount=summary.headcount),
         "",
     ]
     for indicator in summary.targets.indicators:
@@ -52,7 +52,7 @@ def target_detail(
     basis = t("summaries.detail_basis", where=scope.name, date=show_date(scope.as_of),
               source=target.source)
     if any(i.spec.rates for i in target.indicators):
-        basis += " · " + t("summaries.detail_period", period=period_name(scope.period))
+        basis += " · " + t("summaries.detail_period", period=period_label(scope.period))
     parts = [t("summaries.detail_title", number=target.number, title=target.title), basis]
     for indicator in target.indicators:
         parts.append(_indicator_detail(indicator, figures[indicator.spec.key], scope,
@@ -98,7 +98,7 @@ def candidates(officials: list[Official], scope: Scope, targets: Targets) -> str
 
 
 def not_submitted(officials: list[Official], scope: Scope, headcount: int) -> str:
-    period, due = period_name(scope.period), show_date(scope.period.due)
+    period, due = period_label(scope.period), show_date(scope.period.due)
     if not officials:
         return t("summaries.all_submitted", period=period, where=scope.name, count=headcount)
     lines = [t("summaries.not_submitted_title", period=period, due=due, where=scope.name,

@@ -6,6 +6,7 @@ A quarter asked for by name ("2026Q2") is taken at its last day, or today if tha
 """
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +17,8 @@ from storage.enums import Role
 from storage.indicators import Basis
 from storage.models import Official, Unit
 from storage.repo import Repo
+
+QUARTER_LIKE = re.compile(r"^\d{4}\s*[Qq]\s*\d$")
 
 
 class ScopeError(Exception):
@@ -94,8 +97,9 @@ def split_args(args: str, cal: Calendar) -> tuple[str | None, Period | None, lis
             period = Period.parse(word, cal)
             continue
         except ValueError:
-            pass
-        if word.isascii() and word.isdigit():  # "²" is a digit to isdigit(), not to int()
+            if QUARTER_LIKE.match(word):  # "1900Q1", "2026Q5": meant as a quarter
+                raise ScopeError(t("summaries.bad_quarter", value=word)) from None
+        if word.isascii() and word.lstrip("+-").isdigit():  # "²": isdigit(), not int()
             rest.append(word)
         elif unit_code is None:
             unit_code = word.upper()

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from xlsxwriter import Workbook
 
-from handlers.summaries.figures import Summary, deadline, goal, period_name, status_word
+from handlers.periods import period_label
+from handlers.summaries.figures import Summary, deadline, goal, status_word
 from handlers.texts import label, t
 from knowledge.courses import LEVELS
 from knowledge.targets import Targets
@@ -203,7 +204,7 @@ def _summary_sheet(book: Book, summary: Summary, basis: Basis) -> None:
     for key, text in (
         ("summaries.info_scope", scope.name),
         ("summaries.info_as_of", scope.as_of),
-        ("summaries.info_period", period_name(scope.period)),
+        ("summaries.info_period", period_label(scope.period)),
         ("summaries.info_headcount", str(summary.headcount)),
         ("summaries.info_candidates", str(summary.candidates)),
         ("summaries.info_courses", _courses_window(basis)),

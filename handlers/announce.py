@@ -13,7 +13,7 @@ from handlers.formatting import local_datetime, show_datetime
 from handlers.forms import Form, Invalid, Step
 from handlers.leader_review import current_period
 from handlers.periods import period_label
-from handlers.router import Access, Router
+from handlers.router import Access, Router, record_id
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
 from storage.enums import CampaignKind, PositionGroup
@@ -24,6 +24,7 @@ router = Router()
 MAX_TEXT = 1500
 NOW = "now"
 LOOK_AHEAD_DAYS = 366  # how far ahead an announcement may be scheduled
+PREVIEW = 40  # characters of an announcement shown in the list of campaigns
 
 
 def _audience_choices(ctx: Context) -> tuple[Choice, ...]:
@@ -57,17 +58,29 @@ def _parse_text(text: str, ctx: Context) -> str:
     return text
 
 
-def _parse_when(text: str, ctx: Context) -> str:
-    """"now", or a local time from now to a year ahead ("01/12/2026 08:00", "ngày mai 8h")."""
+def _parse_when(text: str, ctx: Context) -> str | dict:
+    """"now", or a local time from now to a year ahead ("01/12/2026 08:00", "ngày mai 8h"),
+    with when it will really go when that falls in the quiet hours."""
     if ctx.picked == NOW:
         return NOW
     latest = ctx.local_now.date() + timedelta(days=LOOK_AHEAD_DAYS)  # 29/02 has no year+1
-    return parse_moment(text, ctx.local_now, latest).isoformat()
+    at = parse_moment(text, ctx.local_now, latest)
+    goes = next_allowed(at, ctx.options).astimezone(ctx.options.timezone)
+    return {"at": at.isoformat(), "goes": goes.isoformat()}
 
 
-def _show_when(value: str) -> str:
-    # Stored with the commune's UTC offset, so it reads as local time as it is.
-    return t("announce.send_now") if value == NOW else show_datetime(datetime.fromisoformat(value))
+def _send_at(answers: dict, ctx: Context) -> datetime:
+    when = answers["when"]
+    return ctx.now if when == NOW else datetime.fromisoformat(when["at"])
+
+
+def _show_when(value: str | dict) -> str:
+    # Stored with the commune's UTC offset, so each reads as local time as it is.
+    if value == NOW:
+        return t("announce.send_now")
+    at, goes = (datetime.fromisoformat(value[key]) for key in ("at", "goes"))
+    shown = show_datetime(at)
+    return shown if goes == at else t("announce.when_quiet", at=shown, goes=show_datetime(goes))
 
 
 def _ask_when(ctx: Context) -> str:
@@ -87,7 +100,7 @@ def _audience(ctx: Context, answers: dict) -> dict:
 
 
 async def submit(ctx: Context, answers: dict) -> Reply:
-    send_at = ctx.now if answers["when"] == NOW else datetime.fromisoformat(answers["when"])
+    send_at = _send_at(answers, ctx)
     campaign = await ctx.repo.campaigns.add(Campaign(
         key=f"announcement:{uuid.uuid4().hex}",
         kind=CampaignKind.ANNOUNCEMENT, text=t("announce.message", text=answers["text"]),
@@ -149,16 +162,63 @@ def _counts(campaign: Campaign, counts: dict[str, int]) -> str:
 
 
 @router.command("thongbao", access=Access.ADMIN, summary="help.thongbao")
-async def announcements(ctx: Context) -> list[Reply]:
-    lines = []
+async def announcements(ctx: Context) -> Reply:
+    """The latest campaigns and how far each has gone; a new announcement or the cancelling
+    of one not sent yet are a button away (this command itself changes nothing)."""
+    lines, waiting = [], []
     for campaign in await ctx.repo.campaigns.recent():
         counts = await ctx.repo.campaigns.progress(campaign.id, ctx.now)
         lines.append(t(
             "announce.progress_line", id=campaign.id, kind=label(campaign.kind),
             when=local_datetime(campaign.send_at, ctx.options.timezone),
-            counts=_counts(campaign, counts),
+            counts=_counts(campaign, counts), preview=_preview(campaign),
         ))
+        if _cancellable(campaign):
+            waiting.append(Choice(t("announce.cancel_button", id=campaign.id),
+                                  f"/thongbao_huy {campaign.id}"))
     overview = t("announce.progress", lines="\n".join(lines)) if lines else t("announce.no_campaigns")
+    return Reply(overview, (Choice(t("announce.new_button"), "/thongbao_moi"), *waiting))
+
+
+def _preview(campaign: Campaign) -> str:
+    text = campaign.text.removeprefix(t("announce.message", text="")).strip()
+    return text if len(text) <= PREVIEW else text[:PREVIEW].rsplit(" ", 1)[0] + "…"
+
+
+def _cancellable(campaign: Campaign) -> bool:
+    return campaign.kind == CampaignKind.ANNOUNCEMENT and campaign.expanded_at is None
+
+
+@router.command("thongbao_moi", access=Access.ADMIN, hidden=True)
+async def compose(ctx: Context):
     units = await ctx.repo.officials.units()
-    started = await forms.start(ctx, ANNOUNCE_FORM, {"units": [[u.name, str(u.id)] for u in units]})
-    return [Reply(overview), *started]
+    return await forms.start(ctx, ANNOUNCE_FORM, {"units": [[u.name, str(u.id)] for u in units]})
+
+
+async def submit_cancel(ctx: Context, answers: dict) -> Reply:
+    campaign = await ctx.repo.campaigns.get(answers["campaign_id"])
+    if campaign is None or not _cancellable(campaign):  # sent meanwhile
+        return Reply(t("announce.not_cancellable"))
+    await ctx.repo.audit.record(ctx.actor, "announcement_cancelled", "campaign", campaign.id,
+                                before={"text": campaign.text,
+                                        "send_at": campaign.send_at.isoformat()})
+    await ctx.repo.campaigns.delete(campaign)
+    return Reply(t("announce.cancelled", id=answers["campaign_id"]))
+
+
+# Only confirmed: the announcement named on the button of /thongbao.
+CANCEL_FORM = router.form(Form(
+    name="thongbao_huy", title=t("announce.cancel_title"), steps=(), submit=submit_cancel,
+    access=Access.ADMIN, subject=t("announce.label_cancel"),
+))
+
+
+@router.command("thongbao_huy", access=Access.ADMIN, hidden=True)
+async def cancel(ctx: Context):
+    number = record_id(ctx.args)
+    campaign = await ctx.repo.campaigns.get(number) if number else None
+    if campaign is None or not _cancellable(campaign):
+        return Reply(t("announce.not_cancellable"))
+    subject = t("announce.cancel_subject", id=campaign.id, preview=_preview(campaign),
+                when=local_datetime(campaign.send_at, ctx.options.timezone))
+    return await forms.start(ctx, CANCEL_FORM, {"campaign_id": campaign.id, "subject": subject})

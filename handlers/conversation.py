@@ -11,6 +11,7 @@ import dataclasses
 import logging
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import datetime
@@ -74,7 +75,7 @@ class Conversation:
         if not _ids_fit(incoming):
             log.warning("ignoring an update with an id longer than %s characters", ID_LENGTH)
             return []
-        incoming = _without_nul(incoming)
+        incoming = _cleaned(incoming)
         try:
             async with self.locks.hold(f"{incoming.channel}:{incoming.user_id}"), self._turns:
                 return await self._handle(incoming)
@@ -115,7 +116,8 @@ class Conversation:
                 knowledge=self.knowledge,
                 download=self.downloaders.get(incoming.channel),
             )
-            replies = _number_question(ctx, await self._dispatch(ctx))
+            asked = _place(ctx.state)
+            replies = _number_question(ctx, asked, await self._dispatch(ctx))
         # Committed: wake the sender, and remember whether a form is open.
         if session.info.get(QUEUED_FLAG):
             self.outbox.set()
@@ -141,12 +143,14 @@ class Conversation:
             ctx.picked = ctx.text = pressed
         else:
             typed = ctx.incoming.text.strip()
+            if typed[:1] in ("/", "／"):  # "／huy" (a full-width slash), "/ huy": a command
+                typed = "/" + typed[1:].lstrip()
             # The typed-text contract: "/…" is always a command; otherwise a choice is picked
             # only by its number or its label typed (case and diacritics aside), never by a
             # fuzzy match.
             ctx.picked = None if typed.startswith("/") else pick(typed, offered)
             ctx.text = ctx.picked or typed
-            if form is None and offered and ctx.picked is None and _numeral(typed):
+            if form is None and offered and ctx.picked is None and forms.numeral(typed):
                 # A number that is none of the choices on offer: say so, and keep them.
                 key = "common.no_such_choice" if len(offered) > 1 else "common.no_such_choice_one"
                 return [Reply(t(key, typed=typed[:20], count=len(offered)), tuple(offered))]
@@ -187,22 +191,24 @@ class Conversation:
         if command is None:
             unknown = Reply(self._unknown_command(ctx, name))
             return [unknown] if form is None else [forms.prompt(ctx, form, note=unknown.text)]
-        if form is not None:
-            if name == "huy":
-                forms.finish(ctx)
-                return [Reply(t("forms.cancelled", title=form.title))]
-            if name == "quaylai":
-                return forms.back(ctx, form)
-            if name != "help":
-                return [forms.prompt(ctx, form, note=t("forms.busy", title=form.title,
-                                                       command=name[:40] or "…"))]
+        why = refusal(command.access, ctx)
+        if form is None:
+            return [Reply(why)] if why else as_replies(await command.handler(ctx))
+        # A form is open: /huy, /quaylai and /help act on it; any other command waits for it
+        # (and one the user may not use says so, not "cancel, then type it again").
+        if why:
+            return [forms.prompt(ctx, form, note=why)]
+        if name == "huy":
+            forms.finish(ctx)
+            return [Reply(t("forms.cancelled", title=form.title))]
+        if name == "quaylai":
+            return forms.back(ctx, form)
+        if name == "help":
             # Help without its menu, then the question again: the form's choices stay the
             # latest ones, so "1" still answers it.
-            shown = as_replies(await self.router.commands["help"].handler(ctx))
+            shown = as_replies(await command.handler(ctx))
             return [Reply(reply.text) for reply in shown] + [forms.prompt(ctx, form)]
-        if why := refusal(command.access, ctx):
-            return [Reply(why)]
-        return as_replies(await command.handler(ctx))
+        return [forms.prompt(ctx, form, note=t("forms.busy", title=form.title, command=name))]
 
     def _without_database(self, incoming: Incoming) -> list[Reply]:
         """While the database is down: questions about the plan are still answered (the
@@ -253,34 +259,43 @@ def _ids_fit(incoming: Incoming) -> bool:
                for value in (incoming.user_id, incoming.chat_id, incoming.update_id))
 
 
-def _without_nul(incoming: Incoming) -> Incoming:
-    """The update with NUL characters taken out of what the user typed: PostgreSQL text
-    cannot hold them, so a question or an answer containing one could never be stored."""
-    fields = {name: getattr(incoming, name).replace("\x00", "")
-              for name in ("text", "choice", "display_name")
-              if "\x00" in (getattr(incoming, name) or "")}
+def _cleaned(incoming: Incoming) -> Incoming:
+    """The update without the invisible characters of what the user typed: NUL, which
+    PostgreSQL text cannot hold, and the other control and format characters (zero-width
+    spaces, right-to-left overrides) that would be stored and shown to others as typed and
+    can scramble how a line reads."""
+    fields = {}
+    for name in ("text", "choice", "display_name"):
+        value = getattr(incoming, name)
+        if value and not value.isprintable():  # cheap test first: most messages pass
+            kept = "".join(ch for ch in value if ch in "\n\t" or ch.isprintable()
+                           or unicodedata.category(ch) not in ("Cc", "Cf"))
+            if kept != value:
+                fields[name] = kept
     return dataclasses.replace(incoming, **fields) if fields else incoming
 
 
 QUESTIONS = 100_000  # question numbers wrap around here (they travel in Telegram's buttons)
 
 
-def _number_question(ctx: Context, replies: list[Reply]) -> list[Reply]:
+def _place(state) -> tuple:
+    """Where the user stands: the form, its step and answers, and the choices on offer."""
+    return state.form, state.step, state.answers, state.choices
+
+
+def _number_question(ctx: Context, asked: tuple, replies: list[Reply]) -> list[Reply]:
     """Remember the latest choices offered, so "2" or a label typed picks one of them, and
-    number that question: its buttons carry the number back."""
+    number that question: its buttons carry the number back. The same question asked again
+    (a re-ask, a refused button) keeps its number, so its earlier buttons still work."""
     latest = next((i for i in range(len(replies) - 1, -1, -1) if replies[i].choices), None)
     ctx.state.choices = ([[c.label, c.value] for c in replies[latest].choices]
                          if latest is not None else [])
     if latest is None:
         return replies
-    ctx.state.question = ((ctx.state.question or 0) + 1) % QUESTIONS
+    if _place(ctx.state) != asked:
+        ctx.state.question = ((ctx.state.question or 0) + 1) % QUESTIONS
     numbered = dataclasses.replace(replies[latest], question=ctx.state.question)
     return [*replies[:latest], numbered, *replies[latest + 1:]]
-
-
-def _numeral(typed: str) -> bool:
-    """Digits only (of any script), perhaps with a sign or a dot: meant as a number."""
-    return typed.strip(" .)+-").isdecimal()
 
 
 # "2", "2.", "2)" pick option 2; "02", "２" or "-2" pick nothing.

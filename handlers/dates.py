@@ -13,6 +13,7 @@ _NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})
 RELATIVE = {"hom nay": 0, "nay": 0, "hom qua": 1, "qua": 1, "hom kia": 2}
 AHEAD = {"hom nay": 0, "nay": 0, "ngay mai": 1, "mai": 1, "ngay kia": 2, "ngay mot": 2}
 EARLIEST = date(1970, 1, 1)
+RECENT = timedelta(days=31)  # "5/12" typed on 6/12 means the day before, not next year
 # A day to come, with or without its year, then a time: "05/03/2028 08:00", "5/3 8h",
 # "ngày mai 8 giờ 30", "hôm nay 17:00", or the time alone for today. The hour needs its
 # ":", "h" or "giờ", so that a bare number is never taken for a time.
@@ -76,10 +77,22 @@ def _coming_day(text: str, today: date) -> date:
     day, month = int(found[1]), int(found[2])
     year = int(found[3]) if found[3] else today.year
     year += 2000 if year < 100 else 0
+    if not found[3]:  # "5/3" typed in December: next March; "5/12" typed on 6/12: past
+        return _next(day, month, today, text)
     try:
-        value = date(year, month, day)
-        if not found[3] and value < today:  # "5/3" typed in December: next March
-            value = date(year + 1, month, day)
+        return date(year, month, day)
     except ValueError:
         raise Invalid(t("dates.no_such_day", text=text.strip())) from None
-    return value
+
+
+def _next(day: int, month: int, today: date, text: str) -> date:
+    """The next day/month from `today` on (29/02: the next leap year's); one of the last
+    RECENT days is taken as meant for this year, so refused as past."""
+    for year in range(today.year, today.year + 5):
+        try:
+            value = date(year, month, day)
+        except ValueError:
+            continue
+        if value >= today or (year == today.year and today - value <= RECENT):
+            return value
+    raise Invalid(t("dates.no_such_day", text=text.strip()))

@@ -13,19 +13,30 @@ answers and shown in the summary like any other.
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from handlers.context import Context
 from handlers.router import Access, Replies, as_replies
 from handlers.texts import t
 from handlers.types import Choice, Reply
+from knowledge.normalize import fold
 
 SKIP = "__skip__"
 CONFIRM = "__confirm__"
+# The same text typed again this soon after it brought up the summary is a double send (a
+# Zalo user's "1" twice), not a confirmation of a summary they have not read yet.
+DOUBLE_SEND = timedelta(seconds=5)
+ASKED = "_confirmation"  # in the answers: when the summary was shown, and what brought it up
 
 
 class Invalid(Exception):
     """Raised by a step's parser; the message tells the user what to fix."""
+
+
+def numeral(typed: str) -> bool:
+    """Digits only (of any script), perhaps with a sign or a dot: meant as a number."""
+    return typed.strip(" .)+-").isdecimal()
 
 
 def _always(_ctx: Context) -> bool:
@@ -99,6 +110,8 @@ def _advance(form: Form, ctx: Context, after: int) -> int:
             return index
         if step.default is not None and (value := step.default(ctx)) is not None:
             answers[step.key] = value
+    typed = "" if ctx.incoming.choice is not None else ctx.incoming.text.strip()
+    answers[ASKED] = {"at": ctx.now.isoformat(), "by": typed}
     _set(ctx, len(form.steps), answers)
     return len(form.steps)  # the confirmation
 
@@ -176,7 +189,13 @@ async def answer(ctx: Context, form: Form) -> list[Reply]:
     index = ctx.state.step
     if index >= len(form.steps):
         if ctx.picked != CONFIRM:  # never a typed "__confirm__": a choice picked, or nothing
-            return [prompt(ctx, form, note=t("forms.confirm_reask"))]
+            note = t("forms.confirm_reask")
+            if ctx.incoming.attachments:
+                note += "\n" + t("forms.file_ignored")
+            return [prompt(ctx, form, note=note)]
+        if _sent_twice(ctx):
+            return [prompt(ctx, form, note=t("forms.sent_twice", text=ctx.incoming.text.strip()))]
+        answers.pop(ASKED, None)
         try:
             result = as_replies(await form.submit(ctx, answers))
         except Invalid as problem:
@@ -186,7 +205,9 @@ async def answer(ctx: Context, form: Form) -> list[Reply]:
 
     step = form.steps[index]
     ignored = t("forms.file_ignored") if ctx.incoming.attachments and not step.takes_file else ""
-    if ctx.picked == SKIP:
+    # «Bỏ qua» typed where it is not on offer is not an answer ("Hạn chế: Bỏ qua").
+    skip_typed = fold(ctx.text) == fold(t("forms.skip_button"))
+    if ctx.picked == SKIP or (skip_typed and not step.optional):
         if not step.optional:
             return [prompt(ctx, form, note=t("forms.required"))]
         value = None
@@ -201,12 +222,21 @@ async def answer(ctx: Context, form: Form) -> list[Reply]:
     return [prompt(ctx, form, note=ignored)]
 
 
+def _sent_twice(ctx: Context) -> bool:
+    asked = ctx.state.answers.get(ASKED) or {}
+    typed = ctx.incoming.text.strip()
+    return (ctx.incoming.choice is None and bool(typed) and typed == asked.get("by")
+            and ctx.now - datetime.fromisoformat(asked["at"]) < DOUBLE_SEND)
+
+
 async def _parse(step: Step, ctx: Context) -> Any:
     text = ctx.text.strip()
+    options = step.options(ctx)
+    if options and ctx.picked is None and numeral(text):  # "8" where the list ends at 2
+        raise Invalid(t("forms.no_such_choice", typed=text[:20]))
     if step.parse is not None:
         value = step.parse(text, ctx)
         return await value if inspect.isawaitable(value) else value
-    options = step.options(ctx)
     if options:
         if ctx.picked in {choice.value for choice in options}:
             return ctx.picked

@@ -83,6 +83,11 @@ async def _link(ctx: Context, code: str) -> str:
         wait = oldest + FAILURE_WINDOW - ctx.now
         return t("linking.throttled", minutes=max(1, round(wait.total_seconds() / 60)))
 
+    invite = await accounts.invite(code)
+    if ctx.account is not None and invite is not None and (
+            invite.official_id != ctx.account.official_id):
+        # Someone else's code on an account already linked: no silent change of identity.
+        return t("linking.other_official", name=ctx.account.official.full_name)
     result = await accounts.redeem(
         code,
         ctx.now,

@@ -13,7 +13,7 @@ from handlers import forms
 from handlers.campaigns import tell
 from handlers.context import Context, Options
 from handlers.formatting import local_date
-from handlers.forms import Form, Step
+from handlers.forms import Form
 from handlers.linking import platform_names
 from handlers.router import Access, Router
 from handlers.texts import label, t
@@ -48,7 +48,7 @@ async def unlink(change: Change, official: Official, platform: str | None = None
                 if platform is None or a.platform == platform]
     if not accounts:
         raise Refused(t("permissions.nothing_linked", name=official.full_name,
-                        platform=t(f"labels.platform_{platform}") if platform else ""))
+                        platform=" " + t(f"labels.platform_{platform}") if platform else ""))
     for account in accounts:
         await change.repo.audit.record(
             change.actor, "unlink", "channel_account", account.id,
@@ -128,35 +128,51 @@ async def submit(ctx: Context, answers: dict) -> Reply:
     return Reply(t("permissions.role_set", name=official.full_name, role=label(Role(what))))
 
 
+# Nothing to answer, only to confirm: the change named on the button of /quyen's card.
 PERMISSION_FORM = router.form(Form(
-    name="quyen",
-    title=t("permissions.title"),
-    steps=(
-        Step("action", t("permissions.label_action"), t("permissions.ask_action"),
-             choices=lambda ctx: tuple(Choice(label_, value)
-                                       for label_, value in ctx.state.answers["actions"])),
-    ),
-    submit=submit,
-    access=Access.ADMIN,
-    subject=t("permissions.label_who"),
+    name="quyen", title=t("permissions.title"), steps=(), submit=submit, access=Access.ADMIN,
+    subject=t("permissions.label_action"),
 ))
 
 
-@router.command("quyen", access=Access.ADMIN, usage="/quyen MÃ_CB", summary="help.quyen")
-async def permissions(ctx: Context) -> list[Reply]:
-    code = ctx.args.split()[0] if ctx.args.split() else ""
-    if not code:
-        return [Reply(t("permissions.usage"))]
-    official = await ctx.repo.officials.by_code(code)
+async def _official(ctx: Context, code: str) -> Official:
+    official = await ctx.repo.officials.by_code(code) if code else None
     if official is None:
-        return [Reply(t("permissions.unknown", code=code[:40]))]
+        raise Refused(t("permissions.unknown", code=code[:40]) if code
+                      else t("permissions.usage"))
+    return official
+
+
+@router.command("quyen", access=Access.ADMIN, usage="/quyen MÃ_CB", summary="help.quyen")
+async def permissions(ctx: Context) -> Reply:
+    """The official's accounts and role, with a button for each change that can be made."""
+    try:
+        official = await _official(ctx, (ctx.args.split() or [""])[0])
+    except Refused as refused:
+        return Reply(str(refused))
     accounts = await ctx.repo.accounts.of_official(official.id)
     card = describe(official, accounts, ctx.options)
     await ctx.repo.audit.record(ctx.actor, "read_accounts", "official", official.code)
     actions = _actions(official, accounts, own=official.id == ctx.official.id)
     if not actions:
-        return [Reply(card + "\n\n" + t("permissions.nothing_to_change"))]
-    started = await forms.start(ctx, PERMISSION_FORM, {
-        "code": official.code, "subject": f"{official.full_name} ({official.code})",
-        "actions": actions})
-    return [Reply(card), *started]
+        return Reply(card + "\n\n" + t("permissions.nothing_to_change"))
+    return Reply(card + "\n\n" + t("permissions.ask_action"), tuple(
+        Choice(text, f"/quyen_doi {official.code} {action}") for text, action in actions))
+
+
+@router.command("quyen_doi", access=Access.ADMIN, hidden=True)
+async def change_permissions(ctx: Context):
+    """One change from /quyen's card, to confirm."""
+    code, _, action = ctx.args.partition(" ")
+    try:
+        official = await _official(ctx, code)
+    except Refused as refused:
+        return Reply(str(refused))
+    accounts = await ctx.repo.accounts.of_official(official.id)
+    possible = dict((value, text) for text, value in
+                    _actions(official, accounts, own=official.id == ctx.official.id))
+    if action.strip() not in possible:  # already done, or not for this official
+        return Reply(t("permissions.not_possible"))
+    subject = f"{possible[action.strip()]} · {official.full_name} ({official.code})"
+    return await forms.start(ctx, PERMISSION_FORM, {
+        "code": official.code, "action": action.strip(), "subject": subject})

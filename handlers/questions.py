@@ -40,7 +40,10 @@ def _entry_reply(entry: Entry, text: str) -> Reply:
 
 
 def _short(title: str) -> str:
-    return title if len(title) <= LABEL_LIMIT else title[: LABEL_LIMIT - 1].rstrip() + "…"
+    """The title cut to fit a button, between words."""
+    if len(title) <= LABEL_LIMIT:
+        return title
+    return title[: LABEL_LIMIT - 1].rsplit(" ", 1)[0].rstrip(" ,;:—-") + "…"
 
 
 async def answer_question(ctx: Context, question: str) -> Reply:

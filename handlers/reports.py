@@ -68,8 +68,8 @@ def parse_course(text: str, ctx: Context) -> dict:
     match = catalogue.match(text, _category(ctx))
     if match is None:
         return {"name": text}
-    if match.sure:
-        return _linked(text, match.course)
+    if match.sure:  # one of its names, but for a typo: named as the catalogue names it
+        return {"id": match.course.id, "name": match.course.name}
     return {"name": text, "guess": match.course.id, "guess_name": match.course.name}
 
 
@@ -241,7 +241,7 @@ REPORT_FORM = router.form(Form(
         Step("completed_on", t("reports.label_date"), t("reports.ask_date"),
              parse=_completed_on, show=lambda v: show_date(date.fromisoformat(v))),
         Step("hours", t("reports.label_hours"), t("reports.ask_hours"), parse=parse_hours,
-             optional=True),
+             optional=True, show=lambda v: t("reports.hours_shown", hours=v)),
         Step("certificate", t("reports.label_certificate"), _certificate_prompt,
              parse=parse_certificate, optional=True, takes_file=True,
              show=lambda v: t("reports.certificate_attached")),
@@ -275,15 +275,43 @@ def _line(report: CourseReport) -> str:
     return line
 
 
-@router.command("rut", access=Access.OFFICIAL, hidden=True)
-async def withdraw(ctx: Context) -> str:
-    number = record_id(ctx.args)
+async def _own_pending(ctx: Context, number: int | None) -> CourseReport:
+    """The official's own report `number`, still waiting for review; else Invalid."""
     report = await ctx.repo.reports.get(number) if number else None
     if report is None or report.official_id != ctx.official.id:
-        return t("reports.not_yours")
+        raise Invalid(t("reports.not_yours"))
     if report.status != ReportStatus.PENDING:
-        return t("reports.not_pending", id=report.id, status=label(report.status))
+        raise Invalid(t("reports.not_pending", id=report.id, status=label(report.status)))
+    return report
+
+
+async def submit_withdrawal(ctx: Context, answers: dict) -> str:
+    try:  # reviewed since the question was asked: nothing to withdraw
+        report = await _own_pending(ctx, answers["report_id"])
+    except Invalid as refused:
+        return str(refused)
     report.status = ReportStatus.WITHDRAWN
     await ctx.repo.audit.record(ctx.actor, "report_withdrawn", "course_report", report.id,
                                 before={"status": "pending"}, after={"status": "withdrawn"})
     return t("reports.withdrawn", id=report.id, name=report.course_name)
+
+
+# No question to answer: withdrawing is only confirmed, so a "1" sent by mistake after
+# /khoahoc does not withdraw anything.
+WITHDRAW_FORM = router.form(Form(
+    name="rut", title=t("reports.withdraw_title"), steps=(), submit=submit_withdrawal,
+    subject=t("reports.label_report"),
+))
+
+
+@router.command("rut", access=Access.OFFICIAL, usage="/rut SỐ", hidden=True)
+async def withdraw(ctx: Context):
+    if not ctx.args:
+        return Reply(t("reports.withdraw_usage"))
+    try:
+        report = await _own_pending(ctx, record_id(ctx.args))
+    except Invalid as refused:
+        return Reply(str(refused))
+    subject = t("reports.subject", id=report.id, name=report.course_name,
+                date=show_date(report.completed_on))
+    return await forms.start(ctx, WITHDRAW_FORM, {"report_id": report.id, "subject": subject})

@@ -7,15 +7,15 @@ A file may set `category` and `provider` for all its courses; each course has an
 from dataclasses import dataclass
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz import fuzz
 
 from knowledge.entries import KnowledgeError, item_lines, read_yaml
 from knowledge.normalize import fold
 from storage.enums import LEVELS, CourseCategory
 
-SURE = 90  # a typed name this close to a course is that course without asking
-LIKELY = 70  # this close: ask "Có phải khóa …?"
+SURE = 90  # a typed name this close to one of a course's names is that course, unasked
+LIKELY = 70  # this plausibly that course, and clearly no other: ask "Có phải khóa …?"
+MARGIN = 5  # "clearly": ahead of the next course by this much ("llct" fits four alike)
 
 
 @dataclass(frozen=True)
@@ -31,11 +31,7 @@ class Course:
 @dataclass(frozen=True)
 class Match:
     course: Course
-    score: float
-
-    @property
-    def sure(self) -> bool:
-        return self.score >= SURE
+    sure: bool  # False: to be confirmed with the official
 
 
 class Catalogue:
@@ -62,28 +58,44 @@ class Catalogue:
         return [c for c in self.courses if c.category == category]
 
     def match(self, typed: str, category: CourseCategory) -> Match | None:
-        """The course of `category` that `typed` most likely names, if any is close enough."""
-        names, owners = [], []
+        """The course of `category` that `typed` names: sure when it is one of the course's
+        names but for a typo ("ki nang so co bn"); to be asked about when it is plausibly that
+        course and clearly no other ("an toan mang"); else None, and the name typed stands."""
+        typed = fold(typed)
+        closest: dict[str, tuple[float, float]] = {}  # course id -> (closeness, plausibility)
         for course in self.in_category(category):
-            for name in (course.name, *course.aliases):
-                names.append(fold(name))
-                owners.append(course)
-        found = process.extractOne(fold(typed), names, scorer=_plausible, score_cutoff=LIKELY)
-        return Match(owners[found[2]], found[1]) if found else None
+            for name in map(fold, (course.name, *course.aliases)):
+                scores = (fuzz.ratio(typed, name), _plausible(typed, name))
+                closest[course.id] = max(closest.get(course.id, (0, 0)), scores)
+        if not closest:
+            return None
+        nearest = max(closest, key=lambda c: closest[c])
+        if closest[nearest][0] >= SURE:
+            return Match(self._by_id[nearest], sure=True)
+        ranked = sorted((score for _, score in closest.values()), reverse=True) + [0]
+        likely = max(closest, key=lambda c: closest[c][1])
+        if ranked[0] >= LIKELY and ranked[0] - ranked[1] >= MARGIN:
+            return Match(self._by_id[likely], sure=False)
+        return None
 
 
 def adds_detail(typed: str, course: Course) -> bool:
     """Whether `typed` says more than the course's names do ("Thạc sĩ Luật" for "Đào tạo thạc
-    sĩ": the field of study), a typo aside; then the name as typed is the one to keep."""
+    sĩ": the field of study); then the name as typed is the one to keep."""
     known = {word for name in (course.name, *course.aliases) for word in fold(name).split()}
-    return any(min((Levenshtein.distance(word, k) for k in known), default=9) > 1
-               for word in fold(typed).split())
+    return bool(set(fold(typed).split()) - known)
 
 
-def _plausible(typed: str, name: str, **_) -> float:
-    """How surely `typed` names the course `name`. WRatio alone scores a shared word or two
-    highly ("kỹ năng lãnh đạo quản lý cấp xã" came out 85 against "cập nhật luật mới"); the
-    token-set ratio keeps that down unless one's words are (nearly) all in the other."""
+def _plausible(typed: str, name: str) -> float:
+    """How plausibly `typed` names the course `name` (both folded). WRatio alone scores a
+    shared word or two highly ("kỹ năng lãnh đạo quản lý cấp xã" came out 85 against "cập
+    nhật luật mới"); the token-set ratio keeps that down unless one's words are (nearly) all
+    in the other, and a name that shares under half the words typed is not it at all ("ký
+    số" in "kỹ năng số nâng cao": folded, the two are "ky so")."""
+    words = typed.split()
+    shared = len(set(words) & set(name.split()))
+    if not words or shared / len(words) < 0.5:
+        return 0.0
     return min(fuzz.WRatio(typed, name), fuzz.token_set_ratio(typed, name))
 
 

@@ -86,7 +86,7 @@ class AccountRepo:
         if account is None:
             account = ChannelAccount(platform=platform, external_user_id=external_user_id)
             self.session.add(account)
-        account.official_id = official.id
+        account.official = official  # the relationship too, not only the id: read at once
         account.chat_id = chat_id
         account.display_name = display_name
         await self.session.flush()
@@ -108,6 +108,10 @@ class AccountRepo:
         await self.session.flush()
         return code
 
+    async def invite(self, code: str) -> InviteCode | None:
+        return await self.session.scalar(
+            select(InviteCode).where(InviteCode.code_hash == hash_code(code)))
+
     async def redeem(
         self,
         code: str,
@@ -117,9 +121,7 @@ class AccountRepo:
         chat_id: str,
         display_name: str | None = None,
     ) -> Redemption:
-        invite = await self.session.scalar(
-            select(InviteCode).where(InviteCode.code_hash == hash_code(code))
-        )
+        invite = await self.invite(code)
         if invite is None:
             return Redemption(Redeemed.UNKNOWN)
         if invite.used_at is not None:

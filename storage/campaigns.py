@@ -27,6 +27,14 @@ class CampaignRepo:
             .on_conflict_do_nothing(index_elements=["key"])
         )
 
+    async def get(self, campaign_id: int) -> Campaign | None:
+        return await self.session.get(Campaign, campaign_id)
+
+    async def delete(self, campaign: Campaign) -> None:
+        """A campaign not expanded yet (it has no deliveries)."""
+        await self.session.delete(campaign)
+        await self.session.flush()
+
     async def add(self, campaign: Campaign) -> Campaign:
         self.session.add(campaign)
         await self.session.flush()

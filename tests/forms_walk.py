@@ -9,15 +9,15 @@ a form or a step added later fails here until a route reaches it.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select, text
 
 from bot.channels.console import link_console_user, render
 from handlers.types import Choice, Incoming
 from knowledge.scoring import Scheme
-from storage.enums import CourseCategory, Rating
-from storage.models import ConversationState, CourseReport, Evaluation, Official
+from storage.enums import CampaignKind, CourseCategory, Rating
+from storage.models import Campaign, ConversationState, CourseReport, Evaluation, Official
 
 # 10:00 on 25/06/2026 in Hanoi: quarter II's self-evaluation is open (20/06 to 05/07).
 NOW = datetime(2026, 6, 25, 3, 0, tzinfo=timezone.utc)
@@ -45,10 +45,13 @@ ROUTES: dict[str, list[list[str]]] = {
         ["/xacnhan {evaluation}", "2", "1"],  # as proposed; the comment skipped
     ],
     "thongbao": [
-        ["/thongbao", "2", "1", "Họp giao ban sáng thứ Hai", "1"],  # a unit, now
-        ["/thongbao", "3", "1", "Nộp báo cáo trước thứ Sáu", "01/12/2026 08:00"],  # a group, later
+        ["/thongbao_moi", "2", "1", "Họp giao ban sáng thứ Hai", "1"],  # a unit, now
+        ["/thongbao_moi", "3", "1", "Nộp báo cáo trước thứ Sáu", "01/12/2026 08:00"],  # later
     ],
-    "quyen": [["/quyen " + OFFICIAL, "1"]],
+    # The forms that only confirm what their button named.
+    "quyen": [[f"/quyen_doi {OFFICIAL} role:admin"]],
+    "rut": [["/rut {own_report}"]],
+    "thongbao_huy": [["/thongbao_huy {scheduled}"]],
 }
 # Data the bot keeps about people and their work; not the conversation's own bookkeeping.
 BOOKKEEPING = {"conversation_states", "processed_updates", "link_failures", "question_log",
@@ -78,21 +81,28 @@ class Spot:
 
 
 async def seed_reviewables(app) -> dict[str, int]:
-    """A pending course report and a submitted self-evaluation of OFFICIAL, for the
-    reviewers' forms to open."""
+    """What the forms that act on a record need: a pending course report and a submitted
+    self-evaluation of OFFICIAL (to review), a pending report of ADMIN (to withdraw) and an
+    announcement scheduled for later (to cancel)."""
     async with app.sessionmaker() as session, session.begin():
         official = await session.scalar(select(Official).where(Official.code == OFFICIAL))
-        report = CourseReport(official_id=official.id, category=CourseCategory.KNOWLEDGE_UPDATE,
-                              course_name="Cập nhật kiến thức pháp luật", provider="Huyện ủy",
-                              completed_on=date(2026, 6, 1), hours=8)
+        admin = await session.scalar(select(Official).where(Official.code == ADMIN))
+        report, own_report = (
+            CourseReport(official_id=who.id, category=CourseCategory.KNOWLEDGE_UPDATE,
+                         course_name="Cập nhật kiến thức pháp luật", provider="Huyện ủy",
+                         completed_on=date(2026, 6, 1), hours=8) for who in (official, admin))
         evaluation = Evaluation(
             official_id=official.id, period="2026Q2", criteria={}, general_points=25,
             tasks_assigned=10, tasks_completed=10, tasks_on_time=9, task_points=60,
             total_points=85, strengths="Chủ động", shortcomings="Không",
             proposed_rating=Rating.TOT)
-        session.add_all([report, evaluation])
+        scheduled = Campaign(key="announcement:later", kind=CampaignKind.ANNOUNCEMENT,
+                             text="📣 Thông báo: Họp tổng kết năm", audience={"who": "all"},
+                             send_at=NOW + timedelta(days=30), created_by="test")
+        session.add_all([report, own_report, evaluation, scheduled])
         await session.flush()
-        return {"report": report.id, "evaluation": evaluation.id}
+        return {"report": report.id, "evaluation": evaluation.id, "own_report": own_report.id,
+                "scheduled": scheduled.id}
 
 
 async def spot_of(app, channel: str, user: str, route: int = 0, shown: str = "") -> Spot | None:
@@ -144,6 +154,7 @@ async def walk(app, user: str = ADMIN) -> list[Spot]:
                 assert spot is not None and spot.form == name, f"{name}: {message!r} → {out}"
                 assert previous is None or spot.step != previous.step, \
                     f"{name}: {message!r} did not advance → {out}"
+                _later(app)  # the next message comes after the user has read this
                 spots.append(spot)
                 reached.add(spot.step)
                 previous = spot
@@ -152,6 +163,13 @@ async def walk(app, user: str = ADMIN) -> list[Spot]:
         assert not missing, f"{name}: no route reaches steps {sorted(missing)}"
     await restore(app, None, "console", user)
     return spots
+
+
+def _later(app) -> None:
+    """Move the conversation's clock on a minute (from NOW): a message that follows at once
+    with the same text would be a double send."""
+    now = app.conversation.clock()
+    app.conversation.clock = lambda: now + timedelta(minutes=1)
 
 
 async def data_rows(app) -> dict[str, list]:

@@ -145,7 +145,8 @@ action = st.tuples(
 # (see `plausible`), sometimes with real choices, noise, /quaylai, /huy or another command.
 FORM_OPENERS = {
     "official": ("/baocao", "/danhgia", "/thu", "/khoahoc", "/caidat"),
-    "admin": ("/baocao", "/danhgia", "/thu", "/duyet", "/xemdanhgia", "/thongbao", "/khoahoc"),
+    "admin": ("/baocao", "/danhgia", "/thu", "/duyet", "/xemdanhgia", "/thongbao", "/thongbao_moi",
+              "/khoahoc"),
 }
 noise = st.one_of(
     st.tuples(st.just("pick"), st.integers(0, 3)),

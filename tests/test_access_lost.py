@@ -40,7 +40,7 @@ async def _roster_without(app, code: str) -> None:
 async def test_an_admin_deactivated_by_a_roster_import_mid_broadcast_sends_nothing(app):
     app.conversation.clock = lambda: NOW
     admin = await chat_as(app, "DEMO001")
-    await admin.send("/thongbao", "1", "Họp toàn thể cán bộ lúc 14 giờ")
+    await admin.send("/thongbao_moi", "1", "Họp toàn thể cán bộ lúc 14 giờ")
     await _roster_without(app, "DEMO001")
     out = await admin.send("1")  # «Gửi ngay», then the confirmation
     assert "ngừng công tác" in out and "đã được đóng lại" in out
@@ -75,7 +75,7 @@ async def test_a_unit_admin_demoted_mid_confirmation_confirms_nothing(app):
     async with app.sessionmaker() as session, session.begin():
         head = await session.scalar(select(Official).where(Official.code == "DEMO011"))
         head.role = Role.OFFICIAL
-    out = await leader.send("1", "1")  # skip the comment, confirm
+    out = await leader.send("1", "xác nhận")  # skip the comment, confirm
     assert "dành cho quản trị viên và quản trị viên đơn vị" in out
     assert await _count(app, Evaluation, Evaluation.status == "confirmed") == 0
     assert await _count(app, Delivery) == 0
@@ -93,7 +93,7 @@ async def test_an_evaluation_moved_out_of_a_unit_admins_reach_mid_confirmation_c
         moved = await session.scalar(select(Official).where(Official.code == "DEMO010"))
         moved.unit_id = (await session.scalar(
             select(Official).where(Official.code == "DEMO001"))).unit_id
-    out = await leader.send("1")
+    out = await leader.send("xác nhận")
     assert "không thuộc đơn vị của bạn" in out and "Vui lòng kiểm tra lại" not in out
-    assert "Không có lệnh" not in await leader.send("/toi")  # the form is closed
+    assert "đang điền" not in await leader.send("/toi")  # the form is closed
     assert await _count(app, Evaluation, Evaluation.status == "confirmed") == 0

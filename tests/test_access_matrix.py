@@ -91,11 +91,11 @@ async def _matrix(app, argument: str) -> None:
             assert "đã được đóng lại" in out, where
             after = await spot_of(app, "console", who.user)
             assert after is None or (after.form, after.step) != (state.form, state.step), where
-        if keeps_form and name not in ("huy", "quaylai", "help"):
-            assert f"lệnh /{name} chưa chạy" in out, where
         access = router.commands[name].access
-        if not keeps_form and not _allowed(who, access):
+        if not _allowed(who, access):  # refused, form or not
             assert _refused(out, who, access), where
+        elif keeps_form and name not in ("huy", "quaylai", "help"):
+            assert f"lệnh /{name} chưa chạy" in out, where
 
     for who in PEOPLE:
         for state in states:

@@ -19,7 +19,7 @@ from tests.conftest import Chat, chat_as
 
 HANOI = timezone(timedelta(hours=7))
 CODES = ["DEMO002", "DEMO003", "DEMO004", "DEMO005", "DEMO006"]
-ANSWERS = ["9", "9", "5", "4", "10", "10", "9", "bỏ qua", "Tốt", "không", "1", "1"]
+ANSWERS = ["9", "9", "5", "4", "10", "10", "9", "bỏ qua", "Tốt", "không", "1", "xác nhận"]
 
 
 def at(day: str, clock: str) -> datetime:
@@ -114,7 +114,7 @@ async def test_a_push_due_at_night_waits_for_the_morning(app, quarter):
     now, recorder, tick = quarter
     await tick(at("19/06/2026", "22:00"))
     admin = await chat_as(app, "DEMO001")
-    out = await admin.send("/thongbao", "1", "Họp giao ban sáng thứ Hai lúc 7 giờ 30", "1", "1")
+    out = await admin.send("/thongbao_moi", "1", "Họp giao ban sáng thứ Hai lúc 7 giờ 30", "1", "xác nhận")
     assert "Vì đang trong giờ nghỉ, tin sẽ đi lúc 20/06/2026 07:00." in out
     await tick(at("19/06/2026", "22:05"))
     await tick(at("20/06/2026", "06:59"))
@@ -191,14 +191,14 @@ async def test_send_now_is_queued_at_once_and_wakes_the_sender(app):
     try:
         await asyncio.sleep(0.1)  # the first round, before anything is queued
         admin = await chat_as(app, "DEMO001")
-        out = await admin.send("/thongbao", "1", "Họp giao ban lúc 14 giờ hôm nay", "1", "1")
+        out = await admin.send("/thongbao_moi", "1", "Họp giao ban lúc 14 giờ hôm nay", "1", "xác nhận")
         assert "Đang gửi thông báo" in out and "tới 6 cán bộ" in out
         for _ in range(100):
             if len(recorder.sent) >= 6:
                 break
             await asyncio.sleep(0.05)
         assert sorted(chat for chat, _ in recorder.sent) == sorted(["DEMO001", *CODES])
-        out = await admin.send("/huy", "/thongbao")
+        out = await admin.send("/thongbao")
         assert "· đã gửi 6\n" in out
     finally:
         stop.set()
@@ -209,9 +209,9 @@ async def test_an_official_who_links_later_hears_of_what_is_still_open(app, quar
     now, recorder, tick = quarter
     admin = await chat_as(app, "DEMO001")
     now[0] = at("01/06/2026", "09:00")
-    await admin.send("/thongbao", "1", "Thông báo đầu tháng sáu", "1", "1")  # 3 weeks old
+    await admin.send("/thongbao_moi", "1", "Thông báo đầu tháng sáu", "1", "xác nhận")  # 3 weeks old
     await tick(at("20/06/2026", "08:05"))  # the self-evaluation opens
-    await admin.send("/thongbao", "1", "Nộp báo cáo quý trước ngày 30/06", "1", "1")
+    await admin.send("/thongbao_moi", "1", "Nộp báo cáo quý trước ngày 30/06", "1", "xác nhận")
     await tick(at("20/06/2026", "08:10"))
 
     now[0] = at("22/06/2026", "09:00")
@@ -236,27 +236,27 @@ async def test_an_official_who_links_later_hears_of_what_is_still_open(app, quar
 async def test_on_a_leap_day_an_announcement_is_scheduled_and_shown_as_typed(app):
     app.conversation.clock = lambda: at("29/02/2028", "10:00")
     admin = await chat_as(app, "DEMO001")
-    out = await admin.send("/thongbao", "1", "Tập huấn chuyển đổi số", "05/03/2028 08:00")
+    out = await admin.send("/thongbao_moi", "1", "Tập huấn chuyển đổi số", "05/03/2028 08:00")
     assert "• Thời gian gửi: 05/03/2028 08:00" in out
     assert "Đã lên lịch thông báo #1, gửi từ 05/03/2028 08:00" in await admin.send("1")
-    out = await admin.send("/thongbao", "1", "Một thông báo khác", "29/02/2029 08:00")
+    out = await admin.send("/thongbao_moi", "1", "Một thông báo khác", "29/02/2029 08:00")
     assert "Chưa đúng dạng ngày giờ" in out or "Không có ngày" in out
 
 
 async def test_the_quiet_hours_hint_follows_the_setting(app):
     app.conversation.options = dataclasses.replace(app.conversation.options, quiet=(22, 6))
     admin = await chat_as(app, "DEMO001")
-    out = await admin.send("/thongbao", "1", "Nội dung thông báo")
+    out = await admin.send("/thongbao_moi", "1", "Nội dung thông báo")
     assert "Tin không gửi từ 22:00 đến 06:00" in out and "21:00" not in out
 
 
 async def test_today_at_a_time_is_today_and_the_unlinked_are_counted(app):
     app.conversation.clock = lambda: at("06/12/2026", "14:30")
     admin = await chat_as(app, "DEMO001")
-    out = await admin.send("/thongbao", "1", "Họp chi bộ chiều nay", "hôm nay 17:00")
+    out = await admin.send("/thongbao_moi", "1", "Họp chi bộ chiều nay", "hôm nay 17:00")
     assert "• Thời gian gửi: 06/12/2026 17:00" in out
     assert "gửi từ 06/12/2026 17:00" in await admin.send("1")
-    out = await admin.send("/thongbao", "1", "Họp ngay bây giờ", "1", "1")
+    out = await admin.send("/thongbao_moi", "1", "Họp ngay bây giờ", "1", "xác nhận")
     assert "tới 1 cán bộ" in out and "39 cán bộ trong nhóm chưa liên kết tài khoản" in out
 
 
@@ -267,3 +267,18 @@ async def test_an_official_linked_at_the_console_hears_of_the_open_evaluation(ap
     assert "🔔" not in out
     late = await chat_as(app, "DEMO030")  # `python -m bot chat --user DEMO030`
     assert "🔔 [DEMO030]" in await late.send("/toi")
+
+
+async def test_a_scheduled_announcement_can_be_cancelled_and_the_quiet_hours_are_shown(app):
+    app.conversation.clock = lambda: at("06/12/2026", "14:30")
+    admin = await chat_as(app, "DEMO001")
+    out = await admin.send("/thongbao_moi", "1", "Họp chi bộ tối nay", "hôm nay 23:00")
+    assert "• Thời gian gửi: 06/12/2026 23:00 (giờ nghỉ, nên tin đi lúc 07/12/2026 07:00)" in out
+    await admin.send("xác nhận")
+    out = await admin.send("/thongbao")
+    assert "chưa đến giờ gửi" in out and "«Họp chi bộ tối nay»" in out
+    assert "2. 🗑 Hủy thông báo #1 (chưa gửi)" in out
+    out = await admin.send("2")
+    assert "• Hủy thông báo: #1 · hẹn gửi 06/12/2026 23:00 · «Họp chi bộ tối nay»" in out
+    assert "Đã hủy thông báo #1" in await admin.send("xác nhận")
+    assert "Chưa có đợt gửi nào" in await admin.send("/thongbao")

@@ -2,11 +2,13 @@
 it (tests/forms_walk.py): the summary shown before «Xác nhận» is read line by line and compared
 with the rows written after it, rendered here on their own (not by the code under test)."""
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from handlers.texts import label
-from storage.enums import PositionGroup, Role
-from storage.models import Campaign, CourseReport, Evaluation, Official, Unit
+from storage.enums import PositionGroup, ReportStatus, Role
+from storage.models import AuditEntry, Campaign, CourseReport, Evaluation, Official, Unit
 from tests.forms_walk import ADMIN, OFFICIAL, restore, say, walk
 
 SKIPPED = "(bỏ qua)"
@@ -32,7 +34,7 @@ async def _report(session, answers) -> dict[str, str]:
         "Loại": label(report.category), "Khóa học": report.course_name,
         "Nơi tổ chức": report.provider or SKIPPED,
         "Ngày hoàn thành": report.completed_on.strftime("%d/%m/%Y"),
-        "Số giờ học": str(report.hours) if report.hours else SKIPPED,
+        "Số giờ học": f"{report.hours} giờ" if report.hours else SKIPPED,
         "Giấy chứng nhận": "đã gửi kèm" if report.certificate_kind else SKIPPED,
     }
     if report.level:
@@ -105,11 +107,28 @@ async def _permissions(session, answers) -> dict[str, str]:
     official = await session.scalar(select(Official).where(Official.code == OFFICIAL))
     done = {Role.ADMIN: "🔑 Cấp quyền quản trị viên",
             Role.UNIT_ADMIN: "🏢 Cấp quyền quản trị đơn vị"}.get(official.role, "")
-    return {"Cán bộ": f"{official.full_name} ({official.code})", "Thao tác": done}
+    return {"Thao tác": f"{done} · {official.full_name} ({official.code})"}
+
+
+async def _withdrawal(session, answers) -> dict[str, str]:
+    report = await session.get(CourseReport, answers["report_id"])
+    assert report.status == ReportStatus.WITHDRAWN
+    return {"Báo cáo": f"#{report.id} · {report.course_name} · hoàn thành "
+                       f"{report.completed_on.strftime('%d/%m/%Y')}"}
+
+
+async def _cancellation(session, answers) -> dict[str, str]:
+    cancelled = await session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "announcement_cancelled"))
+    assert await session.get(Campaign, answers["campaign_id"]) is None  # gone, unsent
+    at = datetime.fromisoformat(cancelled.before["send_at"]).astimezone(_zone())
+    text = cancelled.before["text"].removeprefix("📣 Thông báo: ")
+    return {"Hủy thông báo": f"#{cancelled.entity_id} · hẹn gửi {at:%d/%m/%Y %H:%M} · «{text}»"}
 
 
 STORED = {"baocao": _report, "danhgia": _evaluation, "tuchoi": _rejection,
-          "xacnhan": _confirmation, "thongbao": _announcement, "quyen": _permissions}
+          "xacnhan": _confirmation, "thongbao": _announcement, "quyen": _permissions,
+          "rut": _withdrawal, "thongbao_huy": _cancellation}
 
 
 async def test_the_summary_confirmed_is_what_is_stored_for_every_form(app):
@@ -121,7 +140,7 @@ async def test_the_summary_confirmed_is_what_is_stored_for_every_form(app):
         assert spot.form in STORED, f"add how to read back what {spot.form} stores"
         summary = _summary(spot.shown)
         await restore(app, spot, "console", ADMIN)
-        out = await say(app, ADMIN, "1")  # ✅ Xác nhận
+        out = await say(app, ADMIN, "xác nhận")  # ✅ Xác nhận
         assert "Vui lòng kiểm tra lại" not in out, f"{spot}: not submitted: {out}"
         async with app.sessionmaker() as session:
             stored = await STORED[spot.form](session, spot.answers)

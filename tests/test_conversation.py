@@ -158,3 +158,11 @@ async def test_unknown_commands_suggest_only_what_this_user_may_use(app, officia
 async def test_odd_arguments_of_the_summaries_are_explained(admin_chat):
     assert "Gõ /chitieu kèm số chỉ tiêu" in await admin_chat.send("/chitieu -1")
     assert "«1900Q1» không phải một quý" in await admin_chat.send("/chuanop 1900Q1")
+
+
+async def test_a_slash_is_a_slash_however_it_is_typed(app, official_chat):
+    install_form(app)
+    await official_chat.send("/thu", "1")
+    assert "Đã hủy" in await official_chat.send("／huy")  # a full-width slash
+    await official_chat.send("/thu", "1")
+    assert "Đã hủy" in await official_chat.send("/ huy")

@@ -36,7 +36,11 @@ async def test_submit_a_self_evaluation(app, clock, official_chat):
     out = await official_chat.send(*ANSWERS)
     assert "tiêu chí chung 27 + nhiệm vụ 68,2 = 95,2/100" in out
     assert "1. Giữ: Hoàn thành tốt nhiệm vụ" in out
-    out = await official_chat.send("1", "1")
+    out = await official_chat.send("1")
+    assert "Vui lòng kiểm tra lại bản tự đánh giá" in out
+    out = await official_chat.send("1")  # "1" again at once: a double send, not a yes
+    assert "hai lần liên tiếp" in out and "Vui lòng kiểm tra lại" in out
+    out = await official_chat.send("xác nhận")
     assert "✅ Đã nhận bản tự đánh giá quý II/2026: 95,2/100 điểm" in out
     (evaluation,) = await evaluations(app)
     assert evaluation.period == "2026Q2" and evaluation.proposed_rating == Rating.TOT
@@ -82,16 +86,17 @@ async def test_after_the_deadline_the_submission_is_refused_and_the_draft_kept(
 
 
 async def test_resubmitting_before_the_deadline_replaces_the_first(app, clock, official_chat):
-    await official_chat.send("/danhgia", *ANSWERS, "1", "1")
+    await official_chat.send("/danhgia", *ANSWERS, "1", "xác nhận")
     out = await official_chat.send("/danhgia")
     assert "Bạn đã nộp bản tự đánh giá quý II/2026" in out
-    await official_chat.send("5", "5", "5", "5", "10", "10", "10", "bỏ qua", "Ổn", "Chưa", "1", "1")
+    await official_chat.send("5", "5", "5", "5", "10", "10", "10", "bỏ qua", "Ổn", "Chưa", "1",
+                             "xác nhận")
     (evaluation,) = await evaluations(app)
     assert evaluation.general_points == 20
 
 
 async def test_leader_confirms_and_the_official_is_told(app, clock, official_chat, admin_chat):
-    await official_chat.send("/danhgia", *ANSWERS, "1", "1")
+    await official_chat.send("/danhgia", *ANSWERS, "1", "xác nhận")
     out = await admin_chat.send("/xemdanhgia")
     assert "Tự đánh giá quý II/2026: 1 bản, 1 chờ xác nhận." in out
     assert "Hoàng Minh Tuấn · 95,2 điểm" in out
@@ -134,7 +139,7 @@ async def test_a_unit_admin_reviews_their_own_unit_only(app, clock):
         head = await session.scalar(select(Official).where(Official.code == "DEMO011"))
         head.role = Role.UNIT_ADMIN  # Ủy ban Kiểm tra Đảng ủy, like DEMO010
     for code in ("DEMO010", "DEMO012"):  # same unit as the unit admin; another unit
-        await (await chat_as(app, code)).send("/danhgia", *ANSWERS, "1", "1")
+        await (await chat_as(app, code)).send("/danhgia", *ANSWERS, "1", "xác nhận")
     unit_admin = await chat_as(app, "DEMO011")
     out = await unit_admin.send("/xemdanhgia")
     assert "Hoàng Minh Tuấn" in out and "Lê Thị Thu Trang" not in out
@@ -147,7 +152,7 @@ async def test_a_unit_admin_without_a_unit_sees_no_ones_evaluation(app, clock):
     from storage.enums import Role
     from storage.models import Official
 
-    await (await chat_as(app, "DEMO010")).send("/danhgia", *ANSWERS, "1", "1")
+    await (await chat_as(app, "DEMO010")).send("/danhgia", *ANSWERS, "1", "xác nhận")
     async with app.sessionmaker() as session, session.begin():
         head = await session.scalar(select(Official).where(Official.code == "DEMO011"))
         head.role, head.unit_id = Role.UNIT_ADMIN, None  # a roster row with no «Đơn vị»
@@ -161,3 +166,9 @@ async def test_a_unit_admin_without_a_unit_sees_no_ones_evaluation(app, clock):
 async def test_the_summary_names_the_rating_not_the_button(app, clock, official_chat):
     out = await official_chat.send("/danhgia", *ANSWERS, "1")
     assert "• Mức đề xuất: Hoàn thành tốt nhiệm vụ" in out and "• Mức đề xuất: Giữ" not in out
+
+
+async def test_bo_qua_typed_at_a_required_step_is_not_an_answer(app, clock, official_chat):
+    await official_chat.send("/danhgia", *ANSWERS[:-1])  # up to «Hạn chế», which is required
+    out = await official_chat.send("Bỏ qua")
+    assert "Bước này bắt buộc" in out and "Hạn chế" in out

@@ -91,7 +91,7 @@ async def test_two_announcements_in_the_same_second_are_both_taken(harness):
     users = [(await harness.users("DEMO010", (channel,) * 3))["admin"]
              for channel in ("telegram", "zalo")]
     for user in users:
-        for message in ("/thongbao", "1", "Họp giao ban sáng thứ Hai", "1"):
+        for message in ("/thongbao_moi", "1", "Họp giao ban sáng thứ Hai", "1"):
             replies = await harness.send(user, "text", message)
         assert "Vui lòng kiểm tra lại" in replies[-1].text
     for user in users:

@@ -44,8 +44,10 @@ async def test_an_admin_unlinks_the_account_of_a_lost_phone(app, admin_chat):
     assert "Hoàng Minh Tuấn (DEMO010)" in out and "• Telegram:" in out and "• Zalo:" in out
     assert "1. 🔓 Gỡ liên kết Telegram" in out and "2. 🔓 Gỡ liên kết Zalo" in out
     out = await admin_chat.send("1")
-    assert "• Cán bộ: Hoàng Minh Tuấn (DEMO010)" in out and "• Thao tác: 🔓 Gỡ liên kết Telegram" in out
-    out = await admin_chat.send("1")
+    assert "• Thao tác: 🔓 Gỡ liên kết Telegram · Hoàng Minh Tuấn (DEMO010)" in out
+    out = await admin_chat.send("1")  # at once: a double send, not a yes
+    assert "hai lần liên tiếp" in out and await accounts(app) == [("telegram", "t1"), ("zalo", "z1")]
+    out = await admin_chat.send("Xác nhận")
     assert "Đã gỡ liên kết Telegram của Hoàng Minh Tuấn" in out
     assert await accounts(app) == [("zalo", "z1")]
     assert "cần liên kết" in await says(app, "telegram", "t1", "/toi")  # the lost phone
@@ -102,3 +104,21 @@ async def test_a_new_invite_replaces_the_old_phone_only_when_it_is_used(app, adm
     assert "Tài khoản Telegram liên kết trước đây với hồ sơ này đã được gỡ liên kết" in out
     assert await accounts(app) == [("telegram", "new-phone"), ("zalo", "z1")]
     assert "cần liên kết" in await says(app, "telegram", "old-phone", "/toi")
+
+
+async def test_quyen_only_shows_and_each_change_is_confirmed(app, admin_chat):
+    await admin_chat.send("/quyen DEMO010")
+    out = await admin_chat.send("/moi DEMO011")  # looking opened nothing to finish
+    assert "Mã mời cho" in out
+    out = await admin_chat.send("/quyen_doi DEMO010 role:official")  # what it already is
+    assert "không còn làm được" in out
+
+
+async def test_someone_elses_code_on_a_linked_account_changes_nothing(app, admin_chat):
+    await link(app, admin_chat, "zalo", "z1")  # DEMO010
+    code = re.search(r"/start (\w{10})", await admin_chat.send("/moi DEMO011"))[1]
+    out = await says(app, "zalo", "z1", f"/start {code}")
+    assert "đang liên kết với hồ sơ cán bộ Hoàng Minh Tuấn" in out
+    assert "Hoàng Minh Tuấn" in await says(app, "zalo", "z1", "/toi")
+    assert "Đã liên kết tài khoản với cán bộ Pờ Thị Xuân" in await says(
+        app, "telegram", "t9", f"/start {code}")  # the code still works for its owner

@@ -120,8 +120,8 @@ async def test_report_is_listed_then_verified_and_the_official_is_told(app, offi
 async def test_a_verified_masters_degree_raises_the_education_level(app, admin_chat):
     graduate = await chat_as(app, "DEMO011")
     assert (await official(app, "DEMO011")).education_level == EducationLevel.DAI_HOC
-    await graduate.send("/baocao", "6", "thac sy quan ly cong", "Đại học Luật", "15/06/2026",
-                        "bỏ qua", "bỏ qua", "1")
+    await graduate.send("/baocao", "6", "thac sy quan ly cong", "4", "Đại học Luật",
+                        "15/06/2026", "bỏ qua", "bỏ qua", "1")  # 4: Thạc sĩ
     out = await admin_chat.send("/duyet", "1")
     assert "Hồ sơ của cán bộ đã được cập nhật trình độ: Thạc sĩ." in out
     assert "🔔 [DEMO011]" in out and "Hồ sơ của bạn đã được cập nhật trình độ: Thạc sĩ." in out
@@ -176,6 +176,8 @@ async def test_the_same_course_on_the_same_day_needs_a_second_confirmation(app, 
 async def test_a_pending_report_can_be_withdrawn(app, official_chat, admin_chat):
     await report_bdhvs(official_chat)
     out = await official_chat.send("/khoahoc", "1")  # ↩️ Rút báo cáo #1
+    assert "Vui lòng kiểm tra lại rút báo cáo" in out and "Đã rút" not in out
+    out = await official_chat.send("xác nhận")
     assert "Đã rút báo cáo #1" in out
     assert "Không có báo cáo nào đang chờ duyệt" in await admin_chat.send("/duyet")
     assert "không tìm thấy" in (await admin_chat.send("/rut 1")).lower()  # not the admin's
@@ -230,7 +232,7 @@ async def test_a_confirmed_guess_and_a_catalogue_level_are_shown_before_they_are
     out = await official_chat.send("1", "bỏ qua", "hôm qua", "1", "1")  # yes; skip the rest
     assert "• Khóa học: An toàn thông tin và an ninh mạng" in out
     assert "• Nơi tổ chức: (bỏ qua)" in out and "• Số giờ học: (bỏ qua)" in out
-    await official_chat.send("1")
+    await official_chat.send("xác nhận")
     out = await official_chat.send("/baocao", "4", "Cao cấp lý luận chính trị", "bỏ qua",
                                    "01/03/2026", "bỏ qua", "bỏ qua")
     assert "• Trình độ đạt được: Cao cấp" in out  # from the catalogue, not asked
@@ -313,8 +315,8 @@ async def test_hours_with_a_sign_or_other_digits_are_refused(official_chat):
 
 async def test_a_degree_typed_with_its_field_keeps_the_field(app, official_chat):
     out = await official_chat.send("/baocao", "6", "Thạc sĩ Luật")
-    assert "Có phải khóa" not in out  # plainly the master's programme
-    out = await official_chat.send("bỏ qua", "01/06/2026", "bỏ qua", "bỏ qua")
+    assert "Có phải khóa «Đào tạo thạc sĩ»?" in out
+    out = await official_chat.send("1", "bỏ qua", "01/06/2026", "bỏ qua", "bỏ qua")
     assert "• Khóa học: Thạc sĩ Luật" in out and "• Trình độ đạt được: Thạc sĩ" in out
     await official_chat.send("1")
     (report,) = await stored_reports(app)
@@ -358,3 +360,23 @@ async def test_a_report_of_someone_no_longer_serving_says_so(app, official_chat,
     assert "ngừng công tác" in await admin_chat.send("/duyet")
     out = await admin_chat.send("2", "Đã chuyển công tác", "1")
     assert "Lý do: Đã chuyển công tác" in out and "/baocao" not in out.split("Lý do:")[-1]
+
+
+async def test_a_number_that_is_no_choice_is_not_taken_for_a_name(app, official_chat):
+    out = await official_chat.send("/baocao", "8", "8")  # «Khác» lists two courses
+    assert "Không có lựa chọn «8»" in out and "Tên khóa học là gì?" in out
+    out = await official_chat.send("/baocao")
+    assert "đang điền" in out  # still at the same question, nothing stored
+    assert await stored_reports(app) == []
+
+
+async def test_an_abbreviation_that_fits_several_courses_asks_the_level(official_chat):
+    out = await official_chat.send("/baocao", "4", "llct")
+    assert "Có phải khóa" not in out and "Trình độ bạn đạt được" in out
+
+
+async def test_invisible_characters_are_not_stored(app, official_chat):
+    await official_chat.send("/baocao", "2", "Pháp\u200b luật\u202e đất đai\u200f",
+                             "2", "bỏ qua", "hôm qua", "bỏ qua", "bỏ qua", "1")  # 2: my name
+    (report,) = await stored_reports(app)
+    assert report.course_name == "Pháp luật đất đai"

@@ -324,12 +324,12 @@ async def test_a_button_of_an_older_message_does_nothing_even_with_the_same_valu
         out = await press(first_card["✅ Duyệt"])
         assert "tin nhắn cũ" in out and "Đã duyệt" not in out
         # Two announcements at their confirmation: A's «Xác nhận» pressed while B's is shown.
-        await say("/thongbao")
+        await say("/thongbao_moi")
         for answer in ("1", "Thông báo A gửi mọi người", "1"):
             await say(answer)
         confirm_a = dict(telegram.raw_buttons(USER))["✅ Xác nhận"]
         await say("/huy")
-        await say("/thongbao")
+        await say("/thongbao_moi")
         for answer in ("1", "Thông báo B gửi mọi người", "1"):
             await say(answer)
         out = await press(confirm_a)

@@ -91,18 +91,18 @@ async def test_typing_duyet_never_approves(app, spots):
             return await session.scalar(select(func.count()).select_from(CourseReport).where(
                 CourseReport.status == ReportStatus.PENDING))
 
-    assert await pending() == 1
+    waiting = await pending()
     out = await say(app, ADMIN, "/duyet")
     assert "Báo cáo #1" in out and "1. ✅ Duyệt" in out
     for typed in ["/duyet"] * 5 + ["/DUYET", "/duyet@canbo_bot", "/duyet_ok", "/tuchoi",
                                   "/duyet ok", "/ duyet", "/duyệt"]:
         await say(app, ADMIN, typed)
-        assert await pending() == 1, typed
+        assert await pending() == waiting, typed
     # The card never arrived (its choices are the latest all the same): still nothing.
     await say(app, ADMIN, "/duyet")
     for _ in range(3):
         await say(app, ADMIN, "/duyet")
-    assert await pending() == 1
+    assert await pending() == waiting
 
 
 async def test_the_number_of_bo_qua_skips_every_optional_step(app, spots):

@@ -83,7 +83,7 @@ async def target_detail(ctx: Context) -> list[Reply]:
         return [Reply(str(problem))]
     target = targets.get(int(rest[0])) if rest else None
     if target is None:
-        return [Reply(messages.target_usage(targets))]
+        return [Reply(messages.target_usage(targets, rest[0] if rest else None))]
     session, basis = ctx.repo.session, scope.basis(targets)
     specs = [i.spec for i in target.indicators]
     figures = {f.spec.key: f for f in await indicators.tally(session, specs, basis)}

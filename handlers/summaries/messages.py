@@ -39,8 +39,9 @@ def overview(summary: Summary) -> str:
     return "\n".join(lines)
 
 
-def target_usage(targets: Targets) -> str:
-    lines = [t("summaries.target_usage")]
+def target_usage(targets: Targets, typed: str | None = None) -> str:
+    lines = [t("summaries.no_such_target", typed=typed)] if typed else []
+    lines.append(t("summaries.target_usage"))
     lines += [f"{target.number}. {target.title}" for target in targets.targets]
     return "\n".join(lines)
 

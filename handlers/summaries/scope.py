@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from handlers.periods import Calendar, Period, open_period, quarter_of
+from handlers.periods import Calendar, Period, open_period, period_label, quarter_of
 from handlers.texts import t
 from knowledge.targets import Targets
 from storage.enums import Role
@@ -126,5 +126,8 @@ async def resolve(
         unit = visible_unit(viewer)
         if unit_code and unit_code != unit.code.upper():
             raise ScopeError(t("summaries.own_unit_only", unit=unit.name))
+    if period is not None and period.opens > today:  # nobody could have submitted yet
+        raise ScopeError(t("summaries.period_not_open", period=period_label(period),
+                           opens=period.opens.strftime("%d/%m/%Y")))
     rating_period, as_of = when(today, period, cal)
     return Scope(unit, rating_period, as_of, today)

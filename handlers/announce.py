@@ -108,26 +108,33 @@ async def submit(ctx: Context, answers: dict) -> Reply:
     ))
     await ctx.repo.audit.record(ctx.actor, "announcement", "campaign", campaign.id,
                                 after={"audience": campaign.audience, "send_at": send_at.isoformat()})
-    zone = ctx.options.timezone
-    goes = next_allowed(send_at, ctx.options)  # in the quiet hours: at their end
     if answers["when"] != NOW:
-        text = t("announce.scheduled", id=campaign.id, when=local_datetime(send_at, zone))
-        if goes != send_at:
-            text += " " + t("announce.quiet_then", at=local_datetime(goes, zone))
-        return Reply(text)
-    # Queued now, in this transaction, for the sender to take at once (not at the next
-    # planning round, minutes away).
+        when = local_datetime(send_at, ctx.options.timezone)
+        return Reply(t("announce.scheduled", id=campaign.id, when=when) + _quiet(ctx, send_at))
+    return Reply(await _send_now(ctx, campaign))
+
+
+async def _send_now(ctx: Context, campaign: Campaign) -> str:
+    """Queue it now, in this transaction, for the sender to take at once (not at the next
+    planning round, minutes away); what was queued, and who it cannot reach yet."""
     queued = await expand(ctx.repo, campaign, ctx.now, ctx.options)
+    if not queued:
+        return t("announce.no_recipients", id=campaign.id)
+    text = t("announce.queued", id=campaign.id, count=queued) + _quiet(ctx, ctx.now)
     audience = len(await ctx.repo.campaigns.recipients(campaign.audience, linked=False))
-    text = t("announce.queued", id=campaign.id, count=queued) if queued else (
-        t("announce.no_recipients", id=campaign.id))
-    if goes != send_at and queued:
-        text += " " + t("announce.quiet_then", at=local_datetime(goes, zone))
     if audience > queued:
         days = ctx.options.catch_up_days
         text += "\n" + t("announce.not_linked" if days else "announce.not_linked_no_catch_up",
                          count=audience - queued, days=days)
-    return Reply(text)
+    return text
+
+
+def _quiet(ctx: Context, moment: datetime) -> str:
+    """" Vì đang trong giờ nghỉ, tin sẽ đi lúc …" when `moment` is in the quiet hours."""
+    goes = next_allowed(moment, ctx.options)
+    if goes == moment:
+        return ""
+    return " " + t("announce.quiet_then", at=local_datetime(goes, ctx.options.timezone))
 
 
 ANNOUNCE_FORM = router.form(Form(

@@ -185,29 +185,13 @@ async def start(ctx: Context, form: Form, context: dict | None = None) -> list[R
 
 async def answer(ctx: Context, form: Form) -> list[Reply]:
     """Take the user's answer to the current step; re-ask (keeping every earlier answer) if bad."""
-    answers = dict(ctx.state.answers)
     index = ctx.state.step
     if index >= len(form.steps):
-        if ctx.picked != CONFIRM:  # never a typed "__confirm__": a choice picked, or nothing
-            note = t("forms.confirm_reask")
-            if ctx.incoming.attachments:
-                note += "\n" + t("forms.file_ignored")
-            return [prompt(ctx, form, note=note)]
-        if _sent_twice(ctx):
-            return [prompt(ctx, form, note=t("forms.sent_twice", text=ctx.incoming.text.strip()))]
-        answers.pop(ASKED, None)
-        try:
-            result = as_replies(await form.submit(ctx, answers))
-        except Invalid as problem:
-            return [prompt(ctx, form, note=f"⚠️ {problem}")]
-        finish(ctx)
-        return result
-
+        return await _confirm(ctx, form)
     step = form.steps[index]
     ignored = t("forms.file_ignored") if ctx.incoming.attachments and not step.takes_file else ""
-    # «Bỏ qua» typed where it is not on offer is not an answer ("Hạn chế: Bỏ qua").
-    skip_typed = fold(ctx.text) == fold(t("forms.skip_button"))
-    if ctx.picked == SKIP or (skip_typed and not step.optional):
+    # «Bỏ qua» typed where it is not on offer is no answer either ("Hạn chế: Bỏ qua").
+    if ctx.picked == SKIP or fold(ctx.text) == fold(t("forms.skip_button")):
         if not step.optional:
             return [prompt(ctx, form, note=t("forms.required"))]
         value = None
@@ -216,13 +200,31 @@ async def answer(ctx: Context, form: Form) -> list[Reply]:
             value = await _parse(step, ctx)
         except Invalid as problem:
             return [prompt(ctx, form, note="\n".join(filter(None, (f"⚠️ {problem}", ignored))))]
-    answers[step.key] = value
-    _set(ctx, index, answers)
+    _set(ctx, index, {**ctx.state.answers, step.key: value})
     _advance(form, ctx, index)
     return [prompt(ctx, form, note=ignored)]
 
 
+async def _confirm(ctx: Context, form: Form) -> list[Reply]:
+    """At the summary: submit on «Xác nhận» itself (not a double send), else show it again."""
+    if ctx.picked != CONFIRM:  # never a typed "__confirm__": a choice picked, or nothing
+        note = t("forms.confirm_reask")
+        if ctx.incoming.attachments:
+            note += "\n" + t("forms.file_ignored")
+        return [prompt(ctx, form, note=note)]
+    if _sent_twice(ctx):
+        return [prompt(ctx, form, note=t("forms.sent_twice", text=ctx.incoming.text.strip()))]
+    answers = {key: value for key, value in ctx.state.answers.items() if key != ASKED}
+    try:
+        result = as_replies(await form.submit(ctx, answers))
+    except Invalid as problem:
+        return [prompt(ctx, form, note=f"⚠️ {problem}")]
+    finish(ctx)
+    return result
+
+
 def _sent_twice(ctx: Context) -> bool:
+    """The text that brought up the summary, typed again within DOUBLE_SEND of it."""
     asked = ctx.state.answers.get(ASKED) or {}
     typed = ctx.incoming.text.strip()
     return (ctx.incoming.choice is None and bool(typed) and typed == asked.get("by")

@@ -115,7 +115,7 @@ async def test_a_push_due_at_night_waits_for_the_morning(app, quarter):
     await tick(at("19/06/2026", "22:00"))
     admin = await chat_as(app, "DEMO001")
     out = await admin.send("/thongbao_moi", "1", "Họp giao ban sáng thứ Hai lúc 7 giờ 30", "1", "xác nhận")
-    assert "Vì đang trong giờ nghỉ, tin sẽ đi lúc 20/06/2026 07:00." in out
+    assert "(Giờ đó là giờ nghỉ nên tin sẽ đi lúc 20/06/2026 07:00.)" in out
     await tick(at("19/06/2026", "22:05"))
     await tick(at("20/06/2026", "06:59"))
     assert [t for _, t in recorder.sent if "Họp giao ban" in t] == []

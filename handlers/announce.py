@@ -58,29 +58,31 @@ def _parse_text(text: str, ctx: Context) -> str:
     return text
 
 
-def _parse_when(text: str, ctx: Context) -> str | dict:
-    """"now", or a local time from now to a year ahead ("01/12/2026 08:00", "ngày mai 8h"),
-    with when it will really go when that falls in the quiet hours."""
+def _parse_when(text: str, ctx: Context) -> dict:
+    """{"at": "now" or a local time from now to a year ahead ("01/12/2026 08:00", "ngày mai
+    8h"), "goes": when it will really go, the quiet hours allowing}."""
     if ctx.picked == NOW:
-        return NOW
-    latest = ctx.local_now.date() + timedelta(days=LOOK_AHEAD_DAYS)  # 29/02 has no year+1
-    at = parse_moment(text, ctx.local_now, latest)
+        at = ctx.local_now
+    else:
+        latest = ctx.local_now.date() + timedelta(days=LOOK_AHEAD_DAYS)  # 29/02: no year+1
+        at = parse_moment(text, ctx.local_now, latest)
     goes = next_allowed(at, ctx.options).astimezone(ctx.options.timezone)
-    return {"at": at.isoformat(), "goes": goes.isoformat()}
+    return {"at": NOW if ctx.picked == NOW else at.isoformat(), "goes": goes.isoformat(),
+            "quiet": goes != at}
 
 
 def _send_at(answers: dict, ctx: Context) -> datetime:
-    when = answers["when"]
-    return ctx.now if when == NOW else datetime.fromisoformat(when["at"])
+    at = answers["when"]["at"]
+    return ctx.now if at == NOW else datetime.fromisoformat(at)
 
 
-def _show_when(value: str | dict) -> str:
+def _show_when(value: dict) -> str:
     # Stored with the commune's UTC offset, so each reads as local time as it is.
-    if value == NOW:
-        return t("announce.send_now")
-    at, goes = (datetime.fromisoformat(value[key]) for key in ("at", "goes"))
-    shown = show_datetime(at)
-    return shown if goes == at else t("announce.when_quiet", at=shown, goes=show_datetime(goes))
+    at = t("announce.send_now") if value["at"] == NOW else show_datetime(
+        datetime.fromisoformat(value["at"]))
+    if not value["quiet"]:
+        return at
+    return t("announce.when_quiet", at=at, goes=show_datetime(datetime.fromisoformat(value["goes"])))
 
 
 def _ask_when(ctx: Context) -> str:
@@ -108,7 +110,7 @@ async def submit(ctx: Context, answers: dict) -> Reply:
     ))
     await ctx.repo.audit.record(ctx.actor, "announcement", "campaign", campaign.id,
                                 after={"audience": campaign.audience, "send_at": send_at.isoformat()})
-    if answers["when"] != NOW:
+    if answers["when"]["at"] != NOW:
         when = local_datetime(send_at, ctx.options.timezone)
         return Reply(t("announce.scheduled", id=campaign.id, when=when) + _quiet(ctx, send_at))
     return Reply(await _send_now(ctx, campaign))
@@ -120,7 +122,8 @@ async def _send_now(ctx: Context, campaign: Campaign) -> str:
     queued = await expand(ctx.repo, campaign, ctx.now, ctx.options)
     if not queued:
         return t("announce.no_recipients", id=campaign.id)
-    text = t("announce.queued", id=campaign.id, count=queued) + _quiet(ctx, ctx.now)
+    held = _quiet(ctx, ctx.now)  # queued for the end of the quiet hours
+    text = t("announce.held" if held else "announce.queued", id=campaign.id, count=queued) + held
     audience = len(await ctx.repo.campaigns.recipients(campaign.audience, linked=False))
     if audience > queued:
         days = ctx.options.catch_up_days
@@ -148,7 +151,8 @@ ANNOUNCE_FORM = router.form(Form(
              when=lambda ctx: _who(ctx) == "group", follow_up=True),
         Step("text", t("announce.label_text"), t("announce.ask_text"), parse=_parse_text),
         Step("when", t("announce.label_when"), _ask_when, parse=_parse_when,
-             choices=(Choice(t("announce.send_now"), NOW),), show=_show_when),
+             choices=(Choice(t("announce.send_now"), NOW),), show=_show_when,
+             takes_numbers=True),
     ),
     submit=submit,
     access=Access.ADMIN,
@@ -180,7 +184,7 @@ async def announcements(ctx: Context) -> Reply:
             when=local_datetime(campaign.send_at, ctx.options.timezone),
             counts=_counts(campaign, counts), preview=_preview(campaign),
         ))
-        if _cancellable(campaign):
+        if _cancellable(campaign, counts):
             waiting.append(Choice(t("announce.cancel_button", id=campaign.id),
                                   f"/thongbao_huy {campaign.id}"))
     overview = t("announce.progress", lines="\n".join(lines)) if lines else t("announce.no_campaigns")
@@ -192,8 +196,10 @@ def _preview(campaign: Campaign) -> str:
     return text if len(text) <= PREVIEW else text[:PREVIEW].rsplit(" ", 1)[0] + "…"
 
 
-def _cancellable(campaign: Campaign) -> bool:
-    return campaign.kind == CampaignKind.ANNOUNCEMENT and campaign.expanded_at is None
+def _cancellable(campaign: Campaign, counts: dict[str, int]) -> bool:
+    """An announcement nobody has been sent yet: not due, or held for the quiet hours' end."""
+    started = any(counts.get(name) for name in PROGRESS if name != "later")
+    return campaign.kind == CampaignKind.ANNOUNCEMENT and not started
 
 
 @router.command("thongbao_moi", access=Access.ADMIN, hidden=True)
@@ -202,9 +208,17 @@ async def compose(ctx: Context):
     return await forms.start(ctx, ANNOUNCE_FORM, {"units": [[u.name, str(u.id)] for u in units]})
 
 
+async def _unsent(ctx: Context, campaign_id: int | None) -> Campaign | None:
+    campaign = await ctx.repo.campaigns.get(campaign_id) if campaign_id else None
+    if campaign is None:
+        return None
+    return campaign if _cancellable(campaign, await ctx.repo.campaigns.progress(
+        campaign.id, ctx.now)) else None
+
+
 async def submit_cancel(ctx: Context, answers: dict) -> Reply:
-    campaign = await ctx.repo.campaigns.get(answers["campaign_id"])
-    if campaign is None or not _cancellable(campaign):  # sent meanwhile
+    campaign = await _unsent(ctx, answers["campaign_id"])
+    if campaign is None:  # started meanwhile
         return Reply(t("announce.not_cancellable"))
     await ctx.repo.audit.record(ctx.actor, "announcement_cancelled", "campaign", campaign.id,
                                 before={"text": campaign.text,
@@ -222,9 +236,8 @@ CANCEL_FORM = router.form(Form(
 
 @router.command("thongbao_huy", access=Access.ADMIN, hidden=True)
 async def cancel(ctx: Context):
-    number = record_id(ctx.args)
-    campaign = await ctx.repo.campaigns.get(number) if number else None
-    if campaign is None or not _cancellable(campaign):
+    campaign = await _unsent(ctx, record_id(ctx.args))
+    if campaign is None:
         return Reply(t("announce.not_cancellable"))
     subject = t("announce.cancel_subject", id=campaign.id, preview=_preview(campaign),
                 when=local_datetime(campaign.send_at, ctx.options.timezone))

@@ -298,8 +298,8 @@ def _number_question(ctx: Context, asked: tuple, replies: list[Reply]) -> list[R
     return [*replies[:latest], numbered, *replies[latest + 1:]]
 
 
-# "2", "2.", "2)" pick option 2; "02", "２" or "-2" pick nothing.
-NUMBER = re.compile(r"\s*([1-9]\d{0,2})\s*[.)]?\s*", re.ASCII)
+# "2", "02", "2.", "2)" pick option 2; "２" or "-2" pick nothing.
+NUMBER = re.compile(r"\s*0*([1-9]\d{0,2})\s*[.)]?\s*", re.ASCII)
 
 
 def pick(typed: str, offered: list[Choice]) -> str | None:

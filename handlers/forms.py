@@ -11,6 +11,7 @@ answers and shown in the summary like any other.
 """
 
 import inspect
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,9 +35,12 @@ class Invalid(Exception):
     """Raised by a step's parser; the message tells the user what to fix."""
 
 
+NUMBER_LIKE = re.compile(r"(?:so |cau |lua chon )?[\d ]+")  # folded: "2", "#2", "2.5", "số 2"
+
+
 def numeral(typed: str) -> bool:
-    """Digits only (of any script), perhaps with a sign or a dot: meant as a number."""
-    return typed.strip(" .)+-").isdecimal()
+    """Meant as a number, or a number of a list ("2", "-2", "2.5", "#2", "số 2", "２")."""
+    return bool(NUMBER_LIKE.fullmatch(fold(typed)))
 
 
 def _always(_ctx: Context) -> bool:
@@ -67,6 +71,9 @@ class Step:
     # it shares that step's number, so the "Bước 2/6" count never jumps while filling in.
     follow_up: bool = False
     takes_file: bool = False  # a photo or file sent at any other step is not kept: say so
+    # Where choices are on offer, a number typed that is none of them is refused ("8" is no
+    # course name), unless numbers are answers here too (a time: "17.30").
+    takes_numbers: bool = False
 
     def options(self, ctx: Context) -> tuple[Choice, ...]:
         return tuple(self.choices(ctx) if callable(self.choices) else self.choices)
@@ -156,11 +163,9 @@ def prompt(ctx: Context, form: Form, note: str = "") -> Reply:
     if index >= len(form.steps):
         lines = "\n".join(f"• {label}: {value}" for label, value in summary(ctx, form))
         text = t("forms.confirm", title=form.title, summary=lines)
-        choices = (
-            Choice(t("forms.confirm_button"), CONFIRM),
-            Choice(t("forms.back_button"), "/quaylai"),
-            Choice(t("forms.cancel_button"), "/huy"),
-        )
+        back = (Choice(t("forms.back_button"), "/quaylai"),) if form.steps else ()
+        choices = (Choice(t("forms.confirm_button"), CONFIRM), *back,
+                   Choice(t("forms.cancel_button"), "/huy"))
     else:
         step = form.steps[index]
         number, total = _number(form, ctx, index)
@@ -234,7 +239,7 @@ def _sent_twice(ctx: Context) -> bool:
 async def _parse(step: Step, ctx: Context) -> Any:
     text = ctx.text.strip()
     options = step.options(ctx)
-    if options and ctx.picked is None and numeral(text):  # "8" where the list ends at 2
+    if options and ctx.picked is None and not step.takes_numbers and numeral(text):
         raise Invalid(t("forms.no_such_choice", typed=text[:20]))
     if step.parse is not None:
         value = step.parse(text, ctx)

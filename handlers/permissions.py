@@ -98,10 +98,13 @@ def describe(official: Official, accounts: list[ChannelAccount], options: Option
 
 
 def _actions(official: Official, accounts: list[ChannelAccount], own: bool) -> list[list[str]]:
-    """[label, value] of each change that can be made now; none to one's own role."""
+    """[label, value] of each change that can be made now. None to one's own record: an admin
+    who unlinked or demoted themselves could be the last one, locked out of the chat."""
+    if own:
+        return []
     actions = [[t("permissions.unlink_button", platform=t(f"labels.platform_{p}")), f"unlink:{p}"]
                for p in sorted({a.platform for a in accounts})]
-    if own or not official.active:
+    if not official.active:
         return actions
     for role in (Role.ADMIN, Role.UNIT_ADMIN, Role.OFFICIAL):
         if role != official.role and (role != Role.UNIT_ADMIN or official.unit is not None):
@@ -122,6 +125,8 @@ async def submit(ctx: Context, answers: dict) -> Reply:
                            platforms=t(f"labels.platform_{what}")))
         if official.id == ctx.official.id:
             raise Refused(t("permissions.not_own_role"))
+        if official.role.value != answers["role"]:  # another admin changed it meanwhile
+            raise Refused(t("permissions.not_possible"))
         await set_role(change, official, Role(what))
     except Refused as refused:
         return Reply(str(refused))
@@ -155,7 +160,9 @@ async def permissions(ctx: Context) -> Reply:
     await ctx.repo.audit.record(ctx.actor, "read_accounts", "official", official.code)
     actions = _actions(official, accounts, own=official.id == ctx.official.id)
     if not actions:
-        return Reply(card + "\n\n" + t("permissions.nothing_to_change"))
+        key = "permissions.own_record" if official.id == ctx.official.id else (
+            "permissions.nothing_to_change")
+        return Reply(card + "\n\n" + t(key))
     return Reply(card + "\n\n" + t("permissions.ask_action"), tuple(
         Choice(text, f"/quyen_doi {official.code} {action}") for text, action in actions))
 
@@ -175,4 +182,5 @@ async def change_permissions(ctx: Context):
         return Reply(t("permissions.not_possible"))
     subject = f"{possible[action.strip()]} · {official.full_name} ({official.code})"
     return await forms.start(ctx, PERMISSION_FORM, {
-        "code": official.code, "action": action.strip(), "subject": subject})
+        "code": official.code, "action": action.strip(), "role": official.role.value,
+        "subject": subject})

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import insert
@@ -31,7 +31,8 @@ class CampaignRepo:
         return await self.session.get(Campaign, campaign_id)
 
     async def delete(self, campaign: Campaign) -> None:
-        """A campaign not expanded yet (it has no deliveries)."""
+        """A campaign none of whose deliveries has been tried, and those deliveries."""
+        await self.session.execute(delete(Delivery).where(Delivery.campaign_id == campaign.id))
         await self.session.delete(campaign)
         await self.session.flush()
 

@@ -277,8 +277,25 @@ async def test_a_scheduled_announcement_can_be_cancelled_and_the_quiet_hours_are
     await admin.send("xác nhận")
     out = await admin.send("/thongbao")
     assert "chưa đến giờ gửi" in out and "«Họp chi bộ tối nay»" in out
-    assert "2. 🗑 Hủy thông báo #1 (chưa gửi)" in out
+    assert "2. 🗑 Hủy thông báo #1 (chưa gửi cho ai)" in out
     out = await admin.send("2")
     assert "• Hủy thông báo: #1 · hẹn gửi 06/12/2026 23:00 · «Họp chi bộ tối nay»" in out
     assert "Đã hủy thông báo #1" in await admin.send("xác nhận")
     assert "Chưa có đợt gửi nào" in await admin.send("/thongbao")
+
+
+async def test_send_now_at_night_says_when_it_goes_and_can_still_be_cancelled(app):
+    app.conversation.clock = lambda: at("25/06/2026", "22:30")
+    for code in CODES:
+        await chat_as(app, code)
+    admin = await chat_as(app, "DEMO001")
+    out = await admin.send("/thongbao_moi", "1", "Họp chi bộ sáng mai", "Gửi ngay")
+    assert "• Thời gian gửi: Gửi ngay (giờ nghỉ, nên tin đi lúc 26/06/2026 07:00)" in out
+    out = await admin.send("xác nhận")
+    assert "Đã xếp thông báo #1 cho 6 cán bộ" in out and "Đang gửi" not in out
+    out = await admin.send("/thongbao")
+    assert "chờ hết giờ nghỉ 6" in out and "🗑 Hủy thông báo #1" in out
+    assert "• Hủy thông báo: #1" in await admin.send("/thongbao_huy 1")
+    assert "Đã hủy thông báo #1" in await admin.send("xác nhận")
+    async with app.sessionmaker() as session:
+        assert list(await session.scalars(select(Delivery))) == []

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from handlers.types import Incoming
 from storage.enums import Role
 from storage.models import AuditEntry, ChannelAccount, Delivery, Official
+from tests.conftest import chat_as
 
 
 async def says(app, channel: str, user: str, text: str) -> str:
@@ -83,8 +84,7 @@ async def test_an_admin_grants_and_revokes_a_unit_admin(app, admin_chat):
 async def test_nobody_changes_their_own_role_and_only_admins_change_any(app, admin_chat,
                                                                         official_chat):
     out = await admin_chat.send("/quyen DEMO001")
-    assert "Cấp quyền" not in out and "Thu hồi" not in out  # only their own links
-    await admin_chat.send("/huy")
+    assert "Cấp quyền" not in out and "Thu hồi" not in out
     assert "chỉ dành cho quản trị viên" in await official_chat.send("/quyen DEMO001")
     assert "Cách dùng: /quyen MÃ_CB" in await admin_chat.send("/quyen")
     assert "Không tìm thấy cán bộ có mã XYZ" in await admin_chat.send("/quyen XYZ")
@@ -111,7 +111,7 @@ async def test_quyen_only_shows_and_each_change_is_confirmed(app, admin_chat):
     out = await admin_chat.send("/moi DEMO011")  # looking opened nothing to finish
     assert "Mã mời cho" in out
     out = await admin_chat.send("/quyen_doi DEMO010 role:official")  # what it already is
-    assert "không còn làm được" in out
+    assert "Không làm được thay đổi này" in out
 
 
 async def test_someone_elses_code_on_a_linked_account_changes_nothing(app, admin_chat):
@@ -122,3 +122,24 @@ async def test_someone_elses_code_on_a_linked_account_changes_nothing(app, admin
     assert "Hoàng Minh Tuấn" in await says(app, "zalo", "z1", "/toi")
     assert "Đã liên kết tài khoản với cán bộ Pờ Thị Xuân" in await says(
         app, "telegram", "t9", f"/start {code}")  # the code still works for its owner
+
+
+async def test_a_change_confirmed_after_another_admin_changed_the_role_is_refused(app, admin_chat):
+    async with app.sessionmaker() as session, session.begin():
+        (await session.scalar(select(Official).where(Official.code == "DEMO002"))).role = Role.ADMIN
+    other = await chat_as(app, "DEMO002")
+    await admin_chat.send("/quyen DEMO010", "Cấp quyền quản trị viên")  # at the confirmation
+    await other.send("/quyen DEMO010", "Cấp quyền quản trị đơn vị")
+    assert "thành: Quản trị viên" in await admin_chat.send("xác nhận")
+    out = await other.send("xác nhận")  # its card said "Cán bộ"; it is no longer so
+    assert "Không làm được thay đổi này" in out
+    async with app.sessionmaker() as session:
+        official = await session.scalar(select(Official).where(Official.code == "DEMO010"))
+    assert official.role == Role.ADMIN
+
+
+async def test_an_admin_changes_nothing_of_their_own_record_in_chat(app, admin_chat):
+    out = await admin_chat.send("/quyen DEMO001")
+    assert "Đây là hồ sơ của bạn" in out and "Gỡ liên kết" not in out
+    assert "Không làm được thay đổi này" in await admin_chat.send(
+        "/quyen_doi DEMO001 unlink:console")

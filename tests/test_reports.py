@@ -345,8 +345,8 @@ async def test_duyet_with_a_number_opens_that_report_and_later_moves_on(app, off
     assert "Báo cáo #1" in await admin_chat.send("3")  # from the oldest again
     out = await admin_chat.send("/duyet 9")
     assert "Không tìm thấy báo cáo này" in out and "Báo cáo #1" in out
-    out = await admin_chat.send("01")  # no such choice: said so, and the card stays
-    assert "Không có lựa chọn «01»" in out and "1. ✅ Duyệt" in out
+    out = await admin_chat.send("9")  # no such choice: said so, and the card stays
+    assert "Không có lựa chọn «9»" in out and "1. ✅ Duyệt" in out
     assert "Đã duyệt báo cáo #1" in await admin_chat.send("1")
     await admin_chat.send("/duyet_ok 2", "/duyet_ok 3")
     out = await admin_chat.send("/duyet")
@@ -380,3 +380,18 @@ async def test_invisible_characters_are_not_stored(app, official_chat):
                              "2", "bỏ qua", "hôm qua", "bỏ qua", "bỏ qua", "1")  # 2: my name
     (report,) = await stored_reports(app)
     assert report.course_name == "Pháp luật đất đai"
+
+
+async def test_number_like_answers_are_no_course_names(app, official_chat):
+    await official_chat.send("/baocao", "4")  # four political-theory courses on offer
+    for typed in ("2.5", "#2", "số 2", "1 2", "5"):
+        out = await official_chat.send(typed)
+        assert f"Không có lựa chọn «{typed}»" in out, typed
+    out = await official_chat.send("02")  # a leading zero: still option 2
+    assert "Khóa học do đơn vị nào tổ chức" in out
+
+
+async def test_withdrawing_offers_no_step_to_go_back_to(app, official_chat):
+    await report_bdhvs(official_chat)
+    out = await official_chat.send("/rut 1")
+    assert "1. ✅ Xác nhận\n  2. ❌ Hủy" in out and "Quay lại" not in out

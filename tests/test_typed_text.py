@@ -145,7 +145,7 @@ def _typed_pick(typed: str, spot: Spot) -> str | None:
     apart from the code under test."""
     key = fold(typed)
     for number, (label, value) in enumerate(spot.choices, 1):
-        if key and key in (str(number), fold(label)):
+        if key and (key == fold(label) or (key.isdecimal() and int(key) == number)):
             return value
     return None
 
@@ -180,7 +180,7 @@ def _variants(labels: list[str]) -> st.SearchStrategy[str]:
     )
 
 
-LABELS = ["✅ Xác nhận", "Bỏ qua", "Gửi ngay", "Đúng, khóa này", "Tất cả cán bộ",
+LABELS = ["✅ Xác nhận", "Bỏ qua", "Gửi ngay", "Đúng, là khóa đó", "Tất cả cán bộ",
           "Hoàn thành xuất sắc nhiệm vụ", "Giữ: Hoàn thành tốt nhiệm vụ", "❌ Hủy"]
 typed_text = st.one_of(
     st.text(max_size=40),

@@ -51,6 +51,17 @@ async def count(url: str, sql: str, **params) -> int:
     return int(value)
 
 
+async def calendar_pushes_sent(url: str, timeout: float = 60) -> None:
+    """Wait until the pushes the scheduler queued at start-up are out. On days a
+    self-evaluation window is open it pushes the opening to every linked official; arriving
+    in the middle of the measure, they would read as replies (and the phases time out)."""
+    deadline = time.monotonic() + timeout
+    await asyncio.sleep(2)  # the start-up planning round
+    while time.monotonic() < deadline and await count(
+            url, "SELECT count(*) FROM deliveries WHERE status IN ('queued', 'sending')"):
+        await asyncio.sleep(0.5)
+
+
 def cpu_self() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -88,6 +99,7 @@ async def main(args) -> None:
         try:
             async with bot_process(url, fake, role=args.role, profile=args.profile) as bot:
                 print(f"bot pid {bot.pid} started; RSS {bot.status('VmRSS') / 1024:.0f} MB")
+                await calendar_pushes_sent(url)
                 connector = aiohttp.TCPConnector(limit=40)  # Telegram's default max_connections
                 async with aiohttp.ClientSession(connector=connector) as http:
                     counts = await calibrate(http, bot.url, fake, warm, SCRIPT)

@@ -64,14 +64,20 @@ async def test_an_official_deactivated_mid_report_is_told_once_and_nothing_is_st
     assert await _count(app, CourseReport) == 0
 
 
-async def test_a_unit_admin_demoted_mid_confirmation_confirms_nothing(app):
+async def _unit_admin_confirming(app, *answers: str):
+    """DEMO011, unit admin of DEMO010's unit, part way through confirming their evaluation."""
     ids = await seed_reviewables(app)
     app.conversation.clock = lambda: NOW
     async with app.sessionmaker() as session, session.begin():
         head = await session.scalar(select(Official).where(Official.code == "DEMO011"))
-        head.role = Role.UNIT_ADMIN  # the unit of DEMO010
+        head.role = Role.UNIT_ADMIN
     leader = await chat_as(app, "DEMO011")
-    await leader.send(f"/xacnhan {ids['evaluation']}", "2")  # as proposed
+    await leader.send(f"/xacnhan {ids['evaluation']}", *answers)
+    return leader
+
+
+async def test_a_unit_admin_demoted_mid_confirmation_confirms_nothing(app):
+    leader = await _unit_admin_confirming(app, "2")  # as proposed
     async with app.sessionmaker() as session, session.begin():
         head = await session.scalar(select(Official).where(Official.code == "DEMO011"))
         head.role = Role.OFFICIAL
@@ -82,13 +88,7 @@ async def test_a_unit_admin_demoted_mid_confirmation_confirms_nothing(app):
 
 
 async def test_an_evaluation_moved_out_of_a_unit_admins_reach_mid_confirmation_closes_it(app):
-    ids = await seed_reviewables(app)
-    app.conversation.clock = lambda: NOW
-    async with app.sessionmaker() as session, session.begin():
-        head = await session.scalar(select(Official).where(Official.code == "DEMO011"))
-        head.role = Role.UNIT_ADMIN  # the unit of DEMO010
-    leader = await chat_as(app, "DEMO011")
-    await leader.send(f"/xacnhan {ids['evaluation']}", "2", "1")  # at the confirmation
+    leader = await _unit_admin_confirming(app, "2", "1")  # at the confirmation
     async with app.sessionmaker() as session, session.begin():
         moved = await session.scalar(select(Official).where(Official.code == "DEMO010"))
         moved.unit_id = (await session.scalar(

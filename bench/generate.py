@@ -24,7 +24,7 @@ import yaml
 from common import ROOT, migrate
 from sqlalchemy.engine import make_url
 
-from handlers.summaries.scope import current_period
+from handlers.periods import current_period
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 # fmt: off

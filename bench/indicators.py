@@ -31,7 +31,7 @@ from sqlalchemy import func, select, text
 
 from bot.app import open_app
 from bot.config import Settings
-from handlers.summaries.scope import Scope, when
+from handlers.services.summaries.scope import Scope, when
 from handlers.types import Incoming
 from knowledge.targets import load_targets
 from storage import indicators, summaries

@@ -18,14 +18,14 @@ from bot.channels.console import (
     render,
     run_console,
 )
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import PROCESS_ROLES, ConfigError, Settings, load_settings
 from bot.delivery import Deliverer
 from bot.scheduler import plan_once
-from handlers.formatting import local_date, local_datetime
-from handlers.linking import already_linked_note, issue_invite, platform_names
-from handlers.permissions import ROLES, Change, Refused, describe, set_role, unlink
-from handlers.questions import reply_for
-from handlers.summaries import ScopeError, export_for_operator
+from handlers.formatting import local_date, local_datetime, platform_names
+from handlers.services.accounts import ROLES, Change, Refused, describe, set_role, unlink
+from handlers.services.answers import reply_for
+from handlers.services.invites import already_linked_note, issue_invite
+from handlers.services.summaries import ScopeError, export_for_operator
 from handlers.texts import label, t
 from knowledge.answers import KnowledgeBase
 from knowledge.entries import KnowledgeError
@@ -43,7 +43,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
     run = sub.add_parser("run", help="chạy bot (không có token: mở bảng điều khiển với dữ liệu mẫu)")
-    run.add_argument("--role", choices=["all", "web", "scheduler"], default="all",
+    run.add_argument("--role", choices=PROCESS_ROLES, default="all",
                      help="all: một tiến trình làm tất cả; web: tiến trình nhận webhook (chạy "
                           "nhiều); scheduler: tiến trình duy nhất lên lịch và gửi tin nhắc")
 
@@ -274,12 +274,12 @@ async def cmd_webhook(app: App, args) -> None:
         raise Failure(f"{args.channel}: {error}".splitlines()[0]) from None
 
 
-# The roster commands import handlers.roster (and with it openpyxl, 8 MB) when they run, not
+# The roster commands import handlers.services.roster (and with it openpyxl, 8 MB) when they run, not
 # at every start of the bot.
 
 
 async def cmd_roster(app: App, args) -> None:
-    from handlers.roster import export_roster, import_roster_file
+    from handlers.services.roster import export_roster, import_roster_file
 
     if args.roster_action == "export":
         _check_roster_name(args.file)
@@ -309,7 +309,7 @@ async def cmd_roster(app: App, args) -> None:
 
 def cmd_roster_template(args) -> None:
     """Needs no database: the template is the same for every commune."""
-    from handlers.roster import roster_template
+    from handlers.services.roster import roster_template
 
     _check_roster_name(args.file)
     _write(args.file, roster_template(args.file))
@@ -317,7 +317,7 @@ def cmd_roster_template(args) -> None:
 
 
 def _check_roster_name(filename: str) -> None:
-    from handlers.roster import SheetError, file_format
+    from handlers.services.roster import SheetError, file_format
 
     try:
         file_format(filename)

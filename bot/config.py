@@ -16,6 +16,10 @@ ZALO_TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{16,}$")
 WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{8,256}$")
 
 # Drivers the bot runs on, and the async driver a bare scheme stands for.
+# What a `python -m bot run` process does (bot.runner.serve): everything, take webhook calls
+# only, or plan and send pushes only.
+PROCESS_ROLES = ("all", "web", "scheduler")
+
 ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
     "sqlite+aiosqlite": "sqlite+aiosqlite",

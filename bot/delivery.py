@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.channels.base import Channel, SendResult, SendStatus
-from handlers.campaigns import next_allowed, still_wanted
 from handlers.context import Options
+from handlers.services.campaigns import next_allowed, still_wanted
 from handlers.types import Choice, Reply
 from storage.enums import DeliveryStatus
 from storage.models import Delivery

@@ -4,18 +4,20 @@ import asyncio
 import dataclasses
 import logging
 import signal
+from contextlib import AsyncExitStack
 
 from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.app import App
-from bot.channels.base import Channel
+from bot.channels.base import Channel, Inbox, handle_here
 from bot.channels.files import FileShelf
-from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram import PLATFORM as PLATFORM_TELEGRAM
+from bot.channels.telegram import TelegramChannel, make_bot
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloApi
 from bot.delivery import Deliverer
-from bot.scaleout import RedisInbox, RedisRateLimiter
+from bot.scaleout import RedisRateLimiter, redis_inbox
 from bot.scheduler import start_scheduler
 from handlers.router import Access
 from handlers.texts import t
@@ -35,7 +37,9 @@ def telegram_menu(app: App) -> list[tuple[str, str]]:
     ]
 
 
-def build_channels(app: App, files: FileShelf | None = None) -> list[Channel]:
+def build_channels(
+    app: App, files: FileShelf | None = None, inbox: Inbox = handle_here
+) -> list[Channel]:
     settings = app.settings
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     channels: list[Channel] = []
@@ -48,18 +52,16 @@ def build_channels(app: App, files: FileShelf | None = None) -> list[Channel]:
                 menu=telegram_menu(app),
                 webhook_url=settings.webhook_base_url,
                 webhook_secret=secret,
+                inbox=inbox,
             )
         )
     if settings.zalo_bot_token:
         api = ZaloApi(settings.zalo_bot_token.get_secret_value(), api_base=settings.zalo_api_base)
         channels.append(
             ZaloChannel(app.conversation, api, webhook_url=settings.webhook_base_url,
-                        webhook_secret=secret, files=files)
+                        webhook_secret=secret, files=files, inbox=inbox)
         )
     return channels
-
-
-ROLES = ("all", "web", "scheduler")
 
 
 async def serve(
@@ -68,81 +70,92 @@ async def serve(
     ready: asyncio.Event | None = None,
     role: str = "all",
 ) -> None:
-    """Run until SIGTERM/SIGINT (or `stop`), then shut down cleanly.
+    """Run until SIGTERM/SIGINT (or `stop`), then shut down cleanly, in reverse order.
 
     Roles: "all" (one process: channels, scheduler, pushes); "web" (a webhook worker, one of
     several behind a reverse proxy: takes updates only); "scheduler" (exactly one: plans and
     sends pushes, takes no updates). `ready` is set once everything is running.
     """
     stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-
     settings = app.settings
     receive, push = role in ("all", "web"), role in ("all", "scheduler")
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
-    web_app = files = None
-    if settings.webhook_base_url and receive:
-        web_app = web.Application()
-        web_app.router.add_get("/healthz", _health)
-        files = FileShelf(settings.files_dir, settings.webhook_base_url)
-        files.register(web_app)
-    channels = build_channels(app, files)
-    started: list[Channel] = []
-    runner = delivering = scheduler = None
-    try:
-        for channel in channels:
-            try:
-                # Workers leave the webhook registration to `python -m bot webhook set`.
-                await channel.start(web_app, receive=receive, register=role == "all")
-            except Exception as error:  # any fault here means the same to the operator
-                await channel.stop()  # closes its HTTP session
-                raise ChannelStartError(
-                    f"Không khởi động được kênh {channel.name}: {error}".splitlines()[0]
-                ) from error
-            if redis is not None and receive:
-                channel.submit = RedisInbox(redis, channel.handle, channel.inflight).submit
-            started.append(channel)
-        _learn_username(app, channels)
+    async with AsyncExitStack() as stack:
+        _stop_on_signals(stack, stop)
+        app = await _with_telegram_username(app)
+        redis = None
+        if settings.redis_url:
+            redis = Redis.from_url(settings.redis_url)
+            stack.push_async_callback(redis.aclose)
+        web_app = _web_app(settings) if settings.webhook_base_url and receive else None
+        files = _file_shelf(settings, web_app) if web_app is not None else None
+        inbox = redis_inbox(redis) if redis is not None and receive else handle_here
+        channels = []
+        for channel in build_channels(app, files, inbox):
+            # Workers leave the webhook registration to `python -m bot webhook set`.
+            await _start(channel, web_app, receive=receive, register=role == "all")
+            stack.push_async_callback(channel.stop)
+            channels.append(channel)
         if push:
-            delivering, scheduler = _start_pushing(app, started, stop, redis)
+            await _start_pushing(stack, app, channels, stop, redis)
         if web_app is not None:
-            runner = web.AppRunner(web_app)
-            await runner.setup()
-            await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
-            log.info("webhooks listening on %s:%s", settings.webhook_host, settings.webhook_port)
+            await _listen(stack, web_app, settings)  # stopped first: no more webhook calls
         log.info("running as %s", role)
         if ready is not None:
             ready.set()
         await stop.wait()
         log.info("stopping: finishing updates in flight")
-    finally:
-        stop.set()
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
-        if delivering is not None:
-            await delivering
-        if runner is not None:
-            await runner.cleanup()  # take no more webhook calls first
-        for channel in reversed(started):
-            await channel.stop()
-        if redis is not None:
-            await redis.aclose()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(sig)
 
 
-def _learn_username(app: App, channels: list[Channel]) -> None:
-    telegram = next((c for c in channels if isinstance(c, TelegramChannel)), None)
-    if telegram and telegram.username and not app.conversation.options.telegram_username:
-        # Invite deep links need the bot's username; getMe told us.
-        app.conversation.options = dataclasses.replace(
-            app.conversation.options, telegram_username=telegram.username
-        )
+def _stop_on_signals(stack: AsyncExitStack, stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+        stack.callback(loop.remove_signal_handler, sig)
 
 
-def _start_pushing(app: App, channels: list[Channel], stop: asyncio.Event, redis):
+async def _with_telegram_username(app: App) -> App:
+    """Invite deep links (t.me/<bot>?start=…) need the Telegram bot's username: the setting,
+    else what getMe says."""
+    settings = app.settings
+    if settings.telegram_bot_username or settings.telegram_bot_token is None:
+        return app
+    try:
+        async with make_bot(settings.telegram_bot_token.get_secret_value(),
+                            settings.telegram_api_base) as bot:
+            username = (await bot.get_me()).username
+    except Exception as error:  # a wrong token or an unreachable API: the same to the operator
+        raise _start_error(PLATFORM_TELEGRAM, error) from error
+    return dataclasses.replace(app, conversation=app.conversation.with_options(
+        telegram_username=username))
+
+
+def _web_app(settings) -> web.Application:
+    web_app = web.Application()
+    web_app.router.add_get("/healthz", _health)
+    return web_app
+
+
+def _file_shelf(settings, web_app: web.Application) -> FileShelf:
+    """Files sent by URL (Zalo takes photos by URL only), served by the webhook server."""
+    files = FileShelf(settings.files_dir, settings.webhook_base_url)
+    files.register(web_app)
+    return files
+
+
+async def _start(channel: Channel, web_app, *, receive: bool, register: bool) -> None:
+    try:
+        await channel.start(web_app, receive=receive, register=register)
+    except Exception as error:  # any fault here means the same to the operator
+        await channel.stop()  # closes its HTTP session
+        raise _start_error(channel.name, error) from error
+
+
+def _start_error(channel: str, error: Exception) -> ChannelStartError:
+    return ChannelStartError(f"Không khởi động được kênh {channel}: {error}".splitlines()[0])
+
+
+async def _start_pushing(stack: AsyncExitStack, app: App, channels: list[Channel],
+                         stop: asyncio.Event, redis: Redis | None) -> None:
     """The deliverer (shared send rate in Redis when there is one) and the one scheduler."""
     settings, options = app.settings, app.conversation.options
     rates = {"telegram": settings.telegram_rate, "zalo": settings.zalo_rate}
@@ -153,8 +166,18 @@ def _start_pushing(app: App, channels: list[Channel], stop: asyncio.Event, redis
     deliverer = Deliverer(app.sessionmaker, {c.name: c for c in channels}, options,
                           rates=rates, limiters=limiters)
     delivering = asyncio.create_task(deliverer.run(stop, wake=app.conversation.outbox))
+    stack.push_async_callback(asyncio.gather, delivering)  # ends once `stop` is set
     scheduler = start_scheduler(app.sessionmaker, options, settings.scheduler_interval)
-    return delivering, scheduler
+    stack.callback(scheduler.shutdown, wait=False)
+    stack.callback(stop.set)  # however serve ends, the deliverer is told to stop first
+
+
+async def _listen(stack: AsyncExitStack, web_app: web.Application, settings) -> None:
+    runner = web.AppRunner(web_app)
+    await runner.setup()
+    stack.push_async_callback(runner.cleanup)
+    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    log.info("webhooks listening on %s:%s", settings.webhook_host, settings.webhook_port)
 
 
 async def _health(_request: web.Request) -> web.Response:

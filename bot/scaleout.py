@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 
 from redis.asyncio import Redis
 
-from bot.channels.base import Inflight
+from bot.channels.base import Inbox, Inflight
 from handlers.types import Attachment, Incoming
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,11 @@ def load(raw: bytes | str) -> Incoming:
     data = json.loads(raw)
     data["attachments"] = tuple(Attachment(**a) for a in data["attachments"])
     return Incoming(**data)
+
+
+def redis_inbox(redis: Redis) -> Inbox:
+    """A platform channel's `inbox`: each user's updates queued in Redis, in order."""
+    return lambda handle, inflight: RedisInbox(redis, handle, inflight).submit
 
 
 class RedisInbox:

@@ -3,7 +3,7 @@ start-up (the catch-up sweep).
 
 APScheduler 3 runs a single job with a fixed id (`replace_existing`), coalescing missed runs
 and forgiving late ones (`misfire_grace_time`). What to send lives in our own tables and is
-planned idempotently (handlers.campaigns.plan), so a restart neither loses nor repeats a push.
+planned idempotently (handlers.services.campaigns.plan), so a restart neither loses nor repeats a push.
 Run it in one process only (`--role scheduler` or `all`).
 """
 
@@ -15,8 +15,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from handlers.campaigns import plan
 from handlers.context import Options
+from handlers.services.campaigns import plan
 from storage.repo import Repo
 from storage.types import utcnow
 

@@ -1,6 +1,26 @@
-"""Assembles the feature routers into the bot's one router, in a fixed order."""
+"""Assembles the feature routers into the bot's one router, in a fixed order.
 
-from handlers import (
+Where each command lives (handlers/features/…):
+
+| commands | module |
+|---|---|
+| /start, /moi | linking |
+| any text outside a form, /hoi, /xem, /toanvan, /cauhoimoi, /kb_reload | questions |
+| /baocao, /khoahoc, /rut | reports |
+| /danhgia | evaluation |
+| /toi | profile |
+| /duyet, /duyet_ok, /duyet_sau, /tuchoi | review |
+| /xemdanhgia, /xacnhan | leader_review |
+| /thongbao, /thongbao_moi, /thongbao_huy | announce |
+| /quyen, /quyen_doi | permissions |
+| /caidat | settings |
+| a roster file sent in chat | roster |
+| /tonghop, /chitieu, /chuanop, /xuat | summaries |
+| /huy, /quaylai (no form open), /help | basics |
+"""
+
+from handlers.context import Context
+from handlers.features import (
     announce,
     basics,
     evaluation,
@@ -11,12 +31,11 @@ from handlers import (
     questions,
     reports,
     review,
-    roster_chat,
+    roster,
     settings,
     summaries,
 )
-from handlers.basics import help_reply
-from handlers.context import Context
+from handlers.features.basics import help_reply
 from handlers.router import Router
 
 FEATURES = (
@@ -30,7 +49,7 @@ FEATURES = (
     announce.router,
     permissions.router,
     settings.router,
-    roster_chat.router,
+    roster.router,
     summaries.router,
     basics.router,
 )

@@ -1,13 +1,12 @@
 """What a handler gets for one incoming update."""
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from handlers.periods import Calendar
-from handlers.types import Attachment, Incoming
+from handlers.types import Download, Incoming
 from knowledge.answers import KnowledgeBase
 from storage.enums import Role
 from storage.models import ChannelAccount, ConversationState, Official
@@ -39,7 +38,7 @@ class Context:
     now: datetime
     options: Options
     knowledge: KnowledgeBase | None = None
-    download: Callable[[Attachment], Awaitable[bytes]] | None = None  # a received file's bytes
+    download: Download | None = None  # a received file's bytes
     text: str = ""  # the message text, or the value of the picked choice
     # The value of the choice the user picked (a button, its number, its label typed), or
     # None when they typed something else. Data-changing choices (confirm, skip) look here, so

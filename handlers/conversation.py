@@ -7,6 +7,7 @@ in the log next to the traceback.
 """
 
 import asyncio
+import copy
 import dataclasses
 import logging
 import re
@@ -22,10 +23,11 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from handlers import forms
 from handlers.context import Context, Options
+from handlers.errors import UserError
 from handlers.locks import UserLocks
 from handlers.router import Router, as_replies, refusal
 from handlers.texts import t
-from handlers.types import Choice, Incoming, Reply
+from handlers.types import Choice, Download, Incoming, Reply
 from knowledge.answers import KnowledgeBase
 from knowledge.normalize import fold
 from storage.deliveries import QUEUED_FLAG
@@ -55,8 +57,6 @@ class Conversation:
         self.router = router
         self.options = options or Options()
         self.knowledge = knowledge
-        # Per platform, how to fetch the bytes of a received file (channels register).
-        self.downloaders: dict[str, Callable] = {}
         self.locks = locks or UserLocks()
         self.clock = clock
         # At most `transactions` updates at a database connection, the rest waiting their turn
@@ -71,14 +71,25 @@ class Conversation:
         # this process waits on it, so the push goes out now rather than at its next round.
         self.outbox = asyncio.Event()
 
-    async def handle(self, incoming: Incoming) -> list[Reply]:
+    def with_options(self, **changes) -> "Conversation":
+        """The same conversation (state, locks, outbox shared) with some options changed:
+        the runner learns the Telegram bot's username from the platform at start."""
+        changed = copy.copy(self)
+        changed.options = dataclasses.replace(self.options, **changes)
+        return changed
+
+    async def handle(
+        self, incoming: Incoming, *, download: Download | None = None
+    ) -> list[Reply]:
+        """The replies to one update. `download` fetches the bytes of a file the user sent,
+        on platforms that can."""
         if not _ids_fit(incoming):
             log.warning("ignoring an update with an id longer than %s characters", ID_LENGTH)
             return []
         incoming = _cleaned(incoming)
         try:
             async with self.locks.hold(f"{incoming.channel}:{incoming.user_id}"), self._turns:
-                return await self._handle(incoming)
+                return await self._handle(incoming, download)
         except Exception as error:
             if _database_down(error):
                 log.warning("database unavailable for update %s: %s", incoming.update_id, error)
@@ -93,7 +104,7 @@ class Conversation:
             )
             return [Reply(t("common.error", reference=reference))]
 
-    async def _handle(self, incoming: Incoming) -> list[Reply]:
+    async def _handle(self, incoming: Incoming, download: Download | None) -> list[Reply]:
         async with self.sessionmaker() as session, session.begin():
             repo = Repo(session)
             if incoming.update_id is not None and not await repo.conversations.claim_update(
@@ -114,7 +125,7 @@ class Conversation:
                 now=self.clock(),
                 options=self.options,
                 knowledge=self.knowledge,
-                download=self.downloaders.get(incoming.channel),
+                download=download,
             )
             asked = _place(ctx.state)
             replies = _number_question(ctx, asked, await self._dispatch(ctx))
@@ -172,10 +183,10 @@ class Conversation:
         if not ctx.text and not ctx.incoming.attachments:
             return [Reply(t("common.empty"))]
         if not ctx.text and self.router.on_file is not None:
-            return as_replies(await self.router.on_file(ctx))
+            return await _run(self.router.on_file, ctx)
         if self.router.fallback is None:
             return [Reply(t("common.not_understood"))]
-        return as_replies(await self.router.fallback(ctx))
+        return await _run(self.router.fallback, ctx)
 
     @staticmethod
     def _stale_button(ctx: Context, form: forms.Form | None, offered: list[Choice]) -> list[Reply]:
@@ -193,7 +204,7 @@ class Conversation:
             return [unknown] if form is None else [forms.prompt(ctx, form, note=unknown.text)]
         why = refusal(command.access, ctx)
         if form is None:
-            return [Reply(why)] if why else as_replies(await command.handler(ctx))
+            return [Reply(why)] if why else await _run(command.handler, ctx)
         # A form is open: /huy, /quaylai and /help act on it; any other command waits for it
         # (and one the user may not use says so, not "cancel, then type it again").
         if why:
@@ -241,6 +252,14 @@ class Conversation:
         if close:
             return t("common.unknown_command_close", command=name, suggestion=close[0])
         return t("common.unknown_command", command=name)
+
+
+async def _run(handler, ctx: Context) -> list[Reply]:
+    """A feature's handler; what the user asked that cannot be done is told, in one place."""
+    try:
+        return as_replies(await handler(ctx))
+    except UserError as refused:
+        return [Reply(str(refused))]
 
 
 def _database_down(error: Exception) -> bool:

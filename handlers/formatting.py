@@ -3,6 +3,8 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from handlers.texts import t
+
 
 def show_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else "—"
@@ -18,3 +20,13 @@ def show_datetime(moment: datetime) -> str:
 
 def local_datetime(moment: datetime, zone: ZoneInfo) -> str:
     return show_datetime(moment.astimezone(zone))
+
+
+def show_number(value: float) -> str:
+    """8.5 as Vietnamese writes it: "8,5"; whole numbers without decimals."""
+    return f"{value:g}".replace(".", ",")
+
+
+def platform_names(platforms) -> str:
+    """"Telegram, Zalo": the messengers' names, as users know them."""
+    return ", ".join(t(f"labels.platform_{p}") for p in platforms)

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from handlers.context import Context
+from handlers.errors import UserError
 from handlers.router import Access, Replies, as_replies
 from handlers.texts import t
 from handlers.types import Choice, Reply
@@ -31,8 +32,9 @@ DOUBLE_SEND = timedelta(seconds=5)
 ASKED = "_confirmation"  # in the answers: when the summary was shown, and what brought it up
 
 
-class Invalid(Exception):
-    """Raised by a step's parser; the message tells the user what to fix."""
+class Invalid(UserError):
+    """Raised by a step's parser (or a form's submit); the message tells the user what to fix,
+    and the question is asked again."""
 
 
 NUMBER_LIKE = re.compile(r"(?:so |cau |lua chon )?[\d ]+")  # folded: "2", "#2", "2.5", "số 2"

@@ -88,6 +88,19 @@ def open_period(day: date, calendar: Calendar | None = None) -> Period | None:
     return None
 
 
+def current_period(day: date, calendar: Calendar | None = None) -> Period:
+    """"This period": the one open on `day`, else the latest whose window has passed (on
+    15/05/2026: 2026Q1; on 20/12/2026: 2026Q4, the annual one). What summaries report on,
+    announcements target and leaders review when no period is named."""
+    period = open_period(day, calendar)
+    if period is not None:
+        return period
+    period = quarter_of(day, calendar)
+    while period.due >= day:
+        period = period.previous()
+    return period
+
+
 def upcoming_period(day: date, calendar: Calendar | None = None) -> Period:
     """The next period to open after `day`."""
     period = quarter_of(day, calendar)

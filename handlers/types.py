@@ -1,5 +1,6 @@
 """The seam between channels and the conversation."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 
@@ -49,3 +50,7 @@ class Reply:
     choices: tuple[Choice, ...] = field(default=())
     attachment: Attachment | None = None
     question: int | None = None  # set by the conversation on the reply with the latest choices
+
+
+# How a channel fetches the bytes of a file a user sent (platforms that can).
+Download = Callable[[Attachment], Awaitable[bytes]]

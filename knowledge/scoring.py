@@ -9,6 +9,7 @@ import yaml
 from storage.enums import Rating
 
 SCHEME = Path(__file__).with_name("evaluation.yaml")
+RATINGS_HIGH_FIRST = tuple(sorted(Rating, key=lambda r: r.rank, reverse=True))
 
 
 @dataclass(frozen=True)

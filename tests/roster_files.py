@@ -8,7 +8,7 @@ from datetime import date, datetime
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from handlers.roster import import_roster_file, roster_template
+from handlers.services.roster import import_roster_file, roster_template
 from storage.models import AuditEntry, Official
 from storage.repo import Repo
 

@@ -6,7 +6,7 @@ import io
 
 from sqlalchemy import func, select
 
-from handlers.roster import export_roster, import_roster_file
+from handlers.services.roster import export_roster, import_roster_file
 from storage.enums import Role
 from storage.models import Campaign, CourseReport, Delivery, Evaluation, Official
 from storage.repo import Repo

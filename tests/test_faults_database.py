@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.channels.telegram import TelegramChannel
 from bot.delivery import Deliverer
-from handlers.questions import reply_for
+from handlers.services.answers import reply_for
 from handlers.texts import t
 from handlers.types import Incoming
 from storage.enums import DeliveryStatus

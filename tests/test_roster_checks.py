@@ -5,8 +5,8 @@ from datetime import date, datetime
 
 import pytest
 
-from handlers.roster import export_roster
-from handlers.roster.spellings import aliases, member_for, spelling_key
+from handlers.services.roster import export_roster
+from handlers.services.roster.spellings import aliases, member_for, spelling_key
 from handlers.texts import label
 from storage import enums
 from storage.repo import Repo
@@ -216,7 +216,7 @@ def test_spellings_name_one_value_each(enum):
 
 
 def test_problem_lists_can_be_capped_for_a_chat():
-    from handlers.roster import Problem, RosterReport
+    from handlers.services.roster import Problem, RosterReport
 
     report = RosterReport("ds.xlsx", problems=[Problem(n, "Ngày sinh", "x") for n in range(2, 9)])
     lines = report.text(max_problems=3).splitlines()

@@ -4,8 +4,8 @@ import io
 
 from openpyxl import load_workbook
 
-from handlers.roster import roster_template
-from handlers.roster.columns import COLUMNS
+from handlers.services.roster import roster_template
+from handlers.services.roster.columns import COLUMNS
 from handlers.texts import label
 from storage import enums
 from tests.roster_files import FILLED, HEADERS, csv_bytes, sheet_rows

@@ -3,7 +3,7 @@ export gives back."""
 
 from datetime import date
 
-from handlers.roster import export_roster
+from handlers.services.roster import export_roster
 from storage import enums
 from storage.repo import Repo
 from tests.roster_files import (

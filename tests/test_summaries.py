@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from handlers.summaries.charts import indicators_figure
-from handlers.summaries.figures import summarise
-from handlers.summaries.scope import Scope, current_period
+from handlers.periods import current_period
+from handlers.services.summaries.charts import indicators_figure
+from handlers.services.summaries.figures import summarise
+from handlers.services.summaries.scope import Scope
 from knowledge.targets import load_targets
 from storage.models import AuditEntry, Official
 from storage.repo import Repo
@@ -250,7 +251,7 @@ async def test_the_workbook_from_chat(commune, admin):
 
 
 async def test_a_list_longer_than_a_sheet_goes_on_in_the_next(commune, admin, monkeypatch):
-    from handlers.summaries import workbook
+    from handlers.services.summaries import workbook
 
     monkeypatch.setattr(workbook, "EXCEL_ROWS", 5)  # Excel's is 1,048,576: header + 4 rows
     book = load(attached(await admin.send("/xuat")))
@@ -312,7 +313,7 @@ def test_this_quarter(today, period):
 
 def test_a_named_quarter_is_taken_at_its_end_or_today():
     from handlers.periods import Period
-    from handlers.summaries.scope import split_args, when
+    from handlers.services.summaries.scope import split_args, when
 
     assert when(data.TODAY, Period.parse("2026Q2")) == (Period.parse("2026Q2"),
                                                         data.date(2026, 6, 30))

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from bot.channels import base
-from handlers.linking import issue_invite
+from handlers.services.invites import issue_invite
 from storage.repo import Repo
 from storage.types import utcnow
 from tests.conftest import serving

@@ -13,7 +13,7 @@ from bot.channels import base
 from bot.channels.base import SendStatus
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloApi
-from handlers.linking import issue_invite
+from handlers.services.invites import issue_invite
 from handlers.types import Attachment, Choice, Reply
 from storage.repo import Repo
 from storage.types import utcnow

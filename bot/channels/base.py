@@ -1,8 +1,10 @@
-"""What every messaging channel shares: send outcomes, text splitting, in-flight tracking."""
+"""What every messaging channel shares: send outcomes, text splitting, in-flight tracking,
+and `PlatformChannel`, the life of a platform channel (Telegram, Zalo) apart from its API."""
 
 import asyncio
 import dataclasses
 import hmac
+import json
 import logging
 import os
 from collections.abc import Awaitable, Callable, Coroutine
@@ -14,7 +16,7 @@ from aiohttp import web
 
 from handlers.conversation import Conversation
 from handlers.texts import t
-from handlers.types import Incoming, Reply
+from handlers.types import Download, Incoming, Reply
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +155,7 @@ async def respond(
     incoming: Incoming,
     send: Callable[[str, Reply], Awaitable[SendResult]],
     typing: Callable[[], object] | None = None,
+    download: Download | None = None,
 ) -> None:
     """Handle one update and send its replies in order. Each goes out on its own: one that
     fails (a photo the platform refused) does not hold back those after it, which carry a
@@ -162,7 +165,7 @@ async def respond(
     takes longer than TYPING_AFTER. Most updates are handled in milliseconds, and the
     indicator would be one more Bot API call for each of them."""
     # Started at once, so the per-user queue is joined in the order updates arrived.
-    handling = asyncio.ensure_future(conversation.handle(incoming))
+    handling = asyncio.ensure_future(conversation.handle(incoming, download=download))
     try:
         if typing is not None:
             done, _ = await asyncio.wait({handling}, timeout=TYPING_AFTER)
@@ -197,3 +200,195 @@ def _what(reply: Reply) -> str:
 
 def _not_sent(missing: list[str]) -> str:
     return t("channels.part_not_sent", what=", ".join(dict.fromkeys(missing)))
+
+
+Submit = Callable[[Incoming], Awaitable[None]]
+# How a platform channel takes an update on, made from the channel's `handle` and `inflight`:
+# handled in this process (the default), or queued per user in Redis (bot.scaleout).
+Inbox = Callable[[Callable[[Incoming], Awaitable[None]], Inflight], Submit]
+
+
+def handle_here(handle: Callable[[Incoming], Awaitable[None]], inflight: Inflight) -> Submit:
+    async def submit(incoming: Incoming) -> None:
+        inflight.spawn(handle(incoming))
+
+    return submit
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A reply as a platform sends it: text (cut into pieces), then at most one file.
+    `markup` (buttons) goes with the last piece of text."""
+
+    text: str
+    file: Any = None
+    markup: Any = None
+
+
+class PlatformChannel:
+    """A messaging platform reached over the network: webhook or long polling in, replies out.
+
+    A platform fills in its API: `_connect`, `_prepare`, `_set_webhook`, `_delete_webhook`,
+    `_poll` (and `_stop_polling` when cancelling is not the way), `_take`,
+    `_send_typing`, `_compose`, `_send_text`, `_send_file`, `_classify`, `_close`; and,
+    where files can be fetched, `download`."""
+
+    name: str  # "telegram", "zalo": the platform of accounts and deliveries
+    title: str  # the platform's name in log lines
+    text_limit: int
+    webhook_path: str
+    secret_header: str
+    refused: int  # the HTTP status a webhook call with a wrong secret gets
+    download: Download | None = None
+
+    def __init__(
+        self,
+        conversation: Conversation,
+        *,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+        inbox: Inbox = handle_here,
+    ):
+        self.conversation = conversation
+        self.webhook_url = webhook_url
+        self.webhook_secret = webhook_secret
+        self.inflight = Inflight()
+        self.submit = inbox(self.handle, self.inflight)
+        self._polling: asyncio.Task | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    async def start(
+        self, web_app: web.Application | None, *, receive: bool = True, register: bool = True
+    ) -> None:
+        """Connect; in webhook mode add the route to `web_app`, otherwise start polling.
+        With `receive` off the channel only sends (the scheduler's role); with `register`
+        off a webhook worker leaves the platform's webhook setting alone."""
+        bot = await self._connect()
+        if not receive:
+            log.info("%s: sending only, bot %s", self.title, bot)
+            return
+        await self._prepare()
+        if self.webhook_url and web_app is not None:
+            url = f"{self.webhook_url}{self.webhook_path}"
+            web_app.router.add_post(self.webhook_path, self._on_webhook)
+            if register:
+                await self._set_webhook(url)
+            mode = f"webhook {url}"
+        else:
+            await self._delete_webhook()  # polling and a webhook are exclusive
+            self._polling = asyncio.create_task(self._poll())
+            mode = "long polling"
+        log.info("%s: %s, bot %s", self.title, mode, bot)
+
+    async def stop(self) -> None:
+        """Stop taking updates, finish those in flight, close connections."""
+        if self._polling is not None:
+            await self._stop_polling()
+        await self.inflight.drain()
+        await self._close()
+
+    async def _stop_polling(self) -> None:
+        self._polling.cancel()
+        await asyncio.gather(self._polling, return_exceptions=True)
+
+    # -- incoming ----------------------------------------------------------------------
+
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        """Check the secret in constant time, refuse what is not an update, answer at once."""
+        if not secret_matches(self.webhook_secret, request.headers.get(self.secret_header, "")):
+            log.warning("%s webhook call refused: wrong or missing secret", self.title)
+            return web.json_response({"ok": False, "description": "unauthorized"},
+                                     status=self.refused)
+        try:
+            body = json.loads(await request.text())
+        except (ValueError, RecursionError):  # deeply nested JSON raises RecursionError
+            return web.json_response({"ok": False, "description": "malformed JSON"}, status=400)
+        # Awaited: the update is taken on (queued in order) before the platform hears "ok";
+        # the handling itself runs in the background.
+        if not await self._take(body):
+            return web.json_response({"ok": False, "description": "not an update"}, status=400)
+        return web.json_response({"ok": True})
+
+    async def handle(self, incoming: Incoming) -> None:
+        """Take one update through the conversation and send the replies."""
+        await respond(self.conversation, incoming, self.send,
+                      lambda: self._typing(incoming.chat_id), self.download)
+
+    def _typing(self, chat_id: str) -> None:
+        # Alongside, not awaited: a slow indicator must not hold the replies back.
+        self.inflight.alongside(f"{self.title} sendChatAction",
+                                lambda: self._send_typing(chat_id))
+
+    # -- outgoing ----------------------------------------------------------------------
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        """Send one reply: its text in pieces the platform takes, then its file."""
+        outgoing = self._compose(reply)
+        pieces = split_text(outgoing.text, self.text_limit) if outgoing.text else []
+        for number, piece in enumerate(pieces, 1):
+            markup = outgoing.markup if number == len(pieces) else None
+            result = await send_with_retry(
+                lambda piece=piece, markup=markup: self._call(
+                    self._send_text(chat_id, piece, markup)
+                )
+            )
+            if not result.ok:
+                return result
+        if outgoing.file is not None:
+            return await send_with_retry(
+                lambda: self._call(self._send_file(chat_id, outgoing.file))
+            )
+        return SENT
+
+    async def _call(self, request: Awaitable[Any]) -> SendResult:
+        try:
+            await request
+        except Exception as error:
+            result = self._classify(error)
+            if result is None:
+                raise
+            return result
+        return SENT
+
+    # -- what each platform fills in ---------------------------------------------------
+
+    async def _connect(self) -> str:
+        """Check the token (getMe); the bot's name for the log."""
+        raise NotImplementedError
+
+    async def _prepare(self) -> None:
+        """Before taking updates (Telegram sets its command menu)."""
+
+    async def _set_webhook(self, url: str) -> None:
+        raise NotImplementedError
+
+    async def _delete_webhook(self) -> None:
+        raise NotImplementedError
+
+    async def _poll(self) -> None:
+        raise NotImplementedError
+
+    async def _take(self, body: Any) -> bool:
+        """Submit what the platform sent (a webhook call's body, a polled update); False
+        when it is not an update at all."""
+        raise NotImplementedError
+
+    async def _send_typing(self, chat_id: str) -> None:
+        raise NotImplementedError
+
+    def _compose(self, reply: Reply) -> Outgoing:
+        raise NotImplementedError
+
+    def _send_text(self, chat_id: str, text: str, markup: Any) -> Awaitable[Any]:
+        raise NotImplementedError
+
+    def _send_file(self, chat_id: str, file: Any) -> Awaitable[Any]:
+        raise NotImplementedError
+
+    def _classify(self, error: Exception) -> SendResult | None:
+        """A send's failure as a `SendResult`; None for an error that is no platform's."""
+        raise NotImplementedError
+
+    async def _close(self) -> None:
+        raise NotImplementedError

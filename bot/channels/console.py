@@ -5,8 +5,8 @@ from collections.abc import Awaitable, Callable
 from typing import TextIO
 
 from bot.channels.base import SENT, SendResult
-from handlers.campaigns import catch_up
 from handlers.conversation import Conversation
+from handlers.services.campaigns import catch_up
 from handlers.types import Incoming, Reply
 from storage.repo import Repo
 

@@ -1,10 +1,9 @@
 """Telegram through aiogram 3: long polling or webhook, inline keyboards for choices."""
 
-import asyncio
-import json
 import logging
 import math
 import os
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram import Router as AiogramRouter
@@ -29,20 +28,9 @@ from aiogram.types import (
     Message,
     Update,
 )
-from aiohttp import web
 from pydantic import ValidationError
 
-from bot.channels.base import (
-    SENT,
-    Inflight,
-    SendResult,
-    SendStatus,
-    best_effort,
-    respond,
-    secret_matches,
-    send_with_retry,
-    split_text,
-)
+from bot.channels.base import Outgoing, PlatformChannel, SendResult, SendStatus, best_effort
 from handlers.conversation import Conversation
 from handlers.texts import t
 from handlers.types import Attachment, Incoming, Reply
@@ -70,6 +58,21 @@ def make_bot(token: str, api_base: str, timeout: float = 30) -> Bot:
     return Bot(token, session=session)
 
 
+async def manage_webhook(token: str, api_base: str, action: str, base_url: str | None,
+                         secret: str) -> str:
+    """`python -m bot webhook set|delete|info --channel telegram`: a line (or JSON) to print."""
+    async with make_bot(token, api_base) as bot:
+        if action == "set":
+            url = f"{base_url}{WEBHOOK_PATH}"
+            await bot.set_webhook(url, secret_token=secret, allowed_updates=UPDATE_TYPES)
+            return f"Đã đặt webhook Telegram: {url}"
+        if action == "delete":
+            await bot.delete_webhook()
+            return "Đã xóa webhook Telegram."
+        info = await bot.get_webhook_info()
+        return info.model_dump_json(exclude_none=True)
+
+
 # aiogram reads each answer as `Response[the method's result type]`, a class pydantic caches
 # only while something else refers to it: it was rebuilt after every garbage collection
 # (3.6 % of the bot's CPU under load, bench/RESULTS.md). Those of the methods used are kept.
@@ -82,8 +85,13 @@ async def _keep_response_type(make_request, bot: Bot, method):
     return await make_request(bot, method)
 
 
-class TelegramChannel:
+class TelegramChannel(PlatformChannel):
     name = PLATFORM
+    title = "Telegram"
+    text_limit = TEXT_LIMIT
+    webhook_path = WEBHOOK_PATH
+    secret_header = SECRET_HEADER
+    refused = 401
 
     def __init__(
         self,
@@ -92,14 +100,12 @@ class TelegramChannel:
         *,
         api_base: str,
         menu: list[tuple[str, str]],
-        webhook_url: str | None = None,
-        webhook_secret: str | None = None,
         request_timeout: float = 30,
+        **common,
     ):
-        self.conversation = conversation
+        """`common`: webhook_url, webhook_secret, inbox (see PlatformChannel)."""
+        super().__init__(conversation, **common)
         self.menu = menu
-        self.webhook_url = webhook_url
-        self.webhook_secret = webhook_secret
         self.bot = make_bot(token, api_base, request_timeout)
         # Conversation state lives in our database, not in aiogram's FSM (one middleware less).
         self.dispatcher = Dispatcher(disable_fsm=True)
@@ -107,76 +113,47 @@ class TelegramChannel:
         router.message()(self._on_message)
         router.callback_query()(self._on_button)
         self.dispatcher.include_router(router)
-        self.inflight = Inflight()
-        # How an update is taken on: handled here (one process), or queued per user in Redis
-        # (bot.scaleout) when several workers share the load.
-        self.submit = self._handle_here
-        conversation.downloaders[PLATFORM] = self.download
-        self.username: str | None = None
-        self._polling = None
 
     # -- lifecycle ---------------------------------------------------------------------
 
-    async def start(
-        self, web_app: web.Application | None, *, receive: bool = True, register: bool = True
-    ) -> None:
-        """Connect. With `receive` off the channel only sends (the scheduler's role); with
-        `register` off a webhook worker leaves the platform's webhook setting alone."""
+    async def _connect(self) -> str:
         me = await self.bot.get_me()
-        self.username = me.username
-        if not receive:
-            log.info("Telegram: sending only, bot @%s (id %s)", me.username, me.id)
-            return
+        return f"@{me.username} (id {me.id})"
+
+    async def _prepare(self) -> None:
         await best_effort(
             "Telegram setMyCommands",
             self.bot.set_my_commands([BotCommand(command=c, description=d) for c, d in self.menu]),
         )
-        if self.webhook_url and web_app is not None:
-            web_app.router.add_post(WEBHOOK_PATH, self._on_webhook)
-            if register:
-                await self.bot.set_webhook(
-                    f"{self.webhook_url}{WEBHOOK_PATH}",
-                    secret_token=self.webhook_secret,
-                    allowed_updates=UPDATE_TYPES,
-                )
-            mode = f"webhook {self.webhook_url}{WEBHOOK_PATH}"
-        else:
-            await self.bot.delete_webhook()  # polling and a webhook are exclusive
-            self._polling = asyncio.create_task(
-                self.dispatcher.start_polling(
-                    self.bot,
-                    handle_signals=False,
-                    close_bot_session=False,
-                    allowed_updates=UPDATE_TYPES,
-                )
-            )
-            mode = "long polling"
-        log.info("Telegram: %s, bot @%s (id %s)", mode, me.username, me.id)
 
-    async def stop(self) -> None:
-        if self._polling is not None:
-            await self.dispatcher.stop_polling()
-            await self._polling
-        await self.inflight.drain()
+    async def _set_webhook(self, url: str) -> None:
+        await self.bot.set_webhook(url, secret_token=self.webhook_secret,
+                                   allowed_updates=UPDATE_TYPES)
+
+    async def _delete_webhook(self) -> None:
+        await self.bot.delete_webhook()
+
+    async def _poll(self) -> None:
+        await self.dispatcher.start_polling(
+            self.bot, handle_signals=False, close_bot_session=False, allowed_updates=UPDATE_TYPES
+        )
+
+    async def _stop_polling(self) -> None:
+        await self.dispatcher.stop_polling()
+        await self._polling
+
+    async def _close(self) -> None:
         await self.bot.session.close()
 
     # -- incoming ----------------------------------------------------------------------
 
-    async def _on_webhook(self, request: web.Request) -> web.Response:
-        """Check the secret in constant time, refuse what is not an update, answer at once."""
-        if not secret_matches(self.webhook_secret, request.headers.get(SECRET_HEADER, "")):
-            log.warning("Telegram webhook call refused: wrong or missing secret")
-            return web.json_response({"ok": False, "description": "unauthorized"}, status=401)
+    async def _take(self, body: Any) -> bool:
         try:
-            update = Update.model_validate(
-                json.loads(await request.text()), context={"bot": self.bot}
-            )
-        except (ValueError, ValidationError, RecursionError):  # deep nesting: RecursionError
-            return web.json_response({"ok": False, "description": "not an update"}, status=400)
-        # Awaited: the update is taken on (queued in order) before the platform hears "ok";
-        # the handling itself runs in the background.
+            update = Update.model_validate(body, context={"bot": self.bot})
+        except (ValidationError, RecursionError):  # deep nesting: RecursionError
+            return False
         await self.dispatcher.feed_update(self.bot, update)
-        return web.json_response({"ok": True})
+        return True
 
     async def _on_message(self, message: Message, event_update: Update) -> None:
         # Private chats only. Checked here, not as an aiogram filter: aiogram runs a plain
@@ -227,19 +204,6 @@ class TelegramChannel:
         )
         await self.submit(incoming)
 
-    async def _handle_here(self, incoming: Incoming) -> None:
-        self.inflight.spawn(self.handle(incoming))
-
-    async def handle(self, incoming: Incoming) -> None:
-        await respond(self.conversation, incoming, self.send, lambda: self._typing(incoming))
-
-    def _typing(self, incoming: Incoming) -> None:
-        # Alongside, not awaited: a slow indicator must not hold the replies back.
-        self.inflight.alongside(
-            "Telegram sendChatAction",
-            lambda: self.bot.send_chat_action(chat_id=incoming.chat_id, action="typing"),
-        )
-
     async def download(self, attachment: Attachment) -> bytes:
         """The bytes of a file a user sent (getFile, then the file URL)."""
         buffer = await self.bot.download(attachment.file_id)
@@ -247,24 +211,17 @@ class TelegramChannel:
 
     # -- outgoing ----------------------------------------------------------------------
 
-    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+    async def _send_typing(self, chat_id: str) -> None:
+        await self.bot.send_chat_action(chat_id=chat_id, action="typing")
+
+    def _compose(self, reply: Reply) -> Outgoing:
         text, attachment = reply.text, reply.attachment
         if attachment is not None and (note := _too_big(attachment)):
             text, attachment = (f"{text}\n\n{note}" if text else note), None
-        pieces = split_text(text, TEXT_LIMIT) if text else []
-        keyboard = _keyboard(reply)
-        for number, piece in enumerate(pieces, 1):
-            markup = keyboard if number == len(pieces) else None
-            result = await send_with_retry(
-                lambda piece=piece, markup=markup: self._call(
-                    self.bot.send_message(chat_id=chat_id, text=piece, reply_markup=markup)
-                )
-            )
-            if not result.ok:
-                return result
-        if attachment is not None:
-            return await send_with_retry(lambda: self._call(self._send_file(chat_id, attachment)))
-        return SENT
+        return Outgoing(text, attachment, _keyboard(reply))
+
+    def _send_text(self, chat_id: str, text: str, markup: Any):
+        return self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
 
     def _send_file(self, chat_id: str, attachment: Attachment):
         file = (
@@ -276,23 +233,20 @@ class TelegramChannel:
             return self.bot.send_photo(chat_id=chat_id, photo=file)
         return self.bot.send_document(chat_id=chat_id, document=file)
 
-    async def _call(self, request) -> SendResult:
-        try:
-            await request
-        except TelegramRetryAfter as error:
+    def _classify(self, error: Exception) -> SendResult | None:
+        if isinstance(error, TelegramRetryAfter):
             return SendResult(
                 SendStatus.RETRY_AFTER, retry_after=error.retry_after, detail=error.message
             )
-        except (TelegramForbiddenError, TelegramUnauthorizedError) as error:
+        if isinstance(error, TelegramForbiddenError | TelegramUnauthorizedError):
             return SendResult(SendStatus.BLOCKED, detail=error.message)
-        except (TelegramBadRequest, TelegramNotFound) as error:
-            gone = any(marker in error.message.lower() for marker in GONE)
-            if gone:
+        if isinstance(error, TelegramBadRequest | TelegramNotFound):
+            if any(marker in error.message.lower() for marker in GONE):
                 return SendResult(SendStatus.BLOCKED, detail=error.message)
             return SendResult(SendStatus.FAILED, detail=error.message, retryable=False)
-        except (TelegramNetworkError, TelegramServerError, TimeoutError) as error:
+        if isinstance(error, TelegramNetworkError | TelegramServerError | TimeoutError):
             return SendResult(SendStatus.FAILED, detail=str(error))
-        return SENT
+        return None
 
 
 def _too_big(attachment: Attachment) -> str | None:

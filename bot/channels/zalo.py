@@ -5,19 +5,7 @@ import json
 import logging
 from typing import Any
 
-from aiohttp import web
-
-from bot.channels.base import (
-    SENT,
-    Inflight,
-    SendResult,
-    SendStatus,
-    best_effort,
-    respond,
-    secret_matches,
-    send_with_retry,
-    split_text,
-)
+from bot.channels.base import Outgoing, PlatformChannel, SendResult, SendStatus, best_effort
 from bot.channels.files import FileShelf
 from bot.channels.zalo_api import ZaloApi, ZaloError, ZaloNetworkError
 from handlers.conversation import Conversation
@@ -34,57 +22,46 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"
 TEXT, IMAGE = "message.text.received", "message.image.received"
 
 
-class ZaloChannel:
+class ZaloChannel(PlatformChannel):
     name = PLATFORM
+    title = "Zalo"
+    text_limit = TEXT_LIMIT
+    webhook_path = WEBHOOK_PATH
+    secret_header = SECRET_HEADER
+    refused = 403
 
     def __init__(
         self,
         conversation: Conversation,
         api: ZaloApi,
         *,
-        webhook_url: str | None = None,
-        webhook_secret: str | None = None,
         poll_timeout: int = 30,
         files: FileShelf | None = None,
+        **common,
     ):
-        self.conversation = conversation
+        """`common`: webhook_url, webhook_secret, inbox (see PlatformChannel)."""
+        super().__init__(conversation, **common)
         self.api = api
-        self.webhook_url = webhook_url
-        self.webhook_secret = webhook_secret
         self.poll_timeout = poll_timeout
         self.files = files
-        self.inflight = Inflight()
-        self.submit = self._handle_here  # or a Redis queue per user (bot.scaleout)
-        self._polling: asyncio.Task | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
 
-    async def start(
-        self, web_app: web.Application | None, *, receive: bool = True, register: bool = True
-    ) -> None:
+    async def _connect(self) -> str:
         me = await self.api.get_me() or {}
-        if not receive:
-            log.info("Zalo: sending only, bot %s", me.get("account_name") or me.get("id"))
-            return
-        if self.webhook_url and web_app is not None:
-            web_app.router.add_post(WEBHOOK_PATH, self._on_webhook)
-            if register:
-                await self.api.set_webhook(f"{self.webhook_url}{WEBHOOK_PATH}",
-                                           self.webhook_secret)
-            mode = f"webhook {self.webhook_url}{WEBHOOK_PATH}"
-        else:
-            await best_effort("Zalo deleteWebhook", self.api.delete_webhook())
-            self._polling = asyncio.create_task(self._poll())
-            mode = "long polling"
         name = me.get("account_name") or me.get("display_name") or me.get("name") or "?"
-        log.info("Zalo: %s, bot %s (id %s)", mode, name, me.get("id"))
+        return f"{name} (id {me.get('id')})"
 
-    async def stop(self) -> None:
-        if self._polling is not None:
-            self._polling.cancel()
-            await asyncio.gather(self._polling, return_exceptions=True)
-        await self.inflight.drain()
+    async def _set_webhook(self, url: str) -> None:
+        await self.api.set_webhook(url, self.webhook_secret)
+
+    async def _delete_webhook(self) -> None:
+        await best_effort("Zalo deleteWebhook", self.api.delete_webhook())
+
+    async def _close(self) -> None:
         await self.api.close()
+
+    # -- incoming ----------------------------------------------------------------------
 
     async def _poll(self) -> None:
         """One update per call; each is handled in its own task while the next poll runs."""
@@ -99,39 +76,22 @@ class ZaloChannel:
                 continue
             delay = 1.0
             if update is not None:
-                await self._accept(update)
+                await self._take(update)
 
-    async def _on_webhook(self, request: web.Request) -> web.Response:
-        if not secret_matches(self.webhook_secret, request.headers.get(SECRET_HEADER, "")):
-            log.warning("Zalo webhook call refused: wrong or missing secret")
-            return web.json_response({"ok": False, "description": "forbidden"}, status=403)
-        try:
-            body = json.loads(await request.text())
-        except (ValueError, RecursionError):  # deeply nested JSON raises RecursionError
-            return web.json_response({"ok": False, "description": "malformed JSON"}, status=400)
-        await self._accept(body)  # queued in order, answered at once, handled in the background
-        return web.json_response({"ok": True})
-
-    async def _accept(self, update: Any) -> None:
-        incoming = parse_update(update)
+    async def _take(self, body: Any) -> bool:
+        # What is no private message is ignored, and still answered "ok": Zalo would only
+        # send it again.
+        incoming = parse_update(body)
         if incoming is not None:
             await self.submit(incoming)
-
-    async def _handle_here(self, incoming: Incoming) -> None:
-        self.inflight.spawn(self.handle(incoming))
-
-    async def handle(self, incoming: Incoming) -> None:
-        await respond(self.conversation, incoming, self.send, lambda: self._typing(incoming))
-
-    def _typing(self, incoming: Incoming) -> None:
-        # Alongside, not awaited: a slow indicator must not hold the replies back.
-        self.inflight.alongside(
-            "Zalo sendChatAction", lambda: self.api.send_chat_action(incoming.chat_id)
-        )
+        return True
 
     # -- outgoing ----------------------------------------------------------------------
 
-    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+    async def _send_typing(self, chat_id: str) -> None:
+        await self.api.send_chat_action(chat_id)
+
+    def _compose(self, reply: Reply) -> Outgoing:
         text = render(reply)
         attachment = reply.attachment
         photo_url = None
@@ -143,31 +103,42 @@ class ZaloChannel:
             # Zalo takes photos by URL only; with no public address for the file, say so.
             note = t("channels.file_unavailable", name=attachment.name or attachment.path)
             text = f"{text}\n\n{note}" if text else note
-        for piece in split_text(text, TEXT_LIMIT) if text else []:
-            result = await send_with_retry(
-                lambda piece=piece: self._call(self.api.send_message(chat_id, piece, retries=1))
-            )
-            if not result.ok:
-                return result
-        if photo_url:
-            return await send_with_retry(
-                lambda: self._call(self.api.send_photo(chat_id, photo_url, retries=1))
-            )
-        return SENT
+        return Outgoing(text, photo_url)
 
-    async def _call(self, request) -> SendResult:
-        try:
-            await request
-        except ZaloNetworkError as error:
+    def _send_text(self, chat_id: str, text: str, markup: Any):
+        return self.api.send_message(chat_id, text, retries=1)
+
+    def _send_file(self, chat_id: str, photo_url: str):
+        return self.api.send_photo(chat_id, photo_url, retries=1)
+
+    def _classify(self, error: Exception) -> SendResult | None:
+        if isinstance(error, ZaloNetworkError):
             return SendResult(SendStatus.FAILED, detail=str(error))
-        except ZaloError as error:
-            if error.code == 429:
-                return SendResult(SendStatus.RETRY_AFTER, retry_after=error.retry_after or 1,
-                                  detail=error.description)
-            if error.code in (403, 404):
-                return SendResult(SendStatus.BLOCKED, detail=error.description)
-            return SendResult(SendStatus.FAILED, detail=error.description, retryable=False)
-        return SENT
+        if not isinstance(error, ZaloError):
+            return None
+        if error.code == 429:
+            return SendResult(SendStatus.RETRY_AFTER, retry_after=error.retry_after or 1,
+                              detail=error.description)
+        if error.code in (403, 404):
+            return SendResult(SendStatus.BLOCKED, detail=error.description)
+        return SendResult(SendStatus.FAILED, detail=error.description, retryable=False)
+
+
+async def manage_webhook(token: str, api_base: str, action: str, base_url: str | None,
+                         secret: str) -> str:
+    """`python -m bot webhook set|delete|info --channel zalo`: a line (or JSON) to print."""
+    api = ZaloApi(token, api_base=api_base)
+    try:
+        if action == "set":
+            url = f"{base_url}{WEBHOOK_PATH}"
+            await api.set_webhook(url, secret)
+            return f"Đã đặt webhook Zalo: {url}"
+        if action == "delete":
+            await api.delete_webhook()
+            return "Đã xóa webhook Zalo."
+        return json.dumps(await api.get_webhook_info(), ensure_ascii=False)
+    finally:
+        await api.close()
 
 
 def render(reply: Reply) -> str:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 
-from handlers.roster.spellings import header_aliases
+from handlers.services.roster.spellings import header_aliases
 from handlers.texts import t
 from knowledge.normalize import fold
 from storage.enums import (

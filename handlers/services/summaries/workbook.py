@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from xlsxwriter import Workbook
 
 from handlers.periods import period_label
-from handlers.summaries.figures import Summary, deadline, goal, status_word
+from handlers.services.summaries.figures import Summary, deadline, goal, status_word
 from handlers.texts import label, t
 from knowledge.courses import LEVELS
 from knowledge.targets import Targets

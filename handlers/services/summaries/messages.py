@@ -2,7 +2,7 @@
 
 from handlers.formatting import show_date
 from handlers.periods import period_label
-from handlers.summaries.figures import (
+from handlers.services.summaries.figures import (
     ICONS,
     Summary,
     deadline,
@@ -11,7 +11,7 @@ from handlers.summaries.figures import (
     status_word,
     value,
 )
-from handlers.summaries.scope import Scope
+from handlers.services.summaries.scope import Scope
 from handlers.texts import t
 from knowledge.targets import Indicator, Target, Targets
 from storage.indicators import Figure, Status

@@ -1,8 +1,8 @@
 """Writing the roster out, and the empty template, in the same columns the import reads."""
 
-from handlers.roster.columns import COLUMNS
-from handlers.roster.sheets import write_rows
-from handlers.roster.values import cell_value
+from handlers.services.roster.columns import COLUMNS
+from handlers.services.roster.sheets import write_rows
+from handlers.services.roster.values import cell_value
 from storage.models import Official
 from storage.repo import Repo
 

@@ -11,11 +11,11 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from handlers.roster.report import Problem, RosterReport
-from handlers.roster.rows import RosterRow, check_rows
-from handlers.roster.sheets import SheetError, read_rows
-from handlers.roster.units import NewUnit, UnitFinder
-from handlers.roster.values import ethnic_minority_default
+from handlers.services.roster.report import Problem, RosterReport
+from handlers.services.roster.rows import RosterRow, check_rows
+from handlers.services.roster.sheets import SheetError, read_rows
+from handlers.services.roster.units import NewUnit, UnitFinder
+from handlers.services.roster.values import ethnic_minority_default
 from storage.models import Official, Unit
 from storage.officials import text_limits
 from storage.repo import Repo

@@ -13,7 +13,9 @@ MAX_PROBLEMS = 15  # a chat message lists this many problems; the rest are count
 
 
 async def on_file(ctx: Context) -> Reply:
-    from handlers.roster import import_roster_file  # with openpyxl (8 MB): when a file comes
+    from handlers.services.roster import (
+        import_roster_file,  # with openpyxl (8 MB): when a file comes
+    )
 
     file = ctx.incoming.attachments[0]
     name = (file.name or "").lower()

@@ -2,15 +2,17 @@
 each rating with a comment; the official is told. Unit admins see their own unit only."""
 
 from handlers import forms
-from handlers.campaigns import notify
 from handlers.context import Context
-from handlers.evaluation import RATINGS_HIGH_FIRST, _num
+from handlers.errors import UserError
+from handlers.formatting import show_number
 from handlers.forms import Form, Invalid, Step
-from handlers.periods import Period, open_period, period_label, quarter_of
+from handlers.periods import Period, current_period, period_label
 from handlers.router import Access, Router, record_id
-from handlers.summaries.scope import ScopeError, visible_unit
+from handlers.services.campaigns import notify
+from handlers.services.summaries.scope import visible_unit
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
+from knowledge.scoring import RATINGS_HIGH_FIRST
 from storage.enums import EvaluationStatus, Rating
 from storage.models import Evaluation
 
@@ -26,15 +28,6 @@ def _scope(ctx: Context) -> int | None:
     with no unit: ScopeError, whose message is the reply."""
     unit = visible_unit(ctx.official)
     return unit.id if unit else None
-
-
-def current_period(ctx: Context) -> Period:
-    """The period open now, else the latest whose window has begun."""
-    today = ctx.local_now.date()
-    period = open_period(today, ctx.options.calendar) or quarter_of(today, ctx.options.calendar)
-    while period.opens > today:
-        period = period.previous()
-    return period
 
 
 def rating_of(evaluation: Evaluation) -> Rating:
@@ -61,19 +54,16 @@ def quota_warnings(evaluations: list[Evaluation], share: float) -> list[str]:
 async def list_evaluations(ctx: Context) -> Reply:
     try:
         period = (Period.parse(ctx.args, ctx.options.calendar) if ctx.args
-                  else current_period(ctx))
+                  else current_period(ctx.local_now.date(), ctx.options.calendar))
     except ValueError:
         return Reply(t("leader.bad_period"))
-    try:
-        unit_id = _scope(ctx)
-    except ScopeError as refused:
-        return Reply(str(refused))
+    unit_id = _scope(ctx)
     evaluations = await ctx.repo.evaluations.for_period(period.key, unit_id)
     if not evaluations:
         return Reply(t("leader.none", period=period_label(period)))
     waiting = [e for e in evaluations if e.status == EvaluationStatus.SUBMITTED]
     lines = [
-        t("leader.line", id=e.id, name=e.official.full_name, total=_num(e.total_points),
+        t("leader.line", id=e.id, name=e.official.full_name, total=show_number(e.total_points),
           rating=label(rating_of(e)), status=label(e.status))
         for e in (waiting + [e for e in evaluations if e not in waiting])[:LIST_LIMIT]
     ]
@@ -88,10 +78,7 @@ async def list_evaluations(ctx: Context) -> Reply:
 
 
 async def _evaluation(ctx: Context, evaluation_id: int) -> Evaluation:
-    try:
-        scope = _scope(ctx)
-    except ScopeError as refused:
-        raise Invalid(str(refused)) from None
+    scope = _scope(ctx)
     evaluation = await ctx.repo.evaluations.get(evaluation_id)
     if evaluation is None or (scope is not None and evaluation.official.unit_id != scope):
         raise Invalid(t("leader.not_found"))
@@ -100,14 +87,11 @@ async def _evaluation(ctx: Context, evaluation_id: int) -> Evaluation:
 
 @router.command("xacnhan", access=Access.UNIT_ADMIN, hidden=True)
 async def open_confirmation(ctx: Context):
-    try:
-        evaluation = await _evaluation(ctx, record_id(ctx.args) or 0)
-    except Invalid as refused:
-        return Reply(str(refused))
+    evaluation = await _evaluation(ctx, record_id(ctx.args) or 0)
     card = t("leader.card", name=evaluation.official.full_name,
              period=period_label(Period.parse(evaluation.period)),
-             total=_num(evaluation.total_points), general=_num(evaluation.general_points),
-             tasks=_num(evaluation.task_points), completed=evaluation.tasks_completed,
+             total=show_number(evaluation.total_points), general=show_number(evaluation.general_points),
+             tasks=show_number(evaluation.task_points), completed=evaluation.tasks_completed,
              assigned=evaluation.tasks_assigned, on_time=evaluation.tasks_on_time,
              strengths=evaluation.strengths or "—", shortcomings=evaluation.shortcomings or "—",
              rating=label(evaluation.proposed_rating),
@@ -140,7 +124,7 @@ def _comment(text: str, ctx: Context) -> str:
 async def submit_confirmation(ctx: Context, answers: dict) -> Reply:
     try:  # out of reach since the form opened (moved to another unit): closed with why
         evaluation = await _evaluation(ctx, answers["evaluation_id"])
-    except Invalid as refused:
+    except UserError as refused:
         return Reply(str(refused))
     rating = Rating(answers["rating"])
     before = {"rating": rating_of(evaluation).value, "status": evaluation.status.value}

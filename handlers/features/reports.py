@@ -308,10 +308,7 @@ WITHDRAW_FORM = router.form(Form(
 async def withdraw(ctx: Context):
     if not ctx.args:
         return Reply(t("reports.withdraw_usage"))
-    try:
-        report = await _own_pending(ctx, record_id(ctx.args))
-    except Invalid as refused:
-        return Reply(str(refused))
+    report = await _own_pending(ctx, record_id(ctx.args))
     subject = t("reports.subject", id=report.id, name=report.course_name,
                 date=show_date(report.completed_on))
     return await forms.start(ctx, WITHDRAW_FORM, {"report_id": report.id, "subject": subject})

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from handlers.formatting import show_date
-from handlers.summaries.figures import Summary, percent, status_word, value
+from handlers.services.summaries.figures import Summary, percent, status_word, value
 from handlers.texts import t
 from storage.enums import CourseCategory, Rating
 from storage.indicators import Status

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from handlers.context import Context
 from handlers.router import Access, Router
-from handlers.summaries import charts, messages
-from handlers.summaries.export import export_workbook
-from handlers.summaries.figures import Summary, summarise
-from handlers.summaries.scope import Scope, ScopeError, resolve, split_args
+from handlers.services.summaries import charts, messages
+from handlers.services.summaries.export import export_workbook
+from handlers.services.summaries.figures import Summary, summarise
+from handlers.services.summaries.scope import Scope, resolve, split_args
 from handlers.texts import t
 from handlers.types import Attachment, Reply
 from knowledge.targets import Target, Targets, load_targets
@@ -62,10 +62,7 @@ async def _chart(draw, prefix: str, folder: Path, caption: str) -> Reply | None:
 @router.command("tonghop", access=Access.UNIT_ADMIN, usage="/tonghop [MÃ_ĐƠN_VỊ] [2026Q2]",
                 summary="help.tonghop")
 async def overview(ctx: Context) -> list[Reply]:
-    try:
-        scope, _ = await _scope(ctx)
-    except ScopeError as problem:
-        return [Reply(str(problem))]
+    scope, _ = await _scope(ctx)
     summary = await summarise(ctx.repo, _targets(ctx), scope)
     replies = [Reply(messages.overview(summary))]
     chart = await _chart(lambda: charts.indicators_figure(summary), "chi-tieu",
@@ -77,10 +74,7 @@ async def overview(ctx: Context) -> list[Reply]:
                 summary="help.chitieu")
 async def target_detail(ctx: Context) -> list[Reply]:
     targets = _targets(ctx)
-    try:
-        scope, rest = await _scope(ctx)
-    except ScopeError as problem:
-        return [Reply(str(problem))]
+    scope, rest = await _scope(ctx)
     target = targets.get(int(rest[0])) if rest else None
     if target is None:
         return [Reply(messages.target_usage(targets, rest[0] if rest else None))]
@@ -138,10 +132,7 @@ def _months_up_to(day: date, count: int) -> list[tuple[int, int]]:
 @router.command("chuanop", access=Access.UNIT_ADMIN, usage="/chuanop [MÃ_ĐƠN_VỊ] [2026Q2]",
                 summary="help.chuanop")
 async def not_submitted(ctx: Context) -> str:
-    try:
-        scope, _ = await _scope(ctx)
-    except ScopeError as problem:
-        return str(problem)
+    scope, _ = await _scope(ctx)
     session = ctx.repo.session
     late = await summaries.not_submitted(session, scope.period.key, scope.unit_id)
     headcount = await summaries.count_in_scope(session, scope.unit_id)
@@ -152,10 +143,7 @@ async def not_submitted(ctx: Context) -> str:
 @router.command("xuat", access=Access.UNIT_ADMIN, usage="/xuat [MÃ_ĐƠN_VỊ] [2026Q2]",
                 summary="help.xuat")
 async def export(ctx: Context) -> Reply:
-    try:
-        scope, _ = await _scope(ctx)
-    except ScopeError as problem:
-        return Reply(str(problem))
+    scope, _ = await _scope(ctx)
     summary: Summary = await summarise(ctx.repo, _targets(ctx), scope)
     path = charts.new_file(ctx.options.summaries_dir, "tong-hop", ".xlsx")
     await export_workbook(ctx.repo, summary, path, ctx.options.timezone, ctx.actor)

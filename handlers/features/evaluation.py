@@ -9,13 +9,13 @@ import re
 
 from handlers import forms
 from handlers.context import Context
-from handlers.formatting import local_datetime, show_date
+from handlers.formatting import local_datetime, show_date, show_number
 from handlers.forms import Form, Invalid, Step
 from handlers.periods import Period, open_period, period_label, upcoming_period
 from handlers.router import Access, Router
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
-from knowledge.scoring import Scheme
+from knowledge.scoring import RATINGS_HIGH_FIRST, Scheme
 from storage.enums import EvaluationStatus, Rating
 from storage.models import Evaluation
 
@@ -23,7 +23,6 @@ router = Router()
 
 MAX_PRODUCTS = 1000
 MAX_TEXT = 1000
-RATINGS_HIGH_FIRST = sorted(Rating, key=lambda r: r.rank, reverse=True)
 
 
 def _period(ctx: Context) -> Period:
@@ -41,10 +40,10 @@ def _points(maximum: float):
         # Not float(): it takes "1e1", "1_0", "nan" and other digits than 0-9.
         found = POINTS.fullmatch(text)
         if found is None:
-            raise Invalid(t("evaluation.not_a_number", max=_num(maximum)))
+            raise Invalid(t("evaluation.not_a_number", max=show_number(maximum)))
         value = float(found[1].replace(",", "."))
         if not 0 <= value <= maximum:
-            raise Invalid(t("evaluation.out_of_bounds", max=_num(maximum)))
+            raise Invalid(t("evaluation.out_of_bounds", max=show_number(maximum)))
         return value
 
     return parse
@@ -71,9 +70,6 @@ def _text(text: str, ctx: Context) -> str:
     return text[:MAX_TEXT]
 
 
-def _num(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
-
 
 # -- scores ---------------------------------------------------------------------------------
 
@@ -91,7 +87,7 @@ def scores(answers: dict) -> tuple[float, float, float, Rating]:
 
 def _rating_prompt(ctx: Context) -> str:
     general, tasks, total, band = scores(ctx.state.answers)
-    return t("evaluation.ask_rating", general=_num(general), tasks=_num(tasks), total=_num(total),
+    return t("evaluation.ask_rating", general=show_number(general), tasks=show_number(tasks), total=show_number(total),
              band=label(band))
 
 
@@ -109,8 +105,8 @@ def _changed_rating(ctx: Context) -> bool:
 
 def _steps() -> tuple[Step, ...]:
     criteria = tuple(
-        Step(f"c_{c.key}", c.name, t("evaluation.ask_criterion", name=c.name, max=_num(c.max)),
-             parse=_points(c.max), show=_num)
+        Step(f"c_{c.key}", c.name, t("evaluation.ask_criterion", name=c.name, max=show_number(c.max)),
+             parse=_points(c.max), show=show_number)
         for c in Scheme.default().criteria
     )
     return (
@@ -164,7 +160,7 @@ async def submit(ctx: Context, answers: dict) -> Reply:
         ctx.actor, "evaluation_submitted", "evaluation", evaluation.id, before=before,
         after={"period": period.key, "total_points": total, "proposed_rating": answers["rating"]},
     )
-    return Reply(t("evaluation.receipt", period=period_label(period), total=_num(total),
+    return Reply(t("evaluation.receipt", period=period_label(period), total=show_number(total),
                    rating=label(Rating(answers["rating"])), due=show_date(period.due)))
 
 
@@ -193,7 +189,7 @@ async def open_evaluation(ctx: Context):
     intro = []
     if evaluation is not None:
         intro.append(Reply(t("evaluation.resubmit", period=period_label(period),
-                             total=_num(evaluation.total_points),
+                             total=show_number(evaluation.total_points),
                              rating=label(evaluation.proposed_rating),
                              at=local_datetime(evaluation.submitted_at, ctx.options.timezone))))
     started = await forms.start(ctx, EVALUATION_FORM, {"period": period.key})

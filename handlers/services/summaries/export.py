@@ -5,9 +5,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from handlers.periods import Calendar, Period
-from handlers.summaries.figures import Summary, summarise
-from handlers.summaries.scope import Scope, ScopeError, when
-from handlers.summaries.workbook import write_workbook
+from handlers.services.summaries.figures import Summary, summarise
+from handlers.services.summaries.scope import Scope, ScopeError, when
+from handlers.services.summaries.workbook import write_workbook
 from handlers.texts import t
 from knowledge.targets import Targets
 from storage.repo import Repo

@@ -6,10 +6,10 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from handlers.roster.columns import COLUMNS, Header, read_header
-from handlers.roster.report import Problem
-from handlers.roster.sheets import Rows
-from handlers.roster.values import (
+from handlers.services.roster.columns import COLUMNS, Header, read_header
+from handlers.services.roster.report import Problem
+from handlers.services.roster.sheets import Rows
+from handlers.services.roster.values import (
     CellProblem,
     ethnic_minority_default,
     is_blank,

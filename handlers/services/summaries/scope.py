@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from handlers.periods import Calendar, Period, open_period, period_label, quarter_of
+from handlers.errors import UserError
+from handlers.periods import Calendar, Period, current_period, period_label
 from handlers.texts import t
 from knowledge.targets import Targets
 from storage.enums import Role
@@ -21,7 +22,7 @@ from storage.repo import Repo
 QUARTER_LIKE = re.compile(r"^\d{4}\s*[Qq]\s*\d$")
 
 
-class ScopeError(Exception):
+class ScopeError(UserError):
     """The summary cannot be made as asked; the message is the reply."""
 
 
@@ -64,17 +65,6 @@ def visible_unit(viewer: Official) -> Unit | None:
     if viewer.unit is None:
         raise ScopeError(t("summaries.no_unit"))
     return viewer.unit
-
-
-def current_period(today: date, cal: Calendar | None = None) -> Period:
-    """The period open today, else the latest whose window has passed."""
-    period = open_period(today, cal)
-    if period is not None:
-        return period
-    period = quarter_of(today, cal)
-    while period.due >= today:
-        period = period.previous()
-    return period
 
 
 def quarter_end(period: Period) -> date:

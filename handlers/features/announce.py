@@ -6,14 +6,13 @@ import uuid
 from datetime import datetime, timedelta
 
 from handlers import forms
-from handlers.campaigns import expand, next_allowed
 from handlers.context import Context
 from handlers.dates import parse_moment
 from handlers.formatting import local_datetime, show_datetime
 from handlers.forms import Form, Invalid, Step
-from handlers.leader_review import current_period
-from handlers.periods import period_label
+from handlers.periods import current_period, period_label
 from handlers.router import Access, Router, record_id
+from handlers.services.campaigns import expand, next_allowed
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
 from storage.enums import CampaignKind, PositionGroup
@@ -32,7 +31,7 @@ def _audience_choices(ctx: Context) -> tuple[Choice, ...]:
         Choice(t("announce.to_all"), "all"),
         Choice(t("announce.to_unit"), "unit"),
         Choice(t("announce.to_group"), "group"),
-        Choice(t("announce.to_not_submitted", period=period_label(current_period(ctx))),
+        Choice(t("announce.to_not_submitted", period=period_label(current_period(ctx.local_now.date(), ctx.options.calendar))),
                "not_submitted"),
     )
 
@@ -97,7 +96,7 @@ def _audience(ctx: Context, answers: dict) -> dict:
     if who == "group":
         return {"who": "group", "group": answers["group"]}
     if who == "not_submitted":
-        return {"who": "not_submitted", "period": current_period(ctx).key}
+        return {"who": "not_submitted", "period": current_period(ctx.local_now.date(), ctx.options.calendar).key}
     return {"who": "all"}
 
 

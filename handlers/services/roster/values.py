@@ -7,8 +7,8 @@ from datetime import date, datetime
 from openpyxl.utils.datetime import from_excel
 
 from handlers.formatting import show_date
-from handlers.roster.columns import Column, Kind
-from handlers.roster.spellings import boolean_for, member_for
+from handlers.services.roster.columns import Column, Kind
+from handlers.services.roster.spellings import boolean_for, member_for
 from handlers.texts import label, t
 from knowledge.normalize import fold
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from handlers.formatting import show_date
-from handlers.summaries.scope import Scope
+from handlers.services.summaries.scope import Scope
 from handlers.texts import t
 from knowledge.targets import Indicator, Targets
 from storage import indicators, summaries

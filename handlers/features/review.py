@@ -5,11 +5,11 @@ official's record (never lowers it).
 """
 
 from handlers import forms
-from handlers.campaigns import notify
 from handlers.context import Context
 from handlers.formatting import show_date
 from handlers.forms import Form, Invalid, Step
 from handlers.router import Access, Router, record_id
+from handlers.services.campaigns import notify
 from handlers.texts import label, t
 from handlers.types import Attachment, Choice, Reply
 from knowledge.courses import Catalogue
@@ -125,10 +125,7 @@ async def _pending(ctx: Context) -> CourseReport:
 
 @router.command("duyet_ok", access=Access.ADMIN, hidden=True)
 async def verify(ctx: Context) -> Reply:
-    try:
-        report = await _pending(ctx)
-    except Invalid as refused:
-        return Reply(str(refused))
+    report = await _pending(ctx)
     if trouble := problem(report, ctx.knowledge.courses):
         return Reply(t("review.cannot_verify", id=report.id, problem=trouble),
                      (Choice(t("review.reject_button"), f"/tuchoi {report.id}"),))
@@ -203,10 +200,7 @@ REJECT_FORM = router.form(Form(
 
 @router.command("tuchoi", access=Access.ADMIN, hidden=True)
 async def reject(ctx: Context):
-    try:
-        report = await _pending(ctx)
-    except Invalid as refused:
-        return Reply(str(refused))
+    report = await _pending(ctx)
     subject = t("review.subject", id=report.id, name=report.official.full_name,
                 course=report.course_name)
     return await forms.start(ctx, REJECT_FORM, {"report_id": report.id, "subject": subject})

@@ -12,8 +12,8 @@ from pathlib import PurePath
 from openpyxl import Workbook, load_workbook
 
 from handlers.formatting import show_date
-from handlers.roster.columns import COLUMNS
-from handlers.roster.guide import add_dropdowns, add_guide, style_roster_sheet
+from handlers.services.roster.columns import COLUMNS
+from handlers.services.roster.guide import add_dropdowns, add_guide, style_roster_sheet
 from handlers.texts import t
 
 Rows = list[tuple[int, list]]  # (row number, cells)

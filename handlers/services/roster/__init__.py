@@ -3,10 +3,10 @@
 `import_roster_file` is channel-neutral: the command line and the chat both call it.
 """
 
-from handlers.roster.export import export_roster, roster_template
-from handlers.roster.importer import import_roster_file
-from handlers.roster.report import Problem, RosterReport
-from handlers.roster.sheets import SheetError, file_format
+from handlers.services.roster.export import export_roster, roster_template
+from handlers.services.roster.importer import import_roster_file
+from handlers.services.roster.report import Problem, RosterReport
+from handlers.services.roster.sheets import SheetError, file_format
 
 __all__ = [
     "Problem",

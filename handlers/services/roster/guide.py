@@ -6,8 +6,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from handlers.roster.columns import COLUMNS, Column, Kind
-from handlers.roster.spellings import aliases
+from handlers.services.roster.columns import COLUMNS, Column, Kind
+from handlers.services.roster.spellings import aliases
 from handlers.texts import label, t
 
 # Formats and dropdowns reach this many rows below the last official, room to add more.

@@ -1,0 +1,39 @@
+"""The reply to a question about the plan, from the knowledge base: what the chat shows, what
+`python -m bot ask` prints, and what is still answered while the database is down."""
+
+from handlers.texts import t
+from handlers.types import Choice, Reply
+from knowledge.answers import Answer, KnowledgeBase
+from knowledge.entries import Entry
+from knowledge.normalize import Normalizer
+
+LABEL_LIMIT = 60  # a suggestion button's label
+
+
+def reply_for(knowledge: KnowledgeBase, question: str) -> tuple[Reply, Answer]:
+    """The reply to a question; `python -m bot ask` prints the same text."""
+    small_talk = Normalizer.default().chit_chat(question)
+    if small_talk:  # a greeting or thanks: a friendly word, and nothing to log
+        return Reply(t(f"questions.{small_talk}")), Answer(False, 0.0, None, "", None, chat=True)
+    answer = knowledge.ask(question)
+    if answer.confident:
+        return entry_reply(answer.entry, answer.text), answer
+    choices = tuple(Choice(_short(e.title), f"/xem {e.id}") for e in answer.suggestions)
+    if answer.not_covered:
+        text = t("questions.topic_not_covered", topic=answer.not_covered)
+        return Reply(text + ("\n" + t("questions.related") if choices else ""), choices), answer
+    if choices:
+        return Reply(t("questions.maybe"), choices), answer
+    return Reply(t("questions.not_covered")), answer
+
+
+def entry_reply(entry: Entry, text: str) -> Reply:
+    choices = (Choice(t("questions.full_text_button"), f"/toanvan {entry.id}"),) if entry.text else ()
+    return Reply(text, choices)
+
+
+def _short(title: str) -> str:
+    """The title cut to fit a button, between words."""
+    if len(title) <= LABEL_LIMIT:
+        return title
+    return title[: LABEL_LIMIT - 1].rsplit(" ", 1)[0].rstrip(" ,;:—-") + "…"

@@ -34,8 +34,9 @@ from bot.config import Settings
 from handlers.services.summaries.scope import Scope, when
 from handlers.types import Incoming
 from knowledge.targets import load_targets
-from storage import indicators, summaries
+from storage import indicators
 from storage.models import CourseReport, Evaluation, Official, Unit
+from storage.repo import Repo
 
 # `python -m bot …`, printing the process's peak RSS when it exits.
 PEAK_AT_EXIT = (
@@ -90,20 +91,15 @@ async def tonghop(app, args) -> None:
     targets, today = load_targets(None), date.today()
     period, as_of = when(today, None, app.conversation.options.calendar)
     async with app.sessionmaker() as session:
+        repo = Repo(session)
         unit = await session.scalar(select(Unit).where(Unit.code == args.unit))
         for label, scope_unit in (("whole set", None), (f"unit {args.unit}", unit)):
             basis = Scope(scope_unit, period, as_of, today).basis(targets)
             parts = {
-                "indicator query (tally)": lambda b=basis: indicators.tally(
-                    session, targets.specs, b
-                ),
-                "head count": lambda b=basis: summaries.count_in_scope(session, b.unit_id),
-                "degree candidates count": lambda b=basis: indicators.count_degree_candidates(
-                    session,
-                    b,
-                    targets.candidates_below,
-                    targets.candidates_years,
-                    targets.retirement,
+                "indicator query (tally)": lambda b=basis: repo.indicators.tally(targets.specs, b),
+                "head count": lambda b=basis: repo.summaries.count_in_scope(b.unit_id),
+                "degree candidates count": lambda b=basis: repo.indicators.count_degree_candidates(
+                    b, targets.candidates_below, targets.candidates_years, targets.retirement
                 ),
             }
             for name, make in parts.items():

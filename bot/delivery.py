@@ -21,15 +21,12 @@ from bot.channels.base import Channel, SendResult, SendStatus
 from handlers.context import Options
 from handlers.services.campaigns import next_allowed, still_wanted
 from handlers.types import Choice, Reply
-from storage.enums import DeliveryStatus
 from storage.models import Delivery
 from storage.repo import Repo
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
-BACKOFF = timedelta(minutes=1)  # doubled after each failed attempt
 BATCH = 500
 CONCURRENCY = 16  # sends in flight at once; the rate limiter paces them
 INTERRUPTED_AFTER = timedelta(minutes=1)  # "sending" this long means its sender died
@@ -154,7 +151,7 @@ class Deliverer:
     async def _deliver(self, delivery_id: int) -> None:
         async with self.sessionmaker() as session:
             repo = Repo(session)
-            delivery = await session.get(Delivery, delivery_id)
+            delivery = await repo.deliveries.get(delivery_id)
             wanted = await still_wanted(repo, delivery)
             chats = await self._chats(repo, delivery)
         if not wanted:  # recorded after the read above has let go of the database
@@ -189,31 +186,20 @@ class Deliverer:
         return [(platform, chat) for platform, chat in chats if platform in self.channels]
 
     async def _mark_sending(self, delivery_id: int) -> None:
-        # Written just before the platform call, so a crash from here on is not re-sent
-        # after a restart (see DeliveryRepo.settle_interrupted).
         async with self.sessionmaker() as session, session.begin():
-            delivery = await session.get(Delivery, delivery_id)
-            delivery.status, delivery.sent_at = DeliveryStatus.SENDING, self.clock()
+            await Repo(session).deliveries.mark_sending(delivery_id, self.clock())
 
     async def _record(self, delivery_id: int, result: SendResult | None) -> None:
         """Write the outcome; `None` means the push was no longer wanted."""
-        now = self.clock()
         async with self.sessionmaker() as session, session.begin():
-            delivery = await session.get(Delivery, delivery_id)
+            deliveries = Repo(session).deliveries
             if result is None:
-                delivery.status = DeliveryStatus.DROPPED
-                return
-            delivery.attempts += 1
-            delivery.last_error = None if result.ok else (result.detail or result.status.value)
-            if result.ok:
-                delivery.status, delivery.sent_at = DeliveryStatus.SENT, now
-            elif result.status is SendStatus.BLOCKED:
-                delivery.status = DeliveryStatus.BLOCKED
-            elif delivery.attempts >= MAX_ATTEMPTS:
-                delivery.status = DeliveryStatus.FAILED
-            elif result.status is SendStatus.RETRY_AFTER:
-                delivery.status = DeliveryStatus.QUEUED
-                delivery.due_at = now + timedelta(seconds=result.retry_after or 1)
+                await deliveries.drop(delivery_id)
             else:
-                delivery.status = DeliveryStatus.QUEUED
-                delivery.due_at = now + BACKOFF * 2 ** (delivery.attempts - 1)
+                await deliveries.record_attempt(
+                    delivery_id, self.clock(),
+                    error=None if result.ok else (result.detail or result.status.value),
+                    gone=result.status is SendStatus.BLOCKED,
+                    retry_after=((result.retry_after or 1)
+                                 if result.status is SendStatus.RETRY_AFTER else None),
+                )

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 
 from knowledge.entries import KnowledgeError, item_lines, read_yaml
 from knowledge.normalize import fold
-from storage.enums import LEVELS, CourseCategory
+from knowledge.vocabulary import LEVELS, CourseCategory
 
 SURE = 90  # a typed name this close to one of a course's names is that course, unasked
 LIKELY = 70  # this plausibly that course, and clearly no other: ask "Có phải khóa …?"

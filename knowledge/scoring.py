@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from storage.enums import Rating
+from knowledge.vocabulary import Rating
 
 SCHEME = Path(__file__).with_name("evaluation.yaml")
 RATINGS_HIGH_FIRST = tuple(sorted(Rating, key=lambda r: r.rank, reverse=True))

@@ -10,9 +10,9 @@ from functools import cache
 from pathlib import Path
 
 from knowledge.entries import PACKAGED, KnowledgeError, read_yaml
-from storage.enums import EducationLevel, Gender
-from storage.indicators import POPULATIONS, Spec, check_measure
-from storage.retirement import RULES, RetirementRule
+from knowledge.indicators import POPULATIONS, Spec, parse_measure
+from knowledge.retirement import RULES, RetirementRule
+from knowledge.vocabulary import EducationLevel, Gender
 
 FILENAME = "targets.yaml"
 
@@ -96,7 +96,7 @@ def _indicator(row: dict) -> Indicator:
     measure = row.get("measure")
     if measure:
         try:
-            check_measure(str(measure))
+            parse_measure(str(measure))
         except (KeyError, ValueError):
             raise ValueError(f"{where}: cách đo '{measure}' không hợp lệ") from None
     compare = str(row.get("compare", ">="))

@@ -5,8 +5,9 @@ from datetime import date, datetime
 from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from knowledge.vocabulary import CourseCategory
 from storage.db import insert
-from storage.enums import CampaignKind, CourseCategory, DeliveryStatus, ReportStatus
+from storage.enums import CampaignKind, DeliveryStatus, ReportStatus
 from storage.models import Campaign, ChannelAccount, CourseReport, Delivery, Evaluation, Official
 from storage.types import utcnow
 

@@ -1,6 +1,6 @@
 """The outbox of pushed messages: queued in the same transaction as the change they announce."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +11,8 @@ from storage.models import Delivery
 from storage.types import utcnow
 
 QUEUED_FLAG = "outbox_queued"  # set in a session's info when it queued a push
+MAX_ATTEMPTS = 5
+BACKOFF = timedelta(minutes=1)  # doubled after each failed attempt
 
 
 class DeliveryRepo:
@@ -75,8 +77,41 @@ class DeliveryRepo:
         )
         return result.rowcount
 
-    async def for_official(self, official_id: int) -> list[Delivery]:
-        rows = await self.session.scalars(
-            select(Delivery).where(Delivery.official_id == official_id).order_by(Delivery.id)
-        )
-        return list(rows)
+    async def get(self, delivery_id: int) -> Delivery | None:
+        return await self.session.get(Delivery, delivery_id)
+
+    async def mark_sending(self, delivery_id: int, now: datetime) -> None:
+        """Written just before the platform call, so a crash from then on is not re-sent
+        after a restart (see `settle_interrupted`)."""
+        delivery = await self.get(delivery_id)
+        delivery.status, delivery.sent_at = DeliveryStatus.SENDING, now
+
+    async def drop(self, delivery_id: int) -> None:
+        """No longer wanted when its turn came (the official already submitted)."""
+        (await self.get(delivery_id)).status = DeliveryStatus.DROPPED
+
+    async def record_attempt(
+        self,
+        delivery_id: int,
+        now: datetime,
+        *,
+        error: str | None = None,
+        gone: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        """One try's outcome: sent (no `error`), the person `gone` (never retried), or
+        failed: queued again after `retry_after` seconds (a rate limit) or a doubling backoff,
+        until MAX_ATTEMPTS."""
+        delivery = await self.get(delivery_id)
+        delivery.attempts += 1
+        delivery.last_error = error
+        if error is None:
+            delivery.status, delivery.sent_at = DeliveryStatus.SENT, now
+        elif gone:
+            delivery.status = DeliveryStatus.BLOCKED
+        elif delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = DeliveryStatus.FAILED
+        else:
+            wait = (timedelta(seconds=retry_after) if retry_after is not None
+                    else BACKOFF * 2 ** (delivery.attempts - 1))
+            delivery.status, delivery.due_at = DeliveryStatus.QUEUED, now + wait

@@ -1,103 +1,33 @@
-"""The plan's targets as live indicators: SQL aggregates over the active officials.
+"""The SQL that computes the plan's indicators (knowledge/indicators.py): aggregates over the
+active officials.
 
-A target's indicator (`Spec`, built from `knowledge/targets.yaml`) names a population and a
-measure. All the figures of a summary come from one SELECT of SUM(CASE …) columns over the
-officials, joined to their reports (grouped per official) and the period's evaluation
-(`Sources`), so the database does the counting however large the roster; the officials
-missing from one indicator are a separate query, run only when names are asked for.
-
-Measures (the text after ":" is the argument):
-  verified_course:CAT[,CAT…]  a VERIFIED course report of one of these categories, completed
-                              on or before the as-of date (and on or after `training_from`)
-  education_at_least:LEVEL    the recorded education level is LEVEL or higher
-  political_theory_at_least:LEVEL   likewise for political theory (cử nhân = cao cấp)
-  rating_at_least:RATING      the period's rating (confirmed, else proposed) is RATING or
-                              higher; no evaluation for the period counts as not rated
-  equipped | female | ethnic_minority   a flag on the record
-Record-based measures read the record as it is now (it keeps no history); verified degree,
-political-theory and state-management reports raise it when they are verified.
+All the figures of a summary come from one SELECT of SUM(CASE …) columns over the officials,
+joined to their reports (grouped per official) and the period's evaluation (`Sources`), so the
+database does the counting however large the roster; the officials missing from one indicator
+are a separate query, run only when names are asked for.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from sqlalchemy import Select, and_, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from storage.enums import (
-    CourseCategory,
+from knowledge.indicators import Basis, Figure, Spec, categories, parse_measure, status
+from knowledge.retirement import RULES, add_years, latest_birth_retiring_by
+from knowledge.vocabulary import (
     EducationLevel,
     Gender,
     PoliticalTheoryLevel,
     PositionGroup,
     Rating,
-    ReportStatus,
 )
+from storage.enums import ReportStatus
 from storage.models import CourseReport, Evaluation, Official
-from storage.retirement import RULES, add_years, latest_birth_retiring_by
 
-
-class Status(StrEnum):
-    MET = "met"
-    NOT_MET = "not_met"
-    NOT_DUE = "not_due"  # not met, but its deadline has not come
-    NOT_MEASURED = "not_measured"  # the records hold nothing to measure it by
-    NO_POPULATION = "no_population"  # nobody in scope belongs to its population
-
-
-@dataclass(frozen=True)
-class Spec:
-    key: str  # "5a"
-    population: str  # a key of POPULATIONS
-    measure: str | None  # see the module's docstring; None: not measured
-    compare: str = ">="  # ">=" or ">"
-    threshold: float = 100  # a percentage, or a head count when `count` is true
-    count: bool = False  # a head count ("at least one woman"), not a share
-    deadline: date | None = None  # None: the deadline of the rating period
-
-    @property
-    def rates(self) -> bool:
-        """Measured on the period's ratings."""
-        return bool(self.measure) and self.measure.startswith("rating_at_least")
-
-    @property
-    def trains(self) -> bool:
-        """Measured on verified course reports."""
-        return bool(self.measure) and self.measure.startswith("verified_course")
-
-
-@dataclass(frozen=True)
-class Basis:
-    """Where and when the figures are taken."""
-
-    as_of: date  # reports completed on or before this day count
-    period: str  # the evaluation period for ratings, "2026Q2"
-    period_due: date  # its deadline (the ratings' deadline)
-    unit_id: int | None = None  # None: the whole commune
-    training_from: date | None = None  # reports completed before this day do not count
-    # The day the summary is made: deadlines are judged on it ("has it come yet?"); the
-    # as-of day when not given.
-    today: date | None = None
-
-
-@dataclass(frozen=True)
-class Figure:
-    spec: Spec
-    numerator: int
-    denominator: int
-    status: Status
-
-    @property
-    def percentage(self) -> float | None:
-        if self.spec.count or not self.spec.measure or not self.denominator:
-            return None
-        return 100 * self.numerator / self.denominator
-
-
-POPULATIONS: dict[str, Callable[[], ColumnElement[bool]]] = {
+# The condition on an official of each population (knowledge.indicators.POPULATIONS).
+POPULATION_SQL: dict[str, Callable[[], ColumnElement[bool]]] = {
     "all": lambda: true(),
     "leadership": lambda: Official.position_group == PositionGroup.LEADERSHIP,
     "vice_chairs": lambda: Official.is_vice_chair.is_(True),
@@ -131,7 +61,7 @@ class Sources:
             window.append(CourseReport.official_id.in_(select(Official.id).where(
                 Official.unit_id == basis.unit_id)))
         flags = [
-            func.max(case((CourseReport.category.in_(_categories(arg)), 1), else_=0)).label(
+            func.max(case((CourseReport.category.in_(categories(arg)), 1), else_=0)).label(
                 f"set{number}")
             for number, arg in enumerate(category_sets)
         ]
@@ -154,17 +84,14 @@ class Sources:
         return self.trained.c[self._flags[arg]] == 1  # NULL (no report at all): not met
 
 
-def _categories(arg: str) -> list[CourseCategory]:
-    return [CourseCategory(c.strip()) for c in arg.split(",")]
-
-
 def _rating_at_least(arg: str, sources: Sources) -> ColumnElement[bool]:
     # No evaluation for the period: NULL, so not met.
     rating = func.coalesce(Evaluation.confirmed_rating, Evaluation.proposed_rating)
     return rating.in_(_at_least(Rating, arg))
 
 
-MEASURES: dict[str, Callable[[str, Sources], ColumnElement[bool]]] = {
+# The condition an official meets for each measure (knowledge.indicators.MEASURES).
+MEASURE_SQL: dict[str, Callable[[str, Sources], ColumnElement[bool]]] = {
     "verified_course": lambda arg, sources: sources.trained_in(arg),
     "education_at_least": lambda arg, sources: Official.education_level.in_(
         _at_least(EducationLevel, arg)),
@@ -178,22 +105,15 @@ MEASURES: dict[str, Callable[[str, Sources], ColumnElement[bool]]] = {
 
 
 def measure_condition(measure: str, sources: Sources) -> ColumnElement[bool]:
-    name, _, arg = measure.partition(":")
-    if name not in MEASURES:
-        raise ValueError(f"unknown measure {name!r}")
-    return MEASURES[name](arg, sources)
+    name, arg = parse_measure(measure)
+    return MEASURE_SQL[name](arg, sources)
 
 
-def check_measure(measure: str) -> None:
-    """Raise ValueError if `measure` would not build (for checking targets.yaml at load)."""
-    basis = Basis(date(2026, 1, 1), "2026Q1", date(2026, 4, 5))
-    measure_condition(measure, Sources(basis, [measure]))
-
-
-def in_scope(basis: Basis) -> ColumnElement[bool]:
+def in_scope(unit_id: int | None) -> ColumnElement[bool]:
+    """The active officials, of one unit or (None) of the whole commune."""
     condition = Official.active.is_(True)
-    if basis.unit_id is not None:
-        condition = and_(condition, Official.unit_id == basis.unit_id)
+    if unit_id is not None:
+        condition = and_(condition, Official.unit_id == unit_id)
     return condition
 
 
@@ -201,59 +121,17 @@ def _count_where(condition: ColumnElement[bool]):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-async def tally(session: AsyncSession, specs: list[Spec], basis: Basis) -> list[Figure]:
-    """Every spec's numerator and denominator, in one query."""
-    row = (await session.execute(tally_query(specs, basis))).one()
-    figures = []
-    for number, spec in enumerate(specs):
-        denominator, numerator = int(row[2 * number]), int(row[2 * number + 1])
-        if not spec.measure:
-            numerator = 0
-        figures.append(Figure(spec, numerator, denominator, status(spec, numerator, denominator,
-                                                                  basis)))
-    return figures
-
-
 def tally_query(specs: list[Spec], basis: Basis) -> Select:
     """One row: for each spec, its population's count, then how many of them meet it."""
     sources = Sources(basis, [spec.measure for spec in specs if spec.measure])
     columns = []
     for spec in specs:
-        population = POPULATIONS[spec.population]()
+        population = POPULATION_SQL[spec.population]()
         columns.append(_count_where(population))
         measure = measure_condition(spec.measure, sources) if spec.measure else None
         met = and_(population, measure) if measure is not None else population
         columns.append(_count_where(met))
-    return sources.join(select(*columns).select_from(Official)).where(in_scope(basis))
-
-
-def status(spec: Spec, numerator: int, denominator: int, basis: Basis) -> Status:
-    if not spec.measure:
-        return Status.NOT_MEASURED
-    if not denominator:
-        return Status.NO_POPULATION
-    value = numerator if spec.count else 100 * numerator / denominator
-    met = value > spec.threshold if spec.compare == ">" else value >= spec.threshold - 1e-9
-    if met:
-        return Status.MET
-    deadline = spec.deadline or basis.period_due
-    return Status.NOT_DUE if (basis.today or basis.as_of) <= deadline else Status.NOT_MET
-
-
-async def missing(session: AsyncSession, spec: Spec, basis: Basis) -> list[Official]:
-    """The officials of the spec's population who do not meet its measure, by unit and name."""
-    if not spec.measure or spec.count:
-        return []  # a head count has no one "missing"
-    # Not NOT(measure): a level that is NULL (none recorded) makes `level IN (…)` NULL, and
-    # NOT NULL is NULL too, which would hide exactly those officials.
-    sources = Sources(basis, [spec.measure])
-    unmet = case((measure_condition(spec.measure, sources), 0), else_=1) == 1
-    query = (
-        sources.join(select(Official))
-        .where(in_scope(basis), POPULATIONS[spec.population](), unmet)
-        .order_by(Official.unit_id, Official.full_name, Official.code)
-    )
-    return list(await session.scalars(query))
+    return sources.join(select(*columns).select_from(Official)).where(in_scope(basis.unit_id))
 
 
 def _retires_after(day: date, rules: dict) -> ColumnElement[bool]:
@@ -268,30 +146,62 @@ def _retires_after(day: date, rules: dict) -> ColumnElement[bool]:
 def candidate_condition(basis: Basis, standard: str, years: int, rules: dict):
     below = [level for level in EducationLevel if level.rank < EducationLevel(standard).rank]
     return and_(
-        in_scope(basis),
+        in_scope(basis.unit_id),
         or_(Official.education_level.in_(below), Official.education_level.is_(None)),
         _retires_after(add_years(basis.as_of, years), rules),
     )
 
 
-async def degree_candidates(
-    session: AsyncSession, basis: Basis, standard: str = "dai_hoc", years: int = 6,
-    rules: dict = RULES,
-) -> list[Official]:
-    """Plan III.2.d: officials below the `standard` education level with more than `years`
-    of service left (to be sent to university). No recorded level counts as below it."""
-    query = (
-        select(Official)
-        .where(candidate_condition(basis, standard, years, rules))
-        .order_by(Official.unit_id, Official.full_name, Official.code)
-    )
-    return list(await session.scalars(query))
+class IndicatorRepo:
+    """The indicators' figures and the officials behind them."""
 
+    def __init__(self, session: AsyncSession):
+        self.session = session
 
-async def count_degree_candidates(
-    session: AsyncSession, basis: Basis, standard: str = "dai_hoc", years: int = 6,
-    rules: dict = RULES,
-) -> int:
-    query = select(func.count()).select_from(Official).where(
-        candidate_condition(basis, standard, years, rules))
-    return int(await session.scalar(query))
+    async def tally(self, specs: list[Spec], basis: Basis) -> list[Figure]:
+        """Every spec's numerator and denominator, in one query."""
+        row = (await self.session.execute(tally_query(specs, basis))).one()
+        figures = []
+        for number, spec in enumerate(specs):
+            denominator, numerator = int(row[2 * number]), int(row[2 * number + 1])
+            if not spec.measure:
+                numerator = 0
+            figures.append(Figure(spec, numerator, denominator,
+                                  status(spec, numerator, denominator, basis)))
+        return figures
+
+    async def missing(self, spec: Spec, basis: Basis) -> list[Official]:
+        """The officials of the spec's population who do not meet its measure, by unit and
+        name."""
+        if not spec.measure or spec.count:
+            return []  # a head count has no one "missing"
+        # Not NOT(measure): a level that is NULL (none recorded) makes `level IN (…)` NULL,
+        # and NOT NULL is NULL too, which would hide exactly those officials.
+        sources = Sources(basis, [spec.measure])
+        unmet = case((measure_condition(spec.measure, sources), 0), else_=1) == 1
+        query = (
+            sources.join(select(Official))
+            .where(in_scope(basis.unit_id), POPULATION_SQL[spec.population](), unmet)
+            .order_by(Official.unit_id, Official.full_name, Official.code)
+        )
+        return list(await self.session.scalars(query))
+
+    async def degree_candidates(
+        self, basis: Basis, standard: str = "dai_hoc", years: int = 6, rules: dict = RULES,
+    ) -> list[Official]:
+        """Plan III.2.d: officials below the `standard` education level with more than
+        `years` of service left (to be sent to university). No recorded level counts as
+        below it."""
+        query = (
+            select(Official)
+            .where(candidate_condition(basis, standard, years, rules))
+            .order_by(Official.unit_id, Official.full_name, Official.code)
+        )
+        return list(await self.session.scalars(query))
+
+    async def count_degree_candidates(
+        self, basis: Basis, standard: str = "dai_hoc", years: int = 6, rules: dict = RULES,
+    ) -> int:
+        query = select(func.count()).select_from(Official).where(
+            candidate_condition(basis, standard, years, rules))
+        return int(await self.session.scalar(query))

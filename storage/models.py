@@ -19,20 +19,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from storage.enums import (
-    CampaignKind,
+from knowledge.vocabulary import (
     CourseCategory,
-    DeliveryStatus,
     EducationLevel,
-    EvaluationStatus,
     Gender,
     PoliticalTheoryLevel,
     PositionGroup,
     Rating,
-    ReportStatus,
-    Role,
     StateManagementLevel,
 )
+from storage.enums import CampaignKind, DeliveryStatus, EvaluationStatus, ReportStatus, Role
 from storage.types import UtcDateTime, utcnow
 
 

@@ -8,9 +8,11 @@ from storage.campaigns import CampaignRepo
 from storage.conversations import ConversationRepo
 from storage.deliveries import DeliveryRepo
 from storage.evaluations import EvaluationRepo
+from storage.indicators import IndicatorRepo
 from storage.officials import OfficialRepo
 from storage.questions import QuestionRepo
 from storage.reports import ReportRepo
+from storage.summaries import SummaryRepo
 
 
 class Repo:
@@ -25,3 +27,5 @@ class Repo:
         self.deliveries = DeliveryRepo(session)
         self.evaluations = EvaluationRepo(session)
         self.campaigns = CampaignRepo(session)
+        self.indicators = IndicatorRepo(session)
+        self.summaries = SummaryRepo(session)

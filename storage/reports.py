@@ -5,7 +5,8 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import ReportStatus, attained_level
+from knowledge.vocabulary import attained_level
+from storage.enums import ReportStatus
 from storage.models import CourseReport
 
 LIVE = (ReportStatus.PENDING, ReportStatus.VERIFIED)  # reports that still count

@@ -7,144 +7,140 @@ from datetime import date
 from sqlalchemy import Row, and_, extract, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import CourseCategory, Rating, ReportStatus
-from storage.indicators import Basis, candidate_condition, in_scope
+from knowledge.indicators import Basis
+from knowledge.vocabulary import CourseCategory, Rating
+from storage.enums import ReportStatus
+from storage.indicators import candidate_condition, in_scope
 from storage.models import CourseReport, Evaluation, Official, Unit
 
 STREAM_BATCH = 2000
 
 
-def _scope(unit_id: int | None):
-    return in_scope(Basis(date.min, "", date.min, unit_id))
+class SummaryRepo:
+    """The summaries' queries, within one session."""
 
+    def __init__(self, session: AsyncSession):
+        self.session = session
 
-async def count_in_scope(session: AsyncSession, unit_id: int | None) -> int:
-    return int(await session.scalar(
-        select(func.count()).select_from(Official).where(_scope(unit_id))))
+    async def count_in_scope(self, unit_id: int | None) -> int:
+        return int(await self.session.scalar(
+            select(func.count()).select_from(Official).where(in_scope(unit_id))))
 
-
-async def not_submitted(session: AsyncSession, period: str, unit_id: int | None) -> list[Official]:
-    """Active officials in scope with no self-evaluation for `period`, by unit and name."""
-    submitted = select(Evaluation.id).where(
-        Evaluation.official_id == Official.id, Evaluation.period == period).exists()
-    query = (
-        select(Official)
-        .where(_scope(unit_id), not_(submitted))
-        .order_by(Official.unit_id, Official.full_name, Official.code)
-    )
-    return list(await session.scalars(query))
-
-
-async def rating_counts(
-    session: AsyncSession, periods: list[str], unit_id: int | None
-) -> dict[str, dict[Rating, int]]:
-    """For each period, how many officials in scope got each rating (confirmed, else
-    proposed). Those with no evaluation are not counted here: total − sum of the counts."""
-    rating = func.coalesce(Evaluation.confirmed_rating, Evaluation.proposed_rating)
-    query = (
-        select(Evaluation.period, rating, func.count())
-        .join(Official, Official.id == Evaluation.official_id)
-        .where(_scope(unit_id), Evaluation.period.in_(periods))
-        .group_by(Evaluation.period, rating)
-    )
-    counts: dict[str, dict[Rating, int]] = {period: {} for period in periods}
-    for period, value, number in await session.execute(query):
-        counts[period][Rating(value)] = int(number)
-    return counts
-
-
-async def verified_by_month(
-    session: AsyncSession, since: date, until: date, unit_id: int | None
-) -> dict[tuple[int, int], dict[CourseCategory, int]]:
-    """Verified course reports by the month they were completed ((year, month) → category →
-    count): training done each month, as admins report it upward."""
-    year = extract("year", CourseReport.completed_on)
-    month = extract("month", CourseReport.completed_on)
-    query = (
-        select(year, month, CourseReport.category, func.count())
-        .join(Official, Official.id == CourseReport.official_id)
-        .where(
-            _scope(unit_id),
-            CourseReport.status == ReportStatus.VERIFIED,
-            CourseReport.completed_on >= since,
-            CourseReport.completed_on <= until,
+    async def not_submitted(self, period: str, unit_id: int | None) -> list[Official]:
+        """Active officials in scope with no self-evaluation for `period`, by unit and name."""
+        submitted = select(Evaluation.id).where(
+            Evaluation.official_id == Official.id, Evaluation.period == period).exists()
+        query = (
+            select(Official)
+            .where(in_scope(unit_id), not_(submitted))
+            .order_by(Official.unit_id, Official.full_name, Official.code)
         )
-        .group_by(year, month, CourseReport.category)
-    )
-    counts: dict[tuple[int, int], dict[CourseCategory, int]] = {}
-    for y, m, category, number in await session.execute(query):
-        counts.setdefault((int(y), int(m)), {})[CourseCategory(category)] = int(number)
-    return counts
+        return list(await self.session.scalars(query))
 
-
-# -- the export's rows ------------------------------------------------------------------------
-# Plain rows of the columns the workbook shows (no ORM objects: a province's export runs to a
-# million rows), streamed in batches so memory stays flat.
-
-
-async def stream_officials(
-    session: AsyncSession, basis: Basis, standard: str, years: int, rules: dict
-) -> AsyncIterator[Row]:
-    """Each active official in scope, with `unit` (name) and `candidate` (for a degree)."""
-    candidate = candidate_condition(basis, standard, years, rules).label("candidate")
-    query = (
-        select(
-            Official.code, Official.full_name, Official.gender, Official.birth_date,
-            Official.ethnicity, Official.ethnic_minority, Unit.name.label("unit"),
-            Official.title, Official.position_group, Official.is_vice_chair,
-            Official.education_level, Official.major, Official.major_fits_position,
-            Official.political_theory_level, Official.state_management_level,
-            Official.equipped_to_standard, candidate,
+    async def rating_counts(
+        self, periods: list[str], unit_id: int | None
+    ) -> dict[str, dict[Rating, int]]:
+        """For each period, how many officials in scope got each rating (confirmed, else
+        proposed). Those with no evaluation are not counted here: total − sum of the counts."""
+        rating = func.coalesce(Evaluation.confirmed_rating, Evaluation.proposed_rating)
+        query = (
+            select(Evaluation.period, rating, func.count())
+            .join(Official, Official.id == Evaluation.official_id)
+            .where(in_scope(unit_id), Evaluation.period.in_(periods))
+            .group_by(Evaluation.period, rating)
         )
-        .outerjoin(Unit, Unit.id == Official.unit_id)
-        .where(in_scope(basis))
-        .order_by(Unit.code, Official.full_name, Official.code)
-    )
-    async for row in await _stream(session, query):
-        yield row
+        counts: dict[str, dict[Rating, int]] = {period: {} for period in periods}
+        for period, value, number in await self.session.execute(query):
+            counts[period][Rating(value)] = int(number)
+        return counts
 
-
-async def stream_courses(session: AsyncSession, basis: Basis) -> AsyncIterator[Row]:
-    """Course reports (all but withdrawn ones) of the officials in scope, completed within the
-    plan's training period (from `training_from`, when set, to the as-of day); the status
-    column lets the reader filter verified ones."""
-    window = CourseReport.completed_on <= basis.as_of
-    if basis.training_from is not None:
-        window = and_(window, CourseReport.completed_on >= basis.training_from)
-    query = (
-        select(
-            Official.code, Official.full_name, Unit.name.label("unit"), CourseReport.category,
-            CourseReport.course_name, CourseReport.provider, CourseReport.completed_on,
-            CourseReport.hours, CourseReport.level, CourseReport.status,
+    async def verified_by_month(
+        self, since: date, until: date, unit_id: int | None
+    ) -> dict[tuple[int, int], dict[CourseCategory, int]]:
+        """Verified course reports by the month they were completed ((year, month) → category →
+        count): training done each month, as admins report it upward."""
+        year = extract("year", CourseReport.completed_on)
+        month = extract("month", CourseReport.completed_on)
+        query = (
+            select(year, month, CourseReport.category, func.count())
+            .join(Official, Official.id == CourseReport.official_id)
+            .where(
+                in_scope(unit_id),
+                CourseReport.status == ReportStatus.VERIFIED,
+                CourseReport.completed_on >= since,
+                CourseReport.completed_on <= until,
+            )
+            .group_by(year, month, CourseReport.category)
         )
-        .join(Official, Official.id == CourseReport.official_id)
-        .outerjoin(Unit, Unit.id == Official.unit_id)
-        .where(in_scope(basis), CourseReport.status != ReportStatus.WITHDRAWN, window)
-        .order_by(Unit.code, Official.full_name, Official.code, CourseReport.completed_on,
-                  CourseReport.id)
-    )
-    async for row in await _stream(session, query):
-        yield row
+        counts: dict[tuple[int, int], dict[CourseCategory, int]] = {}
+        for y, m, category, number in await self.session.execute(query):
+            counts.setdefault((int(y), int(m)), {})[CourseCategory(category)] = int(number)
+        return counts
 
+    # -- the export's rows ------------------------------------------------------------------------
+    # Plain rows of the columns the workbook shows (no ORM objects: a province's export runs to a
+    # million rows), streamed in batches so memory stays flat.
 
-async def stream_evaluations(session: AsyncSession, basis: Basis) -> AsyncIterator[Row]:
-    """Every official in scope with their evaluation for the basis's period (None columns
-    when they have not submitted)."""
-    query = (
-        select(
-            Official.code, Official.full_name, Unit.name.label("unit"),
-            Evaluation.id.label("evaluation"), Evaluation.total_points,
-            Evaluation.proposed_rating, Evaluation.confirmed_rating, Evaluation.submitted_at,
+    async def stream_officials(
+        self, basis: Basis, standard: str, years: int, rules: dict
+    ) -> AsyncIterator[Row]:
+        """Each active official in scope, with `unit` (name) and `candidate` (for a degree)."""
+        candidate = candidate_condition(basis, standard, years, rules).label("candidate")
+        query = (
+            select(
+                Official.code, Official.full_name, Official.gender, Official.birth_date,
+                Official.ethnicity, Official.ethnic_minority, Unit.name.label("unit"),
+                Official.title, Official.position_group, Official.is_vice_chair,
+                Official.education_level, Official.major, Official.major_fits_position,
+                Official.political_theory_level, Official.state_management_level,
+                Official.equipped_to_standard, candidate,
+            )
+            .outerjoin(Unit, Unit.id == Official.unit_id)
+            .where(in_scope(basis.unit_id))
+            .order_by(Unit.code, Official.full_name, Official.code)
         )
-        .outerjoin(Unit, Unit.id == Official.unit_id)
-        .outerjoin(Evaluation, and_(Evaluation.official_id == Official.id,
-                                    Evaluation.period == basis.period))
-        .where(in_scope(basis))
-        .order_by(Unit.code, Official.full_name, Official.code)
-    )
-    async for row in await _stream(session, query):
-        yield row
+        async for row in await self._stream(query):
+            yield row
 
+    async def stream_courses(self, basis: Basis) -> AsyncIterator[Row]:
+        """Course reports (all but withdrawn ones) of the officials in scope, completed within the
+        plan's training period (from `training_from`, when set, to the as-of day); the status
+        column lets the reader filter verified ones."""
+        window = CourseReport.completed_on <= basis.as_of
+        if basis.training_from is not None:
+            window = and_(window, CourseReport.completed_on >= basis.training_from)
+        query = (
+            select(
+                Official.code, Official.full_name, Unit.name.label("unit"), CourseReport.category,
+                CourseReport.course_name, CourseReport.provider, CourseReport.completed_on,
+                CourseReport.hours, CourseReport.level, CourseReport.status,
+            )
+            .join(Official, Official.id == CourseReport.official_id)
+            .outerjoin(Unit, Unit.id == Official.unit_id)
+            .where(in_scope(basis.unit_id), CourseReport.status != ReportStatus.WITHDRAWN, window)
+            .order_by(Unit.code, Official.full_name, Official.code, CourseReport.completed_on,
+                      CourseReport.id)
+        )
+        async for row in await self._stream(query):
+            yield row
 
-async def _stream(session: AsyncSession, query):
-    return await session.stream(query.execution_options(yield_per=STREAM_BATCH))
+    async def stream_evaluations(self, basis: Basis) -> AsyncIterator[Row]:
+        """Every official in scope with their evaluation for the basis's period (None columns
+        when they have not submitted)."""
+        query = (
+            select(
+                Official.code, Official.full_name, Unit.name.label("unit"),
+                Evaluation.id.label("evaluation"), Evaluation.total_points,
+                Evaluation.proposed_rating, Evaluation.confirmed_rating, Evaluation.submitted_at,
+            )
+            .outerjoin(Unit, Unit.id == Official.unit_id)
+            .outerjoin(Evaluation, and_(Evaluation.official_id == Official.id,
+                                        Evaluation.period == basis.period))
+            .where(in_scope(basis.unit_id))
+            .order_by(Unit.code, Official.full_name, Official.code)
+        )
+        async for row in await self._stream(query):
+            yield row
+
+    async def _stream(self, query):
+        return await self.session.stream(query.execution_options(yield_per=STREAM_BATCH))

@@ -16,7 +16,8 @@ from sqlalchemy import select, text
 from bot.channels.console import link_console_user, render
 from handlers.types import Choice, Incoming
 from knowledge.scoring import Scheme
-from storage.enums import CampaignKind, CourseCategory, Rating
+from knowledge.vocabulary import CourseCategory, Rating
+from storage.enums import CampaignKind
 from storage.models import Campaign, ConversationState, CourseReport, Evaluation, Official
 
 # 10:00 on 25/06/2026 in Hanoi: quarter II's self-evaluation is open (20/06 to 05/07).

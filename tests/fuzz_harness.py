@@ -19,12 +19,8 @@ from handlers.app import build_router
 from handlers.texts import t
 from handlers.types import Attachment, Incoming, Reply
 from knowledge.scoring import Scheme
-from storage.enums import (
-    CourseCategory,
-    EvaluationStatus,
-    Rating,
-    ReportStatus,
-)
+from knowledge.vocabulary import CourseCategory, Rating
+from storage.enums import EvaluationStatus, ReportStatus
 from storage.models import ConversationState
 from storage.repo import Repo
 from tests.sample_form import install_form

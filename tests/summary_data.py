@@ -13,16 +13,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timezone
 
-from storage.enums import (
+from knowledge.vocabulary import (
     CourseCategory,
     EducationLevel,
     Gender,
     PoliticalTheoryLevel,
     PositionGroup,
     Rating,
-    ReportStatus,
-    Role,
 )
+from storage.enums import ReportStatus, Role
 from storage.models import CourseReport, Evaluation, Official, Unit
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)

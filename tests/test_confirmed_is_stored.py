@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from handlers.texts import label
-from storage.enums import PositionGroup, ReportStatus, Role
+from knowledge.vocabulary import PositionGroup
+from storage.enums import ReportStatus, Role
 from storage.models import AuditEntry, Campaign, CourseReport, Evaluation, Official, Unit
 from tests.forms_walk import ADMIN, OFFICIAL, restore, say, walk
 
@@ -43,7 +44,7 @@ async def _report(session, answers) -> dict[str, str]:
 
 
 def _level(report: CourseReport):
-    from storage.enums import LEVELS
+    from knowledge.vocabulary import LEVELS
 
     return LEVELS[report.category](report.level)
 

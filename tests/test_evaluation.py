@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from storage.enums import EvaluationStatus, Rating
+from knowledge.vocabulary import Rating
+from storage.enums import EvaluationStatus
 from storage.models import Evaluation
 from tests.conftest import Chat, chat_as
 

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import insert, select
 
 from handlers.types import Attachment, Incoming
-from storage.enums import DeliveryStatus, EducationLevel, PoliticalTheoryLevel, ReportStatus
+from knowledge.vocabulary import EducationLevel, PoliticalTheoryLevel
+from storage.enums import DeliveryStatus, ReportStatus
 from storage.models import AuditEntry, ConversationState, CourseReport, Delivery, Official
 from storage.repo import Repo
 from tests.conftest import Chat, chat_as

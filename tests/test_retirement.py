@@ -5,14 +5,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from knowledge.targets import load_targets
-from storage.enums import Gender
-from storage.retirement import (
+from knowledge.retirement import (
     add_months,
     latest_birth_retiring_by,
     retirement_age,
     retirement_date,
 )
+from knowledge.targets import load_targets
+from knowledge.vocabulary import Gender
 
 M, F = Gender.MALE, Gender.FEMALE
 

@@ -8,6 +8,7 @@ import pytest
 from handlers.services.roster import export_roster
 from handlers.services.roster.spellings import aliases, member_for, spelling_key
 from handlers.texts import label
+from knowledge import vocabulary
 from storage import enums
 from storage.repo import Repo
 from tests.roster_files import FILLED, counts, csv_bytes, officials, run_import, xlsx
@@ -80,7 +81,7 @@ async def test_spellings_without_diacritics_and_abbreviations(empty_app):
     assert report.ok, report.text()
     stored = await officials(empty_app)
     a, b, c = stored["A1"], stored["A2"], stored["A3"]
-    assert a.gender is enums.Gender.MALE and b.gender is c.gender is enums.Gender.FEMALE
+    assert a.gender is vocabulary.Gender.MALE and b.gender is c.gender is vocabulary.Gender.FEMALE
     assert (a.birth_date, b.birth_date, c.birth_date) == (
         date(1985, 3, 5), date(1990, 3, 5), date(1990, 3, 5),
     )  # fmt: skip
@@ -198,11 +199,11 @@ async def test_files_that_are_not_rosters(empty_app, data, filename, message):
 @pytest.mark.parametrize(
     "enum",
     [
-        enums.Gender,
-        enums.PositionGroup,
-        enums.EducationLevel,
-        enums.PoliticalTheoryLevel,
-        enums.StateManagementLevel,
+        vocabulary.Gender,
+        vocabulary.PositionGroup,
+        vocabulary.EducationLevel,
+        vocabulary.PoliticalTheoryLevel,
+        vocabulary.StateManagementLevel,
     ],
 )
 def test_spellings_name_one_value_each(enum):

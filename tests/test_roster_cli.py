@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from handlers.services.roster import roster_template
 from handlers.services.roster.columns import COLUMNS
 from handlers.texts import label
-from storage import enums
+from knowledge import vocabulary as enums
 from tests.roster_files import FILLED, HEADERS, csv_bytes, sheet_rows
 from tests.test_cli import run
 

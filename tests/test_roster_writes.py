@@ -4,6 +4,7 @@ export gives back."""
 from datetime import date
 
 from handlers.services.roster import export_roster
+from knowledge import vocabulary
 from storage import enums
 from storage.repo import Repo
 from tests.roster_files import (
@@ -32,8 +33,8 @@ async def test_template_fill_import_export_gives_back_what_was_filled(empty_app)
 
     stored = await officials(empty_app)
     mai = stored["CB003"]
-    assert mai.position_group is enums.PositionGroup.LEADERSHIP and mai.is_vice_chair
-    assert mai.political_theory_level is enums.PoliticalTheoryLevel.CU_NHAN
+    assert mai.position_group is vocabulary.PositionGroup.LEADERSHIP and mai.is_vice_chair
+    assert mai.political_theory_level is vocabulary.PoliticalTheoryLevel.CU_NHAN
     assert not mai.active and mai.unit is None and mai.birth_date is None
     assert stored["CB002"].phone == "0209381234"  # the leading 0 kept
 

@@ -267,7 +267,7 @@ async def test_a_photo_that_fails_does_not_hold_back_the_card_after_it(app, data
 
     from sqlalchemy import select
 
-    from storage.enums import CourseCategory
+    from knowledge.vocabulary import CourseCategory
     from storage.models import CourseReport, Official
 
     async with app.sessionmaker() as session, session.begin():
@@ -294,7 +294,7 @@ async def test_a_button_of_an_older_message_does_nothing_even_with_the_same_valu
 
     from sqlalchemy import func, select
 
-    from storage.enums import CourseCategory
+    from knowledge.vocabulary import CourseCategory
     from storage.models import Campaign, CourseReport, Official
 
     async with app.sessionmaker() as session, session.begin():

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from handlers.texts import _texts, label
+from knowledge import vocabulary
 from storage import enums
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,15 +35,15 @@ def test_every_text_the_code_uses_exists():
 @pytest.mark.parametrize(
     "enum",
     [
-        enums.Gender,
-        enums.PositionGroup,
+        vocabulary.Gender,
+        vocabulary.PositionGroup,
         enums.Role,
-        enums.EducationLevel,
-        enums.PoliticalTheoryLevel,
-        enums.StateManagementLevel,
-        enums.CourseCategory,
+        vocabulary.EducationLevel,
+        vocabulary.PoliticalTheoryLevel,
+        vocabulary.StateManagementLevel,
+        vocabulary.CourseCategory,
         enums.ReportStatus,
-        enums.Rating,
+        vocabulary.Rating,
         enums.EvaluationStatus,
         enums.CampaignKind,
     ],

@@ -15,7 +15,8 @@ from handlers.router import Access, Router, record_id
 from handlers.services.campaigns import expand, next_allowed
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
-from storage.enums import CampaignKind, PositionGroup
+from knowledge.vocabulary import PositionGroup
+from storage.enums import CampaignKind
 from storage.models import Campaign
 
 router = Router()

@@ -16,7 +16,8 @@ from handlers.router import Access, Router
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
 from knowledge.scoring import RATINGS_HIGH_FIRST, Scheme
-from storage.enums import EvaluationStatus, Rating
+from knowledge.vocabulary import Rating
+from storage.enums import EvaluationStatus
 from storage.models import Evaluation
 
 router = Router()

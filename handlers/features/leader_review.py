@@ -13,7 +13,8 @@ from handlers.services.summaries.scope import visible_unit
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
 from knowledge.scoring import RATINGS_HIGH_FIRST
-from storage.enums import EvaluationStatus, Rating
+from knowledge.vocabulary import Rating
+from storage.enums import EvaluationStatus
 from storage.models import Evaluation
 
 router = Router()
@@ -23,7 +24,7 @@ CONFIRM_BUTTONS = 5
 MAX_COMMENT = 1000
 
 
-def _scope(ctx: Context) -> int | None:
+def _visible_unit_id(ctx: Context) -> int | None:
     """The unit a unit admin may see; None means every unit (a full admin). A unit admin
     with no unit: ScopeError, whose message is the reply."""
     unit = visible_unit(ctx.official)
@@ -57,7 +58,7 @@ async def list_evaluations(ctx: Context) -> Reply:
                   else current_period(ctx.local_now.date(), ctx.options.calendar))
     except ValueError:
         return Reply(t("leader.bad_period"))
-    unit_id = _scope(ctx)
+    unit_id = _visible_unit_id(ctx)
     evaluations = await ctx.repo.evaluations.for_period(period.key, unit_id)
     if not evaluations:
         return Reply(t("leader.none", period=period_label(period)))
@@ -78,7 +79,7 @@ async def list_evaluations(ctx: Context) -> Reply:
 
 
 async def _evaluation(ctx: Context, evaluation_id: int) -> Evaluation:
-    scope = _scope(ctx)
+    scope = _visible_unit_id(ctx)
     evaluation = await ctx.repo.evaluations.get(evaluation_id)
     if evaluation is None or (scope is not None and evaluation.official.unit_id != scope):
         raise Invalid(t("leader.not_found"))

@@ -13,7 +13,8 @@ from handlers.router import Access, Router, record_id
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
 from knowledge.courses import Catalogue, Course, adds_detail
-from storage.enums import LEVELS, CourseCategory, ReportStatus, attained_level
+from knowledge.vocabulary import LEVELS, CourseCategory, attained_level
+from storage.enums import ReportStatus
 from storage.models import CourseReport
 
 router = Router()

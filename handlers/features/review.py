@@ -13,7 +13,8 @@ from handlers.services.campaigns import notify
 from handlers.texts import label, t
 from handlers.types import Attachment, Choice, Reply
 from knowledge.courses import Catalogue
-from storage.enums import ReportStatus, attained_level
+from knowledge.vocabulary import attained_level
+from storage.enums import ReportStatus
 from storage.models import CourseReport, Official
 
 router = Router()

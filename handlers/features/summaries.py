@@ -19,9 +19,8 @@ from handlers.services.summaries.figures import Summary, summarise
 from handlers.services.summaries.scope import Scope, resolve, split_args
 from handlers.texts import t
 from handlers.types import Attachment, Reply
+from knowledge.retirement import add_months
 from knowledge.targets import Target, Targets, load_targets
-from storage import indicators, summaries
-from storage.retirement import add_months
 
 log = logging.getLogger(__name__)
 router = Router()
@@ -34,7 +33,7 @@ def _targets(ctx: Context) -> Targets:
     return load_targets(ctx.knowledge.folder if ctx.knowledge else None)
 
 
-async def _scope(ctx: Context) -> tuple[Scope, list[str]]:
+async def _scope_asked(ctx: Context) -> tuple[Scope, list[str]]:
     unit_code, period, rest = split_args(ctx.args, ctx.options.calendar)
     scope = await resolve(ctx.repo, ctx.official, unit_code, period, ctx.local_now.date(),
                           ctx.options.calendar)
@@ -62,7 +61,7 @@ async def _chart(draw, prefix: str, folder: Path, caption: str) -> Reply | None:
 @router.command("tonghop", access=Access.UNIT_ADMIN, usage="/tonghop [MÃ_ĐƠN_VỊ] [2026Q2]",
                 summary="help.tonghop")
 async def overview(ctx: Context) -> list[Reply]:
-    scope, _ = await _scope(ctx)
+    scope, _ = await _scope_asked(ctx)
     summary = await summarise(ctx.repo, _targets(ctx), scope)
     replies = [Reply(messages.overview(summary))]
     chart = await _chart(lambda: charts.indicators_figure(summary), "chi-tieu",
@@ -74,21 +73,21 @@ async def overview(ctx: Context) -> list[Reply]:
                 summary="help.chitieu")
 async def target_detail(ctx: Context) -> list[Reply]:
     targets = _targets(ctx)
-    scope, rest = await _scope(ctx)
+    scope, rest = await _scope_asked(ctx)
     target = targets.get(int(rest[0])) if rest else None
     if target is None:
         return [Reply(messages.target_usage(targets, rest[0] if rest else None))]
-    session, basis = ctx.repo.session, scope.basis(targets)
+    repo, basis = ctx.repo, scope.basis(targets)
     specs = [i.spec for i in target.indicators]
-    figures = {f.spec.key: f for f in await indicators.tally(session, specs, basis)}
-    missing = {spec.key: await indicators.missing(session, spec, basis) for spec in specs}
+    figures = {f.spec.key: f for f in await repo.indicators.tally(specs, basis)}
+    missing = {spec.key: await repo.indicators.missing(spec, basis) for spec in specs}
     late = set()
     if any(spec.rates for spec in specs):
-        late = {o.id for o in await summaries.not_submitted(session, basis.period, scope.unit_id)}
+        late = {o.id for o in await repo.summaries.not_submitted(basis.period, scope.unit_id)}
     parts = [messages.target_detail(target, scope, figures, missing, late)]
     if _shows_candidates(target, targets):
-        found = await indicators.degree_candidates(
-            session, basis, targets.candidates_below, targets.candidates_years,
+        found = await repo.indicators.degree_candidates(
+            basis, targets.candidates_below, targets.candidates_years,
             targets.retirement)
         parts.append(messages.candidates(found, scope, targets))
     await _audit(ctx, "read_summary", "target", target.number, scope)
@@ -105,20 +104,20 @@ def _shows_candidates(target: Target, targets: Targets) -> bool:
 
 async def _target_chart(ctx: Context, target: Target, scope: Scope) -> Reply | None:
     specs = [i.spec for i in target.indicators]
-    folder, session = ctx.options.summaries_dir, ctx.repo.session
+    folder, queries = ctx.options.summaries_dir, ctx.repo.summaries
     if any(spec.rates for spec in specs):
         periods = [scope.period]
         while len(periods) < RATING_PERIODS:
             periods.insert(0, periods[0].previous())
-        counts = await summaries.rating_counts(session, [p.key for p in periods], scope.unit_id)
-        headcount = await summaries.count_in_scope(session, scope.unit_id)
+        counts = await queries.rating_counts([p.key for p in periods], scope.unit_id)
+        headcount = await queries.count_in_scope(scope.unit_id)
         labels = [p.key for p in periods]
         return await _chart(lambda: charts.ratings_figure(counts, headcount, labels, scope.name),
                             "xep-loai", folder, t("summaries.chart_ratings_caption"))
     if any(spec.trains for spec in specs):
         months = _months_up_to(scope.as_of, TRAINING_MONTHS)
         since = date(*months[0], 1)
-        counts = await summaries.verified_by_month(session, since, scope.as_of, scope.unit_id)
+        counts = await queries.verified_by_month(since, scope.as_of, scope.unit_id)
         return await _chart(lambda: charts.training_figure(counts, months, scope.name),
                             "boi-duong", folder, t("summaries.chart_training_caption"))
     return None
@@ -132,10 +131,9 @@ def _months_up_to(day: date, count: int) -> list[tuple[int, int]]:
 @router.command("chuanop", access=Access.UNIT_ADMIN, usage="/chuanop [MÃ_ĐƠN_VỊ] [2026Q2]",
                 summary="help.chuanop")
 async def not_submitted(ctx: Context) -> str:
-    scope, _ = await _scope(ctx)
-    session = ctx.repo.session
-    late = await summaries.not_submitted(session, scope.period.key, scope.unit_id)
-    headcount = await summaries.count_in_scope(session, scope.unit_id)
+    scope, _ = await _scope_asked(ctx)
+    late = await ctx.repo.summaries.not_submitted(scope.period.key, scope.unit_id)
+    headcount = await ctx.repo.summaries.count_in_scope(scope.unit_id)
     await _audit(ctx, "read_summary", "not_submitted", scope.period.key, scope)
     return messages.not_submitted(late, scope, headcount)
 
@@ -143,7 +141,7 @@ async def not_submitted(ctx: Context) -> str:
 @router.command("xuat", access=Access.UNIT_ADMIN, usage="/xuat [MÃ_ĐƠN_VỊ] [2026Q2]",
                 summary="help.xuat")
 async def export(ctx: Context) -> Reply:
-    scope, _ = await _scope(ctx)
+    scope, _ = await _scope_asked(ctx)
     summary: Summary = await summarise(ctx.repo, _targets(ctx), scope)
     path = charts.new_file(ctx.options.summaries_dir, "tong-hop", ".xlsx")
     await export_workbook(ctx.repo, summary, path, ctx.options.timezone, ctx.actor)

@@ -7,14 +7,14 @@ from pathlib import Path
 import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import (
+from knowledge.vocabulary import (
     EducationLevel,
     Gender,
     PoliticalTheoryLevel,
     PositionGroup,
-    Role,
     StateManagementLevel,
 )
+from storage.enums import Role
 from storage.models import Official, Unit
 from storage.repo import Repo
 

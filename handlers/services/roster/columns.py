@@ -6,7 +6,7 @@ from enum import Enum, StrEnum
 from handlers.services.roster.spellings import header_aliases
 from handlers.texts import t
 from knowledge.normalize import fold
-from storage.enums import (
+from knowledge.vocabulary import (
     EducationLevel,
     Gender,
     PoliticalTheoryLevel,

@@ -15,8 +15,8 @@ from pathlib import Path
 from handlers.formatting import show_date
 from handlers.services.summaries.figures import Summary, percent, status_word, value
 from handlers.texts import t
-from storage.enums import CourseCategory, Rating
-from storage.indicators import Status
+from knowledge.indicators import Status
+from knowledge.vocabulary import CourseCategory, Rating
 
 COLOURS = {
     Status.MET: "#2e7d32",

@@ -5,9 +5,8 @@ from dataclasses import dataclass
 from handlers.formatting import show_date
 from handlers.services.summaries.scope import Scope
 from handlers.texts import t
+from knowledge.indicators import Figure, Status
 from knowledge.targets import Indicator, Targets
-from storage import indicators, summaries
-from storage.indicators import Figure, Status
 from storage.repo import Repo
 
 ICONS = {
@@ -32,16 +31,15 @@ class Summary:
 
 
 async def summarise(repo: Repo, targets: Targets, scope: Scope) -> Summary:
-    session = repo.session
     basis = scope.basis(targets)
-    figures = await indicators.tally(session, targets.specs, basis)
+    figures = await repo.indicators.tally(targets.specs, basis)
     return Summary(
         scope=scope,
         targets=targets,
         figures={f.spec.key: f for f in figures},
-        headcount=await summaries.count_in_scope(session, scope.unit_id),
-        candidates=await indicators.count_degree_candidates(
-            session, basis, targets.candidates_below, targets.candidates_years,
+        headcount=await repo.summaries.count_in_scope(scope.unit_id),
+        candidates=await repo.indicators.count_degree_candidates(
+            basis, targets.candidates_below, targets.candidates_years,
             targets.retirement),
     )
 

@@ -13,10 +13,10 @@ from handlers.services.summaries.figures import (
 )
 from handlers.services.summaries.scope import Scope
 from handlers.texts import t
+from knowledge.indicators import Figure, Status
+from knowledge.retirement import retirement_date
 from knowledge.targets import Indicator, Target, Targets
-from storage.indicators import Figure, Status
 from storage.models import Official
-from storage.retirement import retirement_date
 
 MAX_NAMES = 40  # per list; the workbook (/xuat) has everyone
 

@@ -13,9 +13,9 @@ from datetime import date
 from handlers.errors import UserError
 from handlers.periods import Calendar, Period, current_period, period_label
 from handlers.texts import t
+from knowledge.indicators import Basis
 from knowledge.targets import Targets
 from storage.enums import Role
-from storage.indicators import Basis
 from storage.models import Official, Unit
 from storage.repo import Repo
 

@@ -20,11 +20,10 @@ from handlers.periods import period_label
 from handlers.services.summaries.figures import Summary, deadline, goal, status_word
 from handlers.texts import label, t
 from knowledge.courses import LEVELS
+from knowledge.indicators import Basis
+from knowledge.retirement import retirement_date
 from knowledge.targets import Targets
-from storage import summaries
-from storage.indicators import Basis
 from storage.repo import Repo
-from storage.retirement import retirement_date
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
@@ -149,8 +148,8 @@ async def write_workbook(repo: Repo, summary: Summary, path: Path, zone: ZoneInf
 
 async def _officials_sheet(book: Book, repo: Repo, basis: Basis, targets: Targets) -> None:
     sheet = Sheet(book, t("summaries.sheet_officials"), OFFICIAL_COLUMNS)
-    async for row in summaries.stream_officials(
-            repo.session, basis, targets.candidates_below, targets.candidates_years,
+    async for row in repo.summaries.stream_officials(
+            basis, targets.candidates_below, targets.candidates_years,
             targets.retirement):
         retires = (retirement_date(row.birth_date, row.gender, targets.retirement)
                    if row.birth_date else None)
@@ -167,7 +166,7 @@ async def _officials_sheet(book: Book, repo: Repo, basis: Basis, targets: Target
 async def _courses_sheet(book: Book, repo: Repo, basis: Basis) -> None:
     sheet = Sheet(book, t("summaries.sheet_courses"), COURSE_COLUMNS)
     statuses = {}
-    async for row in summaries.stream_courses(repo.session, basis):
+    async for row in repo.summaries.stream_courses(basis):
         if row.status not in statuses:
             statuses[row.status] = t(f"summaries.report_{row.status.value}")
         sheet.add([
@@ -180,7 +179,7 @@ async def _courses_sheet(book: Book, repo: Repo, basis: Basis) -> None:
 
 async def _evaluations_sheet(book: Book, repo: Repo, basis: Basis, zone: ZoneInfo) -> None:
     sheet = Sheet(book, t("summaries.sheet_evaluations"), EVALUATION_COLUMNS)
-    async for row in summaries.stream_evaluations(repo.session, basis):
+    async for row in repo.summaries.stream_evaluations(basis):
         sheet.add([row.code, row.full_name, row.unit, basis.period,
                    *_evaluation_cells(row, zone)])
     sheet.close()

@@ -12,7 +12,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from storage.enums import Gender
+from knowledge.vocabulary import Gender
 
 
 @dataclass(frozen=True)

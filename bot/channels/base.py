@@ -202,13 +202,13 @@ def _not_sent(missing: list[str]) -> str:
     return t("channels.part_not_sent", what=", ".join(dict.fromkeys(missing)))
 
 
-Submit = Callable[[Incoming], Awaitable[None]]
+Submit = Callable[[Incoming], Awaitable[None]]  # takes one update on
 # How a platform channel takes an update on, made from the channel's `handle` and `inflight`:
 # handled in this process (the default), or queued per user in Redis (bot.scaleout).
-Inbox = Callable[[Callable[[Incoming], Awaitable[None]], Inflight], Submit]
+Inbox = Callable[[Submit, Inflight], Submit]
 
 
-def handle_here(handle: Callable[[Incoming], Awaitable[None]], inflight: Inflight) -> Submit:
+def handle_here(handle: Submit, inflight: Inflight) -> Submit:
     async def submit(incoming: Incoming) -> None:
         inflight.spawn(handle(incoming))
 

@@ -126,7 +126,7 @@ async def official_chat(app) -> Chat:
 
 @pytest.fixture
 async def telegram():
-    from tests.fake_telegram import FakeTelegram
+    from tests.helpers.fake_telegram import FakeTelegram
 
     fake = await FakeTelegram().start()
     yield fake
@@ -135,7 +135,7 @@ async def telegram():
 
 @pytest.fixture
 async def zalo():
-    from tests.fake_zalo import FakeZalo
+    from tests.helpers.fake_zalo import FakeZalo
 
     fake = await FakeZalo().start()
     yield fake

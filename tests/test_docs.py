@@ -1,11 +1,11 @@
 """The guides in docs/ name only commands the bot has, and the CLI commands it runs."""
 
 import re
-from pathlib import Path
 
 from handlers.app import build_router
+from tests.helpers import ROOT
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = ROOT / "docs"
 
 
 def test_every_chat_command_in_the_guides_exists():

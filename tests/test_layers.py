@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import ROOT
+
 PACKAGES = ("bot", "handlers", "knowledge", "storage")
 # What each top-level package may import from the others.
 MAY_IMPORT = {

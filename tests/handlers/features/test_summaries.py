@@ -1,0 +1,353 @@
+"""/tonghop, /chitieu, /chuanop and /xuat through the console seam, on the commune of
+tests/helpers/summary_data.py (figures known by construction), on SQLite and PostgreSQL."""
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from handlers.periods import current_period
+from handlers.services.summaries.charts import indicators_figure
+from handlers.services.summaries.figures import summarise
+from handlers.services.summaries.scope import Scope
+from knowledge.targets import load_targets
+from storage.models import AuditEntry, Official
+from storage.repo import Repo
+from tests.helpers import summary_data as data
+from tests.conftest import chat_as
+from tests.helpers import ROOT
+
+TARGETS = load_targets()
+TARGETS_FILE = ROOT / "knowledge" / "targets.yaml"
+PNG = b"\x89PNG\r\n\x1a\n"
+REFUSAL = "dành cho quản trị viên và quản trị viên đơn vị"
+
+
+@pytest.fixture
+async def commune(database, tmp_path):
+    async with data.open_commune(database, tmp_path / "summaries") as app:
+        yield app
+
+
+@pytest.fixture
+async def admin(commune):
+    return await chat_as(commune, "L1")
+
+
+@pytest.fixture
+async def unit_admin(commune):
+    return await chat_as(commune, "H2")
+
+
+def attached(out: str) -> Path:
+    found = re.findall(r"\[Tệp: (.+)\]", out)
+    assert found, out
+    return Path(found[-1])
+
+
+async def audit(app, action: str) -> list[AuditEntry]:
+    async with app.sessionmaker() as session:
+        return list(await session.scalars(
+            select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
+
+
+async def test_overview_shows_all_eight_targets_and_a_chart(commune, admin):
+    out = await admin.send("/tonghop")
+    assert "📊 Chỉ tiêu Kế hoạch thực hiện NQ 05 — Toàn xã" in out
+    assert "Tính đến 27/11/2026 · xếp loại quý III/2026 · 10 cán bộ" in out
+    for line in (
+        "➖ 1a. Bố trí theo VTVL: chưa đo",
+        "⏳ 1b. Đào tạo lại chuyên môn: 1/3 (33,3%) · cần ≥100%",
+        "⏳ 2. Bồi dưỡng theo VTVL: 3/10 (30%) · cần ≥100%",
+        "⏳ 3. Cập nhật kiến thức: 4/10 (40%) · cần ≥70%",
+        "⚠️ 4a. Hoàn thành NV trở lên: 6/10 (60%) · cần ≥100%",
+        "⚠️ 4b. Hoàn thành tốt trở lên: 4/10 (40%) · cần >95%",
+        "⏳ 5a. Lãnh đạo: thạc sĩ: 2/3 (66,7%) · cần ≥75%",
+        "✅ 5b. Phó CT: LLCT cao cấp: 2/2 (100%) · cần ≥100%",
+        "✅ 5c. Có cán bộ nữ: 1 người · cần ≥1 người",
+        "⏳ 5d. Có cán bộ DTTS: 0 người · cần ≥1 người",
+        "✅ 6b. Trưởng, phó: LLCT cao cấp: 1/2 (50%) · cần ≥50%",
+        "⏳ 7b. Chuyên môn: LLCT trung cấp: 4/5 (80%) · cần >80%",
+        "⏳ 8. Trang thiết bị đạt chuẩn: 8/10 (80%) · cần ≥100%",
+        "🎓 3 cán bộ chưa đạt chuẩn trình độ, còn trên 6 năm công tác",
+    ):
+        assert line in out
+    for number in range(1, 9):
+        assert re.search(rf"^\S+ {number}[a-d]?\. ", out, re.MULTILINE), number
+
+    chart = attached(out)
+    assert chart.suffix == ".png" and chart.parent.name == "summaries"
+    assert chart.read_bytes().startswith(PNG)
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(chart)
+    assert pixels.shape[0] > 800 and pixels.shape[1] > 800
+    assert await audit(commune, "read_summary") == []  # figures only, no names
+
+
+async def test_the_chart_draws_every_indicator(commune):
+    async with commune.sessionmaker() as session:
+        period = current_period(data.TODAY)
+        summary = await summarise(Repo(session), TARGETS,
+                                  Scope(None, period, data.TODAY, data.TODAY))
+    axes = indicators_figure(summary).axes[0]
+    labels = [label.get_text() for label in axes.get_yticklabels()]
+    assert sorted(labels) == sorted(i.short for i in TARGETS.indicators)
+    assert {label.split(".")[0].rstrip("abcd") for label in labels} == {str(n) for n in
+                                                                       range(1, 9)}
+    assert len(axes.patches) == 12  # a bar for each measured share; 1a, 5c, 5d are text
+    texts = [text.get_text() for text in axes.texts]
+    assert "chưa đo" in texts and "1 người — đạt" in texts
+
+
+async def test_one_target_in_detail_with_names(commune, admin):
+    out = await admin.send("/chitieu 7")
+    assert "📌 Chỉ tiêu (7): Công chức chuyên môn" in out
+    assert "Đạt 2/5 (40%) · cần ≥100% · hạn 31/12/2030: chưa đến hạn" in out
+    assert ("Chưa đạt (3):\n• Cán bộ S2 (S2) — Phòng UA\n• Cán bộ S3 (S3) — Phòng UB\n"
+            "• Cán bộ S5 (S5) — Phòng UB") in out
+    assert "Chưa đạt (1):\n• Cán bộ S3 (S3) — Phòng UB" in out  # 7b
+    assert "còn trên 6 năm công tác (3):" in out
+    assert "• Cán bộ S2 (S2) — Phòng UA · đủ tuổi nghỉ hưu 28/11/2032" in out
+    assert "• Cán bộ S3 (S3) — Phòng UB · đủ tuổi nghỉ hưu 28/11/2035" in out
+    (entry,) = await audit(commune, "read_summary")
+    assert entry.actor == "official:L1" and entry.entity == "target" and entry.entity_id == "7"
+
+    out = await admin.send("/chitieu 4")
+    assert "xếp loại quý III/2026" in out
+    assert "Đạt 6/10 (60%) · cần ≥100% · hạn 05/10/2026: chưa đạt" in out
+    assert "Chưa đạt (1):\n• Cán bộ L3 (L3) — Phòng UA\nChưa nộp tự đánh giá: 3 người" in out
+    assert "(danh sách: /chuanop 2026Q3)" in out
+    assert attached(out).read_bytes().startswith(PNG)  # the ratings by period
+    out = await admin.send("/chitieu 2 UA")
+    assert "Phòng UA" in out and "Chưa đạt (4):" in out and "Phòng UB" not in out
+    assert attached(out).read_bytes().startswith(PNG)  # verified training by month
+    for wrong in ("/chitieu 9", "/chitieu 99999999999999999999", "/chitieu"):
+        assert "Gõ /chitieu kèm số chỉ tiêu" in await admin.send(wrong)
+    assert "Không có đơn vị mã «²»" in await admin.send("/chitieu ²")  # not a number
+
+
+async def test_who_has_not_submitted(commune, admin):
+    out = await admin.send("/chuanop")
+    assert ("📝 Chưa nộp tự đánh giá quý III/2026 (hạn 05/10/2026) — Toàn xã: 3/10 cán bộ\n"
+            "• Cán bộ S2 (S2) — Phòng UA\n• Cán bộ S4 (S4) — Phòng UB\n"
+            "• Cán bộ S5 (S5) — Phòng UB") in out
+    out = await admin.send("/chuanop UA 2026Q2")
+    assert "quý II/2026 (hạn 05/07/2026) — Phòng UA: 6/6 cán bộ" in out
+    entries = await audit(commune, "read_summary")
+    assert [e.entity for e in entries] == ["not_submitted", "not_submitted"]
+    assert "unit:UA" in entries[1].note and "period:2026Q2" in entries[1].note
+
+
+async def test_a_unit_admin_sees_only_their_unit(commune, unit_admin):
+    out = await unit_admin.send("/tonghop")
+    assert "— Phòng UB" in out and "4 cán bộ" in out
+    assert "▫️ 5a. Lãnh đạo: thạc sĩ: không có đối tượng" in out
+    assert "✅ 8. Trang thiết bị đạt chuẩn: 4/4 (100%)" in out
+    assert "Bạn chỉ xem được số liệu của đơn vị mình (Phòng UB)" in await unit_admin.send(
+        "/tonghop UA")
+    out = await unit_admin.send("/chitieu 7")
+    assert "(S3)" in out and "(S5)" in out and "(S2)" not in out
+    out = await unit_admin.send("/xuat")
+    book = load(attached(out))
+    assert codes(book["Cán bộ"]) == ["H2", "S3", "S4", "S5"]
+    assert "lệnh này chỉ dành cho quản trị viên." in await unit_admin.send("/duyet")
+    out = await unit_admin.send("/help")
+    assert "Dành cho quản trị viên đơn vị" in out and "/tonghop" in out and "/xuat" in out
+    assert "/moi" not in out and "/duyet" not in out
+
+
+async def test_an_admin_sees_both_admin_lists_in_help(admin):
+    out = await admin.send("/help")
+    assert "Dành cho quản trị viên:" in out and "/moi" in out and "/tonghop" in out
+    assert "Dành cho quản trị viên đơn vị" not in out
+
+
+async def test_a_unit_admin_without_a_unit_sees_nothing(commune, unit_admin):
+    async with commune.sessionmaker() as session, session.begin():
+        await session.execute(update(Official).where(Official.code == "H2").values(unit_id=None))
+    out = await unit_admin.send("/tonghop")
+    assert "chưa gắn với đơn vị nào" in out and "Toàn xã" not in out
+
+
+async def test_an_official_is_refused_politely(commune):
+    official = await chat_as(commune, "S1")
+    for command in ("/tonghop", "/chitieu 1", "/chuanop", "/xuat"):
+        out = await official.send(command)
+        assert "Xin lỗi" in out and REFUSAL in out and "[Tệp:" not in out
+    assert "/tonghop" not in await official.send("/help")
+    assert await audit(commune, "read_summary") == [] and await audit(commune, "export") == []
+
+
+async def test_an_unknown_unit_is_named_with_the_known_ones(admin):
+    out = await admin.send("/tonghop XYZ")
+    assert "Không có đơn vị mã «XYZ». Các mã đơn vị: UA, UB." in out
+
+
+# -- the workbook ----------------------------------------------------------------------------
+
+
+def load(path: Path):
+    from openpyxl import load_workbook
+
+    return load_workbook(path)
+
+
+def codes(sheet) -> list[str]:
+    return [row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
+
+
+async def test_the_workbook_from_chat(commune, admin):
+    out = await admin.send("/xuat")
+    assert "📎 Tệp Excel tổng hợp — Toàn xã, kỳ 2026Q3" in out
+    path = attached(out)
+    assert path.suffix == ".xlsx"
+    book = load(path)
+    assert book.sheetnames == ["Tổng hợp", "Cán bộ", "Khóa học", "Đánh giá"]
+
+    summary = book["Tổng hợp"]
+    assert [c.value for c in summary[1]][:6] == ["Chỉ tiêu", "Nội dung", "Đối tượng", "Số đạt",
+                                                 "Tổng số", "Tỷ lệ (%)"]
+    rows = {row[0]: row for row in summary.iter_rows(min_row=2, max_row=16, values_only=True)}
+    assert list(rows) == [i.spec.key for i in TARGETS.indicators]
+    assert rows["1b"][3:9] == (1, 3, 33.3, "cần ≥100%", "31/12/2028", "chưa đến hạn")
+    assert rows["4a"][3:9] == (6, 10, 60, "cần ≥100%", "05/10/2026", "chưa đạt")
+    assert rows["1a"][3] is None and rows["1a"][8] == "chưa đo"
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+        assert sheet.column_dimensions["B"].width > 10
+
+    officials = book["Cán bộ"]
+    assert codes(officials) == ["H1", "L1", "L2", "L3", "S1", "S2", "H2", "S3", "S4", "S5"]
+    header = [c.value for c in officials[1]]
+    s2 = next(r for r in officials.iter_rows(min_row=2) if r[0].value == "S2")
+    assert s2[header.index("Ngày sinh")].value.date() == data.date(1970, 11, 28)
+    assert s2[header.index("Ngày sinh")].number_format == "DD/MM/YYYY"
+    assert s2[header.index("Ngày đủ tuổi nghỉ hưu")].value.date() == data.date(2032, 11, 28)
+    assert s2[header.index("Cần cử đi học đại học")].value == "Có"
+
+    courses = book["Khóa học"]
+    # The plan's training period only: none before 01/01/2026 or after the day, none
+    # withdrawn, none of an inactive official.
+    assert len(codes(courses)) == 11
+    listed = str(list(courses.values))
+    assert "Khóa đã rút" not in listed and "Khóa năm 2025" not in listed
+    info = {row[0]: row[1] for row in summary.iter_rows(min_row=18, values_only=True)}
+    assert info["Khóa học liệt kê"] == (
+        "hoàn thành từ 01/01/2026 đến 27/11/2026 (thời gian tính chỉ tiêu)")
+    (link,) = [c for row in courses.iter_rows(min_row=2) for c in row
+               if c.value == data.HYPERLINK]
+    assert link.data_type == "s" and link.quotePrefix  # text, and stays text when edited
+
+    evaluations = book["Đánh giá"]
+    by_code = {row[0]: row for row in evaluations.iter_rows(min_row=2, values_only=True)}
+    assert len(by_code) == 10
+    assert by_code["L2"][5:8] == ("Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ",
+                                  "Hoàn thành nhiệm vụ")
+    assert by_code["S4"][5] == "Chưa nộp"  # S4 submitted for 2026Q2 only
+
+    (entry,) = await audit(commune, "export")
+    assert entry.actor == "official:L1" and path.name in entry.note
+
+
+async def test_a_list_longer_than_a_sheet_goes_on_in_the_next(commune, admin, monkeypatch):
+    from handlers.services.summaries import workbook
+
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 5)  # Excel's is 1,048,576: header + 4 rows
+    book = load(attached(await admin.send("/xuat")))
+    assert [name for name in book.sheetnames if not name.startswith("Tổng hợp")] == [
+        "Cán bộ", "Cán bộ (2)", "Cán bộ (3)", "Khóa học", "Khóa học (2)", "Khóa học (3)",
+        "Đánh giá", "Đánh giá (2)", "Đánh giá (3)"]
+    parts = [book["Khóa học"], book["Khóa học (2)"], book["Khóa học (3)"]]
+    assert [len(codes(part)) for part in parts] == [4, 4, 3]
+    assert all(part["A1"].value == "Mã cán bộ" and part.freeze_panes == "A2" for part in parts)
+    everyone = [code for part in ("Cán bộ", "Cán bộ (2)", "Cán bộ (3)")
+                for code in codes(book[part])]
+    assert everyone == ["H1", "L1", "L2", "L3", "S1", "S2", "H2", "S3", "S4", "S5"]
+
+
+async def test_no_formula_reaches_the_file(commune, admin):
+    import zipfile
+
+    path = attached(await admin.send("/xuat"))
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        xml = "".join(archive.read(n).decode() for n in sheets)
+    assert "HYPERLINK" in xml and "<f>" not in xml and "<f " not in xml
+
+
+async def test_the_export_command(commune, tmp_path, capsys):
+    from bot.__main__ import cmd_export, parser
+
+    out = tmp_path / "bao-cao.xlsx"
+    args = parser().parse_args(["export", "--out", str(out), "--unit", "ua",
+                                "--quarter", "2026Q2"])
+    await cmd_export(commune, args)
+    assert "Đã xuất tổng hợp (Phòng UA, tính đến 30/06/2026, kỳ 2026Q2)" in capsys.readouterr().out
+    book = load(out)
+    assert codes(book["Cán bộ"]) == ["H1", "L1", "L2", "L3", "S1", "S2"]  # by unit, name
+    assert {row[3] for row in book["Đánh giá"].iter_rows(min_row=2, values_only=True)} == {
+        "2026Q2"}
+    # Taken at 30/06/2026: courses completed later are not there.
+    completed = [row[6] for row in book["Khóa học"].iter_rows(min_row=2, values_only=True)]
+    assert max(completed).date() <= data.date(2026, 6, 30)
+    (entry,) = await audit(commune, "export")
+    assert entry.actor == "cli" and "unit:UA" in entry.note and "period:2026Q2" in entry.note
+
+
+# -- periods, arguments and the targets file ---------------------------------------------------
+
+
+@pytest.mark.parametrize("today, period", [
+    ("2026-05-15", "2026Q1"),  # Q2 not open yet: the last one whose window passed
+    ("2026-06-25", "2026Q2"),  # open
+    ("2026-07-05", "2026Q2"),  # its last day
+    ("2026-07-06", "2026Q2"),
+    ("2026-11-27", "2026Q3"),
+    ("2026-12-10", "2026Q4"),  # the annual evaluation, open 1–15 December
+    ("2027-01-10", "2026Q4"),
+])
+def test_this_quarter(today, period):
+    assert current_period(data.date.fromisoformat(today)).key == period
+
+
+def test_a_named_quarter_is_taken_at_its_end_or_today():
+    from handlers.periods import Period
+    from handlers.services.summaries.scope import split_args, when
+
+    assert when(data.TODAY, Period.parse("2026Q2")) == (Period.parse("2026Q2"),
+                                                        data.date(2026, 6, 30))
+    assert when(data.TODAY, Period.parse("2026Q4"))[1] == data.TODAY
+    unit, period, rest = split_args("7 pkt 2026q2", current_period(data.TODAY).calendar)
+    assert (unit, period.key, rest) == ("PKT", "2026Q2", ["7"])
+
+
+def test_targets_file(tmp_path):
+    from knowledge.entries import KnowledgeError
+
+    assert [t.number for t in TARGETS.targets] == list(range(1, 9))
+    assert load_targets(tmp_path) == TARGETS  # a folder without targets.yaml: the packaged one
+    bad = tmp_path / "targets.yaml"
+    bad.write_text(Path(TARGETS_FILE).read_text(encoding="utf-8").replace(
+        "education_at_least:thac_si", "education_at_least:giao_su", 1), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"targets\.yaml: chỉ tiêu 5a: cách đo"):
+        load_targets(tmp_path)
+
+
+def test_the_export_command_line(tmp_path):
+    from tests.helpers.procs import run
+
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/cli.db"}
+    assert run("demo-data", env=env).returncode == 0
+    out = tmp_path / "tong-hop.xlsx"
+    result = run("export", "--out", str(out), "--unit", "PKT", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Đã xuất tổng hợp (Phòng Kinh tế" in result.stdout
+    assert len(codes(load(out)["Cán bộ"])) == 6
+    wrong = run("export", "--out", str(out), "--unit", "ZZ", env=env)
+    assert wrong.returncode == 2 and "Không có đơn vị mã «ZZ»" in wrong.stderr
+    wrong = run("export", "--out", str(out), "--quarter", "2026Q7", env=env)
+    assert wrong.returncode == 2 and "không phải một quý" in wrong.stderr
+    wrong = run("export", "--out", str(tmp_path / "no" / "x.xlsx"), env=env)
+    assert wrong.returncode == 2 and "Không ghi được" in wrong.stderr

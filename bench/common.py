@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from storage import db  # noqa: E402
 from storage.models import ChannelAccount, Official, Unit  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
+from tests.helpers.app import free_port  # noqa: E402
 from tests.helpers.fake_telegram import FakeTelegram  # noqa: E402
 
 SECRET = "bench-secret-123"

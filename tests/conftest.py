@@ -1,11 +1,6 @@
 """Shared fixtures: a migrated database per test (SQLite, and PostgreSQL when
 TEST_DATABASE_URL is set), the real app on it, and a console-channel chat helper."""
 
-import asyncio
-import dataclasses
-import io
-import os
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,16 +10,11 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import App, open_app
-from bot.channels.console import ConsoleChannel, link_console_user, run_console
 from bot.config import Settings
-from bot.delivery import Deliverer
-from bot.runner import serve
 from storage import db
 from storage.demo import seed_demo
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-RUN_SLOW = os.environ.get("RUN_SLOW") == "1"
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+from tests.helpers import RUN_SLOW, TEST_DATABASE_URL
+from tests.helpers.app import Chat, chat_as
 
 
 def pytest_collection_modifyitems(config, items):
@@ -90,30 +80,6 @@ async def empty_app(database) -> AsyncIterator[App]:
         yield app
 
 
-class Chat:
-    """One person typing into the console channel; `send` returns what the console printed."""
-
-    def __init__(self, app: App, user_id: str):
-        self.app = app
-        self.user_id = user_id
-
-    async def send(self, *messages: str) -> str:
-        stdout = io.StringIO()
-        stdin = io.StringIO("".join(m + "\n" for m in messages))
-        # Pushes due to any console account are printed too, as `make run` prints them.
-        conversation = self.app.conversation
-        deliverer = Deliverer(self.app.sessionmaker, {"console": ConsoleChannel(stdout)},
-                              conversation.options, clock=lambda: conversation.clock())
-        await run_console(self.app.conversation, self.user_id, stdin, stdout, deliverer.run_once)
-        return stdout.getvalue()
-
-
-async def chat_as(app: App, official_code: str) -> Chat:
-    user_id = await link_console_user(app.conversation, official_code)
-    assert user_id is not None, official_code
-    return Chat(app, user_id)
-
-
 @pytest.fixture
 async def admin_chat(app) -> Chat:
     return await chat_as(app, "DEMO001")
@@ -140,33 +106,3 @@ async def zalo():
     fake = await FakeZalo().start()
     yield fake
     await fake.stop()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@asynccontextmanager
-async def serving(app: App, database: Database, **settings) -> AsyncIterator[App]:
-    """Run the real channels (`python -m bot run`'s code) of `app` with these settings."""
-    app = dataclasses.replace(app, settings=database.settings(**settings))
-    stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(serve(app, stop, ready))
-    await asyncio.wait([task, asyncio.create_task(ready.wait())],
-                       return_when=asyncio.FIRST_COMPLETED, timeout=15)
-    if task.done():
-        task.result()  # raises what stopped it
-    try:
-        yield app
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 20)
-
-
-def serve_task() -> asyncio.Task:
-    """The task running `python -m bot run`'s code inside `serving(...)`."""
-    (task,) = [t for t in asyncio.all_tasks()
-               if getattr(t.get_coro(), "__qualname__", "") == "serve"]
-    return task

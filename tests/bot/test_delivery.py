@@ -15,7 +15,7 @@ from bot.scaleout import RedisRateLimiter
 from storage.enums import DeliveryStatus
 from storage.models import Delivery
 from storage.repo import Repo
-from tests.conftest import REDIS_URL
+from tests.helpers import REDIS_URL
 
 RATE = 20  # messages a second, configured for this test
 DAYTIME = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)  # 10:00 in Hanoi: not quiet hours

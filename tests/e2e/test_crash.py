@@ -12,7 +12,7 @@ from sqlalchemy import select
 from storage import db
 from storage.enums import CampaignKind
 from storage.models import Campaign, ChannelAccount, Official
-from tests.conftest import TEST_DATABASE_URL
+from tests.helpers import TEST_DATABASE_URL
 from tests.helpers.procs import bot_env, cli, fresh_database, start_bot, stop_bot
 
 RECIPIENTS = 30

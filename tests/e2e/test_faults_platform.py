@@ -8,7 +8,7 @@ import pytest
 
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo_api import ZaloApi
-from tests.conftest import serve_task, serving
+from tests.helpers.app import serve_task, serving
 
 TG_USER, ZL_USER = 5550101, "zl-5550101"
 TOO_MANY = ("error", 429, "Too Many Requests: retry after 1", {"retry_after": 1})

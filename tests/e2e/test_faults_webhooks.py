@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import free_port, serve_task, serving
+from tests.helpers.app import free_port, serve_task, serving
 
 TG_USER, ZL_USER = 5550101, "zl-5550101"
 SECRET = "s3cret-token-123"

@@ -3,8 +3,7 @@
 from sqlalchemy import select
 
 from storage.models import Official
-from tests.conftest import serving
-from tests.helpers.app import invite_code
+from tests.helpers.app import invite_code, serving
 from tests.helpers.roster_files import FILLED, xlsx
 
 ADMIN, OFFICIAL = 6100, 6200

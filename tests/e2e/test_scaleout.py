@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from storage import db
 from storage.enums import CampaignKind
 from storage.models import Campaign, ChannelAccount, CourseReport, Official
-from tests.conftest import REDIS_URL, TEST_DATABASE_URL, free_port
+from tests.helpers import REDIS_URL, TEST_DATABASE_URL
+from tests.helpers.app import free_port
 from tests.helpers.procs import bot_env, cli, fresh_database, start_bot, stop_bot
 
 SECRET = "s3cret-token-123"

@@ -11,7 +11,7 @@ from handlers.forms import SKIP
 from storage.enums import ReportStatus
 from storage.models import CourseReport, Official
 from storage.repo import Repo
-from tests.conftest import serving
+from tests.helpers.app import serving
 from tests.helpers.forms_walk import ADMIN, restore, spot_of, walk
 
 TELEGRAM_USER, ZALO_USER = 5550101, "zl-5550101"

@@ -10,7 +10,7 @@ from handlers.services.roster import export_roster, import_roster_file
 from storage.enums import Role
 from storage.models import Campaign, CourseReport, Delivery, Evaluation, Official
 from storage.repo import Repo
-from tests.conftest import chat_as
+from tests.helpers.app import chat_as
 from tests.helpers.forms_walk import NOW, seed_reviewables
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from handlers.types import Incoming
 from storage import db
 from storage.models import AuditEntry, ConversationState
-from tests.conftest import Chat
+from tests.helpers.app import Chat
 from tests.helpers.sample_form import install_form
 
 

@@ -7,7 +7,7 @@ import pytest
 from handlers.types import Incoming
 from storage.demo import seed_demo
 from storage.models import ConversationState
-from tests.conftest import Chat, chat_as
+from tests.helpers.app import Chat, chat_as
 from tests.helpers.sample_form import install_form, reports
 
 

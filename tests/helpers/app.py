@@ -1,5 +1,17 @@
-"""Acting on the app the tests run: invite codes, as an admin would hand them out."""
+"""Using the app under test as people do: typing into the console as an official, running the
+real channels (`python -m bot run`'s code), handing out invite codes."""
 
+import asyncio
+import dataclasses
+import io
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.app import App
+from bot.channels.console import ConsoleChannel, link_console_user, run_console
+from bot.delivery import Deliverer
+from bot.runner import serve
 from handlers.services.invites import issue_invite
 from storage.repo import Repo
 from storage.types import utcnow
@@ -14,3 +26,58 @@ async def invite_code(app, official_code: str, admin: bool = False) -> str:
                                     ttl=app.conversation.options.invite_ttl, admin=admin,
                                     actor="test", telegram_username=None)
     return issued.code
+
+
+class Chat:
+    """One person typing into the console channel; `send` returns what the console printed."""
+
+    def __init__(self, app: App, user_id: str):
+        self.app = app
+        self.user_id = user_id
+
+    async def send(self, *messages: str) -> str:
+        stdout = io.StringIO()
+        stdin = io.StringIO("".join(m + "\n" for m in messages))
+        # Pushes due to any console account are printed too, as `make run` prints them.
+        conversation = self.app.conversation
+        deliverer = Deliverer(self.app.sessionmaker, {"console": ConsoleChannel(stdout)},
+                              conversation.options, clock=lambda: conversation.clock())
+        await run_console(self.app.conversation, self.user_id, stdin, stdout, deliverer.run_once)
+        return stdout.getvalue()
+
+
+async def chat_as(app: App, official_code: str) -> Chat:
+    user_id = await link_console_user(app.conversation, official_code)
+    assert user_id is not None, official_code
+    return Chat(app, user_id)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@asynccontextmanager
+async def serving(app: App, database, **settings) -> AsyncIterator[App]:
+    """Run the real channels (`python -m bot run`'s code) of `app` with these settings, on
+    the test's `database` (the `database` fixture)."""
+    app = dataclasses.replace(app, settings=database.settings(**settings))
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(serve(app, stop, ready))
+    await asyncio.wait([task, asyncio.create_task(ready.wait())],
+                       return_when=asyncio.FIRST_COMPLETED, timeout=15)
+    if task.done():
+        task.result()  # raises what stopped it
+    try:
+        yield app
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 20)
+
+
+def serve_task() -> asyncio.Task:
+    """The task running `python -m bot run`'s code inside `serving(...)`."""
+    (task,) = [t for t in asyncio.all_tasks()
+               if getattr(t.get_coro(), "__qualname__", "") == "serve"]
+    return task

@@ -4,7 +4,7 @@ import aiohttp
 import pytest
 
 from handlers.types import Attachment, Reply
-from tests.conftest import free_port, serving
+from tests.helpers.app import free_port, serving
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(200))
 

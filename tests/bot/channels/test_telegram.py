@@ -6,8 +6,7 @@ import pytest
 
 from bot.channels import base
 from storage.repo import Repo
-from tests.conftest import serving
-from tests.helpers.app import invite_code
+from tests.helpers.app import invite_code, serving
 from tests.helpers.sample_form import install_form, reports
 
 USER = 5550001
@@ -186,7 +185,7 @@ async def test_proactive_send_reports_what_happened(app, database, telegram):
 async def test_webhook_checks_the_secret_and_processes_each_update_once(app, database, telegram):
     import aiohttp
 
-    from tests.conftest import free_port
+    from tests.helpers.app import free_port
 
     port = free_port()
     async with serving(app, database, telegram_bot_token=telegram.token,

@@ -15,8 +15,7 @@ from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloApi
 from handlers.types import Attachment, Choice, Reply
 from storage.repo import Repo
-from tests.conftest import free_port, serving
-from tests.helpers.app import invite_code
+from tests.helpers.app import free_port, invite_code, serving
 from tests.helpers.sample_form import install_form, reports
 
 USER = "zl-5550001"

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from knowledge.vocabulary import Rating
 from storage.enums import EvaluationStatus
 from storage.models import Evaluation
-from tests.conftest import Chat, chat_as
+from tests.helpers.app import Chat, chat_as
 
 IN_WINDOW = datetime(2026, 6, 25, 3, 0, tzinfo=timezone.utc)  # 25/06/2026 10:00, Q2 open
 AFTER_DUE = datetime(2026, 7, 6, 3, 0, tzinfo=timezone.utc)  # Q2 was due 05/07/2026

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from storage.enums import Role
 from storage.models import ChannelAccount, InviteCode, Official
-from tests.conftest import Chat
+from tests.helpers.app import Chat
 
 T0 = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)
 

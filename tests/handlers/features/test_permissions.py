@@ -8,7 +8,7 @@ from sqlalchemy import select
 from handlers.types import Incoming
 from storage.enums import Role
 from storage.models import AuditEntry, ChannelAccount, Delivery, Official
-from tests.conftest import chat_as
+from tests.helpers.app import chat_as
 
 
 async def says(app, channel: str, user: str, text: str) -> str:

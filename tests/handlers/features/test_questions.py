@@ -8,8 +8,8 @@ import sys
 from sqlalchemy import func, select
 
 from storage.models import QuestionLog
-from tests.conftest import Chat
 from tests.helpers import ROOT
+from tests.helpers.app import Chat
 
 
 async def test_anyone_can_ask_and_gets_the_same_answer_as_the_cli(app):
@@ -60,7 +60,7 @@ async def test_admins_reload_the_knowledge_and_a_broken_file_keeps_the_old(datab
     shutil.copytree(ROOT / "tests" / "data" / "other_plan", folder)
     async with database.app(knowledge_dir=str(folder)) as app:
         from storage.demo import seed_demo
-        from tests.conftest import chat_as
+        from tests.helpers.app import chat_as
 
         async with app.sessionmaker() as session, session.begin():
             await seed_demo(session)

@@ -10,7 +10,7 @@ from knowledge.vocabulary import EducationLevel, PoliticalTheoryLevel
 from storage.enums import DeliveryStatus, ReportStatus
 from storage.models import AuditEntry, ConversationState, CourseReport, Delivery, Official
 from storage.repo import Repo
-from tests.conftest import Chat, chat_as
+from tests.helpers.app import Chat, chat_as
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)  # 27/11/2026, 10:00 in Hanoi
 OFFICIAL = "DEMO010"  # Hoàng Minh Tuấn

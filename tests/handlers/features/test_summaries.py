@@ -14,9 +14,9 @@ from handlers.services.summaries.scope import Scope
 from knowledge.targets import load_targets
 from storage.models import AuditEntry, Official
 from storage.repo import Repo
-from tests.helpers import summary_data as data
-from tests.conftest import chat_as
 from tests.helpers import ROOT
+from tests.helpers import summary_data as data
+from tests.helpers.app import chat_as
 
 TARGETS = load_targets()
 TARGETS_FILE = ROOT / "knowledge" / "targets.yaml"

@@ -15,7 +15,7 @@ from bot.scheduler import plan_once
 from handlers.types import Incoming, Reply
 from storage.enums import DeliveryStatus
 from storage.models import Delivery, Official
-from tests.conftest import Chat, chat_as
+from tests.helpers.app import Chat, chat_as
 
 HANOI = timezone(timedelta(hours=7))
 CODES = ["DEMO002", "DEMO003", "DEMO004", "DEMO005", "DEMO006"]

@@ -116,14 +116,14 @@ class Failure(Exception):
 async def cmd_run(app: App, args) -> None:
     if app.settings.has_platform_token:
         # Imported here: aiogram takes seconds to import, which other commands need not pay.
-        from bot.runner import ChannelStartError, serve
+        from bot.runner import StartError, serve
 
         if args.role == "web" and not app.settings.webhook_base_url:
             raise Failure("--role web cần WEBHOOK_BASE_URL (chế độ webhook).", 2)
         _freeze_loaded()
         try:
             await serve(app, role=args.role)
-        except ChannelStartError as error:
+        except StartError as error:
             raise Failure(str(error)) from None
         return
     async with app.sessionmaker() as session, session.begin():

@@ -8,8 +8,9 @@ from contextlib import AsyncExitStack
 
 from aiohttp import web
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
-from bot.app import App
+from bot.app import App, safe_url
 from bot.channels.base import Channel, Inbox, handle_here
 from bot.channels.files import FileShelf
 from bot.channels.telegram import PLATFORM as PLATFORM_TELEGRAM
@@ -25,8 +26,9 @@ from handlers.texts import t
 log = logging.getLogger(__name__)
 
 
-class ChannelStartError(Exception):
-    """A channel could not start (wrong token, API unreachable); one line for the operator."""
+class StartError(Exception):
+    """Something the bot needs could not be had at start (a channel's platform, Redis, the
+    webhook port); the message is one line for the operator."""
 
 
 def telegram_menu(app: App) -> list[tuple[str, str]]:
@@ -82,10 +84,7 @@ async def serve(
     async with AsyncExitStack() as stack:
         _stop_on_signals(stack, stop)
         app = await _with_telegram_username(app)
-        redis = None
-        if settings.redis_url:
-            redis = Redis.from_url(settings.redis_url)
-            stack.push_async_callback(redis.aclose)
+        redis = await _redis(stack, settings.redis_url) if settings.redis_url else None
         web_app = _web_app(settings) if settings.webhook_base_url and receive else None
         files = _file_shelf(settings, web_app) if web_app is not None else None
         inbox = redis_inbox(redis) if redis is not None and receive else handle_here
@@ -95,10 +94,10 @@ async def serve(
             await _start(channel, web_app, receive=receive, register=role == "all")
             stack.push_async_callback(channel.stop)
             channels.append(channel)
-        if push:
-            await _start_pushing(stack, app, channels, stop, redis)
         if web_app is not None:
             await _listen(stack, web_app, settings)  # stopped first: no more webhook calls
+        if push:
+            await _start_pushing(stack, app, channels, stop, redis)
         log.info("running as %s", role)
         if ready is not None:
             ready.set()
@@ -129,6 +128,19 @@ async def _with_telegram_username(app: App) -> App:
         telegram_username=username))
 
 
+async def _redis(stack: AsyncExitStack, url: str) -> Redis:
+    """The shared Redis, reached once at start: an unreachable one is one line for the
+    operator now, not an error on every update later."""
+    redis = Redis.from_url(url)
+    stack.push_async_callback(redis.aclose)
+    try:
+        await redis.ping()
+    except (RedisError, OSError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise StartError(f"Không kết nối được Redis {safe_url(url)}: {reason}") from None
+    return redis
+
+
 def _web_app(settings) -> web.Application:
     web_app = web.Application()
     web_app.router.add_get("/healthz", _health)
@@ -150,8 +162,8 @@ async def _start(channel: Channel, web_app, *, receive: bool, register: bool) ->
         raise _start_error(channel.name, error) from error
 
 
-def _start_error(channel: str, error: Exception) -> ChannelStartError:
-    return ChannelStartError(f"Không khởi động được kênh {channel}: {error}".splitlines()[0])
+def _start_error(channel: str, error: Exception) -> StartError:
+    return StartError(f"Không khởi động được kênh {channel}: {error}".splitlines()[0])
 
 
 async def _start_pushing(stack: AsyncExitStack, app: App, channels: list[Channel],
@@ -176,8 +188,12 @@ async def _listen(stack: AsyncExitStack, web_app: web.Application, settings) -> 
     runner = web.AppRunner(web_app)
     await runner.setup()
     stack.push_async_callback(runner.cleanup)
-    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
-    log.info("webhooks listening on %s:%s", settings.webhook_host, settings.webhook_port)
+    where = f"{settings.webhook_host}:{settings.webhook_port}"
+    try:
+        await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    except OSError as error:  # the port taken (a second process), an address not ours
+        raise StartError(f"Không mở được cổng webhook {where}: {error.strerror or error}") from None
+    log.info("webhooks listening on %s", where)
 
 
 async def _health(_request: web.Request) -> web.Response:

@@ -3,9 +3,11 @@
 import asyncio
 import os
 import signal
+import socket
 import sys
 
 from tests.helpers import ROOT
+from tests.helpers.app import free_port
 
 
 async def test_run_serves_telegram_and_zalo_and_stops_on_sigterm(telegram, zalo, tmp_path):
@@ -81,3 +83,45 @@ async def test_webhook_command_manages_the_registration(zalo, telegram, tmp_path
         {"url": "https://bot.example.vn/webhook/zalo", "secret_token": "s3cret-token-123"}
     ]
     assert telegram.called("deleteWebhook")
+
+
+async def run_until_exit(env: dict, tmp_path) -> tuple[int, str]:
+    """`python -m bot run` that is expected to stop by itself: its exit code and stderr."""
+    base = {k: v for k, v in os.environ.items()
+            if not k.endswith(("_TOKEN", "DATABASE_URL", "REDIS_URL"))}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=ROOT,
+        env={**base, "DATABASE_URL": f"sqlite:///{tmp_path}/run.db", **env},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        if process.returncode is None:
+            process.kill()
+    return process.returncode, stderr.decode()
+
+
+async def test_a_webhook_port_already_taken_is_one_line_and_touches_nothing(telegram, tmp_path):
+    with socket.socket() as taken:  # a second process started by mistake finds its port taken
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, log = await run_until_exit({
+            "TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_BASE": telegram.url,
+            "WEBHOOK_BASE_URL": "https://bot.example.vn", "WEBHOOK_SECRET": "s3cret-token-123",
+            "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(port)}, tmp_path)
+    assert code == 1
+    assert log.strip().splitlines()[-1].startswith(f"Không mở được cổng webhook 127.0.0.1:{port}:")
+    assert "Traceback" not in log
+    assert "plan-campaigns" not in log  # the scheduler was never started
+
+
+async def test_an_unreachable_redis_is_one_line_at_start(telegram, tmp_path):
+    code, log = await run_until_exit({
+        "TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_BASE": telegram.url,
+        "REDIS_URL": f"redis://:pa55word@127.0.0.1:{free_port()}/0"}, tmp_path)
+    assert code == 1
+    last = log.strip().splitlines()[-1]
+    assert last.startswith("Không kết nối được Redis redis://:***@127.0.0.1:"), last
+    assert "pa55word" not in log and "Traceback" not in log

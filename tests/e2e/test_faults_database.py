@@ -23,7 +23,7 @@ from handlers.types import Incoming
 from storage.enums import DeliveryStatus
 from storage.models import AuditEntry, ConversationState, CourseReport, Delivery
 from storage.repo import Repo
-from tests.conftest import Database
+from tests.helpers.app import Database
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)  # 27/11/2026 10:00 in Hanoi: daytime
 QUESTION = "chỉ tiêu thạc sĩ đối với trưởng phòng"

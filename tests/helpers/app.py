@@ -7,14 +7,39 @@ import io
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 
-from bot.app import App
+from bot.app import App, open_app
 from bot.channels.console import ConsoleChannel, link_console_user, run_console
+from bot.config import Settings
 from bot.delivery import Deliverer
 from bot.runner import serve
 from handlers.services.invites import issue_invite
 from storage.repo import Repo
 from storage.types import utcnow
+
+
+@dataclass
+class Database:
+    """Where a test's data lives (the `database` fixture): a URL plus engine arguments (a
+    private PostgreSQL schema)."""
+
+    url: str
+    engine_kwargs: dict = field(default_factory=dict)
+    # A copy of a template already migrated to head: `app()` skips Alembic. False for databases
+    # made some other way (a test's own `Database(...)`), which are migrated as the bot would.
+    at_head: bool = False
+    # The copy already holds the demo roster (the `app` fixture then does not seed it again).
+    seeded: bool = False
+
+    def settings(self, **overrides) -> Settings:
+        return Settings(_env_file=None, database_url=self.url, **overrides)
+
+    @asynccontextmanager
+    async def app(self, **overrides) -> AsyncIterator[App]:
+        settings = self.settings(**overrides)
+        async with open_app(settings, migrate=not self.at_head, **self.engine_kwargs) as app:
+            yield app
 
 
 async def invite_code(app, official_code: str, admin: bool = False) -> str:
@@ -59,7 +84,7 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def serving(app: App, database, **settings) -> AsyncIterator[App]:
+async def serving(app: App, database: Database, **settings) -> AsyncIterator[App]:
     """Run the real channels (`python -m bot run`'s code) of `app` with these settings, on
     the test's `database` (the `database` fixture)."""
     app = dataclasses.replace(app, settings=database.settings(**settings))

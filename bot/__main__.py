@@ -4,7 +4,6 @@ import argparse
 import asyncio
 import gc
 import json
-import logging
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +19,7 @@ from bot.channels.console import (
 )
 from bot.config import PROCESS_ROLES, ConfigError, Settings, load_settings
 from bot.delivery import Deliverer
+from bot.redact import keep_secret, redact, setup_logging
 from bot.scheduler import plan_once
 from handlers.formatting import local_date, local_datetime, platform_names
 from handlers.services.accounts import ROLES, Change, Refused, describe, set_role, unlink
@@ -31,7 +31,7 @@ from knowledge.answers import KnowledgeBase
 from knowledge.entries import KnowledgeError
 from knowledge.targets import load_targets
 from storage import db
-from storage.demo import seed_demo
+from storage.demo import is_demo_database, seed_demo
 from storage.repo import Repo
 from storage.types import utcnow
 
@@ -152,6 +152,11 @@ async def chat_as(app: App, official_code: str | None) -> None:
         user_id = await link_console_user(app.conversation, official_code)
         if user_id is None:
             raise Failure(f"Không có cán bộ đang công tác với mã {official_code}.", 2)
+    async with app.sessionmaker() as session:
+        demo = await is_demo_database(session)
+    if not demo:  # a commune's database: its pushes are for the running bot to send
+        await run_console(app.conversation, user_id, sys.stdin, sys.stdout)
+        return
     options = app.conversation.options
     deliverer = Deliverer(app.sessionmaker, {PLATFORM: ConsoleChannel(sys.stdout)}, options)
 
@@ -412,11 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for chatty in ("alembic", "bm25s"):
-        logging.getLogger(chatty).setLevel(logging.WARNING)
+    keep_secret(*settings.secrets)
+    setup_logging(settings.log_level)
     try:
         if args.command == "ask":
             cmd_ask(settings, args)
@@ -425,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             run_loop(execute(settings, args))
     except (DatabaseUnavailable, Failure, KnowledgeError) as error:
-        print(error, file=sys.stderr)
+        print(redact(str(error)), file=sys.stderr)
         return getattr(error, "code", 1)
     except KeyboardInterrupt:
         return 130

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.channels.base import Channel, SendResult, SendStatus
+from bot.redact import redact
 from handlers.context import Options
 from handlers.services.campaigns import next_allowed, still_wanted
 from handlers.types import Choice, Reply
@@ -137,7 +138,7 @@ class Deliverer:
         async with self.sessionmaker() as session, session.begin():
             repo = Repo(session)
             await repo.deliveries.settle_interrupted(now - INTERRUPTED_AFTER)
-            due = [d.id for d in await repo.deliveries.due(now, BATCH)]
+            due = [d.id for d in await repo.deliveries.due(now, self.channels, BATCH)]
         slots = asyncio.Semaphore(CONCURRENCY)
 
         async def deliver(delivery_id: int) -> None:
@@ -153,17 +154,22 @@ class Deliverer:
             repo = Repo(session)
             delivery = await repo.deliveries.get(delivery_id)
             wanted = await still_wanted(repo, delivery)
-            chats = await self._chats(repo, delivery)
+            chats, elsewhere = await self._chats(repo, delivery)
         if not wanted:  # recorded after the read above has let go of the database
             return await self._record(delivery_id, None)
+        if elsewhere and not chats:
+            return  # only a platform this process lacks reaches them: left for one that has it
         reply = Reply(delivery.text, tuple(Choice(label, value) for label, value in delivery.choices))
         result = SendResult(SendStatus.BLOCKED, detail="no linked account")
+        claimed = False
         for platform, chat_id in chats:
             limiter = self.limiters[platform]
             async with limiter.slot(chat_id):
-                if self.stopping.is_set():
+                if self.stopping.is_set() and not claimed:
                     return  # still queued: the next start sends it
-                await self._mark_sending(delivery_id)
+                if not claimed and not await self._claim(delivery_id):
+                    return  # another sender has it
+                claimed = True
                 # Started within the slot; awaited outside it, so sends overlap.
                 sending = asyncio.ensure_future(self.channels[platform].send(chat_id, reply))
             result = await sending
@@ -171,23 +177,27 @@ class Deliverer:
                 await limiter.hold(chat_id, result.retry_after or 1)
             if result.status is not SendStatus.BLOCKED:
                 break
+        if not chats and not await self._claim(delivery_id):
+            return  # another sender recorded it
         await self._record(delivery_id, result)
 
-    async def _chats(self, repo: Repo, delivery: Delivery) -> list[tuple[str, str]]:
+    async def _chats(self, repo: Repo, delivery: Delivery) -> tuple[list[tuple[str, str]], bool]:
         """(platform, chat id) to try in turn: the one chat a push is addressed to, or the
         official's linked accounts, the most recently linked first (the messenger they use
-        now); those of platforms this process does not run are left out."""
+        now); those of platforms this process does not run are left out, and said to be
+        there (True)."""
         if delivery.platform is not None:
             chats = [(delivery.platform, delivery.chat_id)]
         else:
             accounts = sorted(await repo.accounts.of_official(delivery.official_id),
                               key=lambda a: a.linked_at, reverse=True)
             chats = [(a.platform, a.chat_id) for a in accounts]
-        return [(platform, chat) for platform, chat in chats if platform in self.channels]
+        ours = [(platform, chat) for platform, chat in chats if platform in self.channels]
+        return ours, len(ours) < len(chats)
 
-    async def _mark_sending(self, delivery_id: int) -> None:
+    async def _claim(self, delivery_id: int) -> bool:
         async with self.sessionmaker() as session, session.begin():
-            await Repo(session).deliveries.mark_sending(delivery_id, self.clock())
+            return await Repo(session).deliveries.claim(delivery_id, self.clock())
 
     async def _record(self, delivery_id: int, result: SendResult | None) -> None:
         """Write the outcome; `None` means the push was no longer wanted."""
@@ -198,7 +208,7 @@ class Deliverer:
             else:
                 await deliveries.record_attempt(
                     delivery_id, self.clock(),
-                    error=None if result.ok else (result.detail or result.status.value),
+                    error=None if result.ok else redact(result.detail or result.status.value),
                     gone=result.status is SendStatus.BLOCKED,
                     retry_after=((result.retry_after or 1)
                                  if result.status is SendStatus.RETRY_AFTER else None),

@@ -18,6 +18,7 @@ from bot.channels.telegram import TelegramChannel, make_bot
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloApi
 from bot.delivery import Deliverer
+from bot.redact import redact
 from bot.scaleout import RedisRateLimiter, redis_inbox
 from bot.scheduler import start_scheduler
 from handlers.router import Access
@@ -163,7 +164,7 @@ async def _start(channel: Channel, web_app, *, receive: bool, register: bool) ->
 
 
 def _start_error(channel: str, error: Exception) -> StartError:
-    return StartError(f"Không khởi động được kênh {channel}: {error}".splitlines()[0])
+    return StartError(redact(f"Không khởi động được kênh {channel}: {error}".splitlines()[0]))
 
 
 async def _start_pushing(stack: AsyncExitStack, app: App, channels: list[Channel],

@@ -1,13 +1,14 @@
 """The outbox of pushed messages: queued in the same transaction as the change they announce."""
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import insert
 from storage.enums import DeliveryStatus
-from storage.models import Delivery
+from storage.models import ChannelAccount, Delivery
 from storage.types import utcnow
 
 QUEUED_FLAG = "outbox_queued"  # set in a session's info when it queued a push
@@ -54,10 +55,23 @@ class DeliveryRepo:
             self.session.info[QUEUED_FLAG] = True  # the sender is woken once this commits
         return result.rowcount == 1
 
-    async def due(self, now: datetime, limit: int = 100) -> list[Delivery]:
+    async def due(self, now: datetime, platforms: Collection[str],
+                  limit: int = 100) -> list[Delivery]:
+        """Queued pushes due now that a sender with these platforms can send: addressed to
+        one of them, or to an official with an account on one of them, or with no account
+        at all (recorded as blocked). Those only another platform can reach stay queued for
+        a process that has it."""
+        accounts = select(ChannelAccount.id).where(
+            ChannelAccount.official_id == Delivery.official_id)
+        reachable = or_(
+            Delivery.platform.in_(platforms),
+            and_(Delivery.platform.is_(None),
+                 or_(accounts.where(ChannelAccount.platform.in_(platforms)).exists(),
+                     ~accounts.exists())),
+        )
         rows = await self.session.scalars(
             select(Delivery)
-            .where(Delivery.status == DeliveryStatus.QUEUED, Delivery.due_at <= now)
+            .where(Delivery.status == DeliveryStatus.QUEUED, Delivery.due_at <= now, reachable)
             .order_by(Delivery.due_at, Delivery.id)
             .limit(limit)
         )
@@ -80,15 +94,30 @@ class DeliveryRepo:
     async def get(self, delivery_id: int) -> Delivery | None:
         return await self.session.get(Delivery, delivery_id)
 
-    async def mark_sending(self, delivery_id: int, now: datetime) -> None:
-        """Written just before the platform call, so a crash from then on is not re-sent
-        after a restart (see `settle_interrupted`)."""
-        delivery = await self.get(delivery_id)
-        delivery.status, delivery.sent_at = DeliveryStatus.SENDING, now
+    async def claim(self, delivery_id: int, now: datetime) -> bool:
+        """Take a due push for sending; False when another sender has it already.
+
+        One conditional update, so of any number of senders (two processes, a restarted
+        one) exactly one gets it: on PostgreSQL a second UPDATE of the row waits for the
+        first to commit and then finds the status changed; SQLite runs one writer at a time.
+        Written just before the platform call, so a crash from then on is not re-sent after
+        a restart (see `settle_interrupted`)."""
+        result = await self.session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.QUEUED,
+                   Delivery.due_at <= now)
+            .values(status=DeliveryStatus.SENDING, sent_at=now)
+        )
+        return result.rowcount == 1
 
     async def drop(self, delivery_id: int) -> None:
-        """No longer wanted when its turn came (the official already submitted)."""
-        (await self.get(delivery_id)).status = DeliveryStatus.DROPPED
+        """No longer wanted when its turn came (the official already submitted); left alone
+        if another sender has taken it meanwhile."""
+        await self.session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.QUEUED)
+            .values(status=DeliveryStatus.DROPPED)
+        )
 
     async def record_attempt(
         self,

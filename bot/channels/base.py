@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
+from bot.redact import redact
 from handlers.conversation import Conversation
 from handlers.texts import t
 from handlers.types import Download, Incoming, Reply
@@ -348,7 +349,8 @@ class PlatformChannel:
             result = self._classify(error)
             if result is None:
                 raise
-            return result
+            # The detail is logged and stored with the push: never with the token in it.
+            return dataclasses.replace(result, detail=redact(result.detail))
         return SENT
 
     # -- what each platform fills in ---------------------------------------------------

@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import yaml
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from knowledge.vocabulary import (
@@ -62,3 +63,13 @@ async def seed_demo(session: AsyncSession) -> Seeded:
         added_officials += 1
     await session.flush()
     return Seeded(added_units, added_officials)
+
+
+async def is_demo_database(session: AsyncSession) -> bool:
+    """True when everyone in the database is from the demo roster: one made for trying the
+    bot, where the console may plan and send pushes. On a commune's real database it must
+    not: it would take pushes meant for Telegram and Zalo users."""
+    codes = [row["code"] for row in yaml.safe_load(ROSTER.read_text(encoding="utf-8"))["officials"]]
+    others = await session.scalar(
+        select(func.count()).select_from(Official).where(Official.code.not_in(codes)))
+    return others == 0

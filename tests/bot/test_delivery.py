@@ -94,7 +94,7 @@ async def test_a_database_stall_before_a_send_does_not_bunch_the_sends(app, tele
     # checkpoint's fsync, say): the pushes behind it wait, then go on at the rate, not all at
     # once as they did when each send's slot was booked before its mark.
     deliverer = sender(app, channel, limiters)
-    mark, marks = deliverer._mark_sending, itertools.count(1)
+    mark, marks = deliverer._claim, itertools.count(1)
 
     async def slow_fifth(delivery_id):
         if next(marks) == 5:
@@ -103,9 +103,9 @@ async def test_a_database_stall_before_a_send_does_not_bunch_the_sends(app, tele
                     await session.execute(text("LOCK TABLE deliveries IN EXCLUSIVE MODE"))
                 await session.execute(text("SELECT 1"))  # SQLite: the write lock is taken
                 await asyncio.sleep(0.8)
-        await mark(delivery_id)
+        return await mark(delivery_id)
 
-    monkeypatch.setattr(deliverer, "_mark_sending", slow_fifth)
+    monkeypatch.setattr(deliverer, "_claim", slow_fifth)
     await queue(app, [(f"DEMO{n:03d}", f"Tin {n}") for n in range(2, 32)])
     await deliverer.run_once()
 

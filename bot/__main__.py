@@ -18,9 +18,11 @@ from bot.channels.console import (
     run_console,
 )
 from bot.config import PROCESS_ROLES, ConfigError, Settings, load_settings
-from bot.delivery import Deliverer
+from bot.delivery import Deliverer, outbox_counts
+from bot.health import running_processes
 from bot.redact import keep_secret, redact, setup_logging
 from bot.scheduler import plan_once
+from bot.status import describe_status
 from handlers.formatting import local_date, local_datetime, platform_names
 from handlers.services.accounts import ROLES, Change, Refused, describe, set_role, unlink
 from handlers.services.answers import reply_for
@@ -58,6 +60,10 @@ def parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", help="trò chuyện với bot trong terminal")
     chat.add_argument("--user", metavar="MÃ_CB", help="nói chuyện với tư cách cán bộ có mã này")
+
+    status = sub.add_parser("status", help="tình trạng bot đang chạy: các kênh, hộp thư đi, "
+                                           "lần lập lịch gần nhất (mã thoát 1 nếu có trục trặc)")
+    status.add_argument("--json", action="store_true", help="in một đối tượng JSON")
 
     database = sub.add_parser("db", help="cơ sở dữ liệu")
     database.add_argument("action", choices=["upgrade", "current"])
@@ -167,6 +173,19 @@ async def chat_as(app: App, official_code: str | None) -> None:
 
     await plan_and_deliver()
     await run_console(app.conversation, user_id, sys.stdin, sys.stdout, plan_and_deliver)
+
+
+async def cmd_status(app: App, args) -> None:
+    """The running processes (from their files in STATE_DIR) and the outbox (from the
+    database). Exit 1 when no process runs or a channel is not online: for a monitor."""
+    processes = running_processes(app.settings.state_dir)
+    outbox = await outbox_counts(app.sessionmaker)
+    if args.json:
+        print(json.dumps({"processes": processes, "outbox": outbox}, ensure_ascii=False))
+    else:
+        print(describe_status(processes, outbox, app.settings.state_dir, app.settings.zone))
+    if not processes or any(p["status"] != "ok" for p in processes):
+        raise Failure("", 1)
 
 
 async def cmd_db(app: App, args) -> None:
@@ -362,6 +381,7 @@ COMMANDS = {
     "run": cmd_run,
     "webhook": cmd_webhook,
     "chat": cmd_chat,
+    "status": cmd_status,
     "db": cmd_db,
     "demo-data": cmd_demo_data,
     "invite": cmd_invite,
@@ -427,7 +447,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             run_loop(execute(settings, args))
     except (DatabaseUnavailable, Failure, KnowledgeError) as error:
-        print(redact(str(error)), file=sys.stderr)
+        if str(error):
+            print(redact(str(error)), file=sys.stderr)
         return getattr(error, "code", 1)
     except KeyboardInterrupt:
         return 130

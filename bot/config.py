@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     # Charts and Excel workbooks made for admins (/tonghop, /chitieu, /xuat); removed after
     # two days.
     summaries_dir: Path = Path("data/summaries")
+    # Each running process's state (channels, last planning round), for `python -m bot status`.
+    state_dir: Path = Path("data/run")
     invite_ttl_days: int = Field(default=7, ge=1, le=365)
     demo_user: str = "DEMO001"
     # Quarterly self-evaluation: opens on this day of the quarter's last month, due on this

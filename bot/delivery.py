@@ -33,6 +33,11 @@ CONCURRENCY = 16  # sends in flight at once; the rate limiter paces them
 INTERRUPTED_AFTER = timedelta(minutes=1)  # "sending" this long means its sender died
 
 
+async def outbox_counts(sessionmaker: async_sessionmaker) -> dict:
+    async with sessionmaker() as session:
+        return await Repo(session).deliveries.counts(utcnow())
+
+
 class RateLimiter:
     """At most `rate` sends in any second, evenly spaced, and `per_chat` seconds between two
     sends to one chat.

@@ -17,7 +17,8 @@ from bot.channels.telegram import PLATFORM as PLATFORM_TELEGRAM
 from bot.channels.telegram import TelegramChannel, make_bot
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloApi
-from bot.delivery import Deliverer
+from bot.delivery import Deliverer, outbox_counts
+from bot.health import HEARTBEAT, Health
 from bot.redact import redact
 from bot.scaleout import RedisRateLimiter, redis_inbox
 from bot.scheduler import start_scheduler
@@ -82,11 +83,12 @@ async def serve(
     stop = stop or asyncio.Event()
     settings = app.settings
     receive, push = role in ("all", "web"), role in ("all", "scheduler")
+    health = Health(role)
     async with AsyncExitStack() as stack:
         _stop_on_signals(stack, stop)
         app = await _with_telegram_username(app)
         redis = await _redis(stack, settings.redis_url) if settings.redis_url else None
-        web_app = _web_app(settings) if settings.webhook_base_url and receive else None
+        web_app = _web_app(app, health) if settings.webhook_base_url and receive else None
         files = _file_shelf(settings, web_app) if web_app is not None else None
         inbox = redis_inbox(redis) if redis is not None and receive else handle_here
         channels = []
@@ -94,11 +96,13 @@ async def serve(
             # Workers leave the webhook registration to `python -m bot webhook set`.
             await _start(channel, web_app, receive=receive, register=role == "all")
             stack.push_async_callback(channel.stop)
+            health.channels[channel.name] = channel.health
             channels.append(channel)
         if web_app is not None:
             await _listen(stack, web_app, settings)  # stopped first: no more webhook calls
         if push:
-            await _start_pushing(stack, app, channels, stop, redis)
+            await _start_pushing(stack, app, channels, stop, redis, health)
+        _keep_heartbeat(stack, health, settings.state_dir)
         log.info("running as %s", role)
         if ready is not None:
             ready.set()
@@ -123,7 +127,11 @@ async def _with_telegram_username(app: App) -> App:
         async with make_bot(settings.telegram_bot_token.get_secret_value(),
                             settings.telegram_api_base) as bot:
             username = (await bot.get_me()).username
-    except Exception as error:  # a wrong token or an unreachable API: the same to the operator
+    except TelegramChannel.unreachable as error:  # the channel keeps trying; links wait
+        log.warning("Telegram unreachable (%s): invite links without t.me until restart",
+                    redact(str(error)))
+        return app
+    except Exception as error:  # a refused token
         raise _start_error(PLATFORM_TELEGRAM, error) from error
     return dataclasses.replace(app, conversation=app.conversation.with_options(
         telegram_username=username))
@@ -142,10 +150,34 @@ async def _redis(stack: AsyncExitStack, url: str) -> Redis:
     return redis
 
 
-def _web_app(settings) -> web.Application:
+def _web_app(app: App, health: Health) -> web.Application:
     web_app = web.Application()
-    web_app.router.add_get("/healthz", _health)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        """This process's channels and last planning round, and the outbox: 200 when every
+        channel is online, 503 while one is not (for a monitor or a load balancer)."""
+        body = {**health.snapshot(), "outbox": await outbox_counts(app.sessionmaker)}
+        return web.json_response(body, status=200 if health.ok else 503)
+
+    web_app.router.add_get("/healthz", healthz)
     return web_app
+
+
+def _keep_heartbeat(stack: AsyncExitStack, health: Health, folder) -> None:
+    """This process's file for `python -m bot status`, rewritten every HEARTBEAT seconds and
+    removed on a clean stop."""
+
+    async def beat() -> None:
+        while True:
+            try:
+                health.write(folder)
+            except OSError as error:
+                log.warning("cannot write the status file in %s: %s", folder, error.strerror)
+            await asyncio.sleep(HEARTBEAT)
+
+    beating = asyncio.create_task(beat())
+    stack.callback(lambda: (folder / f"process-{health.pid}.json").unlink(missing_ok=True))
+    stack.callback(beating.cancel)
 
 
 def _file_shelf(settings, web_app: web.Application) -> FileShelf:
@@ -156,9 +188,9 @@ def _file_shelf(settings, web_app: web.Application) -> FileShelf:
 
 
 async def _start(channel: Channel, web_app, *, receive: bool, register: bool) -> None:
-    try:
+    try:  # an unreachable platform is retried by the channel, in the background
         await channel.start(web_app, receive=receive, register=register)
-    except Exception as error:  # any fault here means the same to the operator
+    except Exception as error:  # the platform refused the token: the operator must act
         await channel.stop()  # closes its HTTP session
         raise _start_error(channel.name, error) from error
 
@@ -168,7 +200,7 @@ def _start_error(channel: str, error: Exception) -> StartError:
 
 
 async def _start_pushing(stack: AsyncExitStack, app: App, channels: list[Channel],
-                         stop: asyncio.Event, redis: Redis | None) -> None:
+                         stop: asyncio.Event, redis: Redis | None, health: Health) -> None:
     """The deliverer (shared send rate in Redis when there is one) and the one scheduler."""
     settings, options = app.settings, app.conversation.options
     rates = {"telegram": settings.telegram_rate, "zalo": settings.zalo_rate}
@@ -180,7 +212,8 @@ async def _start_pushing(stack: AsyncExitStack, app: App, channels: list[Channel
                           rates=rates, limiters=limiters)
     delivering = asyncio.create_task(deliverer.run(stop, wake=app.conversation.outbox))
     stack.push_async_callback(asyncio.gather, delivering)  # ends once `stop` is set
-    scheduler = start_scheduler(app.sessionmaker, options, settings.scheduler_interval)
+    scheduler = start_scheduler(app.sessionmaker, options, settings.scheduler_interval,
+                                on_planned=health.planned)
     stack.callback(scheduler.shutdown, wait=False)
     stack.callback(stop.set)  # however serve ends, the deliverer is told to stop first
 
@@ -196,6 +229,3 @@ async def _listen(stack: AsyncExitStack, web_app: web.Application, settings) -> 
         raise StartError(f"Không mở được cổng webhook {where}: {error.strerror or error}") from None
     log.info("webhooks listening on %s", where)
 
-
-async def _health(_request: web.Request) -> web.Response:
-    return web.Response(text="ok")

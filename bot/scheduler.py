@@ -35,14 +35,25 @@ async def plan_once(
     return queued
 
 
+async def _planning_round(sessionmaker: async_sessionmaker, options: Options,
+                          on_planned: Callable[[int | None, Exception | None], None]) -> None:
+    try:
+        queued = await plan_once(sessionmaker, options)
+    except Exception as error:  # logged by APScheduler; told to `status` as well
+        on_planned(None, error)
+        raise
+    on_planned(queued, None)
+
+
 def start_scheduler(
-    sessionmaker: async_sessionmaker, options: Options, every_seconds: int = 300
+    sessionmaker: async_sessionmaker, options: Options, every_seconds: int = 300,
+    on_planned: Callable[[int | None, Exception | None], None] = lambda queued, error: None,
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=options.timezone)
     scheduler.add_job(
-        plan_once,
+        _planning_round,
         IntervalTrigger(seconds=every_seconds, timezone=options.timezone),
-        args=(sessionmaker, options),
+        args=(sessionmaker, options, on_planned),
         id=JOB_ID,
         replace_existing=True,
         coalesce=True,

@@ -3,7 +3,7 @@
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import insert
@@ -90,6 +90,21 @@ class DeliveryRepo:
                     last_error="outcome unknown: the sender stopped while sending")
         )
         return result.rowcount
+
+    async def counts(self, now: datetime) -> dict:
+        """The outbox at a glance: waiting and due, waiting for later, being sent, failed for
+        good, and since when the oldest due push has waited."""
+        waiting = Delivery.status == DeliveryStatus.QUEUED
+        row = (await self.session.execute(select(
+            func.count().filter(waiting, Delivery.due_at <= now),
+            func.count().filter(waiting, Delivery.due_at > now),
+            func.count().filter(Delivery.status == DeliveryStatus.SENDING),
+            func.count().filter(Delivery.status == DeliveryStatus.FAILED),
+            func.min(Delivery.due_at).filter(waiting, Delivery.due_at <= now),
+        ))).one()
+        oldest = row[4]
+        return {"due": row[0], "later": row[1], "sending": row[2], "failed": row[3],
+                "oldest_due_at": oldest.isoformat() if oldest else None}
 
     async def get(self, delivery_id: int) -> Delivery | None:
         return await self.session.get(Delivery, delivery_id)

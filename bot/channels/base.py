@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
+from bot.health import ChannelHealth
 from bot.redact import redact
 from handlers.conversation import Conversation
 from handlers.texts import t
@@ -22,6 +23,7 @@ from handlers.types import Download, Incoming, Reply
 log = logging.getLogger(__name__)
 
 TYPING_AFTER = 1.0  # seconds of handling before the user is shown "typing…"
+MAX_RETRY = 300.0  # the longest pause between two tries to reach a platform at start
 BUSY = 50  # updates in hand beyond which cosmetic calls (the typing indicator) are skipped
 
 
@@ -241,6 +243,10 @@ class PlatformChannel:
     secret_header: str
     refused: int  # the HTTP status a webhook call with a wrong secret gets
     download: Download | None = None
+    # Errors meaning the platform could not be reached (network, its server failing), as
+    # opposed to an answer refusing us; the first are retried at start.
+    unreachable: tuple[type[Exception], ...] = (OSError, TimeoutError)
+    first_retry = 5.0  # seconds before the first new try, doubled each time up to MAX_RETRY
 
     def __init__(
         self,
@@ -255,7 +261,9 @@ class PlatformChannel:
         self.webhook_secret = webhook_secret
         self.inflight = Inflight()
         self.submit = inbox(self.handle, self.inflight)
+        self.health = ChannelHealth()
         self._polling: asyncio.Task | None = None
+        self._connecting: asyncio.Task | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -264,26 +272,61 @@ class PlatformChannel:
     ) -> None:
         """Connect; in webhook mode add the route to `web_app`, otherwise start polling.
         With `receive` off the channel only sends (the scheduler's role); with `register`
-        off a webhook worker leaves the platform's webhook setting alone."""
+        off a webhook worker leaves the platform's webhook setting alone.
+
+        A platform that cannot be reached does not hold the others back: this returns at
+        once and the channel keeps trying in the background, with a growing pause (one log
+        line a try). A token the platform refuses is raised: no retry can mend it."""
+        webhook = receive and self.webhook_url is not None and web_app is not None
+        if webhook:  # routes before the server listens; updates may come before getMe does
+            web_app.router.add_post(self.webhook_path, self._on_webhook)
+        try:
+            await self._go_online(receive=receive, webhook=webhook, register=register)
+        except self.unreachable as error:
+            self._connecting = asyncio.create_task(
+                self._keep_trying(error, receive=receive, webhook=webhook, register=register))
+
+    async def _go_online(self, *, receive: bool, webhook: bool, register: bool) -> None:
         bot = await self._connect()
         if not receive:
-            log.info("%s: sending only, bot %s", self.title, bot)
-            return
-        await self._prepare()
-        if self.webhook_url and web_app is not None:
+            mode = "sending only"
+        elif webhook:
+            await self._prepare()
             url = f"{self.webhook_url}{self.webhook_path}"
-            web_app.router.add_post(self.webhook_path, self._on_webhook)
             if register:
                 await self._set_webhook(url)
             mode = f"webhook {url}"
         else:
+            await self._prepare()
             await self._delete_webhook()  # polling and a webhook are exclusive
             self._polling = asyncio.create_task(self._poll())
             mode = "long polling"
+        self.health.online(mode, bot)
         log.info("%s: %s, bot %s", self.title, mode, bot)
+
+    async def _keep_trying(self, error: Exception, **how) -> None:
+        delay = self.first_retry
+        while True:
+            self.health.failed(error, delay)
+            log.warning("%s unreachable (%s); trying again in %.0fs (attempt %d)", self.title,
+                        self.health.last_error, delay, self.health.attempts)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, MAX_RETRY)
+            try:
+                await self._go_online(**how)
+                return
+            except self.unreachable as again:
+                error = again
+            except Exception as refused:  # the platform answered but refused: log and stop
+                self.health.failed(refused, 0)
+                log.error("%s refused the connection: %s", self.title, redact(str(refused)))
+                return
 
     async def stop(self) -> None:
         """Stop taking updates, finish those in flight, close connections."""
+        if self._connecting is not None:
+            self._connecting.cancel()
+            await asyncio.gather(self._connecting, return_exceptions=True)
         if self._polling is not None:
             await self._stop_polling()
         await self.inflight.drain()

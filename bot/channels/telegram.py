@@ -92,6 +92,7 @@ class TelegramChannel(PlatformChannel):
     webhook_path = WEBHOOK_PATH
     secret_header = SECRET_HEADER
     refused = 401
+    unreachable = (TelegramNetworkError, TelegramServerError, OSError, TimeoutError)
 
     def __init__(
         self,

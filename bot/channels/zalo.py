@@ -29,6 +29,7 @@ class ZaloChannel(PlatformChannel):
     webhook_path = WEBHOOK_PATH
     secret_header = SECRET_HEADER
     refused = 403
+    unreachable = (ZaloNetworkError, OSError, TimeoutError)
 
     def __init__(
         self,

@@ -32,7 +32,7 @@ class Webhooks:
 
     async def healthy(self) -> bool:
         async with self.http.get(f"http://127.0.0.1:{self.port}/healthz") as response:
-            return response.status == 200 and await response.text() == "ok"
+            return response.status == 200 and (await response.json())["status"] == "ok"
 
 
 @pytest.fixture

@@ -61,14 +61,34 @@ class RedisInbox:
             if not await lock.acquire():
                 return  # another worker is on it and will find our update
             try:
-                while (raw := await self.redis.lpop(queue)) is not None:
-                    await self.handle(load(raw))
+                async with _renewed(lock):
+                    while (raw := await self.redis.lpop(queue)) is not None:
+                        await self.handle(load(raw))
             finally:
                 await lock.release()
             # An update pushed after our last pop but before the release found the lock
             # taken; look once more so it is not left waiting.
             if not await self.redis.llen(queue):
                 return
+
+
+@contextlib.asynccontextmanager
+async def _renewed(lock):
+    """Keep the lock from expiring while the handling runs (a roster import can take longer
+    than LOCK_SECONDS): its time is set back to LOCK_SECONDS every third of it. Only a worker
+    that dies stops renewing, and then its lock frees itself as before."""
+
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(LOCK_SECONDS / 3)
+            await lock.reacquire()
+
+    renewing = asyncio.create_task(renew())
+    try:
+        yield
+    finally:
+        renewing.cancel()
+        await asyncio.gather(renewing, return_exceptions=True)
 
 
 # Reserve the next send slot (times in ms): `interval` after the last slot, at most `capacity`

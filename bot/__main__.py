@@ -4,6 +4,8 @@ import argparse
 import asyncio
 import gc
 import json
+import logging
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -126,6 +128,10 @@ async def cmd_run(app: App, args) -> None:
 
         if args.role == "web" and not app.settings.webhook_base_url:
             raise Failure("--role web cần WEBHOOK_BASE_URL (chế độ webhook).", 2)
+        if args.role != "all" and not app.settings.redis_url:
+            logging.getLogger("bot").warning(
+                "--role %s without REDIS_URL: several processes then neither keep each "
+                "user's messages in order nor share the send rate", args.role)
         _freeze_loaded()
         try:
             await serve(app, role=args.role)
@@ -431,6 +437,9 @@ def run_loop(work) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Whatever this process creates (the database, exports, backups, charts) holds personal
+    # data: readable by its user only, from the first byte.
+    os.umask(0o077)
     args = parser().parse_args(argv)
     try:
         settings = load_settings()

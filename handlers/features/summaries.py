@@ -6,7 +6,6 @@ written to the audit log; the overview shows figures only.
 """
 
 import asyncio
-import contextlib
 import logging
 from datetime import date
 from pathlib import Path
@@ -145,8 +144,6 @@ async def export(ctx: Context) -> Reply:
     summary: Summary = await summarise(ctx.repo, _targets(ctx), scope)
     path = charts.new_file(ctx.options.summaries_dir, "tong-hop", ".xlsx")
     await export_workbook(ctx.repo, summary, path, ctx.options.timezone, ctx.actor)
-    with contextlib.suppress(OSError):  # names and birth dates: readable by the bot only
-        path.chmod(0o600)
     name = f"tong-hop-{scope.unit.code if scope.unit else 'toan-xa'}-{scope.period.key}.xlsx"
     return Reply(t("summaries.export_ready", where=scope.name, period=scope.period.key),
                  attachment=Attachment("document", path=str(path), name=name))

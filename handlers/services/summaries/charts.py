@@ -8,6 +8,7 @@ is drawn: it takes most of a second to import, which no other command should pay
 are made with the object API, never pyplot, so nothing global is kept between charts.
 """
 
+import os
 import secrets
 import time
 from pathlib import Path
@@ -148,13 +149,20 @@ def _whole_numbers(axes) -> None:
 
 def new_file(folder: Path, prefix: str, suffix: str) -> Path:
     """A fresh unguessable file name in `folder`, after removing files older than two days
-    (they may hold personal data, and the message that carried them has gone out)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    (they may hold personal data, and the message that carried them has gone out).
+
+    The file is created here, empty, readable by the bot's user only, and its folder closed
+    to others: names and birth dates are never readable by anyone else, not even while
+    being written (writers truncate it and keep its mode)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)  # made before this rule, or by another program
     cutoff = time.time() - KEEP_SECONDS
     for old in folder.iterdir():
         if old.is_file() and old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
-    return folder / f"{prefix}-{secrets.token_hex(8)}{suffix}"
+    path = folder / f"{prefix}-{secrets.token_hex(8)}{suffix}"
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return path
 
 
 def save(figure, folder: Path, prefix: str) -> Path:

@@ -334,7 +334,7 @@ async def cmd_roster(app: App, args) -> None:
         )
     if not report.ok:
         raise Failure(report.text(), 2)
-    print(report.text())
+    print(report.text(max_changes=None))  # a terminal has room for every change
 
 
 def cmd_roster_template(args) -> None:

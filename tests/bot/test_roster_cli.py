@@ -87,3 +87,26 @@ def test_cli_refuses_other_file_types_and_missing_files(tmp_path):
     missing = cli("import", str(tmp_path / "khong-co.xlsx"), db=tmp_path / "cli.db")
     assert missing.returncode == 2 and "Không đọc được" in missing.stderr
     assert "Traceback" not in wrong.stderr + missing.stderr
+
+
+def test_cli_dry_run_lists_every_changed_field(tmp_path):
+    db = tmp_path / "cli.db"
+    first = tmp_path / "ds.csv"
+    first.write_bytes(csv_bytes(FILLED))
+    assert cli("import", str(first), db=db).returncode == 0
+    # 18 changes in all: more than a chat message lists.
+    edited = [
+        [*row[:4], "Dao", *row[5:7], "Chuyên viên chính", *row[8:10], "Đại học", "Kinh tế", "Không", None,
+         "Chuyên viên", "Không", *row[16:]]
+        for row in FILLED
+    ]  # fmt: skip
+    second = tmp_path / "sua.csv"
+    second.write_bytes(csv_bytes(edited))
+    dry = cli("import", str(second), "--dry-run", db=db)
+    assert dry.returncode == 0, dry.stderr
+    lines = dry.stdout.splitlines()
+    changes = lines[lines.index("Chi tiết cập nhật:") + 1 :]
+    assert "CB001: Chức vụ Trưởng phòng → Chuyên viên chính" in changes
+    assert "CB001: Lý luận chính trị Trung cấp → (trống)" in changes
+    assert "CB002: Chuyên ngành Luật → Kinh tế" in changes
+    assert len(changes) == 18 and "thay đổi khác" not in dry.stdout

@@ -35,8 +35,13 @@ class Column:
     default: bool | None = None  # for yes/no columns: what an empty cell means
 
     @property
+    def title(self) -> str:
+        """The column's heading without the required mark, as reports name it."""
+        return t(f"roster.header_{self.field}")
+
+    @property
     def header(self) -> str:
-        return t(f"roster.header_{self.field}") + ("*" if self.required else "")
+        return self.title + ("*" if self.required else "")
 
 
 COLUMNS = (
@@ -60,6 +65,7 @@ COLUMNS = (
     Column("phone", Kind.PHONE, 14),
     Column("active", Kind.BOOL, 11, default=True),
 )
+BY_FIELD = {column.field: column for column in COLUMNS}
 
 
 @dataclass(frozen=True)

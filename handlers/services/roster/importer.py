@@ -11,11 +11,12 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from handlers.services.roster.report import Problem, RosterReport
+from handlers.services.roster.columns import BY_FIELD
+from handlers.services.roster.report import Change, Problem, RosterReport
 from handlers.services.roster.rows import RosterRow, check_rows
 from handlers.services.roster.sheets import SheetError, read_rows
 from handlers.services.roster.units import NewUnit, UnitFinder
-from handlers.services.roster.values import ethnic_minority_default
+from handlers.services.roster.values import ethnic_minority_default, shown_value
 from storage.models import Official, Unit
 from storage.officials import text_limits
 from storage.repo import Repo
@@ -58,6 +59,7 @@ async def import_roster_file(
     report.unchanged = [official.code for official in plan.unchanged]
     report.deactivated = [official.code for official in plan.deactivated]
     report.new_units = [(unit.name, unit.code) for unit in plan.new_units]
+    report.changes = _changes(plan)
     if not dry_run:
         await _apply(repo, plan, actor=actor, note=f"roster import: {filename}")
     return report
@@ -88,6 +90,20 @@ async def _plan(repo: Repo, rows: list[RosterRow], deactivate_missing: bool) -> 
         plan.deactivated = [official for official in officials.values() if official.active]
     plan.new_units = units.new
     return plan
+
+
+def _changes(plan: Plan) -> list[Change]:
+    """Every field each updated official changes, in the file's order and the columns' order."""
+    return [
+        Change(
+            official.code,
+            BY_FIELD[name].title,
+            shown_value(BY_FIELD[name], getattr(official, name)),
+            shown_value(BY_FIELD[name], value),
+        )
+        for official, changes in plan.updated
+        for name, value in changes.items()
+    ]
 
 
 async def _apply(repo: Repo, plan: Plan, *, actor: str, note: str) -> None:

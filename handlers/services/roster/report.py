@@ -19,6 +19,24 @@ class Problem:
         return t("roster.problem_cell", row=self.row, column=self.column, message=self.message)
 
 
+@dataclass(frozen=True)
+class Change:
+    """One field of an updated official, as the file's cells show it."""
+
+    code: str
+    column: str  # the template's heading
+    before: str
+    after: str
+
+    def line(self) -> str:
+        return t("roster.change_line", code=self.code, column=self.column,
+                 before=self.before, after=self.after)  # fmt: skip
+
+
+# A chat message lists this many changes; the rest are counted.
+MAX_CHANGES = 15
+
+
 @dataclass
 class RosterReport:
     filename: str
@@ -31,6 +49,7 @@ class RosterReport:
     unchanged: list[str] = field(default_factory=list)
     deactivated: list[str] = field(default_factory=list)
     new_units: list[tuple[str, str]] = field(default_factory=list)  # name, code
+    changes: list[Change] = field(default_factory=list)  # of the updated officials
 
     @property
     def ok(self) -> bool:
@@ -40,9 +59,15 @@ class RosterReport:
     def written(self) -> bool:
         return self.ok and not self.dry_run
 
-    def text(self, max_problems: int | None = None) -> str:
-        """The report; a chat may cap the problems listed (the command line lists them all)."""
-        lines = self._problem_lines(max_problems) if not self.ok else self._summary_lines()
+    def text(self, max_problems: int | None = None, max_changes: int | None = MAX_CHANGES) -> str:
+        """The report; a chat may cap the problems listed (the command line lists them all).
+
+        Changes are capped unless asked otherwise, so a chat message stays readable.
+        """
+        if self.ok:
+            lines = self._summary_lines() + self._change_lines(max_changes)
+        else:
+            lines = self._problem_lines(max_problems)
         if self.ignored_columns:
             # Shown with problems too: a misspelt header is often why a column seems missing.
             columns = ", ".join(f"«{c}»" for c in self.ignored_columns)
@@ -75,4 +100,13 @@ class RosterReport:
         lines += [problem.line() for problem in shown]
         if len(shown) < len(self.problems):
             lines.append(t("roster.report_more", count=len(self.problems) - len(shown)))
+        return lines
+
+    def _change_lines(self, limit: int | None) -> list[str]:
+        if not self.changes:
+            return []
+        shown = self.changes if limit is None else self.changes[:limit]
+        lines = [t("roster.report_changes"), *(change.line() for change in shown)]
+        if len(shown) < len(self.changes):
+            lines.append(t("roster.report_more_changes", count=len(self.changes) - len(shown)))
         return lines

@@ -6,7 +6,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from handlers.services.roster.columns import COLUMNS, Header, read_header
+from handlers.services.roster.columns import COLUMNS, Header, Kind, read_header
 from handlers.services.roster.report import Problem
 from handlers.services.roster.sheets import Rows
 from handlers.services.roster.values import (
@@ -14,6 +14,7 @@ from handlers.services.roster.values import (
     ethnic_minority_default,
     is_blank,
     read_cell,
+    reads_as_month_day,
     text_of,
 )
 from handlers.texts import t
@@ -43,12 +44,14 @@ def check_rows(table: Rows, *, today: date, limits: dict[str, int]) -> Checked:
         return Checked([], [Problem(None, None, t("roster.no_header"))], [])
     (header_number, header_cells), body = table[0], table[1:]
     header = read_header([text_of(cell) for cell in header_cells])
-    problems = _header_problems(header, header_number)
+    month_day = _month_day_columns(body, header)
+    problems = _header_problems(header, header_number) + list(month_day.values())
     rows = []
     for number, cells in body:
         row, row_problems = _read_row(number, cells, header, today, limits)
         rows.append(row)
-        problems += row_problems
+        # A month/day column is refused as a whole: its cells need no problem of their own.
+        problems += [problem for problem in row_problems if problem.column not in month_day]
     problems += _duplicate_codes(rows, header)
     if not rows:
         problems.append(Problem(None, None, t("roster.no_rows")))
@@ -70,6 +73,27 @@ def _header_problems(header: Header, number: int) -> list[Problem]:
         )
         problems.append(Problem(number, None, message))
     return problems
+
+
+def _month_day_columns(body: Rows, header: Header) -> dict[str, Problem]:
+    """Date columns holding a date that reads only as month/day, by their header text.
+
+    One is enough to refuse the column: its other dates (12/02/1981) fit either order, and
+    reading them as day/month would swap day and month without a word.
+    """
+    found = {}
+    for column in COLUMNS:
+        index = header.positions.get(column.field)
+        if column.kind is not Kind.DATE or index is None:
+            continue
+        for number, cells in body:
+            cell = cells[index] if index < len(cells) else None
+            if reads_as_month_day(cell):
+                text = header.texts[column.field]
+                message = t("roster.month_day", column=text, value=text_of(cell), row=number)
+                found[text] = Problem(None, None, message)
+                break
+    return found
 
 
 def _read_row(number, cells, header: Header, today, limits) -> tuple[RosterRow, list[Problem]]:

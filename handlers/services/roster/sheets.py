@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import PurePath
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import Cell
 
 from handlers.formatting import show_date
 from handlers.services.roster.columns import COLUMNS
@@ -21,6 +22,10 @@ Rows = list[tuple[int, list]]  # (row number, cells)
 _XLSX_MAGIC = b"PK"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97–2003 (OLE2)
 _DELIMITERS = ",;\t"
+# What a spreadsheet takes for the start of a formula (OWASP, "CSV injection"): a name such as
+# =HYPERLINK(…) would become a live link. Tab and carriage return too: some spreadsheets skip
+# them and read the rest as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SheetError(Exception):
@@ -66,7 +71,10 @@ def _read_csv(data: bytes, filename: str) -> Rows:
     delimiter = max(_DELIMITERS, key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return [(number, cells) for number, cells in enumerate(reader, start=1)]
+        return [
+            (number, [_csv_unescaped(cell) for cell in cells])
+            for number, cells in enumerate(reader, start=1)
+        ]
     except csv.Error as error:  # e.g. a "field" longer than any cell: not a roster
         raise SheetError(t("roster.unreadable", filename=filename, reason=error)) from None
 
@@ -92,7 +100,18 @@ def _write_csv(header: list[str], rows: list[list]) -> bytes:
 def _csv_cell(value) -> str:
     if value is None:
         return ""
-    return show_date(value) if isinstance(value, date) else str(value)
+    text = show_date(value) if isinstance(value, date) else str(value)
+    # The quote makes a spreadsheet show the text as it is; reading the file undoes it.
+    return "'" + text if _formula_like(text) else text
+
+
+def _csv_unescaped(cell: str) -> str:
+    """A cell without the quote `_csv_cell` put before formula-like text, and only that one."""
+    return cell[1:] if cell.startswith("'") and _formula_like(cell[1:]) else cell
+
+
+def _formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(_FORMULA_STARTS)
 
 
 def _write_xlsx(header: list[str], rows: list[list]) -> bytes:
@@ -102,9 +121,21 @@ def _write_xlsx(header: list[str], rows: list[list]) -> bytes:
     sheet.append(header)
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if _formula_like(cell.value):
+                _as_text(cell)
     style_roster_sheet(sheet, len(rows))
     add_guide(workbook)
     add_dropdowns(workbook, sheet, len(rows))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _as_text(cell: Cell) -> None:
+    """Store formula-like text as text: openpyxl made "=…" a formula when it was set.
+
+    The quote prefix (Excel's leading ') keeps it text when someone edits the cell later.
+    """
+    cell.data_type = "s"
+    cell.quotePrefix = True

@@ -31,7 +31,10 @@ def text_of(cell) -> str:
     """A cell as text: NFC (files from some Windows tools are decomposed), spaces collapsed.
 
     Control characters go: PostgreSQL refuses NUL in text, and openpyxl refuses them all when
-    the roster is exported again.
+    the roster is exported again. Invisible formatting characters (category Cf: zero-width
+    spaces and joiners, the BOM, the soft hyphen, bidi marks and overrides) go too: pasted
+    from a web page or a chat they make "A\u200b1" a stranger to "A1", and a right-to-left
+    override shows a name backwards.
     """
     if cell is None:
         return ""
@@ -41,9 +44,15 @@ def text_of(cell) -> str:
         cell = int(cell)
     if isinstance(cell, datetime | date):
         return show_date(cell)
-    text = unicodedata.normalize("NFC", str(cell))
-    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
-    return " ".join(text.split())
+    text = "".join(_visible(ch) for ch in str(cell))
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _visible(ch: str) -> str:
+    category = unicodedata.category(ch)
+    if category == "Cc":
+        return " "
+    return "" if category == "Cf" else ch
 
 
 def is_blank(cell) -> bool:
@@ -140,6 +149,18 @@ def _as_date(cell, today: date) -> date | None:
         return None
 
 
+def reads_as_month_day(cell) -> bool:
+    """A date typed as text whose second part is a day, not a month: 12/24/1981.
+
+    Excel set to US dates writes a CSV that way; its 12/02/1981 then means 2 December, which
+    read as day/month would be 12 February. One such value is proof for the whole column.
+    """
+    if not isinstance(cell, str):  # a real date cell holds no order to mistake
+        return False
+    match = _DMY.fullmatch(text_of(cell))
+    return match is not None and 1 <= int(match[1]) <= 12 < int(match[2]) <= 31
+
+
 def _phone(cell) -> str:
     if isinstance(cell, int | float) and not isinstance(cell, bool):
         # Excel stored the phone number as a number and dropped its leading 0: put it back.
@@ -165,3 +186,13 @@ def cell_value(column: Column, value):
     if column.kind is Kind.ENUM:
         return label(value)
     return value
+
+
+def shown_value(column: Column, value) -> str:
+    """A stored or imported value as a report shows it: as the file writes it, units by name."""
+    if column.kind is Kind.UNIT and value is not None:
+        value = value.name
+    value = cell_value(column, value)
+    if value is None:
+        return t("roster.empty_value")
+    return show_date(value) if isinstance(value, date) else str(value)

@@ -222,3 +222,47 @@ def test_problem_lists_can_be_capped_for_a_chat():
     report = RosterReport("ds.xlsx", problems=[Problem(n, "Ngày sinh", "x") for n in range(2, 9)])
     lines = report.text(max_problems=3).splitlines()
     assert len(lines) == 5 and lines[-1] == "… và 4 lỗi nữa."
+
+
+async def test_invisible_formatting_characters_are_removed(empty_app):
+    await run_import(empty_app, xlsx(FILLED))
+    minh = FILLED[0]
+    rows = [
+        # A zero-width space in the code, a right-to-left override and a soft hyphen in the name.
+        ["CB\u200b001", "\u202eLò Văn\u00ad Minh", *minh[2:4], "Hà\u2066 Nhì\u2069", *minh[5:]],
+        ["\ufeffCB009", "Vàng\u200d A\u200e Sử", *minh[2:7], "Chuyên\u2060 viên", *minh[8:]],
+    ]
+    report = await run_import(empty_app, csv_bytes(rows), "ds.csv")
+    assert report.ok, report.text()
+    assert (report.added, report.updated, report.unchanged) == (["CB009"], [], ["CB001"])
+    stored = await officials(empty_app)
+    assert stored["CB001"].full_name == "Lò Văn Minh"
+    added = stored["CB009"]
+    assert (added.full_name, added.title) == ("Vàng A Sử", "Chuyên viên")
+
+
+@pytest.mark.parametrize("make, filename", [(csv_bytes, "ds.csv"), (xlsx, "ds.xlsx")])
+async def test_month_day_dates_refuse_the_file_naming_the_column(app, make, filename):
+    before = await counts(app)
+    minh = FILLED[0]
+
+    def born(code, when):  # as text: how a CSV, or a text-typed Excel column, holds it
+        return [code, "Giàng A Páo", "Nam", when, *minh[4:]]
+
+    rows = [
+        born("DEMO004", "12/02/1981"),  # reads either way: 12 February or 2 December
+        born("CB001", "03/05/1990"),
+        born("CB002", "11/09/1992"),
+        born("CB003", "12/24/1981"),  # row 5: only month/day
+        born("CB004", "1/31/75"),
+    ]
+    report = await run_import(app, make(rows), filename)
+    assert report.text().splitlines() == [
+        f"{filename}: 1 lỗi, chưa ghi gì vào cơ sở dữ liệu. Sửa các lỗi sau rồi nhập lại:",
+        "Cột «Ngày sinh» có ngày ghi dạng tháng/ngày (12/24/1981, dòng 5), nên các ngày khác "
+        "trong cột cũng có thể đã bị đảo ngày với tháng. Hãy lưu lại tệp với ngày dạng "
+        "ngày/tháng/năm (dd/mm/yyyy, ví dụ 24/12/1981) rồi nhập lại; nếu soạn bằng Excel, có "
+        "thể gửi thẳng tệp .xlsx.",
+    ]
+    assert await counts(app) == before
+    assert (await officials(app))["DEMO004"].birth_date == date(1981, 12, 2)

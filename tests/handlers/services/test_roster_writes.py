@@ -1,9 +1,15 @@
 """What a roster import writes (officials, units, the audit log; nothing on a dry run) and what
 export gives back."""
 
+import csv
+import io
 from datetime import date
 
+import pytest
+from openpyxl import load_workbook
+
 from handlers.services.roster import export_roster
+from handlers.services.roster.columns import COLUMNS
 from knowledge import vocabulary
 from storage import enums
 from storage.repo import Repo
@@ -150,3 +156,103 @@ async def test_units_are_matched_by_name_or_code_and_new_ones_get_unique_codes(a
         "PKT2",
         "PKT2",
     ]
+
+
+# Text a spreadsheet would take for a formula, as an official's fields may hold it.
+FORMULA_LIKE = {
+    "DEMO002": {"full_name": '=HYPERLINK("https://example.com/x","Nguyễn Văn Hùng")'},
+    "DEMO003": {"title": "+Phó Bí thư", "major": "-Luật"},
+    "DEMO004": {"ethnicity": "@Mông", "phone": "+84900000004"},
+}
+
+
+@pytest.mark.parametrize("filename", ["ra.xlsx", "ra.csv"])
+async def test_formula_like_text_is_exported_as_text_and_imports_back_unchanged(app, filename):
+    async with app.sessionmaker() as session, session.begin():
+        repo = Repo(session)
+        for official in await repo.officials.all():
+            repo.officials.change(official, **FORMULA_LIKE.get(official.code, {}))
+    async with app.sessionmaker() as session:
+        exported, _ = await export_roster(Repo(session), filename)
+
+    cells = _exported_cells(exported, filename)
+    for code, fields in FORMULA_LIKE.items():
+        for field, value in fields.items():
+            if filename.endswith(".csv"):  # OWASP: a quote before it, so it stays text
+                assert cells[code, field] == "'" + value
+            else:  # a string cell with Excel's quote prefix, not a formula
+                cell = cells[code, field]
+                assert (cell.data_type, cell.value, cell.quotePrefix) == ("s", value, True)
+
+    report = await run_import(app, exported, filename)
+    assert report.ok, report.text()
+    assert (len(report.updated), len(report.unchanged)) == (0, 40)
+    stored = await officials(app)
+    assert stored["DEMO002"].full_name == FORMULA_LIKE["DEMO002"]["full_name"]
+    assert stored["DEMO004"].phone == "+84900000004"
+
+
+def _exported_cells(data: bytes, filename: str) -> dict:
+    """(code, field) → the CSV cell's text, or the XLSX cell itself."""
+    if filename.endswith(".csv"):
+        table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    else:
+        table = list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows())
+    fields = [column.field for column in COLUMNS]
+    cells = {}
+    for row in table[1:]:
+        code = row[0] if filename.endswith(".csv") else row[0].value
+        cells.update({(code, field): cell for field, cell in zip(fields, row, strict=True)})
+    return cells
+
+
+def _demo_rows_changed(rows: list[list], changes: dict[str, dict[str, object]]) -> list[list]:
+    """The exported demo rows with some cells changed, by code and header."""
+    for row in rows:
+        for header, value in changes.get(row[0], {}).items():
+            row[HEADERS.index(header)] = value
+    return rows
+
+
+async def test_dry_run_and_import_list_every_changed_field(app):
+    async with app.sessionmaker() as session:
+        exported, _ = await export_roster(Repo(session), "ds.xlsx")
+    rows = _demo_rows_changed(
+        sheet_rows(exported),
+        {
+            "DEMO004": {
+                "Ngày sinh": date(1981, 2, 12),
+                "Chức vụ": "Chủ tịch UBND xã",
+                "Chuyên ngành": None,
+            },
+            "DEMO005": {"Đơn vị": "Phòng Kinh tế", "Đang công tác": "Không"},
+        },
+    )
+    dry = await run_import(app, xlsx(rows), dry_run=True)
+    expected = [
+        "Chi tiết cập nhật:",
+        "DEMO004: Ngày sinh 02/12/1981 → 12/02/1981",
+        "DEMO004: Chức vụ Phó Bí thư Đảng ủy, Chủ tịch UBND xã → Chủ tịch UBND xã",
+        "DEMO004: Chuyên ngành Nông học → (trống)",
+        "DEMO005: Đơn vị Lãnh đạo Đảng ủy, HĐND, UBND xã → Phòng Kinh tế",
+        "DEMO005: Đang công tác Có → Không",
+    ]
+    assert dry.text().splitlines()[-len(expected) :] == expected
+    real = await run_import(app, xlsx(rows))
+    assert real.text().splitlines()[-len(expected) :] == expected
+    assert (await officials(app))["DEMO004"].birth_date == date(1981, 2, 12)
+
+
+async def test_a_long_list_of_changes_is_cut_short_for_a_chat(app):
+    async with app.sessionmaker() as session:
+        exported, _ = await export_roster(Repo(session), "ds.xlsx")
+    rows = sheet_rows(exported)
+    for row in rows:
+        row[HEADERS.index("Chức vụ")] = "Chuyên viên"
+    report = await run_import(app, xlsx(rows), dry_run=True)
+    assert len(report.updated) == 40
+    lines = report.text().splitlines()
+    assert lines[-17] == "Chi tiết cập nhật:" and lines[-16].startswith("DEMO001: Chức vụ ")
+    assert lines[-1] == "… và 25 thay đổi khác."
+    everything = report.text(max_changes=None).splitlines()
+    assert everything[-1].startswith("DEMO040: Chức vụ ") and len(everything) == len(lines) + 24

@@ -31,14 +31,17 @@ from handlers.types import Choice, Download, Incoming, Reply
 from knowledge.answers import KnowledgeBase
 from knowledge.normalize import fold
 from storage.deliveries import QUEUED_FLAG
+from storage.models import ChannelAccount, ProcessedUpdate
 from storage.repo import Repo
-from storage.types import utcnow
+from storage.types import max_length, utcnow
 
 log = logging.getLogger(__name__)
 
 # Errors that mean "the database cannot be reached right now", not a bug.
 DATABASE_DOWN = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
-ID_LENGTH = 64  # the columns that hold platform user, chat and update ids
+# The columns that hold platform user, chat and update ids.
+ID_LENGTH = min(max_length(column) for column in (
+    ChannelAccount.external_user_id, ChannelAccount.chat_id, ProcessedUpdate.update_id))
 
 
 class Conversation:

@@ -76,6 +76,10 @@ class Step:
     # Where choices are on offer, a number typed that is none of them is refused ("8" is no
     # course name), unless numbers are answers here too (a time: "17.30").
     takes_numbers: bool = False
+    # The most characters a typed answer may have: the length of the column it is stored in
+    # (`max_length(CourseReport.provider)`), so a longer one is refused here, asking again,
+    # rather than failing the submit.
+    max_length: int | None = None
 
     def options(self, ctx: Context) -> tuple[Choice, ...]:
         return tuple(self.choices(ctx) if callable(self.choices) else self.choices)
@@ -243,6 +247,9 @@ async def _parse(step: Step, ctx: Context) -> Any:
     options = step.options(ctx)
     if options and ctx.picked is None and not step.takes_numbers and numeral(text):
         raise Invalid(t("forms.no_such_choice", typed=text[:20]))
+    if ctx.picked is None and step.max_length is not None and len(text) > step.max_length:
+        raise Invalid(t("forms.too_long", label=step.label, length=len(text),
+                        limit=step.max_length))
     if step.parse is not None:
         value = step.parse(text, ctx)
         return await value if inspect.isawaitable(value) else value

@@ -1,4 +1,9 @@
-"""The database schema. Change it only together with a new Alembic migration."""
+"""The database schema. Change it only together with a new Alembic migration.
+
+Length-limited text is `Bounded` (storage/types.py): a value over the limit never reaches the
+database, on SQLite as on PostgreSQL; `shorten=True` marks the columns where a cut value is
+harmless, every other one refuses it (the conversation checks typed values before that).
+"""
 
 from datetime import date, datetime
 from typing import Any
@@ -12,7 +17,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    String,
     Text,
     UniqueConstraint,
     true,
@@ -29,7 +33,7 @@ from knowledge.vocabulary import (
     StateManagementLevel,
 )
 from storage.enums import CampaignKind, DeliveryStatus, EvaluationStatus, ReportStatus, Role
-from storage.types import UtcDateTime, utcnow
+from storage.types import Bounded, UtcDateTime, utcnow
 
 
 def _enum(cls, length: int = 20) -> Enum:
@@ -51,8 +55,8 @@ class Unit(Base):
     __tablename__ = "units"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(Bounded(32), unique=True)
+    name: Mapped[str] = mapped_column(Bounded(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -60,18 +64,18 @@ class Official(Base):
     __tablename__ = "officials"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
-    full_name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(Bounded(32), unique=True)
+    full_name: Mapped[str] = mapped_column(Bounded(200))
     gender: Mapped[Gender] = mapped_column(_enum(Gender))
-    ethnicity: Mapped[str | None] = mapped_column(String(50))
+    ethnicity: Mapped[str | None] = mapped_column(Bounded(50))
     ethnic_minority: Mapped[bool] = mapped_column(Boolean, default=False)
     birth_date: Mapped[date | None] = mapped_column(Date)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
-    title: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(Bounded(200))
     position_group: Mapped[PositionGroup] = mapped_column(_enum(PositionGroup), index=True)
     is_vice_chair: Mapped[bool] = mapped_column(Boolean, default=False)
     education_level: Mapped[EducationLevel | None] = mapped_column(_enum(EducationLevel))
-    major: Mapped[str | None] = mapped_column(String(200))
+    major: Mapped[str | None] = mapped_column(Bounded(200))
     major_fits_position: Mapped[bool] = mapped_column(Boolean, default=True)
     political_theory_level: Mapped[PoliticalTheoryLevel | None] = mapped_column(
         _enum(PoliticalTheoryLevel)
@@ -80,7 +84,7 @@ class Official(Base):
         _enum(StateManagementLevel)
     )
     equipped_to_standard: Mapped[bool] = mapped_column(Boolean, default=False)
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(Bounded(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     role: Mapped[Role] = mapped_column(_enum(Role), default=Role.OFFICIAL)
     # Optional nudges (self-study, training registration); evaluation reminders always go.
@@ -98,10 +102,10 @@ class ChannelAccount(Base):
     __table_args__ = (UniqueConstraint("platform", "external_user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    platform: Mapped[str] = mapped_column(String(20))
-    external_user_id: Mapped[str] = mapped_column(String(64))
-    chat_id: Mapped[str] = mapped_column(String(64))
-    display_name: Mapped[str | None] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(Bounded(20))
+    external_user_id: Mapped[str] = mapped_column(Bounded(64))
+    chat_id: Mapped[str] = mapped_column(Bounded(64))
+    display_name: Mapped[str | None] = mapped_column(Bounded(200, shorten=True))
     official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"), index=True)
     linked_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -114,7 +118,7 @@ class InviteCode(Base):
     __tablename__ = "invite_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str] = mapped_column(Bounded(64), unique=True)
     official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"), index=True)
     grants_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     expires_at: Mapped[datetime]
@@ -132,8 +136,8 @@ class LinkFailure(Base):
     __table_args__ = (Index("ix_link_failures_user_at", "platform", "external_user_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    platform: Mapped[str] = mapped_column(String(20))
-    external_user_id: Mapped[str] = mapped_column(String(64))
+    platform: Mapped[str] = mapped_column(Bounded(20))
+    external_user_id: Mapped[str] = mapped_column(Bounded(64))
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -142,9 +146,9 @@ class ConversationState(Base):
 
     __tablename__ = "conversation_states"
 
-    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
-    external_user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    form: Mapped[str | None] = mapped_column(String(50))
+    platform: Mapped[str] = mapped_column(Bounded(20), primary_key=True)
+    external_user_id: Mapped[str] = mapped_column(Bounded(64), primary_key=True)
+    form: Mapped[str | None] = mapped_column(Bounded(50))
     step: Mapped[int] = mapped_column(Integer, default=0)
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     choices: Mapped[list[Any]] = mapped_column(default=list)
@@ -158,8 +162,8 @@ class ProcessedUpdate(Base):
 
     __tablename__ = "processed_updates"
 
-    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
-    update_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    platform: Mapped[str] = mapped_column(Bounded(20), primary_key=True)
+    update_id: Mapped[str] = mapped_column(Bounded(64), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
@@ -170,11 +174,13 @@ class QuestionLog(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    platform: Mapped[str] = mapped_column(String(20))
+    platform: Mapped[str] = mapped_column(Bounded(20))
     question: Mapped[str] = mapped_column(Text)
-    folded: Mapped[str] = mapped_column(String(500), index=True)  # groups the same question
+    # Groups the same question.
+    folded: Mapped[str] = mapped_column(Bounded(500, shorten=True), index=True)
     score: Mapped[float] = mapped_column(Float)
-    suggested: Mapped[str | None] = mapped_column(String(200))  # ids of suggested entries
+    # The ids of the entries suggested.
+    suggested: Mapped[str | None] = mapped_column(Bounded(200, shorten=True))
 
 
 class CourseReport(Base):
@@ -190,16 +196,16 @@ class CourseReport(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
     category: Mapped[CourseCategory] = mapped_column(_enum(CourseCategory))
-    course_id: Mapped[str | None] = mapped_column(String(64))  # catalogue id, if matched
-    course_name: Mapped[str] = mapped_column(String(300))
-    provider: Mapped[str | None] = mapped_column(String(300))
+    course_id: Mapped[str | None] = mapped_column(Bounded(64))  # catalogue id, if matched
+    course_name: Mapped[str] = mapped_column(Bounded(300))
+    provider: Mapped[str | None] = mapped_column(Bounded(300))
     completed_on: Mapped[date] = mapped_column(Date)
     hours: Mapped[int | None] = mapped_column(Integer)
-    level: Mapped[str | None] = mapped_column(String(20))  # level attained (degree, LLCT, QLNN)
-    certificate_kind: Mapped[str | None] = mapped_column(String(20))  # photo | document
-    certificate_file_id: Mapped[str | None] = mapped_column(String(300))
-    certificate_url: Mapped[str | None] = mapped_column(String(1000))
-    certificate_platform: Mapped[str | None] = mapped_column(String(20))
+    level: Mapped[str | None] = mapped_column(Bounded(20))  # level attained (degree, LLCT, QLNN)
+    certificate_kind: Mapped[str | None] = mapped_column(Bounded(20))  # photo | document
+    certificate_file_id: Mapped[str | None] = mapped_column(Bounded(300))
+    certificate_url: Mapped[str | None] = mapped_column(Bounded(1000))
+    certificate_platform: Mapped[str | None] = mapped_column(Bounded(20))
     status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), default=ReportStatus.PENDING)
     review_note: Mapped[str | None] = mapped_column(Text)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
@@ -217,7 +223,7 @@ class Evaluation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
-    period: Mapped[str] = mapped_column(String(10), index=True)
+    period: Mapped[str] = mapped_column(Bounded(10), index=True)
     criteria: Mapped[dict[str, Any]] = mapped_column(default=dict)  # key -> self-assessed points
     general_points: Mapped[float] = mapped_column(Float)
     tasks_assigned: Mapped[int] = mapped_column(Integer)
@@ -253,13 +259,13 @@ class Campaign(Base):
     __tablename__ = "campaigns"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(120), unique=True)
+    key: Mapped[str] = mapped_column(Bounded(120), unique=True)
     kind: Mapped[CampaignKind] = mapped_column(_enum(CampaignKind, length=30))
     text: Mapped[str] = mapped_column(Text)
     audience: Mapped[dict[str, Any]] = mapped_column(default=dict)  # who: all, unit, group, …
     send_at: Mapped[datetime]
     expanded_at: Mapped[datetime | None]  # when its deliveries were queued
-    created_by: Mapped[str] = mapped_column(String(100))
+    created_by: Mapped[str] = mapped_column(Bounded(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -273,17 +279,17 @@ class Delivery(Base):
     __table_args__ = (Index("ix_deliveries_due", "status", "due_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), unique=True)
+    key: Mapped[str] = mapped_column(Bounded(200), unique=True)
     official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"), index=True)
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     # Checked just before sending: e.g. "not_submitted:2026Q2" drops a reminder to someone
     # who submitted after it was queued.
-    condition: Mapped[str | None] = mapped_column(String(100))
+    condition: Mapped[str | None] = mapped_column(Bounded(100))
     text: Mapped[str] = mapped_column(Text)
     choices: Mapped[list[Any]] = mapped_column(default=list)
     # Set for a push to one chat (an account just unlinked), not to the official's accounts.
-    platform: Mapped[str | None] = mapped_column(String(20))
-    chat_id: Mapped[str | None] = mapped_column(String(64))
+    platform: Mapped[str | None] = mapped_column(Bounded(20))
+    chat_id: Mapped[str | None] = mapped_column(Bounded(64))
     status: Mapped[DeliveryStatus] = mapped_column(
         _enum(DeliveryStatus), default=DeliveryStatus.QUEUED
     )
@@ -299,10 +305,10 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(100))
-    action: Mapped[str] = mapped_column(String(50))
-    entity: Mapped[str] = mapped_column(String(50))
-    entity_id: Mapped[str | None] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(Bounded(100))
+    action: Mapped[str] = mapped_column(Bounded(50))
+    entity: Mapped[str] = mapped_column(Bounded(50))
+    entity_id: Mapped[str | None] = mapped_column(Bounded(64))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)

@@ -1,9 +1,10 @@
 """Queries on units and officials, and the writes a roster import makes."""
 
-from sqlalchemy import String, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Official, Unit
+from storage.types import Bounded, max_length
 
 
 def text_limits() -> dict[str, int]:
@@ -12,12 +13,12 @@ def text_limits() -> dict[str, int]:
     Read from the schema so that checking an imported file never drifts from the columns.
     """
     limits = {
-        column.name: column.type.length
+        column.name: max_length(column)
         for column in Official.__table__.columns
-        if type(column.type) is String and column.type.length
+        if isinstance(column.type, Bounded)
     }
-    limits["unit"] = Unit.__table__.c.name.type.length
-    limits["unit_code"] = Unit.__table__.c.code.type.length
+    limits["unit"] = max_length(Unit.name)
+    limits["unit_code"] = max_length(Unit.code)
     return limits
 
 

@@ -19,9 +19,9 @@ class QuestionRepo:
             QuestionLog(
                 platform=platform,
                 question=question[:1000],
-                folded=folded[:500],
+                folded=folded,  # shortened by its column type, as is `suggested`
                 score=score,
-                suggested=",".join(suggested)[:200] or None,
+                suggested=",".join(suggested) or None,
             )
         )
 

@@ -16,6 +16,7 @@ from knowledge.courses import Catalogue, Course, adds_detail
 from knowledge.vocabulary import LEVELS, CourseCategory, attained_level
 from storage.enums import ReportStatus
 from storage.models import CourseReport
+from storage.types import max_length
 
 router = Router()
 
@@ -31,7 +32,6 @@ CATEGORY_ORDER = (
     CourseCategory.OTHER,
 )
 COURSE_BUTTONS = 8
-MAX_NAME = 300
 MAX_HOURS = 2000
 YES, NO = "yes", "no"
 DEFAULT_PROVIDER = "p:default"  # the catalogue's provider for the chosen course
@@ -64,8 +64,6 @@ def parse_course(text: str, ctx: Context) -> dict:
         return {"id": course.id, "name": course.name}
     if not text:
         raise Invalid(t("reports.course_empty"))
-    if len(text) > MAX_NAME:
-        raise Invalid(t("reports.course_too_long", limit=MAX_NAME))
     match = catalogue.match(text, _category(ctx))
     if match is None:
         return {"name": text}
@@ -109,6 +107,13 @@ def parse_certificate(text: str, ctx: Context) -> dict:
     if not ctx.incoming.attachments:
         raise Invalid(t("reports.certificate_missing"))
     file = ctx.incoming.attachments[0]
+    # What the platform gives to fetch the file again must fit its column whole: a cut
+    # address would show the reviewer nothing.
+    for value, column in ((file.url, CourseReport.certificate_url),
+                          (file.file_id, CourseReport.certificate_file_id)):
+        if value and len(value) > max_length(column):
+            raise Invalid(t(f"reports.certificate_too_long_{file.kind}",
+                            limit=max_length(column)))
     return {"kind": file.kind, "file_id": file.file_id, "url": file.url,
             "platform": ctx.incoming.channel, "name": file.name}
 
@@ -154,7 +159,7 @@ def _provider(text: str, ctx: Context) -> str:
         return _catalogue_course(ctx).provider
     if not text:
         raise Invalid(t("reports.provider_empty"))
-    return text[:MAX_NAME]
+    return text
 
 
 def _completed_on(text: str, ctx: Context) -> str:
@@ -227,7 +232,8 @@ REPORT_FORM = router.form(Form(
              choices=tuple(Choice(label(c), c.value) for c in CATEGORY_ORDER),
              show=lambda v: label(CourseCategory(v))),
         Step("course", t("reports.label_course"), t("reports.ask_course"),
-             parse=parse_course, choices=_course_choices, show=lambda c: c["name"]),
+             parse=parse_course, choices=_course_choices, show=lambda c: c["name"],
+             max_length=max_length(CourseReport.course_name)),
         # "Có phải khóa …?" when the name typed is close to a catalogue course but not sure.
         Step("course", t("reports.label_course"),
              lambda ctx: t("reports.ask_guess", name=ctx.state.answers["course"]["guess_name"]),
@@ -238,7 +244,8 @@ REPORT_FORM = router.form(Form(
              choices=_level_choices, when=_needs_level, default=_course_level,
              follow_up=True),
         Step("provider", t("reports.label_provider"), t("reports.ask_provider"),
-             parse=_provider, choices=_provider_choices, optional=True),
+             parse=_provider, choices=_provider_choices, optional=True,
+             max_length=max_length(CourseReport.provider)),
         Step("completed_on", t("reports.label_date"), t("reports.ask_date"),
              parse=_completed_on, show=lambda v: show_date(date.fromisoformat(v))),
         Step("hours", t("reports.label_hours"), t("reports.ask_hours"), parse=parse_hours,

@@ -10,7 +10,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from bot.app import App, DatabaseUnavailable, open_app, safe_url
+from bot.app import App, DatabaseUnavailable, backup_problem, open_app, safe_url
 from bot.channels.console import (
     GUEST,
     PLATFORM,
@@ -34,7 +34,7 @@ from handlers.texts import label, t
 from knowledge.answers import KnowledgeBase
 from knowledge.entries import KnowledgeError
 from knowledge.targets import load_targets
-from storage import db
+from storage import backup, db
 from storage.demo import is_demo_database, seed_demo
 from storage.repo import Repo
 from storage.types import utcnow
@@ -67,8 +67,12 @@ def parser() -> argparse.ArgumentParser:
                                            "lần lập lịch gần nhất (mã thoát 1 nếu có trục trặc)")
     status.add_argument("--json", action="store_true", help="in một đối tượng JSON")
 
-    database = sub.add_parser("db", help="cơ sở dữ liệu")
-    database.add_argument("action", choices=["upgrade", "current"])
+    database = sub.add_parser("db", help="cơ sở dữ liệu: nâng cấp lược đồ, xem phiên bản, sao lưu")
+    database.add_argument("action", choices=["upgrade", "current", "backup"])
+    database.add_argument("dir", nargs="?", metavar="THƯ_MỤC",
+                          help="backup: thư mục lưu bản sao lưu (tạo nếu chưa có)")
+    database.add_argument("--keep", type=_positive, metavar="N",
+                          help="backup: chỉ giữ N bản sao lưu mới nhất do lệnh này tạo")
 
     sub.add_parser("demo-data", help="nạp danh sách cán bộ mẫu (DEMO001–DEMO040)")
 
@@ -111,6 +115,19 @@ def parser() -> argparse.ArgumentParser:
     summary.add_argument("--unit", metavar="MÃ_ĐƠN_VỊ", help="chỉ một đơn vị (mặc định toàn xã)")
     summary.add_argument("--quarter", metavar="2026Q2", help="kỳ xếp loại (mặc định quý này)")
     return p
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(t("backup.keep_positive"))
+    return int(text)
+
+
+def _check_db(p: argparse.ArgumentParser, args) -> None:
+    if args.action == "backup" and args.dir is None:
+        p.error(t("backup.needs_dir"))
+    if args.action != "backup" and (args.dir is not None or args.keep is not None):
+        p.error(t("backup.only_backup"))
 
 
 class Failure(Exception):
@@ -198,6 +215,26 @@ async def cmd_db(app: App, args) -> None:
     # `open_app` has already migrated; say where the schema stands.
     revision = await db.current_revision(app.engine)
     print(f"{safe_url(app.settings.database_url)}: phiên bản lược đồ {revision}")
+
+
+def cmd_db_backup(settings: Settings, args) -> None:
+    """Without opening the app: that would migrate first, and a backup taken before a
+    migration is the point. The file's path alone on the last line, for scripts."""
+    directory = Path(args.dir)
+    try:
+        taken = backup.take(settings.database_url, directory)
+    except backup.BackupError as error:
+        raise Failure(backup_problem(error)) from None
+    print(t("backup.done", database=safe_url(settings.database_url), size=_size(taken.size)))
+    if args.keep and (pruned := backup.prune(directory, args.keep)):
+        print(t("backup.pruned", count=len(pruned), keep=args.keep))
+    print(taken.path)
+
+
+def _size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+    return f"{max(1, round(size / 1024))} KB"
 
 
 async def cmd_demo_data(app: App, args) -> None:
@@ -440,7 +477,10 @@ def main(argv: list[str] | None = None) -> int:
     # Whatever this process creates (the database, exports, backups, charts) holds personal
     # data: readable by its user only, from the first byte.
     os.umask(0o077)
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    if args.command == "db":
+        _check_db(p, args)
     try:
         settings = load_settings()
     except ConfigError as error:
@@ -453,6 +493,8 @@ def main(argv: list[str] | None = None) -> int:
             cmd_ask(settings, args)
         elif args.command == "roster" and args.roster_action == "template":
             cmd_roster_template(args)
+        elif args.command == "db" and args.action == "backup":
+            cmd_db_backup(settings, args)
         else:
             run_loop(execute(settings, args))
     except (DatabaseUnavailable, Failure, KnowledgeError) as error:

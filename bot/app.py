@@ -15,8 +15,10 @@ from handlers.app import build_router
 from handlers.context import Options
 from handlers.conversation import Conversation
 from handlers.periods import Calendar
+from handlers.texts import t
 from knowledge.answers import KnowledgeBase
 from storage import db
+from storage.backup import BackupError
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,9 @@ async def open_app(
         if migrate:
             try:
                 await db.upgrade(engine)
+            except BackupError as error:
+                reason = backup_problem(error)
+                raise DatabaseUnavailable(t("backup.before_upgrade_failed", reason=reason)) from None
             except (OSError, SQLAlchemyError) as error:
                 raise DatabaseUnavailable(_unreachable(settings, error)) from None
         sessionmaker = db.sessionmaker(engine)
@@ -77,6 +82,10 @@ async def open_app(
         yield App(settings, engine, sessionmaker, conversation)
     finally:
         await engine.dispose()
+
+
+def backup_problem(error: BackupError) -> str:
+    return t(f"backup.{error.kind}", detail=error.detail)
 
 
 def _unreachable(settings: Settings, error: Exception) -> str:

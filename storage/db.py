@@ -1,6 +1,7 @@
 """Engine creation and schema migration."""
 
 import asyncio
+import logging
 import sqlite3
 from functools import partial
 from pathlib import Path
@@ -19,6 +20,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import QueuePool
+
+from storage import backup
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT = 30  # seconds SQLite waits for another process's write lock
@@ -138,8 +143,20 @@ def alembic_config() -> Config:
     return cfg
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Apply migrations up to `revision` over this engine's own connection."""
+async def upgrade(
+    engine: AsyncEngine, revision: str = "head", backup_dir: Path | None = None
+) -> Path | None:
+    """Apply migrations up to `revision` over this engine's own connection.
+
+    A database that holds data at an older revision is backed up first (into `backup_dir`,
+    by default the data folder's `backups/`), so an operator can go back to the version before
+    the upgrade; the backup's path is logged and returned. Without a backup nothing is
+    migrated (`backup.BackupError`), except on PostgreSQL without `pg_dump`, which is logged:
+    such servers keep their own backups."""
+    taken = None
+    current = await current_revision(engine)
+    if current is not None and current != _resolve(revision):
+        taken = await _backup_before(engine, current, backup_dir)
 
     def run(connection) -> None:
         cfg = alembic_config()
@@ -148,6 +165,34 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
 
     async with engine.begin() as connection:
         await connection.run_sync(run)
+    return taken
+
+
+def _resolve(revision: str) -> str | None:
+    """The revision id `revision` ("head", "0005") stands for."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    found = script.get_revision(revision)
+    return found.revision if found else None
+
+
+async def _backup_before(engine: AsyncEngine, current: str, directory: Path | None
+                         ) -> Path | None:
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return None  # nothing outlives the process
+    directory = directory or backup.default_directory(url)
+    suffix = f"{backup.BEFORE_UPGRADE}-{current}"
+    try:
+        taken = await asyncio.to_thread(backup.take, url, directory, suffix=suffix)
+    except backup.BackupError as error:
+        if error.kind != "no_pg_dump":
+            raise
+        log.warning("migrating from %s without a backup: pg_dump is not installed", current)
+        return None
+    log.info("database backed up before migrating from %s: %s", current, taken.path)
+    return taken.path
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

@@ -1,9 +1,10 @@
 """The conversation core: one update in, replies out.
 
-Per update: one user at a time (a per-user lock), one database transaction, the update id
-claimed so a redelivery is ignored, choices resolved, then a command, the open form's step, or
-the free-text handler runs. Any failure becomes a short apology with a reference that is also
-in the log next to the traceback.
+Per update: the account's message limit checked in memory (handlers.limits), one user at a
+time (a per-user lock), one database transaction, the update id claimed so a redelivery is
+ignored, choices resolved, then a command, the open form's step, or the free-text handler
+runs. Any failure becomes a short apology with a reference that is also in the log next to
+the traceback.
 """
 
 import asyncio
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from handlers import forms
 from handlers.context import Context, Options
 from handlers.errors import UserError
+from handlers.limits import MessageLimits, Verdict
 from handlers.locks import UserLocks
 from handlers.router import Router, as_replies, refusal
 from handlers.texts import t
@@ -50,6 +52,7 @@ class Conversation:
         *,
         knowledge: KnowledgeBase | None = None,
         locks: UserLocks | None = None,
+        limits: MessageLimits | None = None,
         clock: Callable[[], datetime] = utcnow,
         transactions: int | None = None,
     ):
@@ -58,6 +61,7 @@ class Conversation:
         self.options = options or Options()
         self.knowledge = knowledge
         self.locks = locks or UserLocks()
+        self.limits = limits or MessageLimits()
         self.clock = clock
         # At most `transactions` updates at a database connection, the rest waiting their turn
         # here in arrival order. The pool's own queue lets a newcomer take a freed connection
@@ -86,9 +90,13 @@ class Conversation:
         if not _ids_fit(incoming):
             log.warning("ignoring an update with an id longer than %s characters", ID_LENGTH)
             return []
+        key = f"{incoming.channel}:{incoming.user_id}"
+        # Before the lock, the database and the search: a flood costs next to nothing.
+        if verdict := self._over_limit(incoming, key):
+            return [Reply(t("common.slow_down"))] if verdict is Verdict.WARN else []
         incoming = _cleaned(incoming)
         try:
-            async with self.locks.hold(f"{incoming.channel}:{incoming.user_id}"), self._turns:
+            async with self.locks.hold(key), self._turns:
                 return await self._handle(incoming, download)
         except Exception as error:
             if _database_down(error):
@@ -104,6 +112,22 @@ class Conversation:
             )
             return [Reply(t("common.error", reference=reference))]
 
+    def _over_limit(self, incoming: Incoming, key: str) -> Verdict | None:
+        """WARN or DROP when this account sent more messages this minute than it may; None
+        when the message is to be handled."""
+        options = self.options
+        if incoming.channel in options.unlimited_channels:
+            return None
+        verdict = self.limits.check(
+            key, options.rate_limit_per_minute, options.rate_limit_stranger_per_minute
+        )
+        if verdict is Verdict.ANSWER:
+            return None
+        if verdict is Verdict.WARN:
+            log.info("%s user %s is over the message limit: silent for a while",
+                     incoming.channel, incoming.user_id)
+        return verdict
+
     async def _handle(self, incoming: Incoming, download: Download | None) -> list[Reply]:
         async with self.sessionmaker() as session, session.begin():
             repo = Repo(session)
@@ -115,6 +139,7 @@ class Conversation:
             if refusal := self._too_long(incoming):  # after the claim: a redelivery gets none
                 return [refusal]
             account = await repo.accounts.find(incoming.channel, incoming.user_id)
+            self.limits.learn(f"{incoming.channel}:{incoming.user_id}", account is not None)
             if account is not None and account.chat_id != incoming.chat_id:
                 account.chat_id = incoming.chat_id  # reminders go to the chat last used
             ctx = Context(

@@ -175,6 +175,9 @@ class QuestionLog(Base):
     folded: Mapped[str] = mapped_column(String(500), index=True)  # groups the same question
     score: Mapped[float] = mapped_column(Float)
     suggested: Mapped[str | None] = mapped_column(String(200))  # ids of suggested entries
+    # Whether the asker's account was linked to an official; a stranger's question is pruned
+    # after RETENTION_DAYS. None: asked before this was recorded (treated as a stranger's).
+    linked: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class CourseReport(Base):

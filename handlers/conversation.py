@@ -129,6 +129,7 @@ class Conversation:
         return verdict
 
     async def _handle(self, incoming: Incoming, download: Download | None) -> list[Reply]:
+        key = f"{incoming.channel}:{incoming.user_id}"
         async with self.sessionmaker() as session, session.begin():
             repo = Repo(session)
             if incoming.update_id is not None and not await repo.conversations.claim_update(
@@ -136,10 +137,10 @@ class Conversation:
             ):
                 log.info("ignoring redelivered update %s", incoming.update_id)
                 return []
+            account = await repo.accounts.find(incoming.channel, incoming.user_id)
+            self.limits.learn(key, account is not None)  # strangers have the stricter limit
             if refusal := self._too_long(incoming):  # after the claim: a redelivery gets none
                 return [refusal]
-            account = await repo.accounts.find(incoming.channel, incoming.user_id)
-            self.limits.learn(f"{incoming.channel}:{incoming.user_id}", account is not None)
             if account is not None and account.chat_id != incoming.chat_id:
                 account.chat_id = incoming.chat_id  # reminders go to the chat last used
             ctx = Context(
@@ -154,10 +155,11 @@ class Conversation:
             )
             asked = _place(ctx.state)
             replies = _number_question(ctx, asked, await self._dispatch(ctx))
-        # Committed: wake the sender, and remember whether a form is open.
+        # Committed: wake the sender, and remember whether a form is open and whether the
+        # account is linked (it may have just been, by /start CODE), for its message limit.
         if session.info.get(QUEUED_FLAG):
             self.outbox.set()
-        key = f"{incoming.channel}:{incoming.user_id}"
+        self.limits.learn(key, ctx.linked)
         if ctx.state.form is not None:
             self._in_form.add(key)
         else:

@@ -11,7 +11,7 @@ from handlers.texts import t
 from handlers.types import Incoming
 from storage.models import ProcessedUpdate, QuestionLog
 from storage.repo import Repo
-from tests.helpers.app import chat_as
+from tests.helpers.app import chat_as, invite_code
 
 SLOW_DOWN = t("common.slow_down")
 QUESTION = "lịch thi đấu bóng đá tuần này"  # not in the plan: logged for admins when handled
@@ -96,3 +96,20 @@ async def test_a_very_long_question_is_refused_without_searching_or_logging(app,
     (reply,) = await _send(app, "zalo", "paster", 1, text=pasted)
     assert reply.startswith("Câu hỏi dài quá (3899 ký tự)") and "dưới 500 ký tự" in reply
     assert await _count(app, QuestionLog) == 0
+
+
+async def test_a_stranger_who_links_gets_the_officials_limit_at_once(app, clock):
+    code = await invite_code(app, "DEMO010")
+    await _send(app, "zalo", "newcomer", 3)
+    (linked,) = await _send(app, "zalo", "newcomer", 1, text=f"/start {code}")
+    assert "Hoàng Minh Tuấn" in linked
+
+    got = await _send(app, "zalo", "newcomer", 17, text="/toi")  # 21 this minute in all
+    assert got[:16] != [""] * 16 and SLOW_DOWN not in got[:16]
+    assert got[16] == SLOW_DOWN
+
+
+async def test_a_stranger_flooding_with_oversized_messages_is_silenced_as_soon(app, clock):
+    got = await _send(app, "zalo", "paster2", 10, text="x" * 5000)
+    assert [text.startswith("Tin nhắn quá dài") for text in got[:6]] == [True] * 6
+    assert got[6:] == [SLOW_DOWN, "", "", ""]

@@ -62,6 +62,8 @@ class MessageLimits:
         if not limit or len(sender.answered) < limit:
             sender.answered.append(now)
             sender.warned = False
+            while len(sender.answered) > max(per_minute, stranger_per_minute, 1):
+                sender.answered.popleft()  # no limit: only the latest is needed
             return Verdict.ANSWER
         if sender.warned:
             return Verdict.DROP

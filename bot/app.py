@@ -46,6 +46,9 @@ def options_from(settings: Settings) -> Options:
         catch_up_days=settings.catch_up_days,
         quiet=settings.quiet,
         summaries_dir=settings.summaries_dir,
+        rate_limit_per_minute=settings.rate_limit_per_minute,
+        rate_limit_stranger_per_minute=settings.rate_limit_stranger_per_minute,
+        retention_days=settings.retention_days,
     )
 
 

@@ -69,6 +69,15 @@ class Settings(BaseSettings):
     telegram_rate: float = Field(default=25, gt=0, le=30)
     zalo_rate: float = Field(default=10, gt=0, le=100)
     quiet_hours: str = "21-7"
+    # Messages a minute one Telegram or Zalo account gets answered; past it one polite note,
+    # then silence until the minute passes. Strangers (accounts not linked to an official) get
+    # the stricter limit. 0: no limit.
+    rate_limit_per_minute: int = Field(default=20, ge=0, le=1000)
+    rate_limit_stranger_per_minute: int = Field(default=6, ge=0, le=1000)
+    # Days kept: questions from strangers, wrong invite codes typed, conversation states
+    # untouched (a form abandoned that long is dropped). Audit log, reports and evaluations
+    # are never pruned.
+    retention_days: int = Field(default=90, ge=7, le=3650)
     # Past one machine: Redis keeps each user's updates in order across worker processes and
     # shares the send rate. Unset: one process, everything in memory.
     redis_url: str | None = None

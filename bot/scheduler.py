@@ -1,5 +1,5 @@
 """The one scheduler: plans campaigns every few minutes (SCHEDULER_INTERVAL) and once at
-start-up (the catch-up sweep).
+start-up (the catch-up sweep); prunes old rows once a day (handlers.services.retention).
 
 APScheduler 3 runs a single job with a fixed id (`replace_existing`), coalescing missed runs
 and forgiving late ones (`misfire_grace_time`). What to send lives in our own tables and is
@@ -17,12 +17,15 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from handlers.context import Options
 from handlers.services.campaigns import plan
+from handlers.services.retention import prune
 from storage.repo import Repo
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "plan-campaigns"
+PRUNE_JOB_ID = "prune-old-rows"
+PRUNE_EVERY_HOURS = 24
 
 
 async def plan_once(
@@ -45,6 +48,16 @@ async def _planning_round(sessionmaker: async_sessionmaker, options: Options,
     on_planned(queued, None)
 
 
+async def prune_once(
+    sessionmaker: async_sessionmaker, options: Options, clock: Callable[[], datetime] = utcnow
+) -> dict[str, int]:
+    async with sessionmaker() as session, session.begin():
+        pruned = await prune(Repo(session), clock(), options)
+    log.info("pruned old rows: %s",
+             ", ".join(f"{count} from {table}" for table, count in pruned.items()))
+    return pruned
+
+
 def start_scheduler(
     sessionmaker: async_sessionmaker, options: Options, every_seconds: int = 300,
     on_planned: Callable[[int | None, Exception | None], None] = lambda queued, error: None,
@@ -60,6 +73,17 @@ def start_scheduler(
         max_instances=1,
         misfire_grace_time=3600,
         next_run_time=datetime.now(options.timezone),  # the catch-up sweep at start-up
+    )
+    scheduler.add_job(
+        prune_once,
+        IntervalTrigger(hours=PRUNE_EVERY_HOURS, timezone=options.timezone),
+        args=(sessionmaker, options),
+        id=PRUNE_JOB_ID,
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=3600,
+        next_run_time=datetime.now(options.timezone),  # a bot restarted daily still prunes
     )
     scheduler.start()
     return scheduler

@@ -21,6 +21,12 @@ class Options:
     invite_ttl: timedelta = timedelta(days=7)
     telegram_username: str | None = None
     max_text_length: int = 4000
+    # Messages a minute one account gets answered (0: no limit); strangers (not linked) get
+    # fewer. The console is someone at the server's own terminal: never limited.
+    rate_limit_per_minute: int = 20
+    rate_limit_stranger_per_minute: int = 6
+    unlimited_channels: frozenset[str] = frozenset({"console"})
+    retention_days: int = 90  # see handlers.services.retention
     calendar: Calendar = field(default_factory=Calendar)
     excellent_share: float = 0.20
     self_study_days: int = 60

@@ -1,9 +1,10 @@
 """The conversation core: one update in, replies out.
 
-Per update: one user at a time (a per-user lock), one database transaction, the update id
-claimed so a redelivery is ignored, choices resolved, then a command, the open form's step, or
-the free-text handler runs. Any failure becomes a short apology with a reference that is also
-in the log next to the traceback.
+Per update: the account's message limit checked in memory (handlers.limits), one user at a
+time (a per-user lock), one database transaction, the update id claimed so a redelivery is
+ignored, choices resolved, then a command, the open form's step, or the free-text handler
+runs. Any failure becomes a short apology with a reference that is also in the log next to
+the traceback.
 """
 
 import asyncio
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from handlers import forms
 from handlers.context import Context, Options
 from handlers.errors import UserError
+from handlers.limits import MessageLimits, Verdict
 from handlers.locks import UserLocks
 from handlers.router import Router, as_replies, refusal
 from handlers.texts import t
@@ -53,6 +55,7 @@ class Conversation:
         *,
         knowledge: KnowledgeBase | None = None,
         locks: UserLocks | None = None,
+        limits: MessageLimits | None = None,
         clock: Callable[[], datetime] = utcnow,
         transactions: int | None = None,
     ):
@@ -61,6 +64,7 @@ class Conversation:
         self.options = options or Options()
         self.knowledge = knowledge
         self.locks = locks or UserLocks()
+        self.limits = limits or MessageLimits()
         self.clock = clock
         # At most `transactions` updates at a database connection, the rest waiting their turn
         # here in arrival order. The pool's own queue lets a newcomer take a freed connection
@@ -89,9 +93,13 @@ class Conversation:
         if not _ids_fit(incoming):
             log.warning("ignoring an update with an id longer than %s characters", ID_LENGTH)
             return []
+        key = f"{incoming.channel}:{incoming.user_id}"
+        # Before the lock, the database and the search: a flood costs next to nothing.
+        if verdict := self._over_limit(incoming, key):
+            return [Reply(t("common.slow_down"))] if verdict is Verdict.WARN else []
         incoming = _cleaned(incoming)
         try:
-            async with self.locks.hold(f"{incoming.channel}:{incoming.user_id}"), self._turns:
+            async with self.locks.hold(key), self._turns:
                 return await self._handle(incoming, download)
         except Exception as error:
             if _database_down(error):
@@ -107,7 +115,24 @@ class Conversation:
             )
             return [Reply(t("common.error", reference=reference))]
 
+    def _over_limit(self, incoming: Incoming, key: str) -> Verdict | None:
+        """WARN or DROP when this account sent more messages this minute than it may; None
+        when the message is to be handled."""
+        options = self.options
+        if incoming.channel in options.unlimited_channels:
+            return None
+        verdict = self.limits.check(
+            key, options.rate_limit_per_minute, options.rate_limit_stranger_per_minute
+        )
+        if verdict is Verdict.ANSWER:
+            return None
+        if verdict is Verdict.WARN:
+            log.info("%s user %s is over the message limit: silent for a while",
+                     incoming.channel, incoming.user_id)
+        return verdict
+
     async def _handle(self, incoming: Incoming, download: Download | None) -> list[Reply]:
+        key = f"{incoming.channel}:{incoming.user_id}"
         async with self.sessionmaker() as session, session.begin():
             repo = Repo(session)
             if incoming.update_id is not None and not await repo.conversations.claim_update(
@@ -115,9 +140,10 @@ class Conversation:
             ):
                 log.info("ignoring redelivered update %s", incoming.update_id)
                 return []
+            account = await repo.accounts.find(incoming.channel, incoming.user_id)
+            self.limits.learn(key, account is not None)  # strangers have the stricter limit
             if refusal := self._too_long(incoming):  # after the claim: a redelivery gets none
                 return [refusal]
-            account = await repo.accounts.find(incoming.channel, incoming.user_id)
             if account is not None and account.chat_id != incoming.chat_id:
                 account.chat_id = incoming.chat_id  # reminders go to the chat last used
             ctx = Context(
@@ -132,10 +158,11 @@ class Conversation:
             )
             asked = _place(ctx.state)
             replies = _number_question(ctx, asked, await self._dispatch(ctx))
-        # Committed: wake the sender, and remember whether a form is open.
+        # Committed: wake the sender, and remember whether a form is open and whether the
+        # account is linked (it may have just been, by /start CODE), for its message limit.
         if session.info.get(QUEUED_FLAG):
             self.outbox.set()
-        key = f"{incoming.channel}:{incoming.user_id}"
+        self.limits.learn(key, ctx.linked)
         if ctx.state.form is not None:
             self._in_form.add(key)
         else:

@@ -36,7 +36,9 @@ class Answer:
     source: str | None
     suggestions: tuple[Entry, ...] = ()
     not_covered: str | None = None  # the topic, when the question asks what the plan never says
-    chat: bool = False  # small talk (a greeting, thanks), not a question about the plan
+    # Not a question about the plan: small talk (a greeting, thanks) or, in handlers, a text
+    # too long to be one. Nothing to log for admins.
+    chat: bool = False
 
 
 class KnowledgeBase:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import Role
@@ -164,6 +164,11 @@ class AccountRepo:
     async def record_failure(self, platform: str, external_user_id: str, now: datetime) -> None:
         self.session.add(LinkFailure(platform=platform, external_user_id=external_user_id, at=now))
         await self.session.flush()
+
+    async def prune_failures(self, before: datetime) -> int:
+        """Delete the wrong codes typed before `before`; how many went."""
+        result = await self.session.execute(delete(LinkFailure).where(LinkFailure.at < before))
+        return result.rowcount
 
     async def failures_since(
         self, platform: str, external_user_id: str, since: datetime

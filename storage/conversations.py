@@ -1,5 +1,8 @@
 """Conversation state per platform user, and the update ids already handled."""
 
+from datetime import datetime
+
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import insert
@@ -30,3 +33,18 @@ class ConversationRepo:
             .on_conflict_do_nothing()
         )
         return result.rowcount == 1
+
+    async def prune_updates(self, before: datetime) -> int:
+        """Forget the update ids handled before `before`; how many went."""
+        result = await self.session.execute(
+            delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < before)
+        )
+        return result.rowcount
+
+    async def prune_states(self, before: datetime) -> int:
+        """Delete the states untouched since before `before` (an abandoned form with them):
+        the user starts afresh, as on first contact; how many went."""
+        result = await self.session.execute(
+            delete(ConversationState).where(ConversationState.updated_at < before)
+        )
+        return result.rowcount

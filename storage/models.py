@@ -181,6 +181,9 @@ class QuestionLog(Base):
     score: Mapped[float] = mapped_column(Float)
     # The ids of the entries suggested.
     suggested: Mapped[str | None] = mapped_column(Bounded(200, shorten=True))
+    # Whether the asker's account was linked to an official; a stranger's question is pruned
+    # after RETENTION_DAYS. None: asked before this was recorded (treated as a stranger's).
+    linked: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class CourseReport(Base):

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import QuestionLog
@@ -13,7 +13,8 @@ class QuestionRepo:
         self.session = session
 
     async def log(
-        self, platform: str, question: str, folded: str, score: float, suggested: list[str]
+        self, platform: str, question: str, folded: str, score: float, suggested: list[str],
+        *, linked: bool,
     ) -> None:
         self.session.add(
             QuestionLog(
@@ -22,8 +23,19 @@ class QuestionRepo:
                 folded=folded,  # shortened by its column type, as is `suggested`
                 score=score,
                 suggested=",".join(suggested) or None,
+                linked=linked,
             )
         )
+
+    async def prune_strangers(self, before: datetime) -> int:
+        """Delete questions asked by strangers before `before`; how many went."""
+        result = await self.session.execute(
+            delete(QuestionLog).where(
+                QuestionLog.at < before,
+                or_(QuestionLog.linked.is_(None), QuestionLog.linked.is_(False)),
+            )
+        )
+        return result.rowcount
 
     async def most_frequent(self, since: datetime, limit: int = 10) -> list[tuple[str, int, datetime]]:
         """(an example wording, how often, last asked) per question, most asked first."""

@@ -20,7 +20,7 @@ async def answer_question(ctx: Context, question: str) -> Reply:
     if not answer.confident and not answer.chat:
         await ctx.repo.questions.log(
             ctx.incoming.channel, question, fold(question), answer.score,
-            [e.id for e in answer.suggestions],
+            [e.id for e in answer.suggestions], linked=ctx.linked,
         )
     return reply
 

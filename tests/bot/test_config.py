@@ -15,6 +15,19 @@ def test_defaults():
     assert s.timezone == "Asia/Ho_Chi_Minh" and s.zone.key == "Asia/Ho_Chi_Minh"
     assert s.telegram_bot_token is None and s.zalo_bot_token is None
     assert not s.has_platform_token
+    assert (s.rate_limit_per_minute, s.rate_limit_stranger_per_minute) == (20, 6)
+    assert s.retention_days == 90
+
+
+def test_message_limits_and_retention_reach_the_conversation(monkeypatch):
+    from bot.app import options_from
+
+    monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "30")
+    monkeypatch.setenv("RATE_LIMIT_STRANGER_PER_MINUTE", "0")
+    monkeypatch.setenv("RETENTION_DAYS", "30")
+    options = options_from(settings())
+    assert options.rate_limit_per_minute == 30 and options.rate_limit_stranger_per_minute == 0
+    assert options.retention_days == 30
 
 
 def test_bare_schemes_get_async_drivers_and_tokens_stay_secret():
@@ -47,6 +60,8 @@ def test_environment_and_blank_values(monkeypatch):
         ({"webhook_secret": "short"}, "WEBHOOK_SECRET"),
         ({"telegram_api_base": "api.telegram.org"}, "TELEGRAM_API_BASE"),
         ({"webhook_port": 70000}, "WEBHOOK_PORT"),
+        ({"rate_limit_stranger_per_minute": -1}, "RATE_LIMIT_STRANGER_PER_MINUTE"),
+        ({"retention_days": 3}, "RETENTION_DAYS"),
     ],
 )
 def test_invalid_values_give_one_line_naming_the_setting(values, field):

@@ -349,9 +349,13 @@ def make_harness(app, tmp_path) -> Harness:
     """The harness on the test's app, with the sample form; each fuzz test module's `harness`
     fixture returns it."""
     install_form(app)
-    # Charts and workbooks an admin's random command asks for go to this test's folder.
-    app.conversation.options = dataclasses.replace(app.conversation.options,
-                                                   summaries_dir=tmp_path / "summaries")
+    # Charts and workbooks an admin's random command asks for go to this test's folder; the
+    # per-minute message limits are off (the fuzzer sends hundreds a minute; floods have
+    # their own tests).
+    app.conversation.options = dataclasses.replace(
+        app.conversation.options, summaries_dir=tmp_path / "summaries",
+        rate_limit_per_minute=0, rate_limit_stranger_per_minute=0,
+    )
     return Harness(app)
 
 

@@ -163,14 +163,15 @@ async def test_officials_can_turn_optional_nudges_off(app, quarter):
     assert "DEMO003" not in nudged and "DEMO002" in nudged
 
 
-async def test_one_scheduler_job_with_a_fixed_id_and_a_catch_up_run(app):
-    from bot.scheduler import JOB_ID, start_scheduler
+async def test_scheduler_jobs_have_fixed_ids_and_a_catch_up_run(app):
+    from bot.scheduler import JOB_ID, PRUNE_JOB_ID, start_scheduler
 
     scheduler = start_scheduler(app.sessionmaker, app.conversation.options)
     try:
-        (job,) = scheduler.get_jobs()
-        assert job.id == JOB_ID and job.coalesce and job.misfire_grace_time == 3600
-        assert job.max_instances == 1
+        jobs = scheduler.get_jobs()
+        assert sorted(job.id for job in jobs) == sorted([JOB_ID, PRUNE_JOB_ID])
+        for job in jobs:
+            assert job.coalesce and job.misfire_grace_time == 3600 and job.max_instances == 1
     finally:
         scheduler.shutdown(wait=False)
 

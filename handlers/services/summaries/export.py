@@ -34,18 +34,24 @@ async def export_in_worker(
     actor: str,
 ) -> Scope:
     """/xuat's workbook, written in a background job's worker thread (handlers/jobs.py). The
-    scope is worked out again for the asker's current record (who lost the right meanwhile
-    gets nothing); the rows are read in a transaction that only reads, and the export is
-    audited once the file is written."""
+    rows are read in a transaction that only reads. The scope is worked out for the asker's
+    current record before the file is written and again once it is, when the export is
+    audited: who lost the right meanwhile gets nothing, and the file is removed."""
+    asked = (unit_code, period, today, cal)
     async with worker.reader() as session, session.begin():
         repo = Repo(session)
-        viewer = await _viewer(repo, account)
-        scope = await resolve(repo, viewer, unit_code, period, today, cal)
+        scope = await resolve(repo, await _viewer(repo, account), *asked)
         summary = await summarise(repo, targets, scope)
         await write_workbook(repo, summary, path, zone,
                              lambda sheet: worker.say(t("summaries.export_progress", sheet=sheet)))
     async with worker.sessionmaker() as session, session.begin():
-        await _record(Repo(session), summary, path, actor)
+        repo = Repo(session)
+        try:
+            await resolve(repo, await _viewer(repo, account), *asked)
+        except UserError:
+            path.unlink(missing_ok=True)
+            raise
+        await _record(repo, summary, path, actor)
     return scope
 
 

@@ -50,8 +50,9 @@ class Settings(BaseSettings):
     # two days.
     summaries_dir: Path = Path("data/summaries")
     invite_ttl_days: int = Field(default=7, ge=1, le=365)
-    # A roster file sent in chat: the largest accepted (bytes, checked before it is fetched)
-    # and the most officials in one file. Larger rosters: `python -m bot roster import`.
+    # A roster file sent in chat: the largest accepted (bytes, checked before it is fetched;
+    # Telegram lets bots fetch up to 20 MB) and the most officials in one file. Larger
+    # rosters: `python -m bot roster import`.
     roster_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, le=20 * 1024 * 1024)
     roster_max_rows: int = Field(default=50_000, ge=10, le=1_000_000)
     # Heavy work (a roster import, an export) runs in this many worker threads at once; the

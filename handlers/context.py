@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.jobs import Jobs, Run
 from handlers.periods import Calendar
-from handlers.types import Download, Incoming, Push
+from handlers.types import Download, Incoming
 from knowledge.answers import KnowledgeBase
 from storage.enums import Role
 from storage.models import ChannelAccount, ConversationState, Official
@@ -49,7 +49,6 @@ class Context:
     picked: str | None = None
     args: str = ""  # what follows a command's name
     jobs: Jobs | None = None  # heavy work off the event loop
-    push: Push | None = None  # sends to this chat later (a job's result); None: not possible
     started: list[Run] = field(default_factory=list)  # jobs to start once the update commits
 
     @property

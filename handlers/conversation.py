@@ -147,7 +147,6 @@ class Conversation:
                 knowledge=self.knowledge,
                 download=download,
                 jobs=self.jobs,
-                push=push,
             )
             asked = _place(ctx.state)
             replies = _number_question(ctx, asked, await self._dispatch(ctx))

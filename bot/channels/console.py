@@ -59,6 +59,7 @@ async def run_console(
     async def push(reply: Reply) -> None:
         stdout.write(render(reply) + "\n\n")
         stdout.flush()
+
     if interactive:
         stdout.write("Gõ tin nhắn rồi nhấn Enter; Ctrl+D để thoát.\n")
     while True:

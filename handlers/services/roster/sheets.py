@@ -54,7 +54,9 @@ def read_rows(
     return _filled(_read_csv(data, filename), filename, max_rows, progress, None)
 
 
-def _read_xlsx(data: bytes, filename: str, max_rows: int | None, progress: Progress | None) -> Rows:
+def _read_xlsx(
+    data: bytes, filename: str, max_rows: int | None, progress: Progress | None
+) -> Rows:
     try:
         # read_only: rows streamed from the file rather than every cell built at once (20,000
         # rows took 271 MB); data_only: the value a formula last computed, not its text.
@@ -79,6 +81,8 @@ def _filled(
     numbered: Iterable[tuple[int, Iterable]], filename: str, max_rows: int | None,
     progress: Progress | None, size: int | None,
 ) -> Rows:
+    """The rows with anything in them, as they are read: a file padded with empty rows costs
+    nothing, and one with too many filled rows is refused before it is all held."""
     rows: Rows = []
     for number, cells in numbered:
         cells = list(cells)

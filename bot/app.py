@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -14,6 +15,7 @@ from bot.config import Settings
 from handlers.app import build_router
 from handlers.context import Options
 from handlers.conversation import Conversation
+from handlers.jobs import Jobs
 from handlers.periods import Calendar
 from handlers.texts import t
 from knowledge.answers import KnowledgeBase
@@ -49,6 +51,8 @@ def options_from(settings: Settings) -> Options:
         rate_limit_per_minute=settings.rate_limit_per_minute,
         rate_limit_stranger_per_minute=settings.rate_limit_stranger_per_minute,
         retention_days=settings.retention_days,
+        roster_max_bytes=settings.roster_max_bytes,
+        roster_max_rows=settings.roster_max_rows,
     )
 
 
@@ -77,10 +81,13 @@ async def open_app(
             except (OSError, SQLAlchemyError) as error:
                 raise DatabaseUnavailable(_unreachable(settings, error)) from None
         sessionmaker = db.sessionmaker(engine)
+        # Each background job connects on its own, the way this engine did.
+        jobs = Jobs(partial(db.create_engine, settings.database_url, **engine_kwargs),
+                    workers=settings.job_workers)
         conversation = Conversation(
             sessionmaker, build_router(), options_from(settings),
             knowledge=KnowledgeBase(settings.knowledge_dir),
-            transactions=db.transaction_slots(engine),
+            transactions=db.transaction_slots(engine), jobs=jobs,
         )
         yield App(settings, engine, sessionmaker, conversation)
     finally:

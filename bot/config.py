@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     # Each running process's state (channels, last planning round), for `python -m bot status`.
     state_dir: Path = Path("data/run")
     invite_ttl_days: int = Field(default=7, ge=1, le=365)
+    # A roster file sent in chat: the largest accepted (bytes, checked before it is fetched;
+    # Telegram lets bots fetch up to 20 MB) and the most officials in one file. Larger
+    # rosters: `python -m bot roster import`.
+    roster_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, le=20 * 1024 * 1024)
+    roster_max_rows: int = Field(default=50_000, ge=10, le=1_000_000)
+    # Heavy work (a roster import, an export) runs in this many worker threads at once; the
+    # event loop keeps answering everyone else meanwhile.
+    job_workers: int = Field(default=1, ge=1, le=8)
     demo_user: str = "DEMO001"
     # Quarterly self-evaluation: opens on this day of the quarter's last month, due on this
     # day of the next month; reminders this many days before the deadline.

@@ -27,6 +27,8 @@ from handlers.texts import t
 
 log = logging.getLogger(__name__)
 
+JOBS_DRAIN = 60  # seconds a stopping bot waits for background jobs to end
+
 
 class StartError(Exception):
     """Something the bot needs could not be had at start (a channel's platform, Redis, the
@@ -98,6 +100,8 @@ async def serve(
             stack.push_async_callback(channel.stop)
             health.channels[channel.name] = channel.health
             channels.append(channel)
+        # Before the channels close: running jobs (an import) end and push their results.
+        stack.push_async_callback(app.conversation.jobs.wait, timeout=JOBS_DRAIN)
         if web_app is not None:
             await _listen(stack, web_app, settings)  # stopped first: no more webhook calls
         if push:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from handlers.jobs import Jobs, Run
 from handlers.periods import Calendar
 from handlers.types import Download, Incoming
 from knowledge.answers import KnowledgeBase
@@ -33,6 +34,8 @@ class Options:
     catch_up_days: int = 7  # announcements this recent reach officials who link later
     quiet: tuple[int, int] = (21, 7)  # no pushes from 21:00 to 07:00 local time
     summaries_dir: Path = Path("data/summaries")  # charts and workbooks sent to admins
+    roster_max_bytes: int = 5 * 1024 * 1024  # a roster file sent in chat, checked before download
+    roster_max_rows: int = 50_000  # officials in one roster file sent in chat
 
 
 @dataclass
@@ -51,6 +54,23 @@ class Context:
     # typing a choice's internal value never acts like picking it.
     picked: str | None = None
     args: str = ""  # what follows a command's name
+    jobs: Jobs | None = None  # heavy work off the event loop
+    started: list[Run] = field(default_factory=list)  # jobs to start once the update commits
+
+    @property
+    def user_key(self) -> str:
+        """This platform account, as the per-user lock and the jobs know it."""
+        return f"{self.incoming.channel}:{self.incoming.user_id}"
+
+    @property
+    def job_running(self) -> bool:
+        """Whether this user's previous job (an import, an export) is still running."""
+        return self.jobs is not None and self.jobs.busy(self.user_key)
+
+    def start_job(self, run: Run) -> None:
+        """Run `run` as a background job once this update has committed; what it returns is
+        pushed to this chat when ready."""
+        self.started.append(run)
 
     @property
     def linked(self) -> bool:

@@ -4,7 +4,8 @@ Per update: the account's message limit checked in memory (handlers.limits), one
 time (a per-user lock), one database transaction, the update id claimed so a redelivery is
 ignored, choices resolved, then a command, the open form's step, or the free-text handler
 runs. Any failure becomes a short apology with a reference that is also in the log next to
-the traceback.
+the traceback. Heavy work a handler started (handlers/jobs.py) begins once the transaction
+has committed, outside the lock.
 """
 
 import asyncio
@@ -17,6 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import datetime
+from functools import partial
 
 from rapidfuzz import fuzz, process
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -25,13 +27,15 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from handlers import forms
 from handlers.context import Context, Options
 from handlers.errors import UserError
+from handlers.jobs import Jobs
 from handlers.limits import MessageLimits, Verdict
 from handlers.locks import UserLocks
 from handlers.router import Router, as_replies, refusal
 from handlers.texts import t
-from handlers.types import Choice, Download, Incoming, Reply
+from handlers.types import Choice, Download, Incoming, Push, Reply
 from knowledge.answers import KnowledgeBase
 from knowledge.normalize import fold
+from storage import db
 from storage.deliveries import QUEUED_FLAG
 from storage.models import ChannelAccount, ProcessedUpdate
 from storage.repo import Repo
@@ -58,6 +62,7 @@ class Conversation:
         limits: MessageLimits | None = None,
         clock: Callable[[], datetime] = utcnow,
         transactions: int | None = None,
+        jobs: Jobs | None = None,
     ):
         self.sessionmaker = sessionmaker
         self.router = router
@@ -66,6 +71,8 @@ class Conversation:
         self.locks = locks or UserLocks()
         self.limits = limits or MessageLimits()
         self.clock = clock
+        # Jobs connect on their own: by default a new engine on this database.
+        self.jobs = jobs or Jobs(partial(db.create_engine, sessionmaker.kw["bind"].url))
         # At most `transactions` updates at a database connection, the rest waiting their turn
         # here in arrival order. The pool's own queue lets a newcomer take a freed connection
         # ahead of those waiting, and under a burst some officials waited 10 s while others
@@ -86,10 +93,11 @@ class Conversation:
         return changed
 
     async def handle(
-        self, incoming: Incoming, *, download: Download | None = None
+        self, incoming: Incoming, *, download: Download | None = None, push: Push | None = None
     ) -> list[Reply]:
         """The replies to one update. `download` fetches the bytes of a file the user sent,
-        on platforms that can."""
+        on platforms that can; `push` sends to the user's chat later what a background job
+        makes. Without `push` the job's replies come after these, once it has ended."""
         if not _ids_fit(incoming):
             log.warning("ignoring an update with an id longer than %s characters", ID_LENGTH)
             return []
@@ -98,9 +106,14 @@ class Conversation:
         if verdict := self._over_limit(incoming, key):
             return [Reply(t("common.slow_down"))] if verdict is Verdict.WARN else []
         incoming = _cleaned(incoming)
+        later: list[Reply] = []
+
+        async def keep(reply: Reply) -> None:
+            later.append(reply)
+
         try:
             async with self.locks.hold(key), self._turns:
-                return await self._handle(incoming, download)
+                replies, jobs = await self._handle(incoming, download, push or keep)
         except Exception as error:
             if _database_down(error):
                 log.warning("database unavailable for update %s: %s", incoming.update_id, error)
@@ -114,6 +127,10 @@ class Conversation:
                 incoming.user_id,
             )
             return [Reply(t("common.error", reference=reference))]
+        if jobs and push is None:  # outside the user's lock: their next message goes on
+            await asyncio.wait(jobs)
+            replies += later
+        return replies
 
     def _over_limit(self, incoming: Incoming, key: str) -> Verdict | None:
         """WARN or DROP when this account sent more messages this minute than it may; None
@@ -131,7 +148,10 @@ class Conversation:
                      incoming.channel, incoming.user_id)
         return verdict
 
-    async def _handle(self, incoming: Incoming, download: Download | None) -> list[Reply]:
+    async def _handle(
+        self, incoming: Incoming, download: Download | None, push: Push
+    ) -> tuple[list[Reply], list[asyncio.Task]]:
+        """The replies, and the jobs started."""
         key = f"{incoming.channel}:{incoming.user_id}"
         async with self.sessionmaker() as session, session.begin():
             repo = Repo(session)
@@ -139,11 +159,11 @@ class Conversation:
                 incoming.channel, incoming.update_id
             ):
                 log.info("ignoring redelivered update %s", incoming.update_id)
-                return []
+                return [], []
             account = await repo.accounts.find(incoming.channel, incoming.user_id)
             self.limits.learn(key, account is not None)  # strangers have the stricter limit
             if refusal := self._too_long(incoming):  # after the claim: a redelivery gets none
-                return [refusal]
+                return [refusal], []
             if account is not None and account.chat_id != incoming.chat_id:
                 account.chat_id = incoming.chat_id  # reminders go to the chat last used
             ctx = Context(
@@ -155,19 +175,22 @@ class Conversation:
                 options=self.options,
                 knowledge=self.knowledge,
                 download=download,
+                jobs=self.jobs,
             )
             asked = _place(ctx.state)
             replies = _number_question(ctx, asked, await self._dispatch(ctx))
-        # Committed: wake the sender, and remember whether a form is open and whether the
-        # account is linked (it may have just been, by /start CODE), for its message limit.
+        # Committed: wake the sender, start the jobs, and remember whether a form is open and
+        # whether the account is linked (it may have just been, by /start CODE), for its
+        # message limit.
         if session.info.get(QUEUED_FLAG):
             self.outbox.set()
         self.limits.learn(key, ctx.linked)
+        jobs = [self.jobs.start(key, run, push) for run in ctx.started]
         if ctx.state.form is not None:
             self._in_form.add(key)
         else:
             self._in_form.discard(key)
-        return replies
+        return replies, jobs
 
     async def _dispatch(self, ctx: Context) -> list[Reply]:
         form = self.router.forms.get(ctx.state.form) if ctx.state.form else None

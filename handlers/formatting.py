@@ -27,6 +27,11 @@ def show_number(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
+def show_count(value: int) -> str:
+    """20000 as Vietnamese writes it: "20.000"."""
+    return f"{value:,}".replace(",", ".")
+
+
 def platform_names(platforms) -> str:
     """"Telegram, Zalo": the messengers' names, as users know them."""
     return ", ".join(t(f"labels.platform_{p}") for p in platforms)

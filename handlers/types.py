@@ -13,6 +13,7 @@ class Attachment:
     url: str | None = None
     path: str | None = None
     name: str | None = None
+    size: int | None = None  # bytes, when the platform says (before any download)
 
 
 @dataclass(frozen=True)
@@ -54,3 +55,6 @@ class Reply:
 
 # How a channel fetches the bytes of a file a user sent (platforms that can).
 Download = Callable[[Attachment], Awaitable[bytes]]
+# How a channel sends a reply to the chat an update came from, after the update's own replies
+# (what a background job makes, when it is ready).
+Push = Callable[[Reply], Awaitable[object]]

@@ -31,6 +31,7 @@ PG_POOL = 10  # PostgreSQL connections a process keeps (and as many more for a b
 # Statements that may have to wait for that lock: BEGIN IMMEDIATE, and at connect the switch to
 # WAL (a fresh database file).
 WAITS_FOR_LOCK = ("BEGIN", "PRAGMA journal_mode")
+READ_ONLY = "canbo_read_only"  # an execution option: the transaction only reads (`read_only`)
 
 
 class InlineSQLite(aiosqlite.Connection):
@@ -123,8 +124,18 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 def _sqlite_begin(connection) -> None:
     # A deferred transaction that reads, then writes, fails at once with "database is locked"
     # when another connection wrote in between; taking the write lock up front makes
-    # concurrent updates wait their turn (InlineSQLite retries it) instead.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # concurrent updates wait their turn (InlineSQLite retries it) instead. A transaction
+    # that only reads needs no lock: in WAL mode it reads a snapshot while others write.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def read_only(engine: AsyncEngine) -> AsyncEngine:
+    """The engine for transactions that only read. On SQLite they take no write lock, so a
+    long one (a large export) never holds back the updates that write meanwhile."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def insert(session: AsyncSession, table):

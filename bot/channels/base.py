@@ -167,8 +167,10 @@ async def respond(
     `typing` starts the platform's "typing…" indicator; it is called only when the handling
     takes longer than TYPING_AFTER. Most updates are handled in milliseconds, and the
     indicator would be one more Bot API call for each of them."""
-    # Started at once, so the per-user queue is joined in the order updates arrived.
-    handling = asyncio.ensure_future(conversation.handle(incoming, download=download))
+    # Started at once, so the per-user queue is joined in the order updates arrived. A
+    # background job's replies (a roster import's report) are pushed to the chat the same way.
+    handling = asyncio.ensure_future(conversation.handle(
+        incoming, download=download, push=lambda reply: send(incoming.chat_id, reply)))
     try:
         if typing is not None:
             done, _ = await asyncio.wait({handling}, timeout=TYPING_AFTER)

@@ -51,8 +51,15 @@ async def run_console(
     deliver: Callable[[], Awaitable[int]] | None = None,
 ) -> None:
     """Read messages until end of input, printing each reply; then send what is due in the
-    outbox (`deliver`), so notices to console accounts show up right away."""
+    outbox (`deliver`), so notices to console accounts show up right away. What a background
+    job makes (an export) is printed when it is ready; at the end of input the console waits
+    for it before it exits."""
     interactive = stdin.isatty()
+
+    async def push(reply: Reply) -> None:
+        stdout.write(render(reply) + "\n\n")
+        stdout.flush()
+
     if interactive:
         stdout.write("Gõ tin nhắn rồi nhấn Enter; Ctrl+D để thoát.\n")
     while True:
@@ -65,12 +72,14 @@ async def run_console(
         text = line.rstrip("\r\n")
         if not interactive:
             stdout.write(f"> {text}\n")
-        replies = await conversation.handle(Incoming(PLATFORM, user_id, user_id, text=text))
+        replies = await conversation.handle(Incoming(PLATFORM, user_id, user_id, text=text),
+                                            push=push)
         for reply in replies:
             stdout.write(render(reply) + "\n\n")
         stdout.flush()
         if deliver is not None:
             await deliver()
+    await conversation.jobs.wait(f"{PLATFORM}:{user_id}")
 
 
 class ConsoleChannel:

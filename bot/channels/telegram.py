@@ -167,7 +167,8 @@ class TelegramChannel(PlatformChannel):
         if message.document:
             attachments.append(
                 Attachment(
-                    "document", file_id=message.document.file_id, name=message.document.file_name
+                    "document", file_id=message.document.file_id, name=message.document.file_name,
+                    size=message.document.file_size,  # a file too big is refused unfetched
                 )
             )
         incoming = Incoming(

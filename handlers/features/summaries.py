@@ -2,19 +2,22 @@
 or one unit with its code) and unit admins (their own unit only).
 
 Every read that shows names (a target's detail, who has not submitted, the workbook) is
-written to the audit log; the overview shows figures only.
+written to the audit log; the overview shows figures only. The workbook is written in a
+background job (handlers/jobs.py) and pushed when ready: a province's takes minutes.
 """
 
 import asyncio
 import logging
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from handlers.context import Context
+from handlers.jobs import Job
 from handlers.router import Access, Router
 from handlers.services.summaries import charts, messages
-from handlers.services.summaries.export import export_workbook
-from handlers.services.summaries.figures import Summary, summarise
+from handlers.services.summaries.export import export_in_worker
+from handlers.services.summaries.figures import summarise
 from handlers.services.summaries.scope import Scope, resolve, split_args
 from handlers.texts import t
 from handlers.types import Attachment, Reply
@@ -140,10 +143,21 @@ async def not_submitted(ctx: Context) -> str:
 @router.command("xuat", access=Access.UNIT_ADMIN, usage="/xuat [MÃ_ĐƠN_VỊ] [2026Q2]",
                 summary="help.xuat")
 async def export(ctx: Context) -> Reply:
-    scope, _ = await _scope_asked(ctx)
-    summary: Summary = await summarise(ctx.repo, _targets(ctx), scope)
+    scope, _ = await _scope_asked(ctx)  # what cannot be exported is said now
+    if ctx.job_running:
+        return Reply(t("jobs.busy"))
+    unit_code, period, _ = split_args(ctx.args, ctx.options.calendar)
     path = charts.new_file(ctx.options.summaries_dir, "tong-hop", ".xlsx")
-    await export_workbook(ctx.repo, summary, path, ctx.options.timezone, ctx.actor)
+    ctx.start_job(partial(
+        _export, path, account=(ctx.incoming.channel, ctx.incoming.user_id),
+        unit_code=unit_code, period=period, today=ctx.local_now.date(),
+        cal=ctx.options.calendar, targets=_targets(ctx), zone=ctx.options.timezone,
+        actor=ctx.actor))
+    return Reply(t("summaries.export_working", where=scope.name, period=scope.period.key))
+
+
+async def _export(path: Path, job: Job, **asked) -> Reply:
+    scope = await job.in_worker(export_in_worker, path, **asked)
     name = f"tong-hop-{scope.unit.code if scope.unit else 'toan-xa'}-{scope.period.key}.xlsx"
     return Reply(t("summaries.export_ready", where=scope.name, period=scope.period.key),
                  attachment=Attachment("document", path=str(path), name=name))

@@ -48,6 +48,19 @@ def test_environment_and_blank_values(monkeypatch):
     assert s.timezone == "Asia/Bangkok" and s.telegram_bot_token is None
 
 
+def test_a_roster_sent_in_chat_has_limits_an_operator_can_change(monkeypatch):
+    from bot.app import options_from
+
+    s = settings()
+    assert (s.roster_max_bytes, s.roster_max_rows, s.job_workers) == (5 * 1024 * 1024, 50_000, 1)
+    monkeypatch.setenv("ROSTER_MAX_BYTES", "1048576")
+    monkeypatch.setenv("ROSTER_MAX_ROWS", "2000")
+    options = options_from(settings())
+    assert (options.roster_max_bytes, options.roster_max_rows) == (1048576, 2000)
+    with pytest.raises(ConfigError, match="JOB_WORKERS"):
+        settings(job_workers=0)
+
+
 @pytest.mark.parametrize(
     "values, field",
     [

@@ -3,9 +3,12 @@ such files, import them and read back what was stored or exported."""
 
 import csv
 import io
+import zipfile
 from datetime import date, datetime
+from xml.sax.saxutils import escape
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
 from handlers.services.roster import import_roster_file, roster_template
@@ -48,6 +51,66 @@ def xlsx(rows, headers=HEADERS) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def many(count: int) -> list[list]:
+    """`count` officials X000000, X000001, … filled in like CB001 and CB002."""
+    rows = []
+    for number in range(count):
+        row = list(FILLED[number % 2])
+        row[0] = f"X{number:06d}"
+        rows.append(row)
+    return rows
+
+
+def plain_xlsx(rows, headers=HEADERS, *, size: str | None = None) -> bytes:
+    """A bare XLSX (one sheet of inline strings, dates written dd/mm/yyyy) written directly:
+    20,000 rows in a fraction of a second where openpyxl takes many. `size` is the sheet size
+    the file states ("A1:R20001"), right or wrong."""
+    def cell(column: int, row: int, value) -> str:
+        if value is None:
+            return ""
+        text = value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
+        return (f'<c r="{get_column_letter(column)}{row}" t="inlineStr"><is><t>'
+                f"{escape(text)}</t></is></c>")
+
+    lines = [
+        f'<row r="{number}">{"".join(cell(i, number, v) for i, v in enumerate(cells, 1))}</row>'
+        for number, cells in enumerate([headers, *rows], start=1)
+    ]
+    dimension = f'<dimension ref="{size}"/>' if size else ""
+    sheet = (f'<worksheet xmlns="{_MAIN}">{dimension}<sheetData>{"".join(lines)}</sheetData>'
+             "</worksheet>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, xml in _PARTS.items():
+            archive.writestr(name, xml)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return out.getvalue()
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_PARTS = {
+    "[Content_Types].xml": (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPE}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_TYPE}.worksheet+xml"/>'
+        "</Types>"),
+    "_rels/.rels": (
+        f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" '
+        f'Type="{_DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+    "xl/workbook.xml": (
+        f'<workbook xmlns="{_MAIN}" xmlns:r="{_DOC}"><sheets>'
+        '<sheet name="Danh sách cán bộ" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+    "xl/_rels/workbook.xml.rels": (
+        f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" Type="{_DOC}/worksheet" '
+        'Target="worksheets/sheet1.xml"/></Relationships>'),
+}
 
 
 def csv_bytes(rows, headers=HEADERS, *, delimiter=",", bom=True) -> bytes:

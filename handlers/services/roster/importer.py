@@ -2,8 +2,8 @@
 
 Officials are matched by code; an official's fields take the file's values, empty cells the
 columns' defaults, and columns the file lacks leave the fields alone. The caller owns the
-transaction (the command line opens one, the chat has one per update), so a failure anywhere
-rolls the whole import back.
+transaction (the command line opens one; the chat's background job opens one after checking
+the file, `check_file` then `write_checked`), so a failure anywhere rolls the whole import back.
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +14,7 @@ from typing import Any
 from handlers.services.roster.columns import BY_FIELD
 from handlers.services.roster.report import Change, Problem, RosterReport
 from handlers.services.roster.rows import RosterRow, check_rows
-from handlers.services.roster.sheets import SheetError, read_rows
+from handlers.services.roster.sheets import Progress, SheetError, read_rows
 from handlers.services.roster.units import NewUnit, UnitFinder
 from handlers.services.roster.values import ethnic_minority_default, shown_value
 from storage.models import Official, Unit
@@ -42,18 +42,38 @@ async def import_roster_file(
     today: date | None = None,
 ) -> RosterReport:
     """Import the roster in `data` (XLSX or CSV); `report.text()` says what happened."""
-    report = RosterReport(filename=filename, dry_run=dry_run)
-    try:
-        table = read_rows(data, filename)
-    except SheetError as error:
-        report.problems.append(Problem(None, None, str(error)))
-        return report
-    checked = check_rows(table, today=today or date.today(), limits=text_limits())
-    report.rows, report.problems = len(checked.rows), checked.problems
-    report.ignored_columns = checked.ignored_columns
+    report, rows = check_file(data, filename, today=today or date.today(), dry_run=dry_run)
     if not report.ok:
         return report
-    plan = await _plan(repo, checked.rows, deactivate_missing)
+    return await write_checked(repo, report, rows, actor=actor,
+                               deactivate_missing=deactivate_missing)
+
+
+def check_file(
+    data: bytes, filename: str, *, today: date, dry_run: bool = False,
+    max_rows: int | None = None, progress: Progress | None = None,
+) -> tuple[RosterReport, list[RosterRow]]:
+    """Read and check every row, with no database: the report so far (its problems, if any)
+    and the rows to write."""
+    report = RosterReport(filename=filename, dry_run=dry_run)
+    try:
+        table = read_rows(data, filename, max_rows=max_rows, progress=progress)
+    except SheetError as error:
+        report.problems.append(Problem(None, None, str(error)))
+        return report, []
+    checked = check_rows(table, today=today, limits=text_limits())
+    report.rows, report.problems = len(checked.rows), checked.problems
+    report.ignored_columns = checked.ignored_columns
+    return report, checked.rows
+
+
+async def write_checked(
+    repo: Repo, report: RosterReport, rows: list[RosterRow], *, actor: str,
+    deactivate_missing: bool = False,
+) -> RosterReport:
+    """Work out and (unless a dry run) write what the checked rows change; the report says."""
+    filename, dry_run = report.filename, report.dry_run
+    plan = await _plan(repo, rows, deactivate_missing)
     report.added = [fields["code"] for fields in plan.added]
     report.updated = [official.code for official, _ in plan.updated]
     report.unchanged = [official.code for official in plan.unchanged]

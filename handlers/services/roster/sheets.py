@@ -1,23 +1,30 @@
 """Roster files as rows of cells: reading XLSX or CSV, writing them back.
 
 Rows carry the number the spreadsheet shows (the header is row 1), so every problem can point
-at the cell an admin has to fix.
+at the cell an admin has to fix. An XLSX file is streamed (openpyxl's read-only mode) and empty
+rows are dropped as they are read, so the memory a file takes is bounded by its filled rows,
+which a caller may cap.
 """
 
 import csv
 import io
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import PurePath
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import Cell
 
-from handlers.formatting import show_date
+from handlers.formatting import show_count, show_date
 from handlers.services.roster.columns import COLUMNS
 from handlers.services.roster.guide import add_dropdowns, add_guide, style_roster_sheet
 from handlers.texts import t
 
 Rows = list[tuple[int, list]]  # (row number, cells)
+# Told every PROGRESS_ROWS rows (the last row read, the rows the file says it has if it does),
+# and once the file is read (the last row twice).
+Progress = Callable[[int, int | None], None]
+PROGRESS_ROWS = 1000
 
 _XLSX_MAGIC = b"PK"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97–2003 (OLE2)
@@ -40,27 +47,69 @@ def file_format(filename: str) -> str:
     return suffix[1:]
 
 
-def read_rows(data: bytes, filename: str) -> Rows:
+def read_rows(
+    data: bytes, filename: str, *, max_rows: int | None = None, progress: Progress | None = None
+) -> Rows:
+    """The rows that are not empty. More than `max_rows` below the header: SheetError."""
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".xls" or data.startswith(_XLS_MAGIC):
         raise SheetError(t("roster.old_excel", filename=filename))
     if suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and data.startswith(_XLSX_MAGIC)):
-        return _read_xlsx(data, filename)
-    return _read_csv(data, filename)
+        return _read_xlsx(data, filename, max_rows, progress)
+    return _filled(_read_csv(data, filename), filename, max_rows, progress, None)
 
 
-def _read_xlsx(data: bytes, filename: str) -> Rows:
+def _read_xlsx(
+    data: bytes, filename: str, max_rows: int | None, progress: Progress | None
+) -> Rows:
     try:
-        # data_only: the value a formula last computed, not its text.
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
+        # read_only: rows streamed from the file rather than every cell built at once (20,000
+        # rows took 271 MB); data_only: the value a formula last computed, not its text.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # a damaged file fails in many ways, all the same to the user
-        reason = str(error) or type(error).__name__
-        raise SheetError(t("roster.unreadable", filename=filename, reason=reason)) from None
-    sheet = workbook.worksheets[0]  # the roster; the guide and lists come after it
-    return [(number, list(cells)) for number, cells in enumerate(sheet.values, start=1)]
+        raise _unreadable(filename, error) from None
+    try:
+        sheet = workbook.worksheets[0]  # the roster; the guide and lists come after it
+        size = sheet.max_row
+        sheet.reset_dimensions()  # some programs write a wrong size: read what is there
+        numbered = enumerate(sheet.iter_rows(values_only=True), start=1)
+        return _filled(numbered, filename, max_rows, progress, size)
+    except SheetError:
+        raise
+    except Exception as error:  # damage found while streaming
+        raise _unreadable(filename, error) from None
+    finally:
+        workbook.close()
 
 
-def _read_csv(data: bytes, filename: str) -> Rows:
+def _filled(
+    numbered: Iterable[tuple[int, Iterable]], filename: str, max_rows: int | None,
+    progress: Progress | None, size: int | None,
+) -> Rows:
+    """The rows with anything in them, as they are read: a file padded with empty rows costs
+    nothing, and one with too many filled rows is refused before it is all held."""
+    rows: Rows = []
+    for number, cells in numbered:
+        cells = list(cells)
+        if all(cell is None or cell == "" for cell in cells):
+            continue
+        rows.append((number, cells))
+        if max_rows is not None and len(rows) > max_rows + 1:  # the header and max_rows
+            raise SheetError(t("roster_chat.too_many_rows", filename=filename,
+                               limit=show_count(max_rows)))
+        if progress is not None and number % PROGRESS_ROWS == 0:
+            progress(number, size)
+    if progress is not None and rows:
+        progress(rows[-1][0], rows[-1][0])
+    return rows
+
+
+def _unreadable(filename: str, error: Exception) -> SheetError:
+    reason = str(error) or type(error).__name__
+    return SheetError(t("roster.unreadable", filename=filename, reason=reason))
+
+
+def _read_csv(data: bytes, filename: str) -> Iterable[tuple[int, list]]:
     try:
         text = data.decode("utf-8-sig")  # with or without the BOM Excel writes
     except UnicodeDecodeError:
@@ -71,10 +120,8 @@ def _read_csv(data: bytes, filename: str) -> Rows:
     delimiter = max(_DELIMITERS, key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return [
-            (number, [_csv_unescaped(cell) for cell in cells])
-            for number, cells in enumerate(reader, start=1)
-        ]
+        for number, cells in enumerate(reader, start=1):
+            yield number, [_csv_unescaped(cell) for cell in cells]
     except csv.Error as error:  # e.g. a "field" longer than any cell: not a roster
         raise SheetError(t("roster.unreadable", filename=filename, reason=error)) from None
 

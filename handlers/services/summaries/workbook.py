@@ -9,6 +9,7 @@ written as text, never as a formula; text a spreadsheet would take for one (star
 someone edits the cell.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -134,14 +135,20 @@ EVALUATION_COLUMNS = [
 ]
 
 
-async def write_workbook(repo: Repo, summary: Summary, path: Path, zone: ZoneInfo) -> None:
+async def write_workbook(repo: Repo, summary: Summary, path: Path, zone: ZoneInfo,
+                         progress: Callable[[str], None] | None = None) -> None:
+    """`progress` is told the title of each long sheet as its writing starts."""
+    progress = progress or (lambda _title: None)
     # Opened first, so an unwritable path fails before any row is made.
     with path.open("wb") as handle:
         book = Book(handle)
         basis = summary.scope.basis(summary.targets)
         _summary_sheet(book, summary, basis)
+        progress(t("summaries.sheet_officials"))
         await _officials_sheet(book, repo, basis, summary.targets)
+        progress(t("summaries.sheet_courses"))
         await _courses_sheet(book, repo, basis)
+        progress(t("summaries.sheet_evaluations"))
         await _evaluations_sheet(book, repo, basis, zone)
         book.close()
 

@@ -1,7 +1,9 @@
 """/tonghop, /chitieu, /chuanop and /xuat through the console seam, on the commune of
 tests/helpers/summary_data.py (figures known by construction), on SQLite and PostgreSQL."""
 
+import asyncio
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,9 @@ from handlers.periods import current_period
 from handlers.services.summaries.charts import indicators_figure
 from handlers.services.summaries.figures import summarise
 from handlers.services.summaries.scope import Scope
+from handlers.types import Incoming, Reply
 from knowledge.targets import load_targets
+from storage.enums import Role
 from storage.models import AuditEntry, Official
 from storage.repo import Repo
 from tests.helpers import ROOT
@@ -249,6 +253,71 @@ async def test_the_workbook_from_chat(commune, admin):
 
     (entry,) = await audit(commune, "export")
     assert entry.actor == "official:L1" and path.name in entry.note
+
+
+@pytest.fixture
+def held_export(monkeypatch):
+    """Holds every export in its worker thread, before the workbook is written, until the
+    test opens the gate (10 s at most)."""
+    from handlers.services.summaries import export
+
+    opened, reached = threading.Event(), threading.Event()
+    write = export.write_workbook
+
+    async def held(*args, **kwargs):
+        reached.set()
+        opened.wait(10)
+        await write(*args, **kwargs)
+
+    monkeypatch.setattr(export, "write_workbook", held)
+    opened.reached = reached
+    yield opened
+    opened.set()
+
+
+async def export_pushed(app, held_export) -> tuple[Reply, list[Reply]]:
+    """/xuat typed by L1 with a chat to push to: the reply, and the list pushes go to, once
+    the export is held in its worker."""
+    pushed: list[Reply] = []
+
+    async def push(reply: Reply) -> None:
+        pushed.append(reply)
+
+    (reply,) = await app.conversation.handle(Incoming("console", "L1", "L1", text="/xuat"),
+                                             push=push)
+    assert await asyncio.to_thread(held_export.reached.wait, 10)
+    return reply, pushed
+
+
+async def test_the_workbook_is_pushed_when_ready_and_others_are_answered_meanwhile(
+        commune, admin, unit_admin, held_export):
+    working, pushed = await export_pushed(commune, held_export)
+    assert "⏳ Đang lập tệp Excel tổng hợp — Toàn xã, kỳ 2026Q3" in working.text
+    assert working.attachment is None
+    out = await unit_admin.send("/tonghop")  # while the export is being made
+    assert "— Phòng UB" in out and pushed == []
+    held_export.set()
+    await commune.conversation.jobs.wait()
+    (ready,) = pushed
+    assert "📎 Tệp Excel tổng hợp — Toàn xã, kỳ 2026Q3" in ready.text
+    book = load(Path(ready.attachment.path))
+    assert book.sheetnames == ["Tổng hợp", "Cán bộ", "Khóa học", "Đánh giá"]
+    assert ready.attachment.name == "tong-hop-toan-xa-2026Q3.xlsx"
+    (entry,) = await audit(commune, "export")
+    assert entry.actor == "official:L1" and Path(ready.attachment.path).name in entry.note
+
+
+async def test_an_admin_demoted_meanwhile_gets_no_workbook(commune, admin, held_export):
+    _, pushed = await export_pushed(commune, held_export)
+    async with commune.sessionmaker() as session, session.begin():
+        await session.execute(update(Official).where(Official.code == "L1")
+                              .values(role=Role.OFFICIAL))
+    held_export.set()
+    await commune.conversation.jobs.wait()
+    (refused,) = pushed
+    assert REFUSAL in refused.text and refused.attachment is None
+    assert await audit(commune, "export") == []
+    assert not list((commune.settings.summaries_dir).glob("tong-hop-*.xlsx"))
 
 
 async def test_a_list_longer_than_a_sheet_goes_on_in_the_next(commune, admin, monkeypatch):

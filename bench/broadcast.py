@@ -94,9 +94,13 @@ async def main(args) -> None:
                 if time.monotonic() - last_note >= 60:
                     last_note = time.monotonic()
                     sent = sum(len(v) for v in fake.sent.values())
-                    print(f"  … {sent} sent after {last_note - began:.0f} s, "
-                          f"429s so far {fake.refused}")
-            print(f"bot process: CPU {bot.cpu_seconds():.1f} s, RSS {bot.status('VmRSS') / 1024:.0f} MB")
+                    print(
+                        f"  … {sent} sent after {last_note - began:.0f} s, "
+                        f"429s so far {fake.refused}"
+                    )
+            print(
+                f"bot process: CPU {bot.cpu_seconds():.1f} s, RSS {bot.status('VmRSS') / 1024:.0f} MB"
+            )
         await fake.stop()
 
         times = sorted(t for chat in fake.sent.values() for t in chat)

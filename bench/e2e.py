@@ -58,7 +58,8 @@ async def calendar_pushes_sent(url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     await asyncio.sleep(2)  # the start-up planning round
     while time.monotonic() < deadline and await count(
-            url, "SELECT count(*) FROM deliveries WHERE status IN ('queued', 'sending')"):
+        url, "SELECT count(*) FROM deliveries WHERE status IN ('queued', 'sending')"
+    ):
         await asyncio.sleep(0.5)
 
 

@@ -44,8 +44,8 @@ async def flood(messages: int, limited: bool) -> None:
             conversation = app.conversation
             if not limited:
                 conversation.options = dataclasses.replace(
-                    conversation.options, rate_limit_per_minute=0,
-                    rate_limit_stranger_per_minute=0)
+                    conversation.options, rate_limit_per_minute=0, rate_limit_stranger_per_minute=0
+                )
             conversation.limits = MessageLimits()
             await conversation.handle(Incoming("zalo", "warm-up", "warm-up", text="xin chào"))
             rss = _rss_kb()
@@ -53,16 +53,19 @@ async def flood(messages: int, limited: bool) -> None:
             answered = 0
             for number in range(messages):
                 replies = await conversation.handle(
-                    Incoming("zalo", "flooder", "flooder", text=TEXT, update_id=str(number)))
+                    Incoming("zalo", "flooder", "flooder", text=TEXT, update_id=str(number))
+                )
                 answered += bool(replies)
             cpu = time.process_time() - cpu
             grown = _rss_kb() - rss
             async with app.sessionmaker() as session:
                 rows = await session.scalar(select(func.count()).select_from(ProcessedUpdate))
     label = "limits on " if limited else "limits off"
-    print(f"{label}: {messages} messages, CPU {cpu:.2f} s ({cpu / messages * 1000:.2f} ms each), "
-          f"memory grew {grown / 1024:.1f} MB, answered {answered}, "
-          f"update rows stored {rows}")
+    print(
+        f"{label}: {messages} messages, CPU {cpu:.2f} s ({cpu / messages * 1000:.2f} ms each), "
+        f"memory grew {grown / 1024:.1f} MB, answered {answered}, "
+        f"update rows stored {rows}"
+    )
 
 
 def main() -> None:

@@ -137,8 +137,10 @@ def export(url: str, folder: str, *extra: str) -> None:
         f"{usage.ru_utime + usage.ru_stime:.1f} s CPU, peak RSS {peak / 1024:.0f} MB (VmHWM), "
         f"file {out.stat().st_size / 2**20:.1f} MB; {output[0]}"
     )
-    print("  rows per sheet (header included): " + ", ".join(
-        f"{name} {rows:,}" for name, rows in sheet_rows(out)))
+    print(
+        "  rows per sheet (header included): "
+        + ", ".join(f"{name} {rows:,}" for name, rows in sheet_rows(out))
+    )
 
 
 def sheet_rows(path: Path) -> list[tuple[str, int]]:

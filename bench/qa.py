@@ -46,15 +46,23 @@ def main() -> None:
         latencies.append(time.perf_counter() - started)
 
     inside, outside = len(evaluation["in_scope"]), len(evaluation["out_of_scope"])
-    print(f"knowledge: {len(knowledge.plan.entries)} entries, "
-          f"{sum(len(e.questions) for e in knowledge.plan.entries)} sample questions")
-    print(f"index build: median {statistics.median(builds) * 1000:.1f} ms over {len(builds)} builds")
-    print(f"in-scope answered right (confident, right entry): {right}/{inside} = {right / inside:.1%}")
+    print(
+        f"knowledge: {len(knowledge.plan.entries)} entries, "
+        f"{sum(len(e.questions) for e in knowledge.plan.entries)} sample questions"
+    )
+    print(
+        f"index build: median {statistics.median(builds) * 1000:.1f} ms over {len(builds)} builds"
+    )
+    print(
+        f"in-scope answered right (confident, right entry): {right}/{inside} = {right / inside:.1%}"
+    )
     print(f"in-scope top-1 entry right: {top1}/{inside} = {top1 / inside:.1%}")
     print(f"out-of-scope not answered: {refused}/{outside} = {refused / outside:.1%}")
-    print(f"answer latency over {len(latencies)} questions: "
-          f"p50 {percentile(latencies, 0.50) * 1000:.2f} ms, "
-          f"p99 {percentile(latencies, 0.99) * 1000:.2f} ms")
+    print(
+        f"answer latency over {len(latencies)} questions: "
+        f"p50 {percentile(latencies, 0.50) * 1000:.2f} ms, "
+        f"p99 {percentile(latencies, 0.99) * 1000:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -16,8 +16,15 @@ from xlsxwriter import Workbook
 
 # Typical cells of the export: names, units, levels, course names, yes/no.
 TEXTS = [
-    "CB0012345", "Nguyễn Thị Minh Anh", "Phòng Văn hóa - Xã hội", "Nữ", "Có", "Không",
-    "Đại học", "Trung cấp lý luận chính trị", "Bồi dưỡng kiến thức quản lý nhà nước",
+    "CB0012345",
+    "Nguyễn Thị Minh Anh",
+    "Phòng Văn hóa - Xã hội",
+    "Nữ",
+    "Có",
+    "Không",
+    "Đại học",
+    "Trung cấp lý luận chính trị",
+    "Bồi dưỡng kiến thức quản lý nhà nước",
     "Trường Chính trị tỉnh",
 ]
 

@@ -46,10 +46,16 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
-    run = sub.add_parser("run", help="chạy bot (không có token: mở bảng điều khiển với dữ liệu mẫu)")
-    run.add_argument("--role", choices=PROCESS_ROLES, default="all",
-                     help="all: một tiến trình làm tất cả; web: tiến trình nhận webhook (chạy "
-                          "nhiều); scheduler: tiến trình duy nhất lên lịch và gửi tin nhắc")
+    run = sub.add_parser(
+        "run", help="chạy bot (không có token: mở bảng điều khiển với dữ liệu mẫu)"
+    )
+    run.add_argument(
+        "--role",
+        choices=PROCESS_ROLES,
+        default="all",
+        help="all: một tiến trình làm tất cả; web: tiến trình nhận webhook (chạy "
+        "nhiều); scheduler: tiến trình duy nhất lên lịch và gửi tin nhắc",
+    )
 
     webhook = sub.add_parser("webhook", help="đặt, xóa hoặc xem webhook của một kênh")
     webhook.add_argument("action", choices=["set", "delete", "info"])
@@ -63,16 +69,27 @@ def parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="trò chuyện với bot trong terminal")
     chat.add_argument("--user", metavar="MÃ_CB", help="nói chuyện với tư cách cán bộ có mã này")
 
-    status = sub.add_parser("status", help="tình trạng bot đang chạy: các kênh, hộp thư đi, "
-                                           "lần lập lịch gần nhất (mã thoát 1 nếu có trục trặc)")
+    status = sub.add_parser(
+        "status",
+        help="tình trạng bot đang chạy: các kênh, hộp thư đi, "
+        "lần lập lịch gần nhất (mã thoát 1 nếu có trục trặc)",
+    )
     status.add_argument("--json", action="store_true", help="in một đối tượng JSON")
 
     database = sub.add_parser("db", help="cơ sở dữ liệu: nâng cấp lược đồ, xem phiên bản, sao lưu")
     database.add_argument("action", choices=["upgrade", "current", "backup"])
-    database.add_argument("dir", nargs="?", metavar="THƯ_MỤC",
-                          help="backup: thư mục lưu bản sao lưu (tạo nếu chưa có)")
-    database.add_argument("--keep", type=_positive, metavar="N",
-                          help="backup: chỉ giữ N bản sao lưu mới nhất do lệnh này tạo")
+    database.add_argument(
+        "dir",
+        nargs="?",
+        metavar="THƯ_MỤC",
+        help="backup: thư mục lưu bản sao lưu (tạo nếu chưa có)",
+    )
+    database.add_argument(
+        "--keep",
+        type=_positive,
+        metavar="N",
+        help="backup: chỉ giữ N bản sao lưu mới nhất do lệnh này tạo",
+    )
 
     sub.add_parser("demo-data", help="nạp danh sách cán bộ mẫu (DEMO001–DEMO040)")
 
@@ -88,12 +105,16 @@ def parser() -> argparse.ArgumentParser:
     listing.add_argument("--official", metavar="MÃ_CB", help="chỉ một cán bộ")
     unlink = account_sub.add_parser("unlink", help="gỡ liên kết tài khoản (mất điện thoại…)")
     unlink.add_argument("official_code", metavar="MÃ_CB")
-    unlink.add_argument("--platform", choices=["telegram", "zalo", "console"],
-                        help="chỉ tài khoản trên nền tảng này (mặc định: tất cả)")
+    unlink.add_argument(
+        "--platform",
+        choices=["telegram", "zalo", "console"],
+        help="chỉ tài khoản trên nền tảng này (mặc định: tất cả)",
+    )
     role = account_sub.add_parser("role", help="cấp hoặc thu hồi quyền quản trị")
     role.add_argument("official_code", metavar="MÃ_CB")
-    role.add_argument("role", choices=list(ROLES), metavar="QUYỀN",
-                      help="admin | unit-admin | official")
+    role.add_argument(
+        "role", choices=list(ROLES), metavar="QUYỀN", help="admin | unit-admin | official"
+    )
 
     roster = sub.add_parser("roster", help="nhập, xuất danh sách cán bộ (Excel .xlsx hoặc .csv)")
     roster_sub = roster.add_subparsers(dest="roster_action", required=True, metavar="VIỆC")
@@ -148,7 +169,9 @@ async def cmd_run(app: App, args) -> None:
         if args.role != "all" and not app.settings.redis_url:
             logging.getLogger("bot").warning(
                 "--role %s without REDIS_URL: several processes then neither keep each "
-                "user's messages in order nor share the send rate", args.role)
+                "user's messages in order nor share the send rate",
+                args.role,
+            )
         _freeze_loaded()
         try:
             await serve(app, role=args.role)
@@ -306,22 +329,28 @@ async def cmd_account(app: App, args) -> None:
                 print(describe(official, accounts, options))
                 return
             for account in accounts:
-                print(f"{account.official.code}\t{account.official.full_name}\t"
-                      f"{label(account.official.role)}\t{account.platform}\t"
-                      f"{account.external_user_id}\t"
-                      f"{local_date(account.linked_at, options.timezone)}")
+                print(
+                    f"{account.official.code}\t{account.official.full_name}\t"
+                    f"{label(account.official.role)}\t{account.platform}\t"
+                    f"{account.external_user_id}\t"
+                    f"{local_date(account.linked_at, options.timezone)}"
+                )
             print(t("permissions.cli_count", count=len(accounts)))
             return
         change = Change(repo, "cli", utcnow(), options)
         try:
             if args.account_action == "unlink":
                 platforms = await unlink(change, official, args.platform)
-                message = t("permissions.unlinked", name=official.full_name,
-                            platforms=platform_names(platforms))
+                message = t(
+                    "permissions.unlinked",
+                    name=official.full_name,
+                    platforms=platform_names(platforms),
+                )
             else:
                 await set_role(change, official, ROLES[args.role])
-                message = t("permissions.role_set", name=official.full_name,
-                            role=label(ROLES[args.role]))
+                message = t(
+                    "permissions.role_set", name=official.full_name, role=label(ROLES[args.role])
+                )
         except Refused as refused:
             raise Failure(str(refused), 2) from None
     print(message)
@@ -406,18 +435,31 @@ async def cmd_export(app: App, args) -> None:
     async with app.sessionmaker() as session, session.begin():
         try:
             summary = await export_for_operator(
-                Repo(session), load_targets(app.settings.knowledge_dir), Path(args.out),
-                unit_code=args.unit, quarter=args.quarter, cal=options.calendar,
-                today=utcnow().astimezone(options.timezone).date(), zone=options.timezone,
+                Repo(session),
+                load_targets(app.settings.knowledge_dir),
+                Path(args.out),
+                unit_code=args.unit,
+                quarter=args.quarter,
+                cal=options.calendar,
+                today=utcnow().astimezone(options.timezone).date(),
+                zone=options.timezone,
             )
         except ScopeError as error:
             raise Failure(str(error), 2) from None
         except OSError as error:
-            raise Failure(t("summaries.cannot_write", file=args.out, reason=error.strerror),
-                          2) from None
+            raise Failure(
+                t("summaries.cannot_write", file=args.out, reason=error.strerror), 2
+            ) from None
     scope = summary.scope
-    print(t("summaries.exported", where=scope.name, date=scope.as_of.strftime("%d/%m/%Y"),
-            period=scope.period.key, file=args.out))
+    print(
+        t(
+            "summaries.exported",
+            where=scope.name,
+            date=scope.as_of.strftime("%d/%m/%Y"),
+            period=scope.period.key,
+            file=args.out,
+        )
+    )
 
 
 COMMANDS = {
@@ -450,9 +492,18 @@ def cmd_ask(settings: Settings, args) -> None:
     for question in questions:
         reply, answer = reply_for(knowledge, question)
         if as_json:
-            print(json.dumps({"answer": reply.text, "confident": answer.confident,
-                              "source": answer.source, "score": round(answer.score, 4)},
-                             ensure_ascii=False), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "answer": reply.text,
+                        "confident": answer.confident,
+                        "source": answer.source,
+                        "score": round(answer.score, 4),
+                    },
+                    ensure_ascii=False,
+                ),
+                flush=True,
+            )
         else:
             print(render(reply) + "\n")
 

@@ -77,17 +77,24 @@ async def open_app(
                 await db.upgrade(engine)
             except BackupError as error:
                 reason = backup_problem(error)
-                raise DatabaseUnavailable(t("backup.before_upgrade_failed", reason=reason)) from None
+                raise DatabaseUnavailable(
+                    t("backup.before_upgrade_failed", reason=reason)
+                ) from None
             except (OSError, SQLAlchemyError) as error:
                 raise DatabaseUnavailable(_unreachable(settings, error)) from None
         sessionmaker = db.sessionmaker(engine)
         # Each background job connects on its own, the way this engine did.
-        jobs = Jobs(partial(db.create_engine, settings.database_url, **engine_kwargs),
-                    workers=settings.job_workers)
+        jobs = Jobs(
+            partial(db.create_engine, settings.database_url, **engine_kwargs),
+            workers=settings.job_workers,
+        )
         conversation = Conversation(
-            sessionmaker, build_router(), options_from(settings),
+            sessionmaker,
+            build_router(),
+            options_from(settings),
             knowledge=KnowledgeBase(settings.knowledge_dir),
-            transactions=db.transaction_slots(engine), jobs=jobs,
+            transactions=db.transaction_slots(engine),
+            jobs=jobs,
         )
         yield App(settings, engine, sessionmaker, conversation)
     finally:

@@ -210,8 +210,11 @@ class Settings(BaseSettings):
     @property
     def secrets(self) -> list[str]:
         """What must never be shown: the tokens, the webhook secret, the passwords in URLs."""
-        values = [s.get_secret_value() for s in (self.telegram_bot_token, self.zalo_bot_token,
-                                                 self.webhook_secret) if s is not None]
+        values = [
+            s.get_secret_value()
+            for s in (self.telegram_bot_token, self.zalo_bot_token, self.webhook_secret)
+            if s is not None
+        ]
         for url in (self.database_url, self.redis_url):
             if url and (password := make_url(url.replace("rediss://", "redis://")).password):
                 values.append(str(password))

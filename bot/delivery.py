@@ -117,8 +117,9 @@ class Deliverer:
         # next start. A graceful restart so neither repeats nor drops a push.
         self.stopping = asyncio.Event()
 
-    async def run(self, stop: asyncio.Event, interval: float = 2,
-                  wake: asyncio.Event | None = None) -> None:
+    async def run(
+        self, stop: asyncio.Event, interval: float = 2, wake: asyncio.Event | None = None
+    ) -> None:
         """Send rounds until `stop`: every `interval` seconds, and at once when `wake` is set
         (something was just queued in this process)."""
         self.stopping = stop
@@ -164,7 +165,9 @@ class Deliverer:
             return await self._record(delivery_id, None)
         if elsewhere and not chats:
             return  # only a platform this process lacks reaches them: left for one that has it
-        reply = Reply(delivery.text, tuple(Choice(label, value) for label, value in delivery.choices))
+        reply = Reply(
+            delivery.text, tuple(Choice(label, value) for label, value in delivery.choices)
+        )
         result = SendResult(SendStatus.BLOCKED, detail="no linked account")
         claimed = False
         for platform, chat_id in chats:
@@ -194,8 +197,11 @@ class Deliverer:
         if delivery.platform is not None:
             chats = [(delivery.platform, delivery.chat_id)]
         else:
-            accounts = sorted(await repo.accounts.of_official(delivery.official_id),
-                              key=lambda a: a.linked_at, reverse=True)
+            accounts = sorted(
+                await repo.accounts.of_official(delivery.official_id),
+                key=lambda a: a.linked_at,
+                reverse=True,
+            )
             chats = [(a.platform, a.chat_id) for a in accounts]
         ours = [(platform, chat) for platform, chat in chats if platform in self.channels]
         return ours, len(ours) < len(chats)
@@ -212,9 +218,13 @@ class Deliverer:
                 await deliveries.drop(delivery_id)
             else:
                 await deliveries.record_attempt(
-                    delivery_id, self.clock(),
+                    delivery_id,
+                    self.clock(),
                     error=None if result.ok else redact(result.detail or result.status.value),
                     gone=result.status is SendStatus.BLOCKED,
-                    retry_after=((result.retry_after or 1)
-                                 if result.status is SendStatus.RETRY_AFTER else None),
+                    retry_after=(
+                        (result.retry_after or 1)
+                        if result.status is SendStatus.RETRY_AFTER
+                        else None
+                    ),
                 )

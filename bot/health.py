@@ -39,8 +39,9 @@ class ChannelHealth:
         if self.state != ChannelState.RETRYING:
             self.since = utcnow().isoformat()
         self.state, self.attempts = ChannelState.RETRYING, self.attempts + 1
-        self.last_error = redact(str(error).splitlines()[0] if str(error) else
-                                 type(error).__name__)[:300]
+        self.last_error = redact(
+            str(error).splitlines()[0] if str(error) else type(error).__name__
+        )[:300]
         self.next_attempt_at = (utcnow() + timedelta(seconds=retry_in)).isoformat()
 
 

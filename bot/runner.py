@@ -64,8 +64,14 @@ def build_channels(
     if settings.zalo_bot_token:
         api = ZaloApi(settings.zalo_bot_token.get_secret_value(), api_base=settings.zalo_api_base)
         channels.append(
-            ZaloChannel(app.conversation, api, webhook_url=settings.webhook_base_url,
-                        webhook_secret=secret, files=files, inbox=inbox)
+            ZaloChannel(
+                app.conversation,
+                api,
+                webhook_url=settings.webhook_base_url,
+                webhook_secret=secret,
+                files=files,
+                inbox=inbox,
+            )
         )
     return channels
 
@@ -128,17 +134,20 @@ async def _with_telegram_username(app: App) -> App:
     if settings.telegram_bot_username or settings.telegram_bot_token is None:
         return app
     try:
-        async with make_bot(settings.telegram_bot_token.get_secret_value(),
-                            settings.telegram_api_base) as bot:
+        async with make_bot(
+            settings.telegram_bot_token.get_secret_value(), settings.telegram_api_base
+        ) as bot:
             username = (await bot.get_me()).username
     except TelegramChannel.unreachable as error:  # the channel keeps trying; links wait
-        log.warning("Telegram unreachable (%s): invite links without t.me until restart",
-                    redact(str(error)))
+        log.warning(
+            "Telegram unreachable (%s): invite links without t.me until restart", redact(str(error))
+        )
         return app
     except Exception as error:  # a refused token
         raise _start_error(PLATFORM_TELEGRAM, error) from error
-    return dataclasses.replace(app, conversation=app.conversation.with_options(
-        telegram_username=username))
+    return dataclasses.replace(
+        app, conversation=app.conversation.with_options(telegram_username=username)
+    )
 
 
 async def _redis(stack: AsyncExitStack, url: str) -> Redis:
@@ -203,21 +212,30 @@ def _start_error(channel: str, error: Exception) -> StartError:
     return StartError(redact(f"Không khởi động được kênh {channel}: {error}".splitlines()[0]))
 
 
-async def _start_pushing(stack: AsyncExitStack, app: App, channels: list[Channel],
-                         stop: asyncio.Event, redis: Redis | None, health: Health) -> None:
+async def _start_pushing(
+    stack: AsyncExitStack,
+    app: App,
+    channels: list[Channel],
+    stop: asyncio.Event,
+    redis: Redis | None,
+    health: Health,
+) -> None:
     """The deliverer (shared send rate in Redis when there is one) and the one scheduler."""
     settings, options = app.settings, app.conversation.options
     rates = {"telegram": settings.telegram_rate, "zalo": settings.zalo_rate}
     limiters = None
     if redis is not None:
-        limiters = {c.name: RedisRateLimiter(redis, c.name, rates.get(c.name, 25))
-                    for c in channels}
-    deliverer = Deliverer(app.sessionmaker, {c.name: c for c in channels}, options,
-                          rates=rates, limiters=limiters)
+        limiters = {
+            c.name: RedisRateLimiter(redis, c.name, rates.get(c.name, 25)) for c in channels
+        }
+    deliverer = Deliverer(
+        app.sessionmaker, {c.name: c for c in channels}, options, rates=rates, limiters=limiters
+    )
     delivering = asyncio.create_task(deliverer.run(stop, wake=app.conversation.outbox))
     stack.push_async_callback(asyncio.gather, delivering)  # ends once `stop` is set
-    scheduler = start_scheduler(app.sessionmaker, options, settings.scheduler_interval,
-                                on_planned=health.planned)
+    scheduler = start_scheduler(
+        app.sessionmaker, options, settings.scheduler_interval, on_planned=health.planned
+    )
     stack.callback(scheduler.shutdown, wait=False)
     stack.callback(stop.set)  # however serve ends, the deliverer is told to stop first
 
@@ -232,4 +250,3 @@ async def _listen(stack: AsyncExitStack, web_app: web.Application, settings) -> 
     except OSError as error:  # the port taken (a second process), an address not ours
         raise StartError(f"Không mở được cổng webhook {where}: {error.strerror or error}") from None
     log.info("webhooks listening on %s", where)
-

@@ -41,8 +41,13 @@ def redis_inbox(redis: Redis) -> Inbox:
 
 
 class RedisInbox:
-    def __init__(self, redis: Redis, handle: Callable[[Incoming], Awaitable[None]],
-                 inflight: Inflight, prefix: str = "canbo"):
+    def __init__(
+        self,
+        redis: Redis,
+        handle: Callable[[Incoming], Awaitable[None]],
+        inflight: Inflight,
+        prefix: str = "canbo",
+    ):
         self.redis = redis
         self.handle = handle
         self.inflight = inflight
@@ -123,8 +128,9 @@ class RedisRateLimiter:
     instead of letting them go out in a bunch past the platform's limit. The last second's
     sends are counted from when each really started (a sorted set), in every process."""
 
-    def __init__(self, redis: Redis, platform: str, rate: float, per_chat: float = 1.0,
-                 prefix: str = "canbo"):
+    def __init__(
+        self, redis: Redis, platform: str, rate: float, per_chat: float = 1.0, prefix: str = "canbo"
+    ):
         self.redis = redis
         self.key = f"{prefix}:rate:{platform}"
         self.starts = f"{self.key}:started"  # when each send of the last second started
@@ -160,15 +166,20 @@ class RedisRateLimiter:
                 self.turn.release()
 
     async def _reserve(self, chat_id: str) -> float:
-        return float(await self.reserve(
-            keys=[self.key, f"{self.key}:{chat_id}", self.starts],
-            args=[time.time() * 1000, self.interval_ms, self.per_chat_ms, self.capacity],
-        ))
+        return float(
+            await self.reserve(
+                keys=[self.key, f"{self.key}:{chat_id}", self.starts],
+                args=[time.time() * 1000, self.interval_ms, self.per_chat_ms, self.capacity],
+            )
+        )
 
     async def hold(self, chat_id: str, seconds: float) -> None:
         """Keep this chat quiet for a while (after a 429), in every process."""
-        await self.redis.set(f"{self.key}:{chat_id}", time.time() * 1000 + seconds * 1000,
-                             px=int(seconds * 1000) + 60000)
+        await self.redis.set(
+            f"{self.key}:{chat_id}",
+            time.time() * 1000 + seconds * 1000,
+            px=int(seconds * 1000) + 60000,
+        )
 
 
 async def _sleep_until(moment_ms: float) -> None:

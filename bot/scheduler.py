@@ -38,8 +38,11 @@ async def plan_once(
     return queued
 
 
-async def _planning_round(sessionmaker: async_sessionmaker, options: Options,
-                          on_planned: Callable[[int | None, Exception | None], None]) -> None:
+async def _planning_round(
+    sessionmaker: async_sessionmaker,
+    options: Options,
+    on_planned: Callable[[int | None, Exception | None], None],
+) -> None:
     try:
         queued = await plan_once(sessionmaker, options)
     except Exception as error:  # logged by APScheduler; told to `status` as well
@@ -53,13 +56,16 @@ async def prune_once(
 ) -> dict[str, int]:
     async with sessionmaker() as session, session.begin():
         pruned = await prune(Repo(session), clock(), options)
-    log.info("pruned old rows: %s",
-             ", ".join(f"{count} from {table}" for table, count in pruned.items()))
+    log.info(
+        "pruned old rows: %s", ", ".join(f"{count} from {table}" for table, count in pruned.items())
+    )
     return pruned
 
 
 def start_scheduler(
-    sessionmaker: async_sessionmaker, options: Options, every_seconds: int = 300,
+    sessionmaker: async_sessionmaker,
+    options: Options,
+    every_seconds: int = 300,
     on_planned: Callable[[int | None, Exception | None], None] = lambda queued, error: None,
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=options.timezone)

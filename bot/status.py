@@ -21,15 +21,23 @@ def describe_status(processes: list[dict], outbox: dict, folder: Path, zone: Zon
     lines = [] if processes else [t("status.none_running", folder=folder)]
     for process in processes:
         ago = (utcnow() - datetime.fromisoformat(process["heartbeat_at"])).total_seconds()
-        lines.append(t("status.process", pid=process["pid"], role=process["role"],
-                       started=when(process["started_at"]), ago=max(0, round(ago))))
+        lines.append(
+            t(
+                "status.process",
+                pid=process["pid"],
+                role=process["role"],
+                started=when(process["started_at"]),
+                ago=max(0, round(ago)),
+            )
+        )
         for name, channel in process["channels"].items():
             lines.append("  " + _channel(TITLES.get(name, name), channel, when))
         if process["role"] != "web":
             lines.append("  " + _planning(process, when))
     oldest = outbox["oldest_due_at"]
-    lines.append(t("status.outbox", **outbox,
-                   oldest=t("status.oldest", at=when(oldest)) if oldest else ""))
+    lines.append(
+        t("status.outbox", **outbox, oldest=t("status.oldest", at=when(oldest)) if oldest else "")
+    )
     return "\n".join(lines)
 
 
@@ -37,9 +45,14 @@ def _channel(title: str, channel: dict, when) -> str:
     if channel["state"] == ChannelState.ONLINE:
         return t("status.channel_online", title=title, mode=channel["mode"], bot=channel["bot"])
     if channel["state"] == ChannelState.RETRYING:
-        return t("status.channel_retrying", title=title, since=when(channel["since"]),
-                 attempts=channel["attempts"], next=when(channel["next_attempt_at"]),
-                 error=channel["last_error"])
+        return t(
+            "status.channel_retrying",
+            title=title,
+            since=when(channel["since"]),
+            attempts=channel["attempts"],
+            next=when(channel["next_attempt_at"]),
+            error=channel["last_error"],
+        )
     return t("status.channel_starting", title=title)
 
 
@@ -47,7 +60,9 @@ def _planning(process: dict, when) -> str:
     if process["last_plan_at"] is None:
         return t("status.plan_none")
     if process["last_plan_error"]:
-        return t("status.plan_failed", at=when(process["last_plan_at"]),
-                 error=process["last_plan_error"])
-    return t("status.plan_done", at=when(process["last_plan_at"]),
-             queued=process["last_plan_queued"])
+        return t(
+            "status.plan_failed", at=when(process["last_plan_at"]), error=process["last_plan_error"]
+        )
+    return t(
+        "status.plan_done", at=when(process["last_plan_at"]), queued=process["last_plan_queued"]
+    )

@@ -19,5 +19,10 @@ async def manage_webhook(settings: Settings, channel: str, action: str) -> str:
     if token is None:
         raise ValueError(f"Chưa đặt {token_setting.upper()}.")
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-    return await manage(token.get_secret_value(), getattr(settings, api_base_setting), action,
-                        settings.webhook_base_url, secret)
+    return await manage(
+        token.get_secret_value(),
+        getattr(settings, api_base_setting),
+        action,
+        settings.webhook_base_url,
+        secret,
+    )

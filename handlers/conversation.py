@@ -46,8 +46,14 @@ log = logging.getLogger(__name__)
 # Errors that mean "the database cannot be reached right now", not a bug.
 DATABASE_DOWN = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 # The columns that hold platform user, chat and update ids.
-ID_LENGTH = min(max_length(column) for column in (
-    ChannelAccount.external_user_id, ChannelAccount.chat_id, ProcessedUpdate.update_id))
+ID_LENGTH = min(
+    max_length(column)
+    for column in (
+        ChannelAccount.external_user_id,
+        ChannelAccount.chat_id,
+        ProcessedUpdate.update_id,
+    )
+)
 
 
 class Conversation:
@@ -144,8 +150,11 @@ class Conversation:
         if verdict is Verdict.ANSWER:
             return None
         if verdict is Verdict.WARN:
-            log.info("%s user %s is over the message limit: silent for a while",
-                     incoming.channel, incoming.user_id)
+            log.info(
+                "%s user %s is over the message limit: silent for a while",
+                incoming.channel,
+                incoming.user_id,
+            )
         return verdict
 
     async def _handle(
@@ -299,8 +308,11 @@ class Conversation:
     def _unknown_command(self, ctx: Context, name: str) -> str:
         # Suggested among what this user may use and sees in /help: never an admin's command
         # to someone else.
-        usable = [c.name for c in self.router.commands.values()
-                  if not c.hidden and refusal(c.access, ctx) is None]
+        usable = [
+            c.name
+            for c in self.router.commands.values()
+            if not c.hidden and refusal(c.access, ctx) is None
+        ]
         close = process.extractOne(name, usable, scorer=fuzz.ratio, score_cutoff=60)
         if close:
             return t("common.unknown_command_close", command=name, suggestion=close[0])
@@ -327,8 +339,10 @@ def _database_down(error: Exception) -> bool:
 def _ids_fit(incoming: Incoming) -> bool:
     """Platform ids are short (Telegram's are numbers, Zalo's ~20 characters); a longer one
     is no real user's and could not be stored: nothing to answer."""
-    return all(len(value or "") <= ID_LENGTH
-               for value in (incoming.user_id, incoming.chat_id, incoming.update_id))
+    return all(
+        len(value or "") <= ID_LENGTH
+        for value in (incoming.user_id, incoming.chat_id, incoming.update_id)
+    )
 
 
 def _cleaned(incoming: Incoming) -> Incoming:
@@ -340,8 +354,11 @@ def _cleaned(incoming: Incoming) -> Incoming:
     for name in ("text", "choice", "display_name"):
         value = getattr(incoming, name)
         if value and not value.isprintable():  # cheap test first: most messages pass
-            kept = "".join(ch for ch in value if ch in "\n\t" or ch.isprintable()
-                           or unicodedata.category(ch) not in ("Cc", "Cf"))
+            kept = "".join(
+                ch
+                for ch in value
+                if ch in "\n\t" or ch.isprintable() or unicodedata.category(ch) not in ("Cc", "Cf")
+            )
             if kept != value:
                 fields[name] = kept
     return dataclasses.replace(incoming, **fields) if fields else incoming
@@ -360,14 +377,15 @@ def _number_question(ctx: Context, asked: tuple, replies: list[Reply]) -> list[R
     number that question: its buttons carry the number back. The same question asked again
     (a re-ask, a refused button) keeps its number, so its earlier buttons still work."""
     latest = next((i for i in range(len(replies) - 1, -1, -1) if replies[i].choices), None)
-    ctx.state.choices = ([[c.label, c.value] for c in replies[latest].choices]
-                         if latest is not None else [])
+    ctx.state.choices = (
+        [[c.label, c.value] for c in replies[latest].choices] if latest is not None else []
+    )
     if latest is None:
         return replies
     if _place(ctx.state) != asked:
         ctx.state.question = ((ctx.state.question or 0) + 1) % QUESTIONS
     numbered = dataclasses.replace(replies[latest], question=ctx.state.question)
-    return [*replies[:latest], numbered, *replies[latest + 1:]]
+    return [*replies[:latest], numbered, *replies[latest + 1 :]]
 
 
 # "2", "02", "2.", "2)" pick option 2; "２" or "-2" pick nothing.

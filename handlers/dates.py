@@ -54,8 +54,9 @@ def parse_moment(text: str, now: datetime, latest: date) -> datetime:
     today = now.date()
     day = _coming_day(found["day"], today) if found["day"] else today
     try:
-        moment = datetime.combine(day, time(int(found["hour"]), int(found["minute"] or 0)),
-                                  tzinfo=now.tzinfo)
+        moment = datetime.combine(
+            day, time(int(found["hour"]), int(found["minute"] or 0)), tzinfo=now.tzinfo
+        )
     except ValueError:
         raise Invalid(t("dates.moment_format")) from None
     if moment < now:

@@ -33,5 +33,5 @@ def show_count(value: int) -> str:
 
 
 def platform_names(platforms) -> str:
-    """"Telegram, Zalo": the messengers' names, as users know them."""
+    """ "Telegram, Zalo": the messengers' names, as users know them."""
     return ", ".join(t(f"labels.platform_{p}") for p in platforms)

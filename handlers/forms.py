@@ -170,8 +170,11 @@ def prompt(ctx: Context, form: Form, note: str = "") -> Reply:
         lines = "\n".join(f"• {label}: {value}" for label, value in summary(ctx, form))
         text = t("forms.confirm", title=form.title, summary=lines)
         back = (Choice(t("forms.back_button"), "/quaylai"),) if form.steps else ()
-        choices = (Choice(t("forms.confirm_button"), CONFIRM), *back,
-                   Choice(t("forms.cancel_button"), "/huy"))
+        choices = (
+            Choice(t("forms.confirm_button"), CONFIRM),
+            *back,
+            Choice(t("forms.cancel_button"), "/huy"),
+        )
     else:
         step = form.steps[index]
         number, total = _number(form, ctx, index)
@@ -238,8 +241,12 @@ def _sent_twice(ctx: Context) -> bool:
     """The text that brought up the summary, typed again within DOUBLE_SEND of it."""
     asked = ctx.state.answers.get(ASKED) or {}
     typed = ctx.incoming.text.strip()
-    return (ctx.incoming.choice is None and bool(typed) and typed == asked.get("by")
-            and ctx.now - datetime.fromisoformat(asked["at"]) < DOUBLE_SEND)
+    return (
+        ctx.incoming.choice is None
+        and bool(typed)
+        and typed == asked.get("by")
+        and ctx.now - datetime.fromisoformat(asked["at"]) < DOUBLE_SEND
+    )
 
 
 async def _parse(step: Step, ctx: Context) -> Any:
@@ -248,8 +255,9 @@ async def _parse(step: Step, ctx: Context) -> Any:
     if options and ctx.picked is None and not step.takes_numbers and numeral(text):
         raise Invalid(t("forms.no_such_choice", typed=text[:20]))
     if ctx.picked is None and step.max_length is not None and len(text) > step.max_length:
-        raise Invalid(t("forms.too_long", label=step.label, length=len(text),
-                        limit=step.max_length))
+        raise Invalid(
+            t("forms.too_long", label=step.label, length=len(text), limit=step.max_length)
+        )
     if step.parse is not None:
         value = step.parse(text, ctx)
         return await value if inspect.isawaitable(value) else value

@@ -58,8 +58,9 @@ class Job:
         """`await work(worker, *args, **kwargs)` in a worker thread, with its own event loop
         and database connection; its result (or its exception) comes back here."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._jobs.pool, self._jobs.in_thread,
-                                          partial(work, **kwargs), args, self.say)
+        return await loop.run_in_executor(
+            self._jobs.pool, self._jobs.in_thread, partial(work, **kwargs), args, self.say
+        )
 
 
 # A job's work on the event loop (downloads, then `job.in_worker(...)`): the replies to push.
@@ -67,8 +68,13 @@ Run = Callable[[Job], Awaitable[Reply | list[Reply]]]
 
 
 class Jobs:
-    def __init__(self, connect: Callable[[], AsyncEngine], *, workers: int = 1,
-                 progress_every: float = PROGRESS_EVERY):
+    def __init__(
+        self,
+        connect: Callable[[], AsyncEngine],
+        *,
+        workers: int = 1,
+        progress_every: float = PROGRESS_EVERY,
+    ):
         self.connect = connect  # a new engine on the bot's database, one per job
         self.workers = workers
         self.progress_every = progress_every
@@ -104,8 +110,7 @@ class Jobs:
         async def main():
             engine = self.connect()
             try:
-                worker = Worker(db.sessionmaker(engine), db.sessionmaker(db.read_only(engine)),
-                                say)
+                worker = Worker(db.sessionmaker(engine), db.sessionmaker(db.read_only(engine)), say)
                 return await work(worker, *args)
             finally:
                 await engine.dispose()

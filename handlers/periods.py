@@ -89,7 +89,7 @@ def open_period(day: date, calendar: Calendar | None = None) -> Period | None:
 
 
 def current_period(day: date, calendar: Calendar | None = None) -> Period:
-    """"This period": the one open on `day`, else the latest whose window has passed (on
+    """ "This period": the one open on `day`, else the latest whose window has passed (on
     15/05/2026: 2026Q1; on 20/12/2026: 2026Q4, the annual one). What summaries report on,
     announcements target and leaders review when no period is named."""
     period = open_period(day, calendar)
@@ -110,7 +110,7 @@ def upcoming_period(day: date, calendar: Calendar | None = None) -> Period:
 
 
 def period_label(period: Period) -> str:
-    """"quý II/2026", or for the annual evaluation "năm 2026 (…)", as every message says it."""
+    """ "quý II/2026", or for the annual evaluation "năm 2026 (…)", as every message says it."""
     if period.annual:
         return t("evaluation.period_year", year=period.year)
     return t("evaluation.period_quarter", roman=ROMAN[period.quarter], year=period.year)

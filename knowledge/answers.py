@@ -85,8 +85,13 @@ class KnowledgeBase:
         runner_up = hits[1].score if len(hits) > 1 else 0.0
         short = len(index.normalizer.words(question)) <= SHORT_QUESTION
         if best.score >= CONFIDENT and not (short and best.score - runner_up < SHORT_MARGIN):
-            return Answer(True, best.score, best.entry, self.answer_text(best.entry, question),
-                          self.cite(best.entry, plan))
+            return Answer(
+                True,
+                best.score,
+                best.entry,
+                self.answer_text(best.entry, question),
+                self.cite(best.entry, plan),
+            )
         return Answer(False, best.score, None, "", None, related)
 
     def cite(self, entry: Entry, plan: Plan | None = None) -> str:

@@ -43,10 +43,14 @@ def main(folder: Path) -> None:
             total += 1
             right += score >= threshold and answered == entry.id
             wrong += score >= threshold and answered != entry.id
-    print(f"threshold {threshold:.2f}: refuses {sum(s < threshold for s in refused)}"
-          f"/{len(refused)} out-of-scope questions")
-    print(f"sample questions, each left out of the index: {right / total:.0%} answered right, "
-          f"{wrong / total:.0%} wrong, {1 - (right + wrong) / total:.0%} not answered ({total})")
+    print(
+        f"threshold {threshold:.2f}: refuses {sum(s < threshold for s in refused)}"
+        f"/{len(refused)} out-of-scope questions"
+    )
+    print(
+        f"sample questions, each left out of the index: {right / total:.0%} answered right, "
+        f"{wrong / total:.0%} wrong, {1 - (right + wrong) / total:.0%} not answered ({total})"
+    )
 
 
 if __name__ == "__main__":

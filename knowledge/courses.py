@@ -116,9 +116,14 @@ def _courses(path: Path) -> list[Course]:
         level = raw.get("level")
         if level is not None and (category not in LEVELS or level not in set(LEVELS[category])):
             raise KnowledgeError(f"{where}: 'level' {level!r} không hợp với loại {category.value}")
-        courses.append(Course(
-            id=str(raw["id"]), name=str(raw["name"]), category=category,
-            aliases=tuple(str(a) for a in raw.get("aliases") or ()), level=level,
-            provider=raw.get("provider") or data.get("provider"),
-        ))
+        courses.append(
+            Course(
+                id=str(raw["id"]),
+                name=str(raw["name"]),
+                category=category,
+                aliases=tuple(str(a) for a in raw.get("aliases") or ()),
+                level=level,
+                provider=raw.get("provider") or data.get("provider"),
+            )
+        )
     return courses

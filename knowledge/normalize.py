@@ -50,7 +50,7 @@ class Normalizer:
         return cls(data["fillers"], data["expansions"], data.get("small_talk"))
 
     def chit_chat(self, text: str) -> str | None:
-        """"greeting" or "thanks" when that is all the message says."""
+        """ "greeting" or "thanks" when that is all the message says."""
         folded = fold(text)
         return self.small_talk.get(folded) or self.small_talk.get(" ".join(self.words(text)))
 

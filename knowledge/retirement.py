@@ -26,8 +26,9 @@ class RetirementRule:
         """The retirement age, in months, of those reaching it during `year`."""
         if year < self.first_year:  # the age before the 2019 Code: one step below the first
             return self.first_months - self.step_months
-        return min(self.first_months + self.step_months * (year - self.first_year),
-                   self.final_months)
+        return min(
+            self.first_months + self.step_months * (year - self.first_year), self.final_months
+        )
 
 
 RULES = {

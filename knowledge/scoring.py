@@ -32,7 +32,9 @@ class Scheme:
     def default(cls) -> "Scheme":
         data = yaml.safe_load(SCHEME.read_text(encoding="utf-8"))
         return cls(
-            criteria=tuple(Criterion(c["key"], c["name"], float(c["max"])) for c in data["criteria"]),
+            criteria=tuple(
+                Criterion(c["key"], c["name"], float(c["max"])) for c in data["criteria"]
+            ),
             task_max=float(data["tasks"]["max"]),
             completion_share=float(data["tasks"]["completion_share"]),
             on_time_share=float(data["tasks"]["on_time_share"]),

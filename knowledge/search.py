@@ -75,7 +75,9 @@ class Index:
         reach = sum(self.reach[t] for t in known)
         unknown = [t for t in query if t not in self.vocabulary]
         reach += sum(self.unknown_weight * (UNKNOWN_PAIR if "_" in t else 1) for t in unknown)
-        lexical = self.bm25.get_scores(known) / reach if known and reach else np.zeros(len(self.entries))
+        lexical = (
+            self.bm25.get_scores(known) / reach if known and reach else np.zeros(len(self.entries))
+        )
 
         fuzzy = np.zeros(len(self.entries))
         text = " ".join(words)

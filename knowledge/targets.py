@@ -114,8 +114,9 @@ def _indicator(row: dict) -> Indicator:
         count=bool(row.get("count", False)),
         deadline=None if deadline == "period" else deadline,
     )
-    return Indicator(spec, str(row["label"]), str(row.get("short") or row["label"]),
-                     str(row.get("note") or ""))
+    return Indicator(
+        spec, str(row["label"]), str(row.get("short") or row["label"]), str(row.get("note") or "")
+    )
 
 
 def _retirement(data: dict | None) -> dict:

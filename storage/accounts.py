@@ -70,7 +70,8 @@ class AccountRepo:
         if official_id is not None:
             query = query.where(ChannelAccount.official_id == official_id)
         rows = await self.session.scalars(
-            query.order_by(Official.code, ChannelAccount.platform, ChannelAccount.id))
+            query.order_by(Official.code, ChannelAccount.platform, ChannelAccount.id)
+        )
         return list(rows)
 
     async def link(
@@ -110,7 +111,8 @@ class AccountRepo:
 
     async def invite(self, code: str) -> InviteCode | None:
         return await self.session.scalar(
-            select(InviteCode).where(InviteCode.code_hash == hash_code(code)))
+            select(InviteCode).where(InviteCode.code_hash == hash_code(code))
+        )
 
     async def redeem(
         self,
@@ -145,8 +147,11 @@ class AccountRepo:
         invite.used_by_account_id = account.id
         if invite.grants_admin:
             invite.official.role = Role.ADMIN
-        replaced = [a for a in await self.of_official(invite.official_id)
-                    if a.platform == platform and a.id != account.id]
+        replaced = [
+            a
+            for a in await self.of_official(invite.official_id)
+            if a.platform == platform and a.id != account.id
+        ]
         for old in replaced:
             await self.unlink(old)
         await self.session.flush()
@@ -155,7 +160,8 @@ class AccountRepo:
     async def unlink(self, account: ChannelAccount) -> None:
         """Remove the link: that platform user is a stranger to the bot from now on."""
         await self.session.execute(
-            update(InviteCode).where(InviteCode.used_by_account_id == account.id)
+            update(InviteCode)
+            .where(InviteCode.used_by_account_id == account.id)
             .values(used_by_account_id=None)
         )
         await self.session.delete(account)

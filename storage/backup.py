@@ -42,8 +42,9 @@ class Backup:
     size: int  # bytes
 
 
-def take(url: str | URL, directory: Path, *, suffix: str = "", now: datetime | None = None
-         ) -> Backup:
+def take(
+    url: str | URL, directory: Path, *, suffix: str = "", now: datetime | None = None
+) -> Backup:
     """Back the database up into `directory` (created 0700 if missing). Blocking: a caller on
     an event loop runs it in a thread."""
     url = make_url(url)
@@ -150,8 +151,9 @@ def _pg_dump(url: URL, target: Path) -> None:
     args.append(url.database or "postgres")
     output = _create_private(target)
     try:
-        result = subprocess.run(args, stdout=output, stderr=subprocess.PIPE, env=env,
-                                text=True, check=False)
+        result = subprocess.run(
+            args, stdout=output, stderr=subprocess.PIPE, env=env, text=True, check=False
+        )
     finally:
         os.close(output)
     if result.returncode != 0:

@@ -17,14 +17,26 @@ class CampaignRepo:
         self.session = session
 
     async def ensure(
-        self, key: str, kind: CampaignKind, text: str, audience: dict, send_at: datetime,
+        self,
+        key: str,
+        kind: CampaignKind,
+        text: str,
+        audience: dict,
+        send_at: datetime,
         created_by: str = "system",
     ) -> None:
         """Create the campaign unless one with this key exists (planning twice is harmless)."""
         await self.session.execute(
             insert(self.session, Campaign)
-            .values(key=key, kind=kind, text=text, audience=audience, send_at=send_at,
-                    created_by=created_by, created_at=utcnow())
+            .values(
+                key=key,
+                kind=kind,
+                text=text,
+                audience=audience,
+                send_at=send_at,
+                created_by=created_by,
+                created_at=utcnow(),
+            )
             .on_conflict_do_nothing(index_elements=["key"])
         )
 
@@ -51,8 +63,9 @@ class CampaignRepo:
         )
         return list(rows)
 
-    async def recipients(self, audience: dict, official_id: int | None = None, *,
-                         linked: bool = True) -> list[int]:
+    async def recipients(
+        self, audience: dict, official_id: int | None = None, *, linked: bool = True
+    ) -> list[int]:
         """Ids of the active officials with a linked account that `audience` describes:
         {"who": "all" | "unit" | "group" | "not_submitted" | "no_self_study", "unit_id",
         "group", "period", "since"}, and "optional": true to skip those who turned nudges off.
@@ -69,27 +82,35 @@ class CampaignRepo:
         if who == "group":
             query = query.where(Official.position_group == audience["group"])
         if who == "not_submitted":
-            query = query.where(~exists().where(Evaluation.official_id == Official.id,
-                                                Evaluation.period == audience["period"]))
+            query = query.where(
+                ~exists().where(
+                    Evaluation.official_id == Official.id, Evaluation.period == audience["period"]
+                )
+            )
         if who == "no_self_study":
-            query = query.where(~exists().where(
-                CourseReport.official_id == Official.id,
-                CourseReport.category == CourseCategory.DIGITAL_SELF_STUDY,
-                CourseReport.status.in_((ReportStatus.PENDING, ReportStatus.VERIFIED)),
-                CourseReport.completed_on >= date.fromisoformat(audience["since"]),
-            ))
+            query = query.where(
+                ~exists().where(
+                    CourseReport.official_id == Official.id,
+                    CourseReport.category == CourseCategory.DIGITAL_SELF_STUDY,
+                    CourseReport.status.in_((ReportStatus.PENDING, ReportStatus.VERIFIED)),
+                    CourseReport.completed_on >= date.fromisoformat(audience["since"]),
+                )
+            )
         if audience.get("optional"):
             query = query.where(Official.nudges.is_(True))
         return list(await self.session.scalars(query.order_by(Official.id)))
 
-    async def expanded(self, keys: list[str], kind: CampaignKind, since: datetime) -> list[Campaign]:
+    async def expanded(
+        self, keys: list[str], kind: CampaignKind, since: datetime
+    ) -> list[Campaign]:
         """Campaigns already sent out: those with these keys, and those of `kind` sent since
         `since` (not after now: a scheduled one goes to whoever is linked when it is due)."""
         rows = await self.session.scalars(
             select(Campaign)
-            .where(Campaign.expanded_at.is_not(None),
-                   or_(Campaign.key.in_(keys), and_(Campaign.kind == kind,
-                                                    Campaign.send_at >= since)))
+            .where(
+                Campaign.expanded_at.is_not(None),
+                or_(Campaign.key.in_(keys), and_(Campaign.kind == kind, Campaign.send_at >= since)),
+            )
             .order_by(Campaign.send_at, Campaign.id)
         )
         return list(rows)

@@ -18,8 +18,12 @@ class ConversationRepo:
         state = await self.session.get(ConversationState, (platform, external_user_id))
         if state is None:
             state = ConversationState(
-                platform=platform, external_user_id=external_user_id, step=0, answers={},
-                choices=[], question=0,
+                platform=platform,
+                external_user_id=external_user_id,
+                step=0,
+                answers={},
+                choices=[],
+                question=0,
             )
             self.session.add(state)
         return state

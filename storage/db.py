@@ -188,8 +188,7 @@ def _resolve(revision: str) -> str | None:
     return found.revision if found else None
 
 
-async def _backup_before(engine: AsyncEngine, current: str, directory: Path | None
-                         ) -> Path | None:
+async def _backup_before(engine: AsyncEngine, current: str, directory: Path | None) -> Path | None:
     url = engine.url
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
         return None  # nothing outlives the process

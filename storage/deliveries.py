@@ -55,19 +55,25 @@ class DeliveryRepo:
             self.session.info[QUEUED_FLAG] = True  # the sender is woken once this commits
         return result.rowcount == 1
 
-    async def due(self, now: datetime, platforms: Collection[str],
-                  limit: int = 100) -> list[Delivery]:
+    async def due(
+        self, now: datetime, platforms: Collection[str], limit: int = 100
+    ) -> list[Delivery]:
         """Queued pushes due now that a sender with these platforms can send: addressed to
         one of them, or to an official with an account on one of them, or with no account
         at all (recorded as blocked). Those only another platform can reach stay queued for
         a process that has it."""
         accounts = select(ChannelAccount.id).where(
-            ChannelAccount.official_id == Delivery.official_id)
+            ChannelAccount.official_id == Delivery.official_id
+        )
         reachable = or_(
             Delivery.platform.in_(platforms),
-            and_(Delivery.platform.is_(None),
-                 or_(accounts.where(ChannelAccount.platform.in_(platforms)).exists(),
-                     ~accounts.exists())),
+            and_(
+                Delivery.platform.is_(None),
+                or_(
+                    accounts.where(ChannelAccount.platform.in_(platforms)).exists(),
+                    ~accounts.exists(),
+                ),
+            ),
         )
         rows = await self.session.scalars(
             select(Delivery)
@@ -86,8 +92,10 @@ class DeliveryRepo:
         result = await self.session.execute(
             update(Delivery)
             .where(Delivery.status == DeliveryStatus.SENDING, Delivery.sent_at < before)
-            .values(status=DeliveryStatus.SENT,
-                    last_error="outcome unknown: the sender stopped while sending")
+            .values(
+                status=DeliveryStatus.SENT,
+                last_error="outcome unknown: the sender stopped while sending",
+            )
         )
         return result.rowcount
 
@@ -95,16 +103,25 @@ class DeliveryRepo:
         """The outbox at a glance: waiting and due, waiting for later, being sent, failed for
         good, and since when the oldest due push has waited."""
         waiting = Delivery.status == DeliveryStatus.QUEUED
-        row = (await self.session.execute(select(
-            func.count().filter(waiting, Delivery.due_at <= now),
-            func.count().filter(waiting, Delivery.due_at > now),
-            func.count().filter(Delivery.status == DeliveryStatus.SENDING),
-            func.count().filter(Delivery.status == DeliveryStatus.FAILED),
-            func.min(Delivery.due_at).filter(waiting, Delivery.due_at <= now),
-        ))).one()
+        row = (
+            await self.session.execute(
+                select(
+                    func.count().filter(waiting, Delivery.due_at <= now),
+                    func.count().filter(waiting, Delivery.due_at > now),
+                    func.count().filter(Delivery.status == DeliveryStatus.SENDING),
+                    func.count().filter(Delivery.status == DeliveryStatus.FAILED),
+                    func.min(Delivery.due_at).filter(waiting, Delivery.due_at <= now),
+                )
+            )
+        ).one()
         oldest = row[4]
-        return {"due": row[0], "later": row[1], "sending": row[2], "failed": row[3],
-                "oldest_due_at": oldest.isoformat() if oldest else None}
+        return {
+            "due": row[0],
+            "later": row[1],
+            "sending": row[2],
+            "failed": row[3],
+            "oldest_due_at": oldest.isoformat() if oldest else None,
+        }
 
     async def get(self, delivery_id: int) -> Delivery | None:
         return await self.session.get(Delivery, delivery_id)
@@ -119,8 +136,11 @@ class DeliveryRepo:
         a restart (see `settle_interrupted`)."""
         result = await self.session.execute(
             update(Delivery)
-            .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.QUEUED,
-                   Delivery.due_at <= now)
+            .where(
+                Delivery.id == delivery_id,
+                Delivery.status == DeliveryStatus.QUEUED,
+                Delivery.due_at <= now,
+            )
             .values(status=DeliveryStatus.SENDING, sent_at=now)
         )
         return result.rowcount == 1
@@ -156,6 +176,9 @@ class DeliveryRepo:
         elif delivery.attempts >= MAX_ATTEMPTS:
             delivery.status = DeliveryStatus.FAILED
         else:
-            wait = (timedelta(seconds=retry_after) if retry_after is not None
-                    else BACKOFF * 2 ** (delivery.attempts - 1))
+            wait = (
+                timedelta(seconds=retry_after)
+                if retry_after is not None
+                else BACKOFF * 2 ** (delivery.attempts - 1)
+            )
             delivery.status, delivery.due_at = DeliveryStatus.QUEUED, now + wait

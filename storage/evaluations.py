@@ -12,8 +12,9 @@ class EvaluationRepo:
 
     async def of(self, official_id: int, period: str) -> Evaluation | None:
         return await self.session.scalar(
-            select(Evaluation).where(Evaluation.official_id == official_id,
-                                     Evaluation.period == period)
+            select(Evaluation).where(
+                Evaluation.official_id == official_id, Evaluation.period == period
+            )
         )
 
     async def get(self, evaluation_id: int) -> Evaluation | None:

@@ -51,34 +51,51 @@ class Sources:
 
     def __init__(self, basis: Basis, measures: list[str]):
         self.basis = basis
-        category_sets = sorted({arg for name, _, arg in (m.partition(":") for m in measures)
-                                if name == "verified_course"})
-        window = [CourseReport.status == ReportStatus.VERIFIED,
-                  CourseReport.completed_on <= basis.as_of]
+        category_sets = sorted(
+            {
+                arg
+                for name, _, arg in (m.partition(":") for m in measures)
+                if name == "verified_course"
+            }
+        )
+        window = [
+            CourseReport.status == ReportStatus.VERIFIED,
+            CourseReport.completed_on <= basis.as_of,
+        ]
         if basis.training_from is not None:
             window.append(CourseReport.completed_on >= basis.training_from)
         if basis.unit_id is not None:  # one unit: group its reports only
-            window.append(CourseReport.official_id.in_(select(Official.id).where(
-                Official.unit_id == basis.unit_id)))
+            window.append(
+                CourseReport.official_id.in_(
+                    select(Official.id).where(Official.unit_id == basis.unit_id)
+                )
+            )
         flags = [
             func.max(case((CourseReport.category.in_(categories(arg)), 1), else_=0)).label(
-                f"set{number}")
+                f"set{number}"
+            )
             for number, arg in enumerate(category_sets)
         ]
         self.trained = (
-            select(CourseReport.official_id, *flags)
-            .where(*window)
-            .group_by(CourseReport.official_id)
-            .subquery("trained")
-        ) if flags else None
+            (
+                select(CourseReport.official_id, *flags)
+                .where(*window)
+                .group_by(CourseReport.official_id)
+                .subquery("trained")
+            )
+            if flags
+            else None
+        )
         self._flags = {arg: f"set{number}" for number, arg in enumerate(category_sets)}
 
     def join(self, query):
         """`query` (FROM officials) with the reports' flags and the period's evaluation."""
         if self.trained is not None:
             query = query.outerjoin(self.trained, self.trained.c.official_id == Official.id)
-        return query.outerjoin(Evaluation, and_(Evaluation.official_id == Official.id,
-                                                Evaluation.period == self.basis.period))
+        return query.outerjoin(
+            Evaluation,
+            and_(Evaluation.official_id == Official.id, Evaluation.period == self.basis.period),
+        )
 
     def trained_in(self, arg: str) -> ColumnElement[bool]:
         return self.trained.c[self._flags[arg]] == 1  # NULL (no report at all): not met
@@ -94,9 +111,11 @@ def _rating_at_least(arg: str, sources: Sources) -> ColumnElement[bool]:
 MEASURE_SQL: dict[str, Callable[[str, Sources], ColumnElement[bool]]] = {
     "verified_course": lambda arg, sources: sources.trained_in(arg),
     "education_at_least": lambda arg, sources: Official.education_level.in_(
-        _at_least(EducationLevel, arg)),
+        _at_least(EducationLevel, arg)
+    ),
     "political_theory_at_least": lambda arg, sources: Official.political_theory_level.in_(
-        _at_least(PoliticalTheoryLevel, arg)),
+        _at_least(PoliticalTheoryLevel, arg)
+    ),
     "rating_at_least": _rating_at_least,
     "equipped": lambda arg, sources: Official.equipped_to_standard.is_(True),
     "female": lambda arg, sources: Official.gender == Gender.FEMALE,
@@ -136,11 +155,15 @@ def tally_query(specs: list[Spec], basis: Basis) -> Select:
 
 def _retires_after(day: date, rules: dict) -> ColumnElement[bool]:
     """Officials whose statutory retirement date falls after `day` (birth date known)."""
-    return or_(*(
-        and_(Official.gender == gender, Official.birth_date > latest_birth_retiring_by(
-            day, gender, rules))
-        for gender in Gender
-    ))
+    return or_(
+        *(
+            and_(
+                Official.gender == gender,
+                Official.birth_date > latest_birth_retiring_by(day, gender, rules),
+            )
+            for gender in Gender
+        )
+    )
 
 
 def candidate_condition(basis: Basis, standard: str, years: int, rules: dict):
@@ -166,8 +189,9 @@ class IndicatorRepo:
             denominator, numerator = int(row[2 * number]), int(row[2 * number + 1])
             if not spec.measure:
                 numerator = 0
-            figures.append(Figure(spec, numerator, denominator,
-                                  status(spec, numerator, denominator, basis)))
+            figures.append(
+                Figure(spec, numerator, denominator, status(spec, numerator, denominator, basis))
+            )
         return figures
 
     async def missing(self, spec: Spec, basis: Basis) -> list[Official]:
@@ -187,7 +211,11 @@ class IndicatorRepo:
         return list(await self.session.scalars(query))
 
     async def degree_candidates(
-        self, basis: Basis, standard: str = "dai_hoc", years: int = 6, rules: dict = RULES,
+        self,
+        basis: Basis,
+        standard: str = "dai_hoc",
+        years: int = 6,
+        rules: dict = RULES,
     ) -> list[Official]:
         """Plan III.2.d: officials below the `standard` education level with more than
         `years` of service left (to be sent to university). No recorded level counts as
@@ -200,8 +228,15 @@ class IndicatorRepo:
         return list(await self.session.scalars(query))
 
     async def count_degree_candidates(
-        self, basis: Basis, standard: str = "dai_hoc", years: int = 6, rules: dict = RULES,
+        self,
+        basis: Basis,
+        standard: str = "dai_hoc",
+        years: int = 6,
+        rules: dict = RULES,
     ) -> int:
-        query = select(func.count()).select_from(Official).where(
-            candidate_condition(basis, standard, years, rules))
+        query = (
+            select(func.count())
+            .select_from(Official)
+            .where(candidate_condition(basis, standard, years, rules))
+        )
         return int(await self.session.scalar(query))

@@ -13,8 +13,14 @@ class QuestionRepo:
         self.session = session
 
     async def log(
-        self, platform: str, question: str, folded: str, score: float, suggested: list[str],
-        *, linked: bool,
+        self,
+        platform: str,
+        question: str,
+        folded: str,
+        score: float,
+        suggested: list[str],
+        *,
+        linked: bool,
     ) -> None:
         self.session.add(
             QuestionLog(
@@ -37,7 +43,9 @@ class QuestionRepo:
         )
         return result.rowcount
 
-    async def most_frequent(self, since: datetime, limit: int = 10) -> list[tuple[str, int, datetime]]:
+    async def most_frequent(
+        self, since: datetime, limit: int = 10
+    ) -> list[tuple[str, int, datetime]]:
         """(an example wording, how often, last asked) per question, most asked first."""
         rows = await self.session.execute(
             select(

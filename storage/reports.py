@@ -25,7 +25,9 @@ class ReportRepo:
     async def get(self, report_id: int) -> CourseReport | None:
         return await self.session.get(CourseReport, report_id)
 
-    async def same_course(self, official_id: int, course_name: str, completed_on: date) -> CourseReport | None:
+    async def same_course(
+        self, official_id: int, course_name: str, completed_on: date
+    ) -> CourseReport | None:
         """A live report of this official with the same course name (any case) and date."""
         return await self.session.scalar(
             select(CourseReport).where(
@@ -62,7 +64,11 @@ class ReportRepo:
         )
 
     async def review(
-        self, report: CourseReport, status: ReportStatus, reviewer_id: int, now: datetime,
+        self,
+        report: CourseReport,
+        status: ReportStatus,
+        reviewer_id: int,
+        now: datetime,
         note: str | None = None,
     ) -> None:
         report.status = status

@@ -23,13 +23,19 @@ class SummaryRepo:
         self.session = session
 
     async def count_in_scope(self, unit_id: int | None) -> int:
-        return int(await self.session.scalar(
-            select(func.count()).select_from(Official).where(in_scope(unit_id))))
+        return int(
+            await self.session.scalar(
+                select(func.count()).select_from(Official).where(in_scope(unit_id))
+            )
+        )
 
     async def not_submitted(self, period: str, unit_id: int | None) -> list[Official]:
         """Active officials in scope with no self-evaluation for `period`, by unit and name."""
-        submitted = select(Evaluation.id).where(
-            Evaluation.official_id == Official.id, Evaluation.period == period).exists()
+        submitted = (
+            select(Evaluation.id)
+            .where(Evaluation.official_id == Official.id, Evaluation.period == period)
+            .exists()
+        )
         query = (
             select(Official)
             .where(in_scope(unit_id), not_(submitted))
@@ -88,12 +94,23 @@ class SummaryRepo:
         candidate = candidate_condition(basis, standard, years, rules).label("candidate")
         query = (
             select(
-                Official.code, Official.full_name, Official.gender, Official.birth_date,
-                Official.ethnicity, Official.ethnic_minority, Unit.name.label("unit"),
-                Official.title, Official.position_group, Official.is_vice_chair,
-                Official.education_level, Official.major, Official.major_fits_position,
-                Official.political_theory_level, Official.state_management_level,
-                Official.equipped_to_standard, candidate,
+                Official.code,
+                Official.full_name,
+                Official.gender,
+                Official.birth_date,
+                Official.ethnicity,
+                Official.ethnic_minority,
+                Unit.name.label("unit"),
+                Official.title,
+                Official.position_group,
+                Official.is_vice_chair,
+                Official.education_level,
+                Official.major,
+                Official.major_fits_position,
+                Official.political_theory_level,
+                Official.state_management_level,
+                Official.equipped_to_standard,
+                candidate,
             )
             .outerjoin(Unit, Unit.id == Official.unit_id)
             .where(in_scope(basis.unit_id))
@@ -111,15 +128,27 @@ class SummaryRepo:
             window = and_(window, CourseReport.completed_on >= basis.training_from)
         query = (
             select(
-                Official.code, Official.full_name, Unit.name.label("unit"), CourseReport.category,
-                CourseReport.course_name, CourseReport.provider, CourseReport.completed_on,
-                CourseReport.hours, CourseReport.level, CourseReport.status,
+                Official.code,
+                Official.full_name,
+                Unit.name.label("unit"),
+                CourseReport.category,
+                CourseReport.course_name,
+                CourseReport.provider,
+                CourseReport.completed_on,
+                CourseReport.hours,
+                CourseReport.level,
+                CourseReport.status,
             )
             .join(Official, Official.id == CourseReport.official_id)
             .outerjoin(Unit, Unit.id == Official.unit_id)
             .where(in_scope(basis.unit_id), CourseReport.status != ReportStatus.WITHDRAWN, window)
-            .order_by(Unit.code, Official.full_name, Official.code, CourseReport.completed_on,
-                      CourseReport.id)
+            .order_by(
+                Unit.code,
+                Official.full_name,
+                Official.code,
+                CourseReport.completed_on,
+                CourseReport.id,
+            )
         )
         async for row in await self._stream(query):
             yield row
@@ -129,13 +158,20 @@ class SummaryRepo:
         when they have not submitted)."""
         query = (
             select(
-                Official.code, Official.full_name, Unit.name.label("unit"),
-                Evaluation.id.label("evaluation"), Evaluation.total_points,
-                Evaluation.proposed_rating, Evaluation.confirmed_rating, Evaluation.submitted_at,
+                Official.code,
+                Official.full_name,
+                Unit.name.label("unit"),
+                Evaluation.id.label("evaluation"),
+                Evaluation.total_points,
+                Evaluation.proposed_rating,
+                Evaluation.confirmed_rating,
+                Evaluation.submitted_at,
             )
             .outerjoin(Unit, Unit.id == Official.unit_id)
-            .outerjoin(Evaluation, and_(Evaluation.official_id == Official.id,
-                                        Evaluation.period == basis.period))
+            .outerjoin(
+                Evaluation,
+                and_(Evaluation.official_id == Official.id, Evaluation.period == basis.period),
+            )
             .where(in_scope(basis.unit_id))
             .order_by(Unit.code, Official.full_name, Official.code)
         )

@@ -29,8 +29,11 @@ def settings(unit: str) -> dict[str, list[str]]:
     return found
 
 
-@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze not installed "
-                    "(apt-get install systemd); the units are checked where systemd is")
+@pytest.mark.skipif(
+    not shutil.which("systemd-analyze"),
+    reason="systemd-analyze not installed "
+    "(apt-get install systemd); the units are checked where systemd is",
+)
 def test_systemd_accepts_the_units_without_a_warning(tmp_path):
     # `verify` also checks that ExecStart's program exists: on this machine the bot is not
     # installed in /opt, so the units are verified as they would be in a copy installed
@@ -42,11 +45,13 @@ def test_systemd_accepts_the_units_without_a_warning(tmp_path):
     copies = []
     for unit in UNITS:
         copy = tmp_path / unit.name
-        copy.write_text(unit.read_text(encoding="utf-8").replace(INSTALL_DIR,
-                                                                 str(program.parents[2])))
+        copy.write_text(
+            unit.read_text(encoding="utf-8").replace(INSTALL_DIR, str(program.parents[2]))
+        )
         copies.append(str(copy))
-    result = subprocess.run(["systemd-analyze", "verify", *copies], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        ["systemd-analyze", "verify", *copies], capture_output=True, text=True, timeout=60
+    )
     # verify only warns about an unknown or misspelt option: any output counts as a failure.
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
@@ -56,9 +61,16 @@ def test_the_service_runs_as_its_own_user_sandboxed_and_restarts():
     assert unit["User"] == ["canbo-bot"] and unit["WorkingDirectory"] == [INSTALL_DIR]
     assert unit["EnvironmentFile"] == [f"{INSTALL_DIR}/.env"]
     assert unit["Restart"] == ["on-failure"] and unit["RestartSec"]
-    for hardening in ("NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes",
-                      "PrivateTmp=yes", "PrivateDevices=yes", "UMask=0077",
-                      f"ReadWritePaths={INSTALL_DIR}/data", "StandardError=journal"):
+    for hardening in (
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+        "ProtectHome=yes",
+        "PrivateTmp=yes",
+        "PrivateDevices=yes",
+        "UMask=0077",
+        f"ReadWritePaths={INSTALL_DIR}/data",
+        "StandardError=journal",
+    ):
         key, value = hardening.split("=")
         assert unit.get(key) == [value], hardening
 
@@ -105,20 +117,26 @@ def test_the_lock_pins_every_runtime_dependency_within_pyproject_ranges():
 
 
 def test_the_lock_holds_no_development_tool():
-    dev = {canonicalize_name(Requirement(line).name)
-           for line in project()["optional-dependencies"]["dev"]}
+    dev = {
+        canonicalize_name(Requirement(line).name)
+        for line in project()["optional-dependencies"]["dev"]
+    }
     assert dev & {"pytest", "ruff"}
     assert not dev & set(locked()), "requirements.lock installs development tools on servers"
 
 
 def test_ruff_is_pinned_so_make_lint_judges_the_same_everywhere():
-    (ruff,) = [line for line in project()["optional-dependencies"]["dev"]
-               if canonicalize_name(Requirement(line).name) == "ruff"]
+    (ruff,) = [
+        line
+        for line in project()["optional-dependencies"]["dev"]
+        if canonicalize_name(Requirement(line).name) == "ruff"
+    ]
     assert re.fullmatch(r"==\d+\.\d+\.\d+", str(Requirement(ruff).specifier))
 
 
 def test_production_installs_from_the_lock_without_the_development_extras():
-    dry_run = subprocess.run(["make", "-n", "install-prod"], cwd=ROOT, capture_output=True,
-                             text=True, check=True).stdout
+    dry_run = subprocess.run(
+        ["make", "-n", "install-prod"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     assert "-r requirements.lock" in dry_run and "--no-deps ." in dry_run
     assert "[dev]" not in dry_run

@@ -30,8 +30,9 @@ def test_every_cli_command_in_the_guides_exists():
         for command, action in CLI.findall(guide.read_text(encoding="utf-8")):
             assert command in commands, (guide.name, command)
             # The first word after a command that takes a fixed set (db backup, roster import).
-            choices = [a.choices for a in commands[command]._actions
-                       if not a.option_strings and a.choices]
+            choices = [
+                a.choices for a in commands[command]._actions if not a.option_strings and a.choices
+            ]
             if choices and action:
                 assert action in choices[0], (guide.name, command, action)
 

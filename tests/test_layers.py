@@ -19,8 +19,12 @@ MAY_IMPORT = {
 
 
 def modules() -> list[Path]:
-    return sorted(p for package in PACKAGES for p in (ROOT / package).rglob("*.py")
-                  if "migrations" not in p.parts)
+    return sorted(
+        p
+        for package in PACKAGES
+        for p in (ROOT / package).rglob("*.py")
+        if "migrations" not in p.parts
+    )
 
 
 def imported(path: Path) -> set[str]:

@@ -169,8 +169,11 @@ async def respond(
     indicator would be one more Bot API call for each of them."""
     # Started at once, so the per-user queue is joined in the order updates arrived. A
     # background job's replies (a roster import's report) are pushed to the chat the same way.
-    handling = asyncio.ensure_future(conversation.handle(
-        incoming, download=download, push=lambda reply: send(incoming.chat_id, reply)))
+    handling = asyncio.ensure_future(
+        conversation.handle(
+            incoming, download=download, push=lambda reply: send(incoming.chat_id, reply)
+        )
+    )
     try:
         if typing is not None:
             done, _ = await asyncio.wait({handling}, timeout=TYPING_AFTER)
@@ -187,8 +190,13 @@ async def respond(
         if result.ok:
             missing = []
             continue
-        log.warning("reply to %s %s not delivered: %s %s", incoming.channel,
-                    incoming.chat_id, result.status, result.detail)
+        log.warning(
+            "reply to %s %s not delivered: %s %s",
+            incoming.channel,
+            incoming.chat_id,
+            result.status,
+            result.detail,
+        )
         if result.status is SendStatus.BLOCKED:
             return
         missing.append(_what(reply))
@@ -286,7 +294,8 @@ class PlatformChannel:
             await self._go_online(receive=receive, webhook=webhook, register=register)
         except self.unreachable as error:
             self._connecting = asyncio.create_task(
-                self._keep_trying(error, receive=receive, webhook=webhook, register=register))
+                self._keep_trying(error, receive=receive, webhook=webhook, register=register)
+            )
 
     async def _go_online(self, *, receive: bool, webhook: bool, register: bool) -> None:
         bot = await self._connect()
@@ -310,8 +319,13 @@ class PlatformChannel:
         delay = self.first_retry
         while True:
             self.health.failed(error, delay)
-            log.warning("%s unreachable (%s); trying again in %.0fs (attempt %d)", self.title,
-                        self.health.last_error, delay, self.health.attempts)
+            log.warning(
+                "%s unreachable (%s); trying again in %.0fs (attempt %d)",
+                self.title,
+                self.health.last_error,
+                delay,
+                self.health.attempts,
+            )
             await asyncio.sleep(delay)
             delay = min(delay * 2, MAX_RETRY)
             try:
@@ -344,8 +358,9 @@ class PlatformChannel:
         """Check the secret in constant time, refuse what is not an update, answer at once."""
         if not secret_matches(self.webhook_secret, request.headers.get(self.secret_header, "")):
             log.warning("%s webhook call refused: wrong or missing secret", self.title)
-            return web.json_response({"ok": False, "description": "unauthorized"},
-                                     status=self.refused)
+            return web.json_response(
+                {"ok": False, "description": "unauthorized"}, status=self.refused
+            )
         try:
             body = json.loads(await request.text())
         except (ValueError, RecursionError):  # deeply nested JSON raises RecursionError
@@ -358,13 +373,17 @@ class PlatformChannel:
 
     async def handle(self, incoming: Incoming) -> None:
         """Take one update through the conversation and send the replies."""
-        await respond(self.conversation, incoming, self.send,
-                      lambda: self._typing(incoming.chat_id), self.download)
+        await respond(
+            self.conversation,
+            incoming,
+            self.send,
+            lambda: self._typing(incoming.chat_id),
+            self.download,
+        )
 
     def _typing(self, chat_id: str) -> None:
         # Alongside, not awaited: a slow indicator must not hold the replies back.
-        self.inflight.alongside(f"{self.title} sendChatAction",
-                                lambda: self._send_typing(chat_id))
+        self.inflight.alongside(f"{self.title} sendChatAction", lambda: self._send_typing(chat_id))
 
     # -- outgoing ----------------------------------------------------------------------
 

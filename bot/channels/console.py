@@ -72,8 +72,9 @@ async def run_console(
         text = line.rstrip("\r\n")
         if not interactive:
             stdout.write(f"> {text}\n")
-        replies = await conversation.handle(Incoming(PLATFORM, user_id, user_id, text=text),
-                                            push=push)
+        replies = await conversation.handle(
+            Incoming(PLATFORM, user_id, user_id, text=text), push=push
+        )
         for reply in replies:
             stdout.write(render(reply) + "\n\n")
         stdout.flush()

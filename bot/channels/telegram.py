@@ -58,8 +58,9 @@ def make_bot(token: str, api_base: str, timeout: float = 30) -> Bot:
     return Bot(token, session=session)
 
 
-async def manage_webhook(token: str, api_base: str, action: str, base_url: str | None,
-                         secret: str) -> str:
+async def manage_webhook(
+    token: str, api_base: str, action: str, base_url: str | None, secret: str
+) -> str:
     """`python -m bot webhook set|delete|info --channel telegram`: a line (or JSON) to print."""
     async with make_bot(token, api_base) as bot:
         if action == "set":
@@ -128,8 +129,9 @@ class TelegramChannel(PlatformChannel):
         )
 
     async def _set_webhook(self, url: str) -> None:
-        await self.bot.set_webhook(url, secret_token=self.webhook_secret,
-                                   allowed_updates=UPDATE_TYPES)
+        await self.bot.set_webhook(
+            url, secret_token=self.webhook_secret, allowed_updates=UPDATE_TYPES
+        )
 
     async def _delete_webhook(self) -> None:
         await self.bot.delete_webhook()
@@ -167,7 +169,9 @@ class TelegramChannel(PlatformChannel):
         if message.document:
             attachments.append(
                 Attachment(
-                    "document", file_id=message.document.file_id, name=message.document.file_name,
+                    "document",
+                    file_id=message.document.file_id,
+                    name=message.document.file_name,
                     size=message.document.file_size,  # a file too big is refused unfetched
                 )
             )
@@ -259,10 +263,13 @@ def _too_big(attachment: Attachment) -> str | None:
         return None  # sending it reports what is wrong
     if size <= UPLOAD_LIMIT:
         return None
-    return t("channels.file_too_big", name=attachment.name or os.path.basename(attachment.path),
-             # Rounded up, so it never reads as within the limit; a Vietnamese decimal comma.
-             size=f"{math.ceil(size / 1e5) / 10:.1f}".replace(".", ","),
-             limit=UPLOAD_LIMIT // 1_000_000)
+    return t(
+        "channels.file_too_big",
+        name=attachment.name or os.path.basename(attachment.path),
+        # Rounded up, so it never reads as within the limit; a Vietnamese decimal comma.
+        size=f"{math.ceil(size / 1e5) / 10:.1f}".replace(".", ","),
+        limit=UPLOAD_LIMIT // 1_000_000,
+    )
 
 
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -270,7 +277,11 @@ def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
         return None
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [InlineKeyboardButton(text=choice.label, callback_data=_pack(reply.question, choice.value))]
+            [
+                InlineKeyboardButton(
+                    text=choice.label, callback_data=_pack(reply.question, choice.value)
+                )
+            ]
             for choice in reply.choices
         ]
     )

@@ -118,15 +118,17 @@ class ZaloChannel(PlatformChannel):
         if not isinstance(error, ZaloError):
             return None
         if error.code == 429:
-            return SendResult(SendStatus.RETRY_AFTER, retry_after=error.retry_after or 1,
-                              detail=error.description)
+            return SendResult(
+                SendStatus.RETRY_AFTER, retry_after=error.retry_after or 1, detail=error.description
+            )
         if error.code in (403, 404):
             return SendResult(SendStatus.BLOCKED, detail=error.description)
         return SendResult(SendStatus.FAILED, detail=error.description, retryable=False)
 
 
-async def manage_webhook(token: str, api_base: str, action: str, base_url: str | None,
-                         secret: str) -> str:
+async def manage_webhook(
+    token: str, api_base: str, action: str, base_url: str | None, secret: str
+) -> str:
     """`python -m bot webhook set|delete|info --channel zalo`: a line (or JSON) to print."""
     api = ZaloApi(token, api_base=api_base)
     try:

@@ -53,7 +53,11 @@ class ZaloApi:
             await self._session.close()
 
     async def call(
-        self, method: str, payload: dict | None = None, *, timeout: float | None = None,
+        self,
+        method: str,
+        payload: dict | None = None,
+        *,
+        timeout: float | None = None,
         retries: int | None = None,
     ) -> Any:
         attempts = retries or self.retries
@@ -98,8 +102,9 @@ class ZaloApi:
         """One update, or None when none arrived within `timeout` seconds."""
         try:
             # The HTTP timeout outlasts the long poll; the polling loop does its own backoff.
-            return await self.call("getUpdates", {"timeout": timeout}, timeout=timeout + 10,
-                                   retries=1)
+            return await self.call(
+                "getUpdates", {"timeout": timeout}, timeout=timeout + 10, retries=1
+            )
         except ZaloError as error:
             if error.code == NO_UPDATE:
                 return None

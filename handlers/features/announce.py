@@ -32,8 +32,13 @@ def _audience_choices(ctx: Context) -> tuple[Choice, ...]:
         Choice(t("announce.to_all"), "all"),
         Choice(t("announce.to_unit"), "unit"),
         Choice(t("announce.to_group"), "group"),
-        Choice(t("announce.to_not_submitted", period=period_label(current_period(ctx.local_now.date(), ctx.options.calendar))),
-               "not_submitted"),
+        Choice(
+            t(
+                "announce.to_not_submitted",
+                period=period_label(current_period(ctx.local_now.date(), ctx.options.calendar)),
+            ),
+            "not_submitted",
+        ),
     )
 
 
@@ -67,8 +72,11 @@ def _parse_when(text: str, ctx: Context) -> dict:
         latest = ctx.local_now.date() + timedelta(days=LOOK_AHEAD_DAYS)  # 29/02: no year+1
         at = parse_moment(text, ctx.local_now, latest)
     goes = next_allowed(at, ctx.options).astimezone(ctx.options.timezone)
-    return {"at": NOW if ctx.picked == NOW else at.isoformat(), "goes": goes.isoformat(),
-            "quiet": goes != at}
+    return {
+        "at": NOW if ctx.picked == NOW else at.isoformat(),
+        "goes": goes.isoformat(),
+        "quiet": goes != at,
+    }
 
 
 def _send_at(answers: dict, ctx: Context) -> datetime:
@@ -78,11 +86,16 @@ def _send_at(answers: dict, ctx: Context) -> datetime:
 
 def _show_when(value: dict) -> str:
     # Stored with the commune's UTC offset, so each reads as local time as it is.
-    at = t("announce.send_now") if value["at"] == NOW else show_datetime(
-        datetime.fromisoformat(value["at"]))
+    at = (
+        t("announce.send_now")
+        if value["at"] == NOW
+        else show_datetime(datetime.fromisoformat(value["at"]))
+    )
     if not value["quiet"]:
         return at
-    return t("announce.when_quiet", at=at, goes=show_datetime(datetime.fromisoformat(value["goes"])))
+    return t(
+        "announce.when_quiet", at=at, goes=show_datetime(datetime.fromisoformat(value["goes"]))
+    )
 
 
 def _ask_when(ctx: Context) -> str:
@@ -97,19 +110,32 @@ def _audience(ctx: Context, answers: dict) -> dict:
     if who == "group":
         return {"who": "group", "group": answers["group"]}
     if who == "not_submitted":
-        return {"who": "not_submitted", "period": current_period(ctx.local_now.date(), ctx.options.calendar).key}
+        return {
+            "who": "not_submitted",
+            "period": current_period(ctx.local_now.date(), ctx.options.calendar).key,
+        }
     return {"who": "all"}
 
 
 async def submit(ctx: Context, answers: dict) -> Reply:
     send_at = _send_at(answers, ctx)
-    campaign = await ctx.repo.campaigns.add(Campaign(
-        key=f"announcement:{uuid.uuid4().hex}",
-        kind=CampaignKind.ANNOUNCEMENT, text=t("announce.message", text=answers["text"]),
-        audience=_audience(ctx, answers), send_at=send_at, created_by=ctx.actor,
-    ))
-    await ctx.repo.audit.record(ctx.actor, "announcement", "campaign", campaign.id,
-                                after={"audience": campaign.audience, "send_at": send_at.isoformat()})
+    campaign = await ctx.repo.campaigns.add(
+        Campaign(
+            key=f"announcement:{uuid.uuid4().hex}",
+            kind=CampaignKind.ANNOUNCEMENT,
+            text=t("announce.message", text=answers["text"]),
+            audience=_audience(ctx, answers),
+            send_at=send_at,
+            created_by=ctx.actor,
+        )
+    )
+    await ctx.repo.audit.record(
+        ctx.actor,
+        "announcement",
+        "campaign",
+        campaign.id,
+        after={"audience": campaign.audience, "send_at": send_at.isoformat()},
+    )
     if answers["when"]["at"] != NOW:
         when = local_datetime(send_at, ctx.options.timezone)
         return Reply(t("announce.scheduled", id=campaign.id, when=when) + _quiet(ctx, send_at))
@@ -127,49 +153,75 @@ async def _send_now(ctx: Context, campaign: Campaign) -> str:
     audience = len(await ctx.repo.campaigns.recipients(campaign.audience, linked=False))
     if audience > queued:
         days = ctx.options.catch_up_days
-        text += "\n" + t("announce.not_linked" if days else "announce.not_linked_no_catch_up",
-                         count=audience - queued, days=days)
+        text += "\n" + t(
+            "announce.not_linked" if days else "announce.not_linked_no_catch_up",
+            count=audience - queued,
+            days=days,
+        )
     return text
 
 
 def _quiet(ctx: Context, moment: datetime) -> str:
-    """" Vì đang trong giờ nghỉ, tin sẽ đi lúc …" when `moment` is in the quiet hours."""
+    """ " Vì đang trong giờ nghỉ, tin sẽ đi lúc …" when `moment` is in the quiet hours."""
     goes = next_allowed(moment, ctx.options)
     if goes == moment:
         return ""
     return " " + t("announce.quiet_then", at=local_datetime(goes, ctx.options.timezone))
 
 
-ANNOUNCE_FORM = router.form(Form(
-    name="thongbao",
-    title=t("announce.title"),
-    steps=(
-        Step("who", t("announce.label_who"), t("announce.ask_who"), choices=_audience_choices),
-        Step("unit", t("announce.label_unit"), t("announce.ask_unit"), choices=_unit_choices,
-             when=lambda ctx: _who(ctx) == "unit", follow_up=True),
-        Step("group", t("announce.label_group"), t("announce.ask_group"), choices=_group_choices,
-             when=lambda ctx: _who(ctx) == "group", follow_up=True),
-        Step("text", t("announce.label_text"), t("announce.ask_text"), parse=_parse_text),
-        Step("when", t("announce.label_when"), _ask_when, parse=_parse_when,
-             choices=(Choice(t("announce.send_now"), NOW),), show=_show_when,
-             takes_numbers=True),
-    ),
-    submit=submit,
-    access=Access.ADMIN,
-))
+ANNOUNCE_FORM = router.form(
+    Form(
+        name="thongbao",
+        title=t("announce.title"),
+        steps=(
+            Step("who", t("announce.label_who"), t("announce.ask_who"), choices=_audience_choices),
+            Step(
+                "unit",
+                t("announce.label_unit"),
+                t("announce.ask_unit"),
+                choices=_unit_choices,
+                when=lambda ctx: _who(ctx) == "unit",
+                follow_up=True,
+            ),
+            Step(
+                "group",
+                t("announce.label_group"),
+                t("announce.ask_group"),
+                choices=_group_choices,
+                when=lambda ctx: _who(ctx) == "group",
+                follow_up=True,
+            ),
+            Step("text", t("announce.label_text"), t("announce.ask_text"), parse=_parse_text),
+            Step(
+                "when",
+                t("announce.label_when"),
+                _ask_when,
+                parse=_parse_when,
+                choices=(Choice(t("announce.send_now"), NOW),),
+                show=_show_when,
+                takes_numbers=True,
+            ),
+        ),
+        submit=submit,
+        access=Access.ADMIN,
+    )
+)
 
 
 PROGRESS = ("sent", "queued", "later", "retry", "failed", "blocked", "dropped")
 
 
 def _counts(campaign: Campaign, counts: dict[str, int]) -> str:
-    """"đã gửi 5 · chờ hết giờ nghỉ 3 …": the statuses that have any, sent always first."""
+    """ "đã gửi 5 · chờ hết giờ nghỉ 3 …": the statuses that have any, sent always first."""
     if campaign.expanded_at is None:
         return t("announce.progress_not_yet")
     if not counts:
         return t("announce.progress_nobody")
-    return " · ".join(t(f"announce.progress_{name}", count=counts.get(name, 0))
-                      for name in PROGRESS if name == "sent" or counts.get(name))
+    return " · ".join(
+        t(f"announce.progress_{name}", count=counts.get(name, 0))
+        for name in PROGRESS
+        if name == "sent" or counts.get(name)
+    )
 
 
 @router.command("thongbao", access=Access.ADMIN, summary="help.thongbao")
@@ -179,15 +231,23 @@ async def announcements(ctx: Context) -> Reply:
     lines, waiting = [], []
     for campaign in await ctx.repo.campaigns.recent():
         counts = await ctx.repo.campaigns.progress(campaign.id, ctx.now)
-        lines.append(t(
-            "announce.progress_line", id=campaign.id, kind=label(campaign.kind),
-            when=local_datetime(campaign.send_at, ctx.options.timezone),
-            counts=_counts(campaign, counts), preview=_preview(campaign),
-        ))
+        lines.append(
+            t(
+                "announce.progress_line",
+                id=campaign.id,
+                kind=label(campaign.kind),
+                when=local_datetime(campaign.send_at, ctx.options.timezone),
+                counts=_counts(campaign, counts),
+                preview=_preview(campaign),
+            )
+        )
         if _cancellable(campaign, counts):
-            waiting.append(Choice(t("announce.cancel_button", id=campaign.id),
-                                  f"/thongbao_huy {campaign.id}"))
-    overview = t("announce.progress", lines="\n".join(lines)) if lines else t("announce.no_campaigns")
+            waiting.append(
+                Choice(t("announce.cancel_button", id=campaign.id), f"/thongbao_huy {campaign.id}")
+            )
+    overview = (
+        t("announce.progress", lines="\n".join(lines)) if lines else t("announce.no_campaigns")
+    )
     return Reply(overview, (Choice(t("announce.new_button"), "/thongbao_moi"), *waiting))
 
 
@@ -212,26 +272,39 @@ async def _unsent(ctx: Context, campaign_id: int | None) -> Campaign | None:
     campaign = await ctx.repo.campaigns.get(campaign_id) if campaign_id else None
     if campaign is None:
         return None
-    return campaign if _cancellable(campaign, await ctx.repo.campaigns.progress(
-        campaign.id, ctx.now)) else None
+    return (
+        campaign
+        if _cancellable(campaign, await ctx.repo.campaigns.progress(campaign.id, ctx.now))
+        else None
+    )
 
 
 async def submit_cancel(ctx: Context, answers: dict) -> Reply:
     campaign = await _unsent(ctx, answers["campaign_id"])
     if campaign is None:  # started meanwhile
         return Reply(t("announce.not_cancellable"))
-    await ctx.repo.audit.record(ctx.actor, "announcement_cancelled", "campaign", campaign.id,
-                                before={"text": campaign.text,
-                                        "send_at": campaign.send_at.isoformat()})
+    await ctx.repo.audit.record(
+        ctx.actor,
+        "announcement_cancelled",
+        "campaign",
+        campaign.id,
+        before={"text": campaign.text, "send_at": campaign.send_at.isoformat()},
+    )
     await ctx.repo.campaigns.delete(campaign)
     return Reply(t("announce.cancelled", id=answers["campaign_id"]))
 
 
 # Only confirmed: the announcement named on the button of /thongbao.
-CANCEL_FORM = router.form(Form(
-    name="thongbao_huy", title=t("announce.cancel_title"), steps=(), submit=submit_cancel,
-    access=Access.ADMIN, subject=t("announce.label_cancel"),
-))
+CANCEL_FORM = router.form(
+    Form(
+        name="thongbao_huy",
+        title=t("announce.cancel_title"),
+        steps=(),
+        submit=submit_cancel,
+        access=Access.ADMIN,
+        subject=t("announce.label_cancel"),
+    )
+)
 
 
 @router.command("thongbao_huy", access=Access.ADMIN, hidden=True)
@@ -239,6 +312,10 @@ async def cancel(ctx: Context):
     campaign = await _unsent(ctx, record_id(ctx.args))
     if campaign is None:
         return Reply(t("announce.not_cancellable"))
-    subject = t("announce.cancel_subject", id=campaign.id, preview=_preview(campaign),
-                when=local_datetime(campaign.send_at, ctx.options.timezone))
+    subject = t(
+        "announce.cancel_subject",
+        id=campaign.id,
+        preview=_preview(campaign),
+        when=local_datetime(campaign.send_at, ctx.options.timezone),
+    )
     return await forms.start(ctx, CANCEL_FORM, {"campaign_id": campaign.id, "subject": subject})

@@ -71,7 +71,6 @@ def _text(text: str, ctx: Context) -> str:
     return text[:MAX_TEXT]
 
 
-
 # -- scores ---------------------------------------------------------------------------------
 
 
@@ -79,8 +78,11 @@ def scores(answers: dict) -> tuple[float, float, float, Rating]:
     """(general points, task points, total, the band's rating) from the answers so far."""
     scheme = Scheme.default()
     general = sum(answers.get(f"c_{c.key}") or 0 for c in scheme.criteria)
-    assigned, completed, on_time = (answers["tasks_assigned"], answers["tasks_completed"],
-                                    answers["tasks_on_time"])
+    assigned, completed, on_time = (
+        answers["tasks_assigned"],
+        answers["tasks_completed"],
+        answers["tasks_on_time"],
+    )
     tasks = scheme.task_points(assigned, completed, on_time)
     total = round(general + tasks, 1)
     return general, tasks, total, scheme.band(total, assigned, completed, on_time)
@@ -88,8 +90,13 @@ def scores(answers: dict) -> tuple[float, float, float, Rating]:
 
 def _rating_prompt(ctx: Context) -> str:
     general, tasks, total, band = scores(ctx.state.answers)
-    return t("evaluation.ask_rating", general=show_number(general), tasks=show_number(tasks), total=show_number(total),
-             band=label(band))
+    return t(
+        "evaluation.ask_rating",
+        general=show_number(general),
+        tasks=show_number(tasks),
+        total=show_number(total),
+        band=label(band),
+    )
 
 
 def _rating_choices(ctx: Context) -> tuple[Choice, ...]:
@@ -106,28 +113,66 @@ def _changed_rating(ctx: Context) -> bool:
 
 def _steps() -> tuple[Step, ...]:
     criteria = tuple(
-        Step(f"c_{c.key}", c.name, t("evaluation.ask_criterion", name=c.name, max=show_number(c.max)),
-             parse=_points(c.max), show=show_number)
+        Step(
+            f"c_{c.key}",
+            c.name,
+            t("evaluation.ask_criterion", name=c.name, max=show_number(c.max)),
+            parse=_points(c.max),
+            show=show_number,
+        )
         for c in Scheme.default().criteria
     )
     return (
         *criteria,
-        Step("tasks_assigned", t("evaluation.label_assigned"), t("evaluation.ask_assigned"),
-             parse=_count()),
-        Step("tasks_completed", t("evaluation.label_completed"), t("evaluation.ask_completed"),
-             parse=_count()),
-        Step("tasks_on_time", t("evaluation.label_on_time"), t("evaluation.ask_on_time"),
-             parse=_count("tasks_completed", "evaluation.on_time_above_completed")),
-        Step("task_notes", t("evaluation.label_notes"), t("evaluation.ask_notes"), parse=_text,
-             optional=True),
-        Step("strengths", t("evaluation.label_strengths"), t("evaluation.ask_strengths"),
-             parse=_text),
-        Step("shortcomings", t("evaluation.label_shortcomings"),
-             t("evaluation.ask_shortcomings"), parse=_text),
-        Step("rating", t("evaluation.label_rating"), _rating_prompt, choices=_rating_choices,
-             show=lambda v: label(Rating(v))),
-        Step("rating_reason", t("evaluation.label_reason"), t("evaluation.ask_reason"),
-             parse=_text, when=_changed_rating, follow_up=True),
+        Step(
+            "tasks_assigned",
+            t("evaluation.label_assigned"),
+            t("evaluation.ask_assigned"),
+            parse=_count(),
+        ),
+        Step(
+            "tasks_completed",
+            t("evaluation.label_completed"),
+            t("evaluation.ask_completed"),
+            parse=_count(),
+        ),
+        Step(
+            "tasks_on_time",
+            t("evaluation.label_on_time"),
+            t("evaluation.ask_on_time"),
+            parse=_count("tasks_completed", "evaluation.on_time_above_completed"),
+        ),
+        Step(
+            "task_notes",
+            t("evaluation.label_notes"),
+            t("evaluation.ask_notes"),
+            parse=_text,
+            optional=True,
+        ),
+        Step(
+            "strengths", t("evaluation.label_strengths"), t("evaluation.ask_strengths"), parse=_text
+        ),
+        Step(
+            "shortcomings",
+            t("evaluation.label_shortcomings"),
+            t("evaluation.ask_shortcomings"),
+            parse=_text,
+        ),
+        Step(
+            "rating",
+            t("evaluation.label_rating"),
+            _rating_prompt,
+            choices=_rating_choices,
+            show=lambda v: label(Rating(v)),
+        ),
+        Step(
+            "rating_reason",
+            t("evaluation.label_reason"),
+            t("evaluation.ask_reason"),
+            parse=_text,
+            when=_changed_rating,
+            follow_up=True,
+        ),
     )
 
 
@@ -141,58 +186,96 @@ async def submit(ctx: Context, answers: dict) -> Reply:
     general, tasks, total, _ = scores(answers)
     fields = dict(
         criteria={c.key: answers[f"c_{c.key}"] for c in Scheme.default().criteria},
-        general_points=general, task_points=tasks, total_points=total,
-        tasks_assigned=answers["tasks_assigned"], tasks_completed=answers["tasks_completed"],
-        tasks_on_time=answers["tasks_on_time"], task_notes=answers.get("task_notes"),
-        strengths=answers["strengths"], shortcomings=answers["shortcomings"],
-        proposed_rating=Rating(answers["rating"]), rating_reason=answers.get("rating_reason"),
+        general_points=general,
+        task_points=tasks,
+        total_points=total,
+        tasks_assigned=answers["tasks_assigned"],
+        tasks_completed=answers["tasks_completed"],
+        tasks_on_time=answers["tasks_on_time"],
+        task_notes=answers.get("task_notes"),
+        strengths=answers["strengths"],
+        shortcomings=answers["shortcomings"],
+        proposed_rating=Rating(answers["rating"]),
+        rating_reason=answers.get("rating_reason"),
     )
     before = None
     if evaluation is None:
         evaluation = Evaluation(official_id=ctx.official.id, period=period.key, **fields)
     else:
-        before = {"total_points": evaluation.total_points,
-                  "proposed_rating": evaluation.proposed_rating.value}
+        before = {
+            "total_points": evaluation.total_points,
+            "proposed_rating": evaluation.proposed_rating.value,
+        }
         for name, value in fields.items():
             setattr(evaluation, name, value)
         evaluation.submitted_at = ctx.now
     await ctx.repo.evaluations.save(evaluation)
     await ctx.repo.audit.record(
-        ctx.actor, "evaluation_submitted", "evaluation", evaluation.id, before=before,
+        ctx.actor,
+        "evaluation_submitted",
+        "evaluation",
+        evaluation.id,
+        before=before,
         after={"period": period.key, "total_points": total, "proposed_rating": answers["rating"]},
     )
-    return Reply(t("evaluation.receipt", period=period_label(period), total=show_number(total),
-                   rating=label(Rating(answers["rating"])), due=show_date(period.due)))
+    return Reply(
+        t(
+            "evaluation.receipt",
+            period=period_label(period),
+            total=show_number(total),
+            rating=label(Rating(answers["rating"])),
+            due=show_date(period.due),
+        )
+    )
 
 
-EVALUATION_FORM = router.form(Form(
-    name="danhgia",
-    title=t("evaluation.title"),
-    intro=t("evaluation.intro"),
-    steps=_steps(),
-    submit=submit,
-))
+EVALUATION_FORM = router.form(
+    Form(
+        name="danhgia",
+        title=t("evaluation.title"),
+        intro=t("evaluation.intro"),
+        steps=_steps(),
+        submit=submit,
+    )
+)
 
 
-@router.command("danhgia", access=Access.OFFICIAL, summary="help.danhgia",
-                menu="help.menu_danhgia")
+@router.command("danhgia", access=Access.OFFICIAL, summary="help.danhgia", menu="help.menu_danhgia")
 async def open_evaluation(ctx: Context):
     today = ctx.local_now.date()
     period = open_period(today, ctx.options.calendar)
     if period is None:
         upcoming = upcoming_period(today, ctx.options.calendar)
-        return Reply(t("evaluation.not_open", period=period_label(upcoming),
-                       opens=show_date(upcoming.opens), due=show_date(upcoming.due)))
+        return Reply(
+            t(
+                "evaluation.not_open",
+                period=period_label(upcoming),
+                opens=show_date(upcoming.opens),
+                due=show_date(upcoming.due),
+            )
+        )
     evaluation = await ctx.repo.evaluations.of(ctx.official.id, period.key)
     if evaluation is not None and evaluation.status == EvaluationStatus.CONFIRMED:
-        return Reply(t("evaluation.confirmed_already", period=period_label(period),
-                       rating=label(evaluation.confirmed_rating)))
+        return Reply(
+            t(
+                "evaluation.confirmed_already",
+                period=period_label(period),
+                rating=label(evaluation.confirmed_rating),
+            )
+        )
     intro = []
     if evaluation is not None:
-        intro.append(Reply(t("evaluation.resubmit", period=period_label(period),
-                             total=show_number(evaluation.total_points),
-                             rating=label(evaluation.proposed_rating),
-                             at=local_datetime(evaluation.submitted_at, ctx.options.timezone))))
+        intro.append(
+            Reply(
+                t(
+                    "evaluation.resubmit",
+                    period=period_label(period),
+                    total=show_number(evaluation.total_points),
+                    rating=label(evaluation.proposed_rating),
+                    at=local_datetime(evaluation.submitted_at, ctx.options.timezone),
+                )
+            )
+        )
     started = await forms.start(ctx, EVALUATION_FORM, {"period": period.key})
     first = started[0]
     header = t("evaluation.header", period=period_label(period), due=show_date(period.due))

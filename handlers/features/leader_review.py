@@ -45,17 +45,28 @@ def quota_warnings(evaluations: list[Evaluation], share: float) -> list[str]:
     for unit, ratings in units.items():
         excellent, good = ratings.count(Rating.XUAT_SAC), ratings.count(Rating.TOT)
         if excellent and excellent > share * good:
-            warnings.append(t("leader.quota_warning", unit=unit, excellent=excellent, good=good,
-                              share=round(share * 100)))
+            warnings.append(
+                t(
+                    "leader.quota_warning",
+                    unit=unit,
+                    excellent=excellent,
+                    good=good,
+                    share=round(share * 100),
+                )
+            )
     return warnings
 
 
-@router.command("xemdanhgia", access=Access.UNIT_ADMIN, usage="/xemdanhgia [2026Q2]",
-                summary="help.xemdanhgia")
+@router.command(
+    "xemdanhgia", access=Access.UNIT_ADMIN, usage="/xemdanhgia [2026Q2]", summary="help.xemdanhgia"
+)
 async def list_evaluations(ctx: Context) -> Reply:
     try:
-        period = (Period.parse(ctx.args, ctx.options.calendar) if ctx.args
-                  else current_period(ctx.local_now.date(), ctx.options.calendar))
+        period = (
+            Period.parse(ctx.args, ctx.options.calendar)
+            if ctx.args
+            else current_period(ctx.local_now.date(), ctx.options.calendar)
+        )
     except ValueError:
         return Reply(t("leader.bad_period"))
     unit_id = _visible_unit_id(ctx)
@@ -64,17 +75,30 @@ async def list_evaluations(ctx: Context) -> Reply:
         return Reply(t("leader.none", period=period_label(period)))
     waiting = [e for e in evaluations if e.status == EvaluationStatus.SUBMITTED]
     lines = [
-        t("leader.line", id=e.id, name=e.official.full_name, total=show_number(e.total_points),
-          rating=label(rating_of(e)), status=label(e.status))
+        t(
+            "leader.line",
+            id=e.id,
+            name=e.official.full_name,
+            total=show_number(e.total_points),
+            rating=label(rating_of(e)),
+            status=label(e.status),
+        )
         for e in (waiting + [e for e in evaluations if e not in waiting])[:LIST_LIMIT]
     ]
-    text = t("leader.list", period=period_label(period), count=len(evaluations),
-             waiting=len(waiting), lines="\n".join(lines))
+    text = t(
+        "leader.list",
+        period=period_label(period),
+        count=len(evaluations),
+        waiting=len(waiting),
+        lines="\n".join(lines),
+    )
     warnings = quota_warnings(evaluations, ctx.options.excellent_share)
     if warnings:
         text += "\n\n" + "\n".join(warnings)
-    choices = tuple(Choice(t("leader.confirm_button", id=e.id, name=e.official.full_name),
-                           f"/xacnhan {e.id}") for e in waiting[:CONFIRM_BUTTONS])
+    choices = tuple(
+        Choice(t("leader.confirm_button", id=e.id, name=e.official.full_name), f"/xacnhan {e.id}")
+        for e in waiting[:CONFIRM_BUTTONS]
+    )
     return Reply(text, choices)
 
 
@@ -89,18 +113,32 @@ async def _evaluation(ctx: Context, evaluation_id: int) -> Evaluation:
 @router.command("xacnhan", access=Access.UNIT_ADMIN, hidden=True)
 async def open_confirmation(ctx: Context):
     evaluation = await _evaluation(ctx, record_id(ctx.args) or 0)
-    card = t("leader.card", name=evaluation.official.full_name,
-             period=period_label(Period.parse(evaluation.period)),
-             total=show_number(evaluation.total_points), general=show_number(evaluation.general_points),
-             tasks=show_number(evaluation.task_points), completed=evaluation.tasks_completed,
-             assigned=evaluation.tasks_assigned, on_time=evaluation.tasks_on_time,
-             strengths=evaluation.strengths or "—", shortcomings=evaluation.shortcomings or "—",
-             rating=label(evaluation.proposed_rating),
-             reason=t("leader.card_reason", reason=evaluation.rating_reason)
-             if evaluation.rating_reason else "")
-    started = await forms.start(ctx, CONFIRM_FORM, {
-        "evaluation_id": evaluation.id, "proposed": evaluation.proposed_rating.value,
-        "subject": f"{evaluation.official.full_name} · {period_label(Period.parse(evaluation.period))}"})
+    card = t(
+        "leader.card",
+        name=evaluation.official.full_name,
+        period=period_label(Period.parse(evaluation.period)),
+        total=show_number(evaluation.total_points),
+        general=show_number(evaluation.general_points),
+        tasks=show_number(evaluation.task_points),
+        completed=evaluation.tasks_completed,
+        assigned=evaluation.tasks_assigned,
+        on_time=evaluation.tasks_on_time,
+        strengths=evaluation.strengths or "—",
+        shortcomings=evaluation.shortcomings or "—",
+        rating=label(evaluation.proposed_rating),
+        reason=t("leader.card_reason", reason=evaluation.rating_reason)
+        if evaluation.rating_reason
+        else "",
+    )
+    started = await forms.start(
+        ctx,
+        CONFIRM_FORM,
+        {
+            "evaluation_id": evaluation.id,
+            "proposed": evaluation.proposed_rating.value,
+            "subject": f"{evaluation.official.full_name} · {period_label(Period.parse(evaluation.period))}",
+        },
+    )
     return [Reply(card), *started]
 
 
@@ -134,40 +172,70 @@ async def submit_confirmation(ctx: Context, answers: dict) -> Reply:
     evaluation.reviewer_id = ctx.official.id
     evaluation.review_comment = answers.get("comment")
     evaluation.reviewed_at = ctx.now
-    await ctx.repo.audit.record(ctx.actor, "evaluation_confirmed", "evaluation", evaluation.id,
-                                before=before, after={"rating": rating.value, "status": "confirmed"})
+    await ctx.repo.audit.record(
+        ctx.actor,
+        "evaluation_confirmed",
+        "evaluation",
+        evaluation.id,
+        before=before,
+        after={"rating": rating.value, "status": "confirmed"},
+    )
     period = period_label(Period.parse(evaluation.period))
     notice = t("leader.notice", period=period, rating=label(rating))
     if rating != evaluation.proposed_rating:
-        notice += "\n" + t("leader.notice_changed", proposed=label(evaluation.proposed_rating),
-                           reason=answers["comment"])
+        notice += "\n" + t(
+            "leader.notice_changed",
+            proposed=label(evaluation.proposed_rating),
+            reason=answers["comment"],
+        )
     elif answers.get("comment"):
         notice += "\n" + t("leader.notice_comment", comment=answers["comment"])
-    await notify(ctx, f"eval-confirmed:{evaluation.id}:{ctx.now.isoformat()}",
-                 evaluation.official_id, notice)
-    same_unit = [e for e in await ctx.repo.evaluations.for_period(evaluation.period)
-                 if e.official.unit_id == evaluation.official.unit_id]
+    await notify(
+        ctx, f"eval-confirmed:{evaluation.id}:{ctx.now.isoformat()}", evaluation.official_id, notice
+    )
+    same_unit = [
+        e
+        for e in await ctx.repo.evaluations.for_period(evaluation.period)
+        if e.official.unit_id == evaluation.official.unit_id
+    ]
     text = t("leader.confirmed", name=evaluation.official.full_name, rating=label(rating))
     for warning in quota_warnings(same_unit, ctx.options.excellent_share):
         text += "\n" + warning
     return Reply(text, (Choice(t("leader.back_to_list"), f"/xemdanhgia {evaluation.period}"),))
 
 
-CONFIRM_FORM = router.form(Form(
-    name="xacnhan",
-    title=t("leader.title"),
-    steps=(
-        Step("rating", t("leader.label_rating"), t("leader.ask_rating"),
-             choices=lambda ctx: tuple(Choice(label(r), r.value) for r in RATINGS_HIGH_FIRST),
-             show=lambda v: label(Rating(v))),
-        # A rating other than the one proposed needs a reason, which the official is told;
-        # otherwise a comment is optional. One of the two is asked.
-        Step("comment", t("leader.label_reason"), t("leader.ask_reason"), parse=_reason,
-             when=_changed),
-        Step("comment", t("leader.label_comment"), t("leader.ask_comment"), parse=_comment,
-             optional=True, when=lambda ctx: not _changed(ctx)),
-    ),
-    submit=submit_confirmation,
-    access=Access.UNIT_ADMIN,
-    subject=t("leader.label_subject"),
-))
+CONFIRM_FORM = router.form(
+    Form(
+        name="xacnhan",
+        title=t("leader.title"),
+        steps=(
+            Step(
+                "rating",
+                t("leader.label_rating"),
+                t("leader.ask_rating"),
+                choices=lambda ctx: tuple(Choice(label(r), r.value) for r in RATINGS_HIGH_FIRST),
+                show=lambda v: label(Rating(v)),
+            ),
+            # A rating other than the one proposed needs a reason, which the official is told;
+            # otherwise a comment is optional. One of the two is asked.
+            Step(
+                "comment",
+                t("leader.label_reason"),
+                t("leader.ask_reason"),
+                parse=_reason,
+                when=_changed,
+            ),
+            Step(
+                "comment",
+                t("leader.label_comment"),
+                t("leader.ask_comment"),
+                parse=_comment,
+                optional=True,
+                when=lambda ctx: not _changed(ctx),
+            ),
+        ),
+        submit=submit_confirmation,
+        access=Access.UNIT_ADMIN,
+        subject=t("leader.label_subject"),
+    )
+)

@@ -37,8 +37,11 @@ async def _link(ctx: Context, code: str) -> str:
         return t("linking.throttled", minutes=max(1, round(wait.total_seconds() / 60)))
 
     invite = await accounts.invite(code)
-    if ctx.account is not None and invite is not None and (
-            invite.official_id != ctx.account.official_id):
+    if (
+        ctx.account is not None
+        and invite is not None
+        and (invite.official_id != ctx.account.official_id)
+    ):
         # Someone else's code on an account already linked: no silent change of identity.
         return t("linking.other_official", name=ctx.account.official.full_name)
     result = await accounts.redeem(
@@ -49,8 +52,11 @@ async def _link(ctx: Context, code: str) -> str:
         incoming.chat_id,
         incoming.display_name,
     )
-    if (result.outcome is Redeemed.USED and ctx.official is not None
-            and result.invite.used_by_account_id == ctx.account.id):
+    if (
+        result.outcome is Redeemed.USED
+        and ctx.official is not None
+        and result.invite.used_by_account_id == ctx.account.id
+    ):
         # The same /start again (sent twice, or an old message): already done.
         return t("linking.welcome_back", name=ctx.official.full_name)
     if result.outcome is not Redeemed.LINKED:
@@ -61,13 +67,26 @@ async def _link(ctx: Context, code: str) -> str:
     ctx.account = result.account
     for old in result.replaced:
         await ctx.repo.audit.record(
-            ctx.actor, "unlink", "channel_account", old.id, note="replaced by a new invite",
-            before={"platform": old.platform, "external_user_id": old.external_user_id,
-                    "official": official.code},
+            ctx.actor,
+            "unlink",
+            "channel_account",
+            old.id,
+            note="replaced by a new invite",
+            before={
+                "platform": old.platform,
+                "external_user_id": old.external_user_id,
+                "official": official.code,
+            },
         )
-        await tell(ctx.repo, f"unlinked:{old.id}:{ctx.now.isoformat()}", official.id,
-                   t("linking.replaced_notice", name=official.full_name), ctx.now, ctx.options,
-                   to=(old.platform, old.chat_id))
+        await tell(
+            ctx.repo,
+            f"unlinked:{old.id}:{ctx.now.isoformat()}",
+            official.id,
+            t("linking.replaced_notice", name=official.full_name),
+            ctx.now,
+            ctx.options,
+            to=(old.platform, old.chat_id),
+        )
     # What went out before they were here and still concerns them: once each.
     await catch_up(ctx.repo, official.id, ctx.now, ctx.options)
     await ctx.repo.audit.record(
@@ -84,8 +103,10 @@ async def _link(ctx: Context, code: str) -> str:
     )
     reply = t("linking.linked", name=official.full_name, code=official.code)
     if result.replaced:
-        reply += "\n" + t("linking.replaced", platforms=platform_names(
-            sorted({a.platform for a in result.replaced})))
+        reply += "\n" + t(
+            "linking.replaced",
+            platforms=platform_names(sorted({a.platform for a in result.replaced})),
+        )
     if result.invite.grants_admin:
         reply += "\n" + t("linking.admin_granted")
     return reply

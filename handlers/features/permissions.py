@@ -21,8 +21,10 @@ def _actions(official: Official, accounts: list[ChannelAccount], own: bool) -> l
     who unlinked or demoted themselves could be the last one, locked out of the chat."""
     if own:
         return []
-    actions = [[t("permissions.unlink_button", platform=t(f"labels.platform_{p}")), f"unlink:{p}"]
-               for p in sorted({a.platform for a in accounts})]
+    actions = [
+        [t("permissions.unlink_button", platform=t(f"labels.platform_{p}")), f"unlink:{p}"]
+        for p in sorted({a.platform for a in accounts})
+    ]
     if not official.active:
         return actions
     for role in (Role.ADMIN, Role.UNIT_ADMIN, Role.OFFICIAL):
@@ -40,8 +42,13 @@ async def submit(ctx: Context, answers: dict) -> Reply:
             raise Refused(t("permissions.unknown", code=answers["code"]))
         if kind == "unlink":
             await unlink(change, official, what)
-            return Reply(t("permissions.unlinked", name=official.full_name,
-                           platforms=t(f"labels.platform_{what}")))
+            return Reply(
+                t(
+                    "permissions.unlinked",
+                    name=official.full_name,
+                    platforms=t(f"labels.platform_{what}"),
+                )
+            )
         if official.id == ctx.official.id:
             raise Refused(t("permissions.not_own_role"))
         if official.role.value != answers["role"]:  # another admin changed it meanwhile
@@ -53,17 +60,22 @@ async def submit(ctx: Context, answers: dict) -> Reply:
 
 
 # Nothing to answer, only to confirm: the change named on the button of /quyen's card.
-PERMISSION_FORM = router.form(Form(
-    name="quyen", title=t("permissions.title"), steps=(), submit=submit, access=Access.ADMIN,
-    subject=t("permissions.label_action"),
-))
+PERMISSION_FORM = router.form(
+    Form(
+        name="quyen",
+        title=t("permissions.title"),
+        steps=(),
+        submit=submit,
+        access=Access.ADMIN,
+        subject=t("permissions.label_action"),
+    )
+)
 
 
 async def _official(ctx: Context, code: str) -> Official:
     official = await ctx.repo.officials.by_code(code) if code else None
     if official is None:
-        raise Refused(t("permissions.unknown", code=code[:40]) if code
-                      else t("permissions.usage"))
+        raise Refused(t("permissions.unknown", code=code[:40]) if code else t("permissions.usage"))
     return official
 
 
@@ -76,11 +88,16 @@ async def permissions(ctx: Context) -> Reply:
     await ctx.repo.audit.record(ctx.actor, "read_accounts", "official", official.code)
     actions = _actions(official, accounts, own=official.id == ctx.official.id)
     if not actions:
-        key = "permissions.own_record" if official.id == ctx.official.id else (
-            "permissions.nothing_to_change")
+        key = (
+            "permissions.own_record"
+            if official.id == ctx.official.id
+            else ("permissions.nothing_to_change")
+        )
         return Reply(card + "\n\n" + t(key))
-    return Reply(card + "\n\n" + t("permissions.ask_action"), tuple(
-        Choice(text, f"/quyen_doi {official.code} {action}") for text, action in actions))
+    return Reply(
+        card + "\n\n" + t("permissions.ask_action"),
+        tuple(Choice(text, f"/quyen_doi {official.code} {action}") for text, action in actions),
+    )
 
 
 @router.command("quyen_doi", access=Access.ADMIN, hidden=True)
@@ -89,11 +106,20 @@ async def change_permissions(ctx: Context):
     code, _, action = ctx.args.partition(" ")
     official = await _official(ctx, code)
     accounts = await ctx.repo.accounts.of_official(official.id)
-    possible = dict((value, text) for text, value in
-                    _actions(official, accounts, own=official.id == ctx.official.id))
+    possible = dict(
+        (value, text)
+        for text, value in _actions(official, accounts, own=official.id == ctx.official.id)
+    )
     if action.strip() not in possible:  # already done, or not for this official
         return Reply(t("permissions.not_possible"))
     subject = f"{possible[action.strip()]} · {official.full_name} ({official.code})"
-    return await forms.start(ctx, PERMISSION_FORM, {
-        "code": official.code, "action": action.strip(), "role": official.role.value,
-        "subject": subject})
+    return await forms.start(
+        ctx,
+        PERMISSION_FORM,
+        {
+            "code": official.code,
+            "action": action.strip(),
+            "role": official.role.value,
+            "subject": subject,
+        },
+    )

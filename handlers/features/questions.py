@@ -15,12 +15,17 @@ router = Router()
 
 REVIEW_WINDOW = timedelta(days=90)
 
+
 async def answer_question(ctx: Context, question: str) -> Reply:
     reply, answer = reply_for(ctx.knowledge, question)
     if not answer.confident and not answer.chat:
         await ctx.repo.questions.log(
-            ctx.incoming.channel, question, fold(question), answer.score,
-            [e.id for e in answer.suggestions], linked=ctx.linked,
+            ctx.incoming.channel,
+            question,
+            fold(question),
+            answer.score,
+            [e.id for e in answer.suggestions],
+            linked=ctx.linked,
         )
     return reply
 
@@ -58,8 +63,9 @@ async def full_text(ctx: Context) -> Reply:
     if entry is None:
         return Reply(t("questions.gone"))
     body = entry.text or "\n".join(entry.facts)
-    return Reply(t("questions.full_text", title=entry.title, body=body,
-                   source=ctx.knowledge.cite(entry)))
+    return Reply(
+        t("questions.full_text", title=entry.title, body=body, source=ctx.knowledge.cite(entry))
+    )
 
 
 @router.command("cauhoimoi", access=Access.ADMIN, summary="help.cauhoimoi")
@@ -68,8 +74,13 @@ async def unanswered(ctx: Context) -> str:
     if not rows:
         return t("questions.review_empty")
     lines = [
-        t("questions.review_line", number=n, question=question, count=count,
-          last=local_date(last, ctx.options.timezone))
+        t(
+            "questions.review_line",
+            number=n,
+            question=question,
+            count=count,
+            last=local_date(last, ctx.options.timezone),
+        )
         for n, (question, count, last) in enumerate(rows, 1)
     ]
     return t("questions.review", lines="\n".join(lines))
@@ -81,5 +92,8 @@ async def reload(ctx: Context) -> str:
         plan = ctx.knowledge.reload()
     except KnowledgeError as error:
         return t("questions.reload_failed", problem=str(error))
-    return t("questions.reloaded", entries=len(plan.entries),
-             questions=sum(len(e.questions) for e in plan.entries))
+    return t(
+        "questions.reloaded",
+        entries=len(plan.entries),
+        questions=sum(len(e.questions) for e in plan.entries),
+    )

@@ -109,19 +109,28 @@ def parse_certificate(text: str, ctx: Context) -> dict:
     file = ctx.incoming.attachments[0]
     # What the platform gives to fetch the file again must fit its column whole: a cut
     # address would show the reviewer nothing.
-    for value, column in ((file.url, CourseReport.certificate_url),
-                          (file.file_id, CourseReport.certificate_file_id)):
+    for value, column in (
+        (file.url, CourseReport.certificate_url),
+        (file.file_id, CourseReport.certificate_file_id),
+    ):
         if value and len(value) > max_length(column):
-            raise Invalid(t(f"reports.certificate_too_long_{file.kind}",
-                            limit=max_length(column)))
-    return {"kind": file.kind, "file_id": file.file_id, "url": file.url,
-            "platform": ctx.incoming.channel, "name": file.name}
+            raise Invalid(t(f"reports.certificate_too_long_{file.kind}", limit=max_length(column)))
+    return {
+        "kind": file.kind,
+        "file_id": file.file_id,
+        "url": file.url,
+        "platform": ctx.incoming.channel,
+        "name": file.name,
+    }
 
 
 def _certificate_prompt(ctx: Context) -> str:
     # Zalo users can send photos only, not files.
-    return t("reports.ask_certificate_photo" if ctx.incoming.channel == "zalo"
-             else "reports.ask_certificate")
+    return t(
+        "reports.ask_certificate_photo"
+        if ctx.incoming.channel == "zalo"
+        else "reports.ask_certificate"
+    )
 
 
 def _levelled(ctx: Context) -> bool:
@@ -197,65 +206,119 @@ async def submit(ctx: Context, answers: dict) -> str:
         raise Invalid(t("reports.duplicate", id=earlier.id, status=label(earlier.status)))
 
     certificate = answers.get("certificate") or {}
-    report = await ctx.repo.reports.add(CourseReport(
-        official_id=official.id,
-        category=CourseCategory(answers["category"]),
-        course_id=course.get("id"),
-        course_name=course["name"],
-        provider=answers.get("provider"),
-        completed_on=completed_on,
-        hours=answers.get("hours"),
-        level=answers.get("level"),
-        certificate_kind=certificate.get("kind"),
-        certificate_file_id=certificate.get("file_id"),
-        certificate_url=certificate.get("url"),
-        certificate_platform=certificate.get("platform"),
-    ))
-    await ctx.repo.audit.record(
-        ctx.actor, "report_created", "course_report", report.id,
-        after={"course": course["name"], "category": report.category.value,
-               "completed_on": answers["completed_on"], "level": report.level},
+    report = await ctx.repo.reports.add(
+        CourseReport(
+            official_id=official.id,
+            category=CourseCategory(answers["category"]),
+            course_id=course.get("id"),
+            course_name=course["name"],
+            provider=answers.get("provider"),
+            completed_on=completed_on,
+            hours=answers.get("hours"),
+            level=answers.get("level"),
+            certificate_kind=certificate.get("kind"),
+            certificate_file_id=certificate.get("file_id"),
+            certificate_url=certificate.get("url"),
+            certificate_platform=certificate.get("platform"),
+        )
     )
-    return t("reports.received", id=report.id, name=course["name"],
-             date=show_date(completed_on))
+    await ctx.repo.audit.record(
+        ctx.actor,
+        "report_created",
+        "course_report",
+        report.id,
+        after={
+            "course": course["name"],
+            "category": report.category.value,
+            "completed_on": answers["completed_on"],
+            "level": report.level,
+        },
+    )
+    return t("reports.received", id=report.id, name=course["name"], date=show_date(completed_on))
 
 
 # -- commands -------------------------------------------------------------------------------
 
 
-REPORT_FORM = router.form(Form(
-    name="baocao",
-    title=t("reports.title"),
-    intro=t("reports.intro"),
-    steps=(
-        Step("category", t("reports.label_category"), t("reports.ask_category"),
-             choices=tuple(Choice(label(c), c.value) for c in CATEGORY_ORDER),
-             show=lambda v: label(CourseCategory(v))),
-        Step("course", t("reports.label_course"), t("reports.ask_course"),
-             parse=parse_course, choices=_course_choices, show=lambda c: c["name"],
-             max_length=max_length(CourseReport.course_name)),
-        # "Có phải khóa …?" when the name typed is close to a catalogue course but not sure.
-        Step("course", t("reports.label_course"),
-             lambda ctx: t("reports.ask_guess", name=ctx.state.answers["course"]["guess_name"]),
-             parse=parse_guess,
-             choices=(Choice(t("reports.guess_yes"), YES), Choice(t("reports.guess_no"), NO)),
-             when=_guessed, in_summary=False, follow_up=True),
-        Step("level", t("reports.label_level"), t("reports.ask_level"),
-             choices=_level_choices, when=_needs_level, default=_course_level,
-             follow_up=True),
-        Step("provider", t("reports.label_provider"), t("reports.ask_provider"),
-             parse=_provider, choices=_provider_choices, optional=True,
-             max_length=max_length(CourseReport.provider)),
-        Step("completed_on", t("reports.label_date"), t("reports.ask_date"),
-             parse=_completed_on, show=lambda v: show_date(date.fromisoformat(v))),
-        Step("hours", t("reports.label_hours"), t("reports.ask_hours"), parse=parse_hours,
-             optional=True, show=lambda v: t("reports.hours_shown", hours=v)),
-        Step("certificate", t("reports.label_certificate"), _certificate_prompt,
-             parse=parse_certificate, optional=True, takes_file=True,
-             show=lambda v: t("reports.certificate_attached")),
-    ),
-    submit=submit,
-))
+REPORT_FORM = router.form(
+    Form(
+        name="baocao",
+        title=t("reports.title"),
+        intro=t("reports.intro"),
+        steps=(
+            Step(
+                "category",
+                t("reports.label_category"),
+                t("reports.ask_category"),
+                choices=tuple(Choice(label(c), c.value) for c in CATEGORY_ORDER),
+                show=lambda v: label(CourseCategory(v)),
+            ),
+            Step(
+                "course",
+                t("reports.label_course"),
+                t("reports.ask_course"),
+                parse=parse_course,
+                choices=_course_choices,
+                show=lambda c: c["name"],
+                max_length=max_length(CourseReport.course_name),
+            ),
+            # "Có phải khóa …?" when the name typed is close to a catalogue course but not sure.
+            Step(
+                "course",
+                t("reports.label_course"),
+                lambda ctx: t("reports.ask_guess", name=ctx.state.answers["course"]["guess_name"]),
+                parse=parse_guess,
+                choices=(Choice(t("reports.guess_yes"), YES), Choice(t("reports.guess_no"), NO)),
+                when=_guessed,
+                in_summary=False,
+                follow_up=True,
+            ),
+            Step(
+                "level",
+                t("reports.label_level"),
+                t("reports.ask_level"),
+                choices=_level_choices,
+                when=_needs_level,
+                default=_course_level,
+                follow_up=True,
+            ),
+            Step(
+                "provider",
+                t("reports.label_provider"),
+                t("reports.ask_provider"),
+                parse=_provider,
+                choices=_provider_choices,
+                optional=True,
+                max_length=max_length(CourseReport.provider),
+            ),
+            Step(
+                "completed_on",
+                t("reports.label_date"),
+                t("reports.ask_date"),
+                parse=_completed_on,
+                show=lambda v: show_date(date.fromisoformat(v)),
+            ),
+            Step(
+                "hours",
+                t("reports.label_hours"),
+                t("reports.ask_hours"),
+                parse=parse_hours,
+                optional=True,
+                show=lambda v: t("reports.hours_shown", hours=v),
+            ),
+            Step(
+                "certificate",
+                t("reports.label_certificate"),
+                _certificate_prompt,
+                parse=parse_certificate,
+                optional=True,
+                takes_file=True,
+                show=lambda v: t("reports.certificate_attached"),
+            ),
+        ),
+        submit=submit,
+    )
+)
 
 
 @router.command("baocao", access=Access.OFFICIAL, summary="help.baocao", menu="help.menu_baocao")
@@ -276,8 +339,13 @@ async def my_reports(ctx: Context) -> Reply:
 
 
 def _line(report: CourseReport) -> str:
-    line = t("reports.line", id=report.id, name=report.course_name,
-             date=show_date(report.completed_on), status=label(report.status))
+    line = t(
+        "reports.line",
+        id=report.id,
+        name=report.course_name,
+        date=show_date(report.completed_on),
+        status=label(report.status),
+    )
     if report.status == ReportStatus.REJECTED and report.review_note:
         line += "\n   " + t("reports.reason", reason=report.review_note)
     return line
@@ -299,17 +367,28 @@ async def submit_withdrawal(ctx: Context, answers: dict) -> str:
     except Invalid as refused:
         return str(refused)
     report.status = ReportStatus.WITHDRAWN
-    await ctx.repo.audit.record(ctx.actor, "report_withdrawn", "course_report", report.id,
-                                before={"status": "pending"}, after={"status": "withdrawn"})
+    await ctx.repo.audit.record(
+        ctx.actor,
+        "report_withdrawn",
+        "course_report",
+        report.id,
+        before={"status": "pending"},
+        after={"status": "withdrawn"},
+    )
     return t("reports.withdrawn", id=report.id, name=report.course_name)
 
 
 # No question to answer: withdrawing is only confirmed, so a "1" sent by mistake after
 # /khoahoc does not withdraw anything.
-WITHDRAW_FORM = router.form(Form(
-    name="rut", title=t("reports.withdraw_title"), steps=(), submit=submit_withdrawal,
-    subject=t("reports.label_report"),
-))
+WITHDRAW_FORM = router.form(
+    Form(
+        name="rut",
+        title=t("reports.withdraw_title"),
+        steps=(),
+        submit=submit_withdrawal,
+        subject=t("reports.label_report"),
+    )
+)
 
 
 @router.command("rut", access=Access.OFFICIAL, usage="/rut SỐ", hidden=True)
@@ -317,6 +396,10 @@ async def withdraw(ctx: Context):
     if not ctx.args:
         return Reply(t("reports.withdraw_usage"))
     report = await _own_pending(ctx, record_id(ctx.args))
-    subject = t("reports.subject", id=report.id, name=report.course_name,
-                date=show_date(report.completed_on))
+    subject = t(
+        "reports.subject",
+        id=report.id,
+        name=report.course_name,
+        date=show_date(report.completed_on),
+    )
     return await forms.start(ctx, WITHDRAW_FORM, {"report_id": report.id, "subject": subject})

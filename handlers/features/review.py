@@ -35,8 +35,11 @@ async def open_card(ctx: Context) -> list[Reply]:
     report = await ctx.repo.reports.get(number) if number else None
     note = ""
     if number and (report is None or report.status != ReportStatus.PENDING):
-        note = (t("review.already_reviewed", id=number, status=label(report.status)) if report
-                else t("review.no_such_report"))
+        note = (
+            t("review.already_reviewed", id=number, status=label(report.status))
+            if report
+            else t("review.no_such_report")
+        )
         report = None
     report = report or await ctx.repo.reports.next_pending()
     if report is None:
@@ -65,10 +68,17 @@ async def _card(ctx: Context, report: CourseReport, note: str) -> list[Reply]:
 def _show(report: CourseReport, others: int, trouble: str | None) -> list[Reply]:
     official = report.official
     details = t(
-        "review.card", id=report.id, name=official.full_name,
-        code=official.code, course=report.course_name, category=label(report.category),
-        provider=report.provider or "—", date=show_date(report.completed_on),
-        hours=report.hours or "—", level=_level_label(report), certificate=_certificate_note(report),
+        "review.card",
+        id=report.id,
+        name=official.full_name,
+        code=official.code,
+        course=report.course_name,
+        category=label(report.category),
+        provider=report.provider or "—",
+        date=show_date(report.completed_on),
+        hours=report.hours or "—",
+        level=_level_label(report),
+        certificate=_certificate_note(report),
         others=t("review.others", count=others) if others else t("review.no_others"),
     )
     if not official.active:
@@ -82,10 +92,17 @@ def _show(report: CourseReport, others: int, trouble: str | None) -> list[Reply]
     )
     replies = []
     if report.certificate_file_id or report.certificate_url:
-        replies.append(Reply(t("review.certificate_caption", id=report.id), attachment=Attachment(
-            report.certificate_kind or "photo", file_id=report.certificate_file_id,
-            url=report.certificate_url, name=f"chung-nhan-{report.id}",
-        )))
+        replies.append(
+            Reply(
+                t("review.certificate_caption", id=report.id),
+                attachment=Attachment(
+                    report.certificate_kind or "photo",
+                    file_id=report.certificate_file_id,
+                    url=report.certificate_url,
+                    name=f"chung-nhan-{report.id}",
+                ),
+            )
+        )
     return [*replies, Reply(details, choices)]
 
 
@@ -128,14 +145,24 @@ async def _pending(ctx: Context) -> CourseReport:
 async def verify(ctx: Context) -> Reply:
     report = await _pending(ctx)
     if trouble := problem(report, ctx.knowledge.courses):
-        return Reply(t("review.cannot_verify", id=report.id, problem=trouble),
-                     (Choice(t("review.reject_button"), f"/tuchoi {report.id}"),))
+        return Reply(
+            t("review.cannot_verify", id=report.id, problem=trouble),
+            (Choice(t("review.reject_button"), f"/tuchoi {report.id}"),),
+        )
     await ctx.repo.reports.review(report, ReportStatus.VERIFIED, ctx.official.id, ctx.now)
-    await ctx.repo.audit.record(ctx.actor, "report_verified", "course_report", report.id,
-                                before={"status": "pending"}, after={"status": "verified"})
+    await ctx.repo.audit.record(
+        ctx.actor,
+        "report_verified",
+        "course_report",
+        report.id,
+        before={"status": "pending"},
+        after={"status": "verified"},
+    )
     raised = await raise_level(ctx, report)
     await notify(
-        ctx, f"report-reviewed:{report.id}", report.official_id,
+        ctx,
+        f"report-reviewed:{report.id}",
+        report.official_id,
         t("review.notice_verified", id=report.id, course=report.course_name)
         + (("\n" + t("review.notice_level", level=raised)) if raised else ""),
     )
@@ -157,8 +184,12 @@ async def raise_level(ctx: Context, report: CourseReport) -> str | None:
         return None
     setattr(official, field, attained)
     await ctx.repo.audit.record(
-        ctx.actor, "official_level_raised", "official", official.code,
-        before={field: current.value if current else None}, after={field: attained.value},
+        ctx.actor,
+        "official_level_raised",
+        "official",
+        official.code,
+        before={field: current.value if current else None},
+        after={field: attained.value},
         note=f"course_report:{report.id}",
     )
     return label(attained)
@@ -167,20 +198,34 @@ async def raise_level(ctx: Context, report: CourseReport) -> str | None:
 async def submit_rejection(ctx: Context, answers: dict) -> Reply:
     report = await ctx.repo.reports.get(answers["report_id"])
     if report is None or report.status != ReportStatus.PENDING:
-        return Reply(t("review.already_reviewed", id=answers["report_id"],
-                       status=label(report.status) if report else "—"))
+        return Reply(
+            t(
+                "review.already_reviewed",
+                id=answers["report_id"],
+                status=label(report.status) if report else "—",
+            )
+        )
     reason = answers["reason"]
     await ctx.repo.reports.review(report, ReportStatus.REJECTED, ctx.official.id, ctx.now, reason)
-    await ctx.repo.audit.record(ctx.actor, "report_rejected", "course_report", report.id,
-                                before={"status": "pending"},
-                                after={"status": "rejected", "reason": reason})
+    await ctx.repo.audit.record(
+        ctx.actor,
+        "report_rejected",
+        "course_report",
+        report.id,
+        before={"status": "pending"},
+        after={"status": "rejected", "reason": reason},
+    )
     await notify(
-        ctx, f"report-reviewed:{report.id}", report.official_id,
+        ctx,
+        f"report-reviewed:{report.id}",
+        report.official_id,
         t("review.notice_rejected", id=report.id, course=report.course_name, reason=reason)
         + ("\n" + t("review.notice_resubmit") if report.official.active else ""),
     )
-    return Reply(t("review.rejected", id=report.id, name=report.official.full_name),
-                 (Choice(t("review.next_button"), "/duyet"),))
+    return Reply(
+        t("review.rejected", id=report.id, name=report.official.full_name),
+        (Choice(t("review.next_button"), "/duyet"),),
+    )
 
 
 def _reason(text: str, ctx: Context) -> str:
@@ -189,19 +234,22 @@ def _reason(text: str, ctx: Context) -> str:
     return text[:MAX_REASON]
 
 
-REJECT_FORM = router.form(Form(
-    name="tuchoi",
-    title=t("review.reject_title"),
-    steps=(Step("reason", t("review.label_reason"), t("review.ask_reason"), parse=_reason),),
-    submit=submit_rejection,
-    access=Access.ADMIN,
-    subject=t("review.label_subject"),
-))
+REJECT_FORM = router.form(
+    Form(
+        name="tuchoi",
+        title=t("review.reject_title"),
+        steps=(Step("reason", t("review.label_reason"), t("review.ask_reason"), parse=_reason),),
+        submit=submit_rejection,
+        access=Access.ADMIN,
+        subject=t("review.label_subject"),
+    )
+)
 
 
 @router.command("tuchoi", access=Access.ADMIN, hidden=True)
 async def reject(ctx: Context):
     report = await _pending(ctx)
-    subject = t("review.subject", id=report.id, name=report.official.full_name,
-                course=report.course_name)
+    subject = t(
+        "review.subject", id=report.id, name=report.official.full_name, course=report.course_name
+    )
     return await forms.start(ctx, REJECT_FORM, {"report_id": report.id, "subject": subject})

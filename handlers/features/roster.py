@@ -33,16 +33,31 @@ async def on_file(ctx: Context) -> Reply:
         return Reply(_too_big(file, file.size, limit))
     if ctx.job_running:
         return Reply(t("jobs.busy"))
-    ctx.start_job(partial(
-        _import, ctx.download, file, limit=limit, max_rows=ctx.options.roster_max_rows,
-        account=(ctx.incoming.channel, ctx.incoming.user_id), actor=ctx.actor,
-        today=ctx.local_now.date()))
+    ctx.start_job(
+        partial(
+            _import,
+            ctx.download,
+            file,
+            limit=limit,
+            max_rows=ctx.options.roster_max_rows,
+            account=(ctx.incoming.channel, ctx.incoming.user_id),
+            actor=ctx.actor,
+            today=ctx.local_now.date(),
+        )
+    )
     return Reply(t("roster_chat.working", filename=file.name))
 
 
 async def _import(
-    download: Download, file: Attachment, job: Job, *, limit: int, max_rows: int,
-    account: tuple[str, str], actor: str, today: date,
+    download: Download,
+    file: Attachment,
+    job: Job,
+    *,
+    limit: int,
+    max_rows: int,
+    account: tuple[str, str],
+    actor: str,
+    today: date,
 ) -> Reply:
     from handlers.services.roster.background import (
         import_in_worker,  # with openpyxl (8 MB): when a file comes
@@ -51,14 +66,22 @@ async def _import(
     data = await download(file)
     if len(data) > limit:  # the platform did not say how big it was
         return Reply(_too_big(file, len(data), limit))
-    report = await job.in_worker(import_in_worker, data, file.name, account=account,
-                                 actor=actor, today=today, max_rows=max_rows)
+    report = await job.in_worker(
+        import_in_worker,
+        data,
+        file.name,
+        account=account,
+        actor=actor,
+        today=today,
+        max_rows=max_rows,
+    )
     return Reply(report.text(max_problems=MAX_PROBLEMS))
 
 
 def _too_big(file: Attachment, size: int, limit: int) -> str:
-    return t("roster_chat.too_big", filename=file.name, size=_megabytes(size),
-             limit=_megabytes(limit))
+    return t(
+        "roster_chat.too_big", filename=file.name, size=_megabytes(size), limit=_megabytes(limit)
+    )
 
 
 def _megabytes(size: int) -> str:

@@ -17,10 +17,18 @@ async def settings(ctx: Context) -> Reply:
     wanted = ctx.args.strip().lower()
     if wanted in (ON, OFF) and (wanted == ON) != official.nudges:
         official.nudges = wanted == ON
-        await ctx.repo.audit.record(ctx.actor, "settings", "official", official.code,
-                                    before={"nudges": not official.nudges},
-                                    after={"nudges": official.nudges})
+        await ctx.repo.audit.record(
+            ctx.actor,
+            "settings",
+            "official",
+            official.code,
+            before={"nudges": not official.nudges},
+            after={"nudges": official.nudges},
+        )
     state = t("settings.state_on") if official.nudges else t("settings.state_off")
-    toggle = Choice(t("settings.turn_off"), f"/caidat {OFF}") if official.nudges else (
-        Choice(t("settings.turn_on"), f"/caidat {ON}"))
+    toggle = (
+        Choice(t("settings.turn_off"), f"/caidat {OFF}")
+        if official.nudges
+        else (Choice(t("settings.turn_on"), f"/caidat {ON}"))
+    )
     return Reply(t("settings.card", state=state), (toggle,))

@@ -37,8 +37,9 @@ def _targets(ctx: Context) -> Targets:
 
 async def _scope_asked(ctx: Context) -> tuple[Scope, list[str]]:
     unit_code, period, rest = split_args(ctx.args, ctx.options.calendar)
-    scope = await resolve(ctx.repo, ctx.official, unit_code, period, ctx.local_now.date(),
-                          ctx.options.calendar)
+    scope = await resolve(
+        ctx.repo, ctx.official, unit_code, period, ctx.local_now.date(), ctx.options.calendar
+    )
     return scope, rest
 
 
@@ -49,6 +50,7 @@ async def _audit(ctx: Context, action: str, entity: str, entity_id, scope: Scope
 async def _chart(draw, prefix: str, folder: Path, caption: str) -> Reply | None:
     """The chart as a photo reply; None (and a log line) if it could not be drawn, so the
     figures in the text still reach the admin."""
+
     def render() -> Path:
         return charts.save(draw(), folder, prefix)
 
@@ -60,19 +62,31 @@ async def _chart(draw, prefix: str, folder: Path, caption: str) -> Reply | None:
     return Reply(caption, attachment=Attachment("photo", path=str(path), name=f"{prefix}.png"))
 
 
-@router.command("tonghop", access=Access.UNIT_ADMIN, usage="/tonghop [MÃ_ĐƠN_VỊ] [2026Q2]",
-                summary="help.tonghop")
+@router.command(
+    "tonghop",
+    access=Access.UNIT_ADMIN,
+    usage="/tonghop [MÃ_ĐƠN_VỊ] [2026Q2]",
+    summary="help.tonghop",
+)
 async def overview(ctx: Context) -> list[Reply]:
     scope, _ = await _scope_asked(ctx)
     summary = await summarise(ctx.repo, _targets(ctx), scope)
     replies = [Reply(messages.overview(summary))]
-    chart = await _chart(lambda: charts.indicators_figure(summary), "chi-tieu",
-                         ctx.options.summaries_dir, t("summaries.chart_caption"))
+    chart = await _chart(
+        lambda: charts.indicators_figure(summary),
+        "chi-tieu",
+        ctx.options.summaries_dir,
+        t("summaries.chart_caption"),
+    )
     return replies + ([chart] if chart else [])
 
 
-@router.command("chitieu", access=Access.UNIT_ADMIN, usage="/chitieu N [MÃ_ĐƠN_VỊ] [2026Q2]",
-                summary="help.chitieu")
+@router.command(
+    "chitieu",
+    access=Access.UNIT_ADMIN,
+    usage="/chitieu N [MÃ_ĐƠN_VỊ] [2026Q2]",
+    summary="help.chitieu",
+)
 async def target_detail(ctx: Context) -> list[Reply]:
     targets = _targets(ctx)
     scope, rest = await _scope_asked(ctx)
@@ -89,8 +103,8 @@ async def target_detail(ctx: Context) -> list[Reply]:
     parts = [messages.target_detail(target, scope, figures, missing, late)]
     if _shows_candidates(target, targets):
         found = await repo.indicators.degree_candidates(
-            basis, targets.candidates_below, targets.candidates_years,
-            targets.retirement)
+            basis, targets.candidates_below, targets.candidates_years, targets.retirement
+        )
         parts.append(messages.candidates(found, scope, targets))
     await _audit(ctx, "read_summary", "target", target.number, scope)
     replies = [Reply("\n\n".join(parts))]
@@ -100,8 +114,10 @@ async def target_detail(ctx: Context) -> list[Reply]:
 
 def _shows_candidates(target: Target, targets: Targets) -> bool:
     """The six-years-left list goes with the target on university degrees (7)."""
-    return any(i.spec.measure == f"education_at_least:{targets.candidates_below}"
-               for i in target.indicators)
+    return any(
+        i.spec.measure == f"education_at_least:{targets.candidates_below}"
+        for i in target.indicators
+    )
 
 
 async def _target_chart(ctx: Context, target: Target, scope: Scope) -> Reply | None:
@@ -114,14 +130,22 @@ async def _target_chart(ctx: Context, target: Target, scope: Scope) -> Reply | N
         counts = await queries.rating_counts([p.key for p in periods], scope.unit_id)
         headcount = await queries.count_in_scope(scope.unit_id)
         labels = [p.key for p in periods]
-        return await _chart(lambda: charts.ratings_figure(counts, headcount, labels, scope.name),
-                            "xep-loai", folder, t("summaries.chart_ratings_caption"))
+        return await _chart(
+            lambda: charts.ratings_figure(counts, headcount, labels, scope.name),
+            "xep-loai",
+            folder,
+            t("summaries.chart_ratings_caption"),
+        )
     if any(spec.trains for spec in specs):
         months = _months_up_to(scope.as_of, TRAINING_MONTHS)
         since = date(*months[0], 1)
         counts = await queries.verified_by_month(since, scope.as_of, scope.unit_id)
-        return await _chart(lambda: charts.training_figure(counts, months, scope.name),
-                            "boi-duong", folder, t("summaries.chart_training_caption"))
+        return await _chart(
+            lambda: charts.training_figure(counts, months, scope.name),
+            "boi-duong",
+            folder,
+            t("summaries.chart_training_caption"),
+        )
     return None
 
 
@@ -130,8 +154,12 @@ def _months_up_to(day: date, count: int) -> list[tuple[int, int]]:
     return [(d.year, d.month) for d in (add_months(first, n) for n in range(count))]
 
 
-@router.command("chuanop", access=Access.UNIT_ADMIN, usage="/chuanop [MÃ_ĐƠN_VỊ] [2026Q2]",
-                summary="help.chuanop")
+@router.command(
+    "chuanop",
+    access=Access.UNIT_ADMIN,
+    usage="/chuanop [MÃ_ĐƠN_VỊ] [2026Q2]",
+    summary="help.chuanop",
+)
 async def not_submitted(ctx: Context) -> str:
     scope, _ = await _scope_asked(ctx)
     late = await ctx.repo.summaries.not_submitted(scope.period.key, scope.unit_id)
@@ -140,24 +168,36 @@ async def not_submitted(ctx: Context) -> str:
     return messages.not_submitted(late, scope, headcount)
 
 
-@router.command("xuat", access=Access.UNIT_ADMIN, usage="/xuat [MÃ_ĐƠN_VỊ] [2026Q2]",
-                summary="help.xuat")
+@router.command(
+    "xuat", access=Access.UNIT_ADMIN, usage="/xuat [MÃ_ĐƠN_VỊ] [2026Q2]", summary="help.xuat"
+)
 async def export(ctx: Context) -> Reply:
     scope, _ = await _scope_asked(ctx)  # what cannot be exported is said now
     if ctx.job_running:
         return Reply(t("jobs.busy"))
     unit_code, period, _ = split_args(ctx.args, ctx.options.calendar)
     path = charts.new_file(ctx.options.summaries_dir, "tong-hop", ".xlsx")
-    ctx.start_job(partial(
-        _export, path, account=(ctx.incoming.channel, ctx.incoming.user_id),
-        unit_code=unit_code, period=period, today=ctx.local_now.date(),
-        cal=ctx.options.calendar, targets=_targets(ctx), zone=ctx.options.timezone,
-        actor=ctx.actor))
+    ctx.start_job(
+        partial(
+            _export,
+            path,
+            account=(ctx.incoming.channel, ctx.incoming.user_id),
+            unit_code=unit_code,
+            period=period,
+            today=ctx.local_now.date(),
+            cal=ctx.options.calendar,
+            targets=_targets(ctx),
+            zone=ctx.options.timezone,
+            actor=ctx.actor,
+        )
+    )
     return Reply(t("summaries.export_working", where=scope.name, period=scope.period.key))
 
 
 async def _export(path: Path, job: Job, **asked) -> Reply:
     scope = await job.in_worker(export_in_worker, path, **asked)
     name = f"tong-hop-{scope.unit.code if scope.unit else 'toan-xa'}-{scope.period.key}.xlsx"
-    return Reply(t("summaries.export_ready", where=scope.name, period=scope.period.key),
-                 attachment=Attachment("document", path=str(path), name=name))
+    return Reply(
+        t("summaries.export_ready", where=scope.name, period=scope.period.key),
+        attachment=Attachment("document", path=str(path), name=name),
+    )

@@ -39,26 +39,52 @@ class Change:
 
 async def unlink(change: Change, official: Official, platform: str | None = None) -> list[str]:
     """Unlink the official's accounts (on one platform, or all); the platforms unlinked."""
-    accounts = [a for a in await change.repo.accounts.of_official(official.id)
-                if platform is None or a.platform == platform]
+    accounts = [
+        a
+        for a in await change.repo.accounts.of_official(official.id)
+        if platform is None or a.platform == platform
+    ]
     if not accounts:
-        raise Refused(t("permissions.nothing_linked", name=official.full_name,
-                        platform=" " + t(f"labels.platform_{platform}") if platform else ""))
+        raise Refused(
+            t(
+                "permissions.nothing_linked",
+                name=official.full_name,
+                platform=" " + t(f"labels.platform_{platform}") if platform else "",
+            )
+        )
     for account in accounts:
         await change.repo.audit.record(
-            change.actor, "unlink", "channel_account", account.id,
-            before={"platform": account.platform, "external_user_id": account.external_user_id,
-                    "official": official.code})
+            change.actor,
+            "unlink",
+            "channel_account",
+            account.id,
+            before={
+                "platform": account.platform,
+                "external_user_id": account.external_user_id,
+                "official": official.code,
+            },
+        )
         await change.repo.accounts.unlink(account)
         # Whoever holds that phone now is told too: its chat is still there.
-        await tell(change.repo, f"unlinked:{account.id}:{change.now.isoformat()}", official.id,
-                   t("permissions.notice_unlinked_here", name=official.full_name),
-                   change.now, change.options, to=(account.platform, account.chat_id))
+        await tell(
+            change.repo,
+            f"unlinked:{account.id}:{change.now.isoformat()}",
+            official.id,
+            t("permissions.notice_unlinked_here", name=official.full_name),
+            change.now,
+            change.options,
+            to=(account.platform, account.chat_id),
+        )
     platforms = sorted({a.platform for a in accounts})
     if await change.repo.accounts.of_official(official.id):  # and on the accounts left
-        await tell(change.repo, f"unlinked:{official.id}:{change.now.isoformat()}", official.id,
-                   t("permissions.notice_unlinked", platforms=platform_names(platforms)),
-                   change.now, change.options)
+        await tell(
+            change.repo,
+            f"unlinked:{official.id}:{change.now.isoformat()}",
+            official.id,
+            t("permissions.notice_unlinked", platforms=platform_names(platforms)),
+            change.now,
+            change.options,
+        )
     return platforms
 
 
@@ -70,20 +96,43 @@ async def set_role(change: Change, official: Official, role: Role) -> None:
     if role == Role.UNIT_ADMIN and official.unit is None:
         raise Refused(t("permissions.no_unit", name=official.full_name))
     before, official.role = official.role, role
-    await change.repo.audit.record(change.actor, "role_changed", "official", official.code,
-                                   before={"role": before.value}, after={"role": role.value})
-    notice = t(f"permissions.notice_{role.value}",
-               unit=official.unit.name if official.unit else "")
-    await tell(change.repo, f"role:{official.id}:{change.now.isoformat()}", official.id, notice,
-               change.now, change.options)
+    await change.repo.audit.record(
+        change.actor,
+        "role_changed",
+        "official",
+        official.code,
+        before={"role": before.value},
+        after={"role": role.value},
+    )
+    notice = t(f"permissions.notice_{role.value}", unit=official.unit.name if official.unit else "")
+    await tell(
+        change.repo,
+        f"role:{official.id}:{change.now.isoformat()}",
+        official.id,
+        notice,
+        change.now,
+        change.options,
+    )
 
 
 def describe(official: Official, accounts: list[ChannelAccount], options: Options) -> str:
     """The official, their role and their linked accounts, as admins read them."""
-    lines = [t("permissions.account_line", platform=t(f"labels.platform_{a.platform}"),
-               user=a.external_user_id, name=a.display_name or "—",
-               since=local_date(a.linked_at, options.timezone)) for a in accounts]
-    return t("permissions.card", name=official.full_name, code=official.code,
-             unit=official.unit.name if official.unit else "—", role=label(official.role),
-             state=t("permissions.active") if official.active else t("permissions.not_active"),
-             accounts="\n".join(lines) or t("permissions.no_accounts"))
+    lines = [
+        t(
+            "permissions.account_line",
+            platform=t(f"labels.platform_{a.platform}"),
+            user=a.external_user_id,
+            name=a.display_name or "—",
+            since=local_date(a.linked_at, options.timezone),
+        )
+        for a in accounts
+    ]
+    return t(
+        "permissions.card",
+        name=official.full_name,
+        code=official.code,
+        unit=official.unit.name if official.unit else "—",
+        role=label(official.role),
+        state=t("permissions.active") if official.active else t("permissions.not_active"),
+        accounts="\n".join(lines) or t("permissions.no_accounts"),
+    )

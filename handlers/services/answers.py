@@ -35,7 +35,9 @@ def reply_for(knowledge: KnowledgeBase, question: str) -> tuple[Reply, Answer]:
 
 
 def entry_reply(entry: Entry, text: str) -> Reply:
-    choices = (Choice(t("questions.full_text_button"), f"/toanvan {entry.id}"),) if entry.text else ()
+    choices = (
+        (Choice(t("questions.full_text_button"), f"/toanvan {entry.id}"),) if entry.text else ()
+    )
     return Reply(text, choices)
 
 

@@ -46,12 +46,18 @@ async def notify(ctx: Context, key: str, official_id: int, text: str) -> None:
     await tell(ctx.repo, key, official_id, text, ctx.now, ctx.options)
 
 
-async def tell(repo: Repo, key: str, official_id: int, text: str, now: datetime,
-               options: Options, to: tuple[str, str] | None = None) -> None:
+async def tell(
+    repo: Repo,
+    key: str,
+    official_id: int,
+    text: str,
+    now: datetime,
+    options: Options,
+    to: tuple[str, str] | None = None,
+) -> None:
     """`notify` outside a chat update (the operator's command line); with `to` (platform,
     chat id), to that chat only: an account no longer linked to the official."""
-    await repo.deliveries.enqueue(key, official_id, text, due_at=next_allowed(now, options),
-                                  to=to)
+    await repo.deliveries.enqueue(key, official_id, text, due_at=next_allowed(now, options), to=to)
 
 
 async def plan(repo: Repo, now: datetime, options: Options) -> int:
@@ -73,12 +79,16 @@ async def expand(repo: Repo, campaign: Campaign, now: datetime, options: Options
     return queued
 
 
-async def _deliver(repo: Repo, campaign: Campaign, official_id: int, now: datetime,
-                   options: Options) -> bool:
+async def _deliver(
+    repo: Repo, campaign: Campaign, official_id: int, now: datetime, options: Options
+) -> bool:
     # Keyed by campaign and official: queued at most once, however often asked.
     return await repo.deliveries.enqueue(
-        f"{campaign.key}:{official_id}", official_id, campaign.text,
-        due_at=next_allowed(max(now, campaign.send_at), options), campaign_id=campaign.id,
+        f"{campaign.key}:{official_id}",
+        official_id,
+        campaign.text,
+        due_at=next_allowed(max(now, campaign.send_at), options),
+        campaign_id=campaign.id,
         condition=campaign.audience.get("condition"),
     )
 
@@ -106,32 +116,48 @@ async def _calendar_campaigns(repo: Repo, now: datetime, options: Options) -> No
         opens_at = local_moment(period.opens, SEND_AT, options)
         if opens_at <= now:
             await repo.campaigns.ensure(
-                f"eval-open:{period.key}", CampaignKind.EVAL_OPEN,
-                t("campaigns.eval_open", period=label, due=due), {"who": "all"}, opens_at)
+                f"eval-open:{period.key}",
+                CampaignKind.EVAL_OPEN,
+                t("campaigns.eval_open", period=label, due=due),
+                {"who": "all"},
+                opens_at,
+            )
         for days, day in period.reminders():
             remind_at = local_moment(day, SEND_AT, options)
             if remind_at <= now:
-                audience = {"who": "not_submitted", "period": period.key,
-                            "condition": f"not_submitted:{period.key}"}
+                audience = {
+                    "who": "not_submitted",
+                    "period": period.key,
+                    "condition": f"not_submitted:{period.key}",
+                }
                 await repo.campaigns.ensure(
-                    f"eval-reminder:{period.key}:{days}", CampaignKind.EVAL_REMINDER,
+                    f"eval-reminder:{period.key}:{days}",
+                    CampaignKind.EVAL_REMINDER,
                     t("campaigns.eval_reminder", period=label, days=days, due=due),
-                    audience, remind_at)
+                    audience,
+                    remind_at,
+                )
 
     training_at = local_moment(date(today.year, *TRAINING_DAY), SEND_AT, options)
     if training_at <= now < training_at + CATCH_UP:
         await repo.campaigns.ensure(
-            f"training-registration:{today.year}", CampaignKind.TRAINING_REGISTRATION,
+            f"training-registration:{today.year}",
+            CampaignKind.TRAINING_REGISTRATION,
             t("campaigns.training_registration", year=today.year),
-            {"who": "all", "optional": True}, training_at)
+            {"who": "all", "optional": True},
+            training_at,
+        )
 
     nudge_at = local_moment(today.replace(day=SELF_STUDY_DAY), SEND_AT, options)
     if nudge_at <= now < nudge_at + CATCH_UP:
         since = (today - timedelta(days=options.self_study_days)).isoformat()
         await repo.campaigns.ensure(
-            f"self-study:{today:%Y-%m}", CampaignKind.SELF_STUDY_NUDGE,
+            f"self-study:{today:%Y-%m}",
+            CampaignKind.SELF_STUDY_NUDGE,
             t("campaigns.self_study", days=options.self_study_days),
-            {"who": "no_self_study", "since": since, "optional": True}, nudge_at)
+            {"who": "no_self_study", "since": since, "optional": True},
+            nudge_at,
+        )
 
 
 async def still_wanted(repo: Repo, delivery: Delivery) -> bool:

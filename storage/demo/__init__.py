@@ -71,5 +71,6 @@ async def is_demo_database(session: AsyncSession) -> bool:
     not: it would take pushes meant for Telegram and Zalo users."""
     codes = [row["code"] for row in yaml.safe_load(ROSTER.read_text(encoding="utf-8"))["officials"]]
     others = await session.scalar(
-        select(func.count()).select_from(Official).where(Official.code.not_in(codes)))
+        select(func.count()).select_from(Official).where(Official.code.not_in(codes))
+    )
     return others == 0

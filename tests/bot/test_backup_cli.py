@@ -96,8 +96,11 @@ def test_backups_are_private_and_keep_removes_only_the_oldest_of_its_own(
     backups = tmp_path / "sao-luu"
     backups.mkdir(mode=0o700)
     # The operator's own files and a backup taken before a migration: never pruned.
-    others = [backups / "ghi-chu.txt", backups / "canbo-20250101-000000Z-truoc-nang-cap-0005.db",
-              backups / "canbo-cu.db"]
+    others = [
+        backups / "ghi-chu.txt",
+        backups / "canbo-20250101-000000Z-truoc-nang-cap-0005.db",
+        backups / "canbo-cu.db",
+    ]
     for other in others:
         other.write_text("giữ nguyên")
 
@@ -159,8 +162,11 @@ async def test_postgresql_backup_and_restore_by_the_documented_steps(tmp_path):
         # A change after the backup, then the documented restore over the same database.
         await cli("account", "role", "DEMO005", "admin", env=env)
         libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-        subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--dbname", libpq,
-                        str(taken)], check=True, capture_output=True)
+        subprocess.run(
+            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--dbname", libpq, str(taken)],
+            check=True,
+            capture_output=True,
+        )
         card = await cli("account", "list", "--official", "DEMO005", env=env)
         assert "Quyền: Cán bộ" in card
         assert "thêm 0 đơn vị, 0 cán bộ" in await cli("demo-data", env=env)

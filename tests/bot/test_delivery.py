@@ -24,8 +24,9 @@ KEYS = itertools.count()
 
 @pytest.fixture
 async def channel(app, telegram):
-    channel = TelegramChannel(app.conversation, telegram.token, api_base=telegram.url, menu=[],
-                              request_timeout=5)
+    channel = TelegramChannel(
+        app.conversation, telegram.token, api_base=telegram.url, menu=[], request_timeout=5
+    )
     yield channel
     await channel.bot.session.close()
 
@@ -66,8 +67,14 @@ async def limiters(request):
 
 
 def sender(app, channel, limiters=None) -> Deliverer:
-    return Deliverer(app.sessionmaker, {"telegram": channel}, app.conversation.options,
-                     rates={"telegram": RATE}, limiters=limiters, clock=lambda: DAYTIME)
+    return Deliverer(
+        app.sessionmaker,
+        {"telegram": channel},
+        app.conversation.options,
+        rates={"telegram": RATE},
+        limiters=limiters,
+        clock=lambda: DAYTIME,
+    )
 
 
 async def test_the_rate_and_one_message_a_second_per_chat(app, telegram, channel, limiters):
@@ -88,8 +95,9 @@ async def test_the_rate_and_one_message_a_second_per_chat(app, telegram, channel
     assert {d.status for d in await deliveries(app)} == {DeliveryStatus.SENT}
 
 
-async def test_a_database_stall_before_a_send_does_not_bunch_the_sends(app, telegram, channel,
-                                                                      limiters, monkeypatch):
+async def test_a_database_stall_before_a_send_does_not_bunch_the_sends(
+    app, telegram, channel, limiters, monkeypatch
+):
     # While the 5th push is marked "sending", the outbox is locked for 0.8 s (on SQLite, a
     # checkpoint's fsync, say): the pushes behind it wait, then go on at the rate, not all at
     # once as they did when each send's slot was booked before its mark.
@@ -119,8 +127,9 @@ async def test_a_database_stall_before_a_send_does_not_bunch_the_sends(app, tele
 async def test_429_is_waited_out_and_403_is_blocked_for_good(app, telegram, channel):
     deliverer = sender(app, channel)
     await queue(app, [("DEMO002", "Nhắc việc")])
-    telegram.fail("sendMessage", ("error", 429, "Too Many Requests: retry after 1",
-                                  {"retry_after": 1}))
+    telegram.fail(
+        "sendMessage", ("error", 429, "Too Many Requests: retry after 1", {"retry_after": 1})
+    )
     await deliverer.run_once()
     (first,) = [c for c in telegram.calls if c.method == "sendMessage"]
     assert first.params["text"] == "Nhắc việc"  # sent once, after waiting the second out

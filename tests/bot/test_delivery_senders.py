@@ -40,10 +40,12 @@ async def link_and_queue(app, accounts: dict[str, list[str]]) -> None:
         for code, platforms in accounts.items():
             official = await repo.officials.by_code(code)
             for platform in platforms:
-                await repo.accounts.link(official, platform, f"{platform}-{code}",
-                                         f"{platform}-{code}")
-            await repo.deliveries.enqueue(f"test:{next(KEYS)}", official.id, f"Tin {code}",
-                                          due_at=DAYTIME)
+                await repo.accounts.link(
+                    official, platform, f"{platform}-{code}", f"{platform}-{code}"
+                )
+            await repo.deliveries.enqueue(
+                f"test:{next(KEYS)}", official.id, f"Tin {code}", due_at=DAYTIME
+            )
 
 
 async def statuses(app) -> list[DeliveryStatus]:
@@ -52,8 +54,9 @@ async def statuses(app) -> list[DeliveryStatus]:
 
 
 def deliverer(sessionmaker, app, channels) -> Deliverer:
-    return Deliverer(sessionmaker, {c.name: c for c in channels}, app.conversation.options,
-                     clock=lambda: DAYTIME)
+    return Deliverer(
+        sessionmaker, {c.name: c for c in channels}, app.conversation.options, clock=lambda: DAYTIME
+    )
 
 
 async def test_two_senders_over_one_outbox_send_each_push_once(app, database):
@@ -73,15 +76,26 @@ async def test_two_senders_over_one_outbox_send_each_push_once(app, database):
 
 
 async def test_a_push_only_another_platform_reaches_stays_queued(app):
-    await link_and_queue(app, {"DEMO002": ["zalo"], "DEMO003": ["telegram"],
-                               "DEMO004": ["zalo", "telegram"], "DEMO005": []})
+    await link_and_queue(
+        app,
+        {
+            "DEMO002": ["zalo"],
+            "DEMO003": ["telegram"],
+            "DEMO004": ["zalo", "telegram"],
+            "DEMO005": [],
+        },
+    )
     sent: list = []
     telegram_only = deliverer(app.sessionmaker, app, [CountingChannel("telegram", sent)])
     await telegram_only.run_once()
     assert sorted(chat for _, chat, _ in sent) == ["telegram-DEMO003", "telegram-DEMO004"]
     # DEMO002 (Zalo only) waits for a process with Zalo; DEMO005 has no account at all.
-    assert await statuses(app) == [DeliveryStatus.QUEUED, DeliveryStatus.SENT,
-                                   DeliveryStatus.SENT, DeliveryStatus.BLOCKED]
+    assert await statuses(app) == [
+        DeliveryStatus.QUEUED,
+        DeliveryStatus.SENT,
+        DeliveryStatus.SENT,
+        DeliveryStatus.BLOCKED,
+    ]
 
     await deliverer(app.sessionmaker, app, [CountingChannel("zalo", sent)]).run_once()
     assert sent[-1] == ("zalo", "zalo-DEMO002", "Tin DEMO002")
@@ -94,16 +108,22 @@ async def test_console_chat_on_a_real_database_leaves_pushes_queued(app, databas
         return  # the command line is run against the SQLite file; once is enough
     await link_and_queue(app, {"DEMO002": ["telegram"], "DEMO003": ["zalo"], "DEMO004": []})
     async with app.sessionmaker() as session, session.begin():
-        session.add(Official(code="CB100", full_name="Nguyễn Văn Thật", gender=Gender.MALE,
-                             position_group=PositionGroup.SPECIALIST))  # a real roster
+        session.add(
+            Official(
+                code="CB100",
+                full_name="Nguyễn Văn Thật",
+                gender=Gender.MALE,
+                position_group=PositionGroup.SPECIALIST,
+            )
+        )  # a real roster
     before = await _deliveries(app)
 
-    result = run("chat", "--user", "DEMO001", stdin="/help\n",
-                 env={"DATABASE_URL": database.url})
+    result = run("chat", "--user", "DEMO001", stdin="/help\n", env={"DATABASE_URL": database.url})
     assert result.returncode == 0, result.stderr
     after = await _deliveries(app)
     assert [(d.key, d.status, d.attempts) for d in after] == [
-        (d.key, DeliveryStatus.QUEUED, 0) for d in before]  # nothing planned, nothing sent
+        (d.key, DeliveryStatus.QUEUED, 0) for d in before
+    ]  # nothing planned, nothing sent
 
 
 async def _deliveries(app) -> list[Delivery]:

@@ -28,8 +28,7 @@ def test_the_command_line_writes_private_files(tmp_path):
 async def test_charts_and_workbooks_for_admins_are_private(app, tmp_path):
     folder = tmp_path / "summaries"
     folder.mkdir(mode=0o755)  # left open by an earlier version
-    app = dataclasses.replace(app, conversation=app.conversation.with_options(
-        summaries_dir=folder))
+    app = dataclasses.replace(app, conversation=app.conversation.with_options(summaries_dir=folder))
     admin = await chat_as(app, "DEMO001")
     await admin.send("/tonghop")
     made = list(folder.iterdir())

@@ -29,24 +29,45 @@ async def prepare(url: str) -> None:
     engine = db.create_engine(url)
     now = datetime.now(timezone.utc)
     async with engine.begin() as connection:
-        ids = (await connection.execute(
-            select(Official.id).order_by(Official.id).limit(RECIPIENTS))).scalars().all()
+        ids = (
+            (await connection.execute(select(Official.id).order_by(Official.id).limit(RECIPIENTS)))
+            .scalars()
+            .all()
+        )
         for official_id in ids:
-            await connection.execute(ChannelAccount.__table__.insert().values(
-                platform="telegram", external_user_id=str(8000 + official_id),
-                chat_id=str(8000 + official_id), official_id=official_id, linked_at=now))
-        await connection.execute(Campaign.__table__.insert().values(
-            key="announcement:crash", kind=CampaignKind.ANNOUNCEMENT.value,
-            text=TEXT, audience={"who": "all"}, send_at=now,
-            created_by="test", created_at=now))
+            await connection.execute(
+                ChannelAccount.__table__.insert().values(
+                    platform="telegram",
+                    external_user_id=str(8000 + official_id),
+                    chat_id=str(8000 + official_id),
+                    official_id=official_id,
+                    linked_at=now,
+                )
+            )
+        await connection.execute(
+            Campaign.__table__.insert().values(
+                key="announcement:crash",
+                kind=CampaignKind.ANNOUNCEMENT.value,
+                text=TEXT,
+                audience={"who": "all"},
+                send_at=now,
+                created_by="test",
+                created_at=now,
+            )
+        )
     await engine.dispose()
 
 
 async def test_killed_mid_broadcast_then_restarted_sends_each_once(telegram, tmp_path):
     async with fresh_database(TEST_DATABASE_URL) as url:
-        env = bot_env(database_url=url, telegram_bot_token=telegram.token,
-                      telegram_api_base=telegram.url, telegram_rate=10, scheduler_interval=1,
-                      quiet_hours="0-0")
+        env = bot_env(
+            database_url=url,
+            telegram_bot_token=telegram.token,
+            telegram_api_base=telegram.url,
+            telegram_rate=10,
+            scheduler_interval=1,
+            quiet_hours="0-0",
+        )
         await cli("demo-data", env=env)
         await prepare(url)
 
@@ -56,13 +77,16 @@ async def test_killed_mid_broadcast_then_restarted_sends_each_once(telegram, tmp
         def announced() -> list[str]:
             # The announcement's sends only: on days a self-evaluation window is open, the
             # scheduler also pushes its opening to everyone (a calendar campaign).
-            return [str(p["chat_id"]) for p in telegram.called("sendMessage")
-                    if p["text"] == TEXT]
+            return [str(p["chat_id"]) for p in telegram.called("sendMessage") if p["text"] == TEXT]
 
         def kill_at_the_tenth(method: str, params: dict) -> None:
             sends = len(announced())
-            if method == "sendMessage" and params.get("text") == TEXT and sends == 9 \
-                    and not killed.is_set():
+            if (
+                method == "sendMessage"
+                and params.get("text") == TEXT
+                and sends == 9
+                and not killed.is_set()
+            ):
                 os.kill(first.pid, signal.SIGKILL)  # while the tenth is being received
                 killed.set()
 

@@ -11,12 +11,12 @@ from tests.helpers.app import invite_code, serving
 ADMIN = 6300
 
 
-async def test_the_workbook_arrives_as_a_document_after_the_job(app, database, telegram,
-                                                                tmp_path):
+async def test_the_workbook_arrives_as_a_document_after_the_job(app, database, telegram, tmp_path):
     options = app.conversation.with_options(summaries_dir=tmp_path)
     app = dataclasses.replace(app, conversation=options)
-    async with serving(app, database, telegram_bot_token=telegram.token,
-                       telegram_api_base=telegram.url):
+    async with serving(
+        app, database, telegram_bot_token=telegram.token, telegram_api_base=telegram.url
+    ):
         await telegram.say(ADMIN, f"/start {await invite_code(app, 'DEMO001', admin=True)}")
         await telegram.reply_to(ADMIN, 0)
         await telegram.say(ADMIN, "/xuat")

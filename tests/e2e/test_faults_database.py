@@ -31,8 +31,6 @@ DOWN = t("common.database_down")
 _ids = itertools.count(1)
 
 
-
-
 class Outage:
     """Makes the database unreachable while it is on: new connections are refused and every
     statement on a pooled one fails with the driver's OperationalError, as when the server
@@ -62,8 +60,7 @@ class Outage:
             raise self._error("connection refused")
 
     def _on_execute(self, conn, cursor, statement, parameters, context, executemany):
-        if self.down and not self.commit and (self.only is None
-                                              or re.search(self.only, statement)):
+        if self.down and not self.commit and (self.only is None or re.search(self.only, statement)):
             raise self._error(statement.split()[0])
 
     def _on_commit(self, conn):
@@ -71,8 +68,9 @@ class Outage:
             # SQLAlchemy raises the driver's error from a failed COMMIT wrapped like this.
             raise OperationalError("COMMIT", None, self._error("commit"))
 
-    async def start(self, *, only: str | None = None, commit: bool = False,
-                    times: int | None = None) -> None:
+    async def start(
+        self, *, only: str | None = None, commit: bool = False, times: int | None = None
+    ) -> None:
         self.only, self.commit, self.times, self.failures = only, commit, times, 0
         self.down = True
         if only is None and not commit:
@@ -113,8 +111,9 @@ class Person:
         self.last: Incoming | None = None
 
     async def say(self, text: str) -> str:
-        self.last = Incoming("telegram", self.user_id, self.user_id, text=text,
-                             update_id=f"f{next(_ids)}")
+        self.last = Incoming(
+            "telegram", self.user_id, self.user_id, text=text, update_id=f"f{next(_ids)}"
+        )
         return await self.resend()
 
     async def resend(self) -> str:
@@ -127,8 +126,7 @@ async def linked(app, code: str = "DEMO010") -> Person:
     user_id = f"tg-{code}-{next(_ids)}"
     async with app.sessionmaker() as session, session.begin():
         repo = Repo(session)
-        await repo.accounts.link(await repo.officials.by_code(code), "telegram", user_id,
-                                 user_id)
+        await repo.accounts.link(await repo.officials.by_code(code), "telegram", user_id, user_id)
     return Person(app, user_id)
 
 
@@ -200,12 +198,16 @@ async def test_a_confirmation_refused_during_an_outage_writes_nothing_then_works
     assert await count(app, CourseReport) == 1
 
 
-@pytest.mark.parametrize("fault", [
-    {"only": r"^\s*INSERT INTO course_reports"},  # the report itself
-    {"only": r"^\s*INSERT INTO audit_log"},  # after the report was inserted
-    {"only": r"^\s*UPDATE conversation_states"},  # after report and audit: closing the form
-    {"commit": True},  # everything flushed, then the commit fails
-], ids=["report", "audit", "state", "commit"])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"only": r"^\s*INSERT INTO course_reports"},  # the report itself
+        {"only": r"^\s*INSERT INTO audit_log"},  # after the report was inserted
+        {"only": r"^\s*UPDATE conversation_states"},  # after report and audit: closing the form
+        {"commit": True},  # everything flushed, then the commit fails
+    ],
+    ids=["report", "audit", "state", "commit"],
+)
 async def test_a_transaction_failing_midway_leaves_nothing_half_written(app, outage, fault):
     official = await linked(app)
     await reach_confirmation(official)
@@ -246,25 +248,33 @@ async def queue_pushes(app, codes: list[str]) -> dict[str, int]:
             official = await repo.officials.by_code(code)
             chats[code] = 8000 + official.id
             await repo.accounts.link(official, "telegram", f"push-{code}", str(chats[code]))
-            await repo.deliveries.enqueue(f"fault-test:{code}", official.id, f"Nhắc {code}",
-                                          due_at=NOW)
+            await repo.deliveries.enqueue(
+                f"fault-test:{code}", official.id, f"Nhắc {code}", due_at=NOW
+            )
     return chats
 
 
 @pytest.fixture
 async def sender(app, telegram):
-    channel = TelegramChannel(app.conversation, telegram.token, api_base=telegram.url, menu=[],
-                              request_timeout=5)
+    channel = TelegramChannel(
+        app.conversation, telegram.token, api_base=telegram.url, menu=[], request_timeout=5
+    )
     clock = [NOW]
-    deliverer = Deliverer(app.sessionmaker, {"telegram": channel}, app.conversation.options,
-                          rates={"telegram": 50}, clock=lambda: clock[0])
+    deliverer = Deliverer(
+        app.sessionmaker,
+        {"telegram": channel},
+        app.conversation.options,
+        rates={"telegram": 50},
+        clock=lambda: clock[0],
+    )
     deliverer.clock_value = clock
     yield deliverer
     await channel.bot.session.close()
 
 
 async def test_the_deliverer_outlives_an_outage_and_sends_each_push_once(
-        app, outage, telegram, sender, caplog):
+    app, outage, telegram, sender, caplog
+):
     chats = await queue_pushes(app, [f"DEMO{n:03d}" for n in range(2, 8)])
     async with outage.during():
         with pytest.raises(OperationalError):
@@ -289,7 +299,8 @@ async def test_the_deliverer_outlives_an_outage_and_sends_each_push_once(
 
 
 async def test_a_push_sent_as_the_database_goes_down_is_not_sent_again(
-        app, outage, telegram, sender):
+    app, outage, telegram, sender
+):
     """The platform took the message, then the outcome could not be written: the push must
     not go out twice (the deliverer marks it 'sending' before the call)."""
     chats = await queue_pushes(app, ["DEMO002"])
@@ -368,8 +379,10 @@ async def test_postgresql_going_away_behind_a_proxy_and_coming_back(database):
     url = make_url(database.url)
     proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
     await proxy.start()
-    proxied = Database(url.set(host="127.0.0.1", port=proxy.port)
-                       .render_as_string(hide_password=False), database.engine_kwargs)
+    proxied = Database(
+        url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False),
+        database.engine_kwargs,
+    )
     try:
         async with proxied.app() as app:
             async with app.sessionmaker() as session, session.begin():

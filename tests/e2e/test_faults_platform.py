@@ -46,8 +46,9 @@ def quick_timeouts(monkeypatch):
 
     class QuickZaloApi(ZaloApi):
         async def call(self, method, payload=None, *, timeout=None, retries=None):
-            return await super().call(method, payload, timeout=min(timeout or 1.0, 1.0),
-                                      retries=retries)
+            return await super().call(
+                method, payload, timeout=min(timeout or 1.0, 1.0), retries=retries
+            )
 
     monkeypatch.setattr(Dispatcher, "start_polling", quick_polling)
     monkeypatch.setattr(bot.runner, "TelegramChannel", QuickTelegramChannel)
@@ -57,8 +58,9 @@ def quick_timeouts(monkeypatch):
 async def test_telegram_polling_rides_out_429_and_5xx_then_answers(app, database, telegram):
     telegram.fail("getUpdates", TOO_MANY, 502)
     telegram.fail("sendMessage", TOO_MANY, 503)
-    async with serving(app, database, telegram_bot_token=telegram.token,
-                       telegram_api_base=telegram.url):
+    async with serving(
+        app, database, telegram_bot_token=telegram.token, telegram_api_base=telegram.url
+    ):
         await faults_used(telegram, "getUpdates")
         await telegram.say(TG_USER, "/start")
         assert "Xin chào" in await telegram.reply_to(TG_USER, 0, timeout=30)
@@ -68,11 +70,13 @@ async def test_telegram_polling_rides_out_429_and_5xx_then_answers(app, database
     assert len(telegram.texts(TG_USER)) == 2  # each once, after the 429 and the 503
 
 
-async def test_telegram_polling_survives_get_updates_timing_out(app, database, telegram,
-                                                                quick_timeouts):
+async def test_telegram_polling_survives_get_updates_timing_out(
+    app, database, telegram, quick_timeouts
+):
     telegram.fail("getUpdates", ("sleep", 3))  # the client gives up after 2 s
-    async with serving(app, database, telegram_bot_token=telegram.token,
-                       telegram_api_base=telegram.url):
+    async with serving(
+        app, database, telegram_bot_token=telegram.token, telegram_api_base=telegram.url
+    ):
         await faults_used(telegram, "getUpdates", then=3.8)
         assert not serve_task().done()
         await telegram.say(TG_USER, "/start")
@@ -80,10 +84,12 @@ async def test_telegram_polling_survives_get_updates_timing_out(app, database, t
     assert len(telegram.texts(TG_USER)) == 1
 
 
-async def test_zalo_polling_rides_out_429_and_a_timeout_then_answers(app, database, zalo,
-                                                                        quick_timeouts):
-    zalo.fail("getUpdates", ("error", 429, "Too many requests", {"retry_after": 1}),
-              ("sleep", 1.5))  # the client gives up after 1 s
+async def test_zalo_polling_rides_out_429_and_a_timeout_then_answers(
+    app, database, zalo, quick_timeouts
+):
+    zalo.fail(
+        "getUpdates", ("error", 429, "Too many requests", {"retry_after": 1}), ("sleep", 1.5)
+    )  # the client gives up after 1 s
     zalo.fail("sendMessage", ("error", 429, "Too many requests", {"retry_after": 1}), 500)
     async with serving(app, database, zalo_bot_token=zalo.token, zalo_api_base=zalo.url):
         await faults_used(zalo, "getUpdates", then=2.3)
@@ -96,24 +102,37 @@ async def test_zalo_polling_rides_out_429_and_a_timeout_then_answers(app, databa
 
 
 @pytest.mark.slow
-async def test_both_channels_through_a_long_burst_of_mixed_faults(app, database, telegram, zalo,
-                                                                  quick_timeouts):
+async def test_both_channels_through_a_long_burst_of_mixed_faults(
+    app, database, telegram, zalo, quick_timeouts
+):
     burst = [502, TOO_MANY, ("sleep", 3), 500, TOO_MANY, 503, ("sleep", 2.5), 429, 500]
     telegram.fail("getUpdates", *burst)
     # Zalo's poller doubles its pause after each failure (1, 2, 4, 8 s…): a shorter burst.
-    zalo.fail("getUpdates", 502, ("error", 429, "Too many requests", {"retry_after": 5}),
-              ("sleep", 2), 500)
+    zalo.fail(
+        "getUpdates",
+        502,
+        ("error", 429, "Too many requests", {"retry_after": 5}),
+        ("sleep", 2),
+        500,
+    )
     telegram.fail("setMyCommands", 500)
     telegram.fail("sendChatAction", 502, ("sleep", 3))
     zalo.fail("sendChatAction", 502, ("sleep", 3))
     telegram.fail("sendMessage", TOO_MANY, 500, ("sleep", 0.5), TOO_MANY)
-    zalo.fail("sendMessage", ("error", 429, "Too many requests", {"retry_after": 1}), 502,
-              ("sleep", 0.5))
-    async with serving(app, database, telegram_bot_token=telegram.token,
-                       telegram_api_base=telegram.url, zalo_bot_token=zalo.token,
-                       zalo_api_base=zalo.url):
-        await asyncio.gather(faults_used(telegram, "getUpdates", then=3.8),
-                             faults_used(zalo, "getUpdates", then=3.8))
+    zalo.fail(
+        "sendMessage", ("error", 429, "Too many requests", {"retry_after": 1}), 502, ("sleep", 0.5)
+    )
+    async with serving(
+        app,
+        database,
+        telegram_bot_token=telegram.token,
+        telegram_api_base=telegram.url,
+        zalo_bot_token=zalo.token,
+        zalo_api_base=zalo.url,
+    ):
+        await asyncio.gather(
+            faults_used(telegram, "getUpdates", then=3.8), faults_used(zalo, "getUpdates", then=3.8)
+        )
         assert not serve_task().done()
         for n in range(3):
             await telegram.say(TG_USER + n, "/start")

@@ -38,7 +38,8 @@ async def test_start_with_a_300_character_display_name_links(polling, app, zalo)
 
 
 async def test_a_certificate_photo_address_over_the_limit_is_refused_and_the_form_goes_on(
-        polling, app, zalo):
+    polling, app, zalo
+):
     assert len(LONG_URL) > 1000
     await say(zalo, zalo.message(USER, f"/start {await invite_code(app, 'DEMO012')}"))
     for text in ("/baocao", "1", "kỹ năng số cơ bản", "1", "hôm qua"):
@@ -51,8 +52,7 @@ async def test_a_certificate_photo_address_over_the_limit_is_refused_and_the_for
     assert "Gửi ảnh chụp giấy chứng nhận" in out and "mã lỗi" not in out  # the same step
 
     short = "https://f21-zpc.zdn.vn/jpg/chung-nhan.jpg"
-    out = await say(zalo, zalo.message(USER, None, event="message.image.received",
-                                       photo_url=short))
+    out = await say(zalo, zalo.message(USER, None, event="message.image.received", photo_url=short))
     assert "• Khóa học: Kỹ năng số cơ bản" in out and "• Số giờ học: 6" in out  # kept
     assert "Đã nhận báo cáo #1" in await say(zalo, zalo.message(USER, "1"))
     async with app.sessionmaker() as session:

@@ -25,8 +25,9 @@ QUESTION, ANSWER = "bdhvs là gì", "📖 Nguồn"
 @asynccontextmanager
 async def linked(app, database, telegram):
     """The bot running on the fake Telegram, the admin and an official linked."""
-    async with serving(app, database, telegram_bot_token=telegram.token,
-                       telegram_api_base=telegram.url):
+    async with serving(
+        app, database, telegram_bot_token=telegram.token, telegram_api_base=telegram.url
+    ):
         await telegram.say(ADMIN, f"/start {await invite_code(app, 'DEMO001', admin=True)}")
         await telegram.say(OFFICIAL, f"/start {await invite_code(app, 'DEMO010')}")
         await telegram.reply_to(ADMIN, 0)
@@ -36,6 +37,7 @@ async def linked(app, database, telegram):
 
 async def sent(telegram, chat: int, text: str, timeout: float = 20) -> str:
     """The first message to `chat` holding `text`, once it has been sent."""
+
     def found():
         return next((m for m in telegram.texts(chat) if text in m), None)
 
@@ -114,8 +116,7 @@ async def test_a_second_file_waits_for_the_first(app, database, telegram, gate):
     assert len(telegram.called("getFile")) == 1
 
 
-async def test_progress_is_shown_while_a_long_import_runs(app, database, telegram,
-                                                          monkeypatch):
+async def test_progress_is_shown_while_a_long_import_runs(app, database, telegram, monkeypatch):
     gate = hold(monkeypatch, "write_checked")  # held once the file is read and checked
     telegram.files["roster-file"] = xlsx(FILLED)
     app.conversation.jobs.progress_every = 0.05  # a "long" import: any that is held
@@ -144,7 +145,8 @@ async def test_an_admin_demoted_meanwhile_imports_nothing(app, database, telegra
         assert await telegram.wait_for(gate.reached.is_set)
         async with app.sessionmaker() as session, session.begin():
             await session.execute(
-                update(Official).where(Official.code == "DEMO001").values(role=Role.OFFICIAL))
+                update(Official).where(Official.code == "DEMO001").values(role=Role.OFFICIAL)
+            )
         gate.set()
         refused = await sent(telegram, ADMIN, "không còn quyền quản trị")
     assert "ds-can-bo.xlsx chưa được ghi" in refused
@@ -186,5 +188,6 @@ async def test_20000_rows_imported_while_another_user_is_answered(app, database,
     assert "(20000 dòng)" in report and "Thêm mới: 20000" in report
     async with app.sessionmaker() as session:
         added = await session.scalar(
-            select(func.count()).select_from(Official).where(Official.code.like("X%")))
+            select(func.count()).select_from(Official).where(Official.code.like("X%"))
+        )
     assert added == 20_000

@@ -20,8 +20,14 @@ async def test_run_serves_telegram_and_zalo_and_stops_on_sigterm(telegram, zalo,
         "ZALO_API_BASE": zalo.url,
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         await telegram.say(42, "/start")
@@ -49,8 +55,14 @@ async def test_run_with_a_refused_token_says_so_in_one_line(telegram, tmp_path):
         "TELEGRAM_API_BASE": telegram.url,
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 1
@@ -62,15 +74,25 @@ async def test_webhook_command_manages_the_registration(zalo, telegram, tmp_path
     env = {
         **{k: v for k, v in os.environ.items() if not k.endswith(("_TOKEN", "DATABASE_URL"))},
         "DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
-        "ZALO_BOT_TOKEN": zalo.token, "ZALO_API_BASE": zalo.url,
-        "TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_BASE": telegram.url,
-        "WEBHOOK_BASE_URL": "https://bot.example.vn", "WEBHOOK_SECRET": "s3cret-token-123",
+        "ZALO_BOT_TOKEN": zalo.token,
+        "ZALO_API_BASE": zalo.url,
+        "TELEGRAM_BOT_TOKEN": telegram.token,
+        "TELEGRAM_API_BASE": telegram.url,
+        "WEBHOOK_BASE_URL": "https://bot.example.vn",
+        "WEBHOOK_SECRET": "s3cret-token-123",
     }
 
     async def webhook(*args) -> str:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "webhook", *args, cwd=ROOT, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "bot",
+            "webhook",
+            *args,
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
         assert process.returncode == 0, stderr.decode()
@@ -87,12 +109,20 @@ async def test_webhook_command_manages_the_registration(zalo, telegram, tmp_path
 
 async def run_until_exit(env: dict, tmp_path) -> tuple[int, str]:
     """`python -m bot run` that is expected to stop by itself: its exit code and stderr."""
-    base = {k: v for k, v in os.environ.items()
-            if not k.endswith(("_TOKEN", "DATABASE_URL", "REDIS_URL"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.endswith(("_TOKEN", "DATABASE_URL", "REDIS_URL"))
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=ROOT,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
         env={**base, "DATABASE_URL": f"sqlite:///{tmp_path}/run.db", **env},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         _, stderr = await asyncio.wait_for(process.communicate(), 60)
@@ -107,10 +137,17 @@ async def test_a_webhook_port_already_taken_is_one_line_and_touches_nothing(tele
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        code, log = await run_until_exit({
-            "TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_BASE": telegram.url,
-            "WEBHOOK_BASE_URL": "https://bot.example.vn", "WEBHOOK_SECRET": "s3cret-token-123",
-            "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(port)}, tmp_path)
+        code, log = await run_until_exit(
+            {
+                "TELEGRAM_BOT_TOKEN": telegram.token,
+                "TELEGRAM_API_BASE": telegram.url,
+                "WEBHOOK_BASE_URL": "https://bot.example.vn",
+                "WEBHOOK_SECRET": "s3cret-token-123",
+                "WEBHOOK_HOST": "127.0.0.1",
+                "WEBHOOK_PORT": str(port),
+            },
+            tmp_path,
+        )
     assert code == 1
     assert log.strip().splitlines()[-1].startswith(f"Không mở được cổng webhook 127.0.0.1:{port}:")
     assert "Traceback" not in log
@@ -118,9 +155,14 @@ async def test_a_webhook_port_already_taken_is_one_line_and_touches_nothing(tele
 
 
 async def test_an_unreachable_redis_is_one_line_at_start(telegram, tmp_path):
-    code, log = await run_until_exit({
-        "TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_BASE": telegram.url,
-        "REDIS_URL": f"redis://:pa55word@127.0.0.1:{free_port()}/0"}, tmp_path)
+    code, log = await run_until_exit(
+        {
+            "TELEGRAM_BOT_TOKEN": telegram.token,
+            "TELEGRAM_API_BASE": telegram.url,
+            "REDIS_URL": f"redis://:pa55word@127.0.0.1:{free_port()}/0",
+        },
+        tmp_path,
+    )
     assert code == 1
     last = log.strip().splitlines()[-1]
     assert last.startswith("Không kết nối được Redis redis://:***@127.0.0.1:"), last

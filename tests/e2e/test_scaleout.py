@@ -23,9 +23,14 @@ SECRET = "s3cret-token-123"
 USERS = {7001 + n: f"DEMO{n + 2:03d}" for n in range(6)}  # Telegram user → official
 REPORT = ["/baocao", "1", "kỹ năng số cơ bản", "1", "hôm qua", "6", "bỏ qua", "1"]
 EXPECTED = [  # what each reply must contain, in order
-    "Khóa học thuộc loại nào?", "Tên khóa học là gì?", "Khóa học do đơn vị nào tổ chức",
-    "Ngày hoàn thành khóa học?", "Khóa học kéo dài bao nhiêu giờ?", "Gửi ảnh chụp giấy chứng",
-    "Vui lòng kiểm tra lại báo cáo khóa học", "Đã nhận báo cáo",
+    "Khóa học thuộc loại nào?",
+    "Tên khóa học là gì?",
+    "Khóa học do đơn vị nào tổ chức",
+    "Ngày hoàn thành khóa học?",
+    "Khóa học kéo dài bao nhiêu giờ?",
+    "Gửi ảnh chụp giấy chứng",
+    "Vui lòng kiểm tra lại báo cáo khóa học",
+    "Đã nhận báo cáo",
 ]
 
 pytestmark = [
@@ -51,11 +56,18 @@ async def link_users(url: str) -> None:
     engine = db.create_engine(url)
     async with engine.begin() as connection:
         for user, code in USERS.items():
-            official_id = (await connection.execute(
-                select(Official.id).where(Official.code == code))).scalar_one()
-            await connection.execute(ChannelAccount.__table__.insert().values(
-                platform="telegram", external_user_id=str(user), chat_id=str(user),
-                official_id=official_id, linked_at=datetime.now(timezone.utc)))
+            official_id = (
+                await connection.execute(select(Official.id).where(Official.code == code))
+            ).scalar_one()
+            await connection.execute(
+                ChannelAccount.__table__.insert().values(
+                    platform="telegram",
+                    external_user_id=str(user),
+                    chat_id=str(user),
+                    official_id=official_id,
+                    linked_at=datetime.now(timezone.utc),
+                )
+            )
     await engine.dispose()
 
 
@@ -64,27 +76,44 @@ async def test_two_workers_and_one_scheduler(telegram, tmp_path):
         pytest.skip("needs Redis on 127.0.0.1:6379")
     async with fresh_database(TEST_DATABASE_URL) as url:
         ports = [free_port(), free_port()]
-        common = dict(database_url=url, telegram_bot_token=telegram.token,
-                      telegram_api_base=telegram.url, redis_url=REDIS_URL,
-                      webhook_secret=SECRET, scheduler_interval=2, telegram_rate=25,
-                      quiet_hours="0-0")  # no quiet hours: the test runs at any time of day
+        common = dict(
+            database_url=url,
+            telegram_bot_token=telegram.token,
+            telegram_api_base=telegram.url,
+            redis_url=REDIS_URL,
+            webhook_secret=SECRET,
+            scheduler_interval=2,
+            telegram_rate=25,
+            quiet_hours="0-0",
+        )  # no quiet hours: the test runs at any time of day
         await cli("demo-data", env=bot_env(**common))
         await link_users(url)
         workers = [
-            await start_bot("--role", "web", env=bot_env(
-                **common, webhook_base_url=f"http://127.0.0.1:{port}",
-                webhook_host="127.0.0.1", webhook_port=port), log=tmp_path / f"web{n}.log")
+            await start_bot(
+                "--role",
+                "web",
+                env=bot_env(
+                    **common,
+                    webhook_base_url=f"http://127.0.0.1:{port}",
+                    webhook_host="127.0.0.1",
+                    webhook_port=port,
+                ),
+                log=tmp_path / f"web{n}.log",
+            )
             for n, port in enumerate(ports)
         ]
-        scheduler = await start_bot("--role", "scheduler", env=bot_env(**common),
-                                    log=tmp_path / "scheduler.log")
+        scheduler = await start_bot(
+            "--role", "scheduler", env=bot_env(**common), log=tmp_path / "scheduler.log"
+        )
         try:
             async with aiohttp.ClientSession() as http:
                 await wait_healthy(http, ports)
-                await asyncio.wait_for(telegram.wait_for(
-                    lambda: len(telegram.called("getMe")) >= 3), 30)
-                await asyncio.gather(*(
-                    report_course(http, telegram, ports, user) for user in USERS))
+                await asyncio.wait_for(
+                    telegram.wait_for(lambda: len(telegram.called("getMe")) >= 3), 30
+                )
+                await asyncio.gather(
+                    *(report_course(http, telegram, ports, user) for user in USERS)
+                )
 
             for user in USERS:
                 replies = telegram.texts(user)
@@ -94,8 +123,9 @@ async def test_two_workers_and_one_scheduler(telegram, tmp_path):
             assert await count(url, CourseReport) == len(USERS)
 
             await announce(url)
-            await telegram.wait_for(lambda: all(
-                any("Họp giao ban" in t for t in telegram.texts(u)) for u in USERS), 30)
+            await telegram.wait_for(
+                lambda: all(any("Họp giao ban" in t for t in telegram.texts(u)) for u in USERS), 30
+            )
             await asyncio.sleep(3)  # the scheduler plans again: nothing may go out twice
             for user in USERS:
                 assert sum("Họp giao ban" in t for t in telegram.texts(user)) == 1
@@ -130,8 +160,11 @@ async def report_course(http, telegram, ports, user: int) -> None:
         if number % 3 == 0:
             targets.append(ports[(number + 1) % 2])  # a redelivery, to the other worker
         for port in targets:
-            async with http.post(f"http://127.0.0.1:{port}/webhook/telegram", json=update,
-                                 headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as r:
+            async with http.post(
+                f"http://127.0.0.1:{port}/webhook/telegram",
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+            ) as r:
                 assert r.status == 200
     # Sent in quick succession: the replies must still come in order, once each.
     await telegram.wait_for(lambda: len(telegram.texts(user)) >= len(REPORT), 60)
@@ -140,11 +173,17 @@ async def report_course(http, telegram, ports, user: int) -> None:
 async def announce(url: str) -> None:
     engine = db.create_engine(url)
     async with engine.begin() as connection:
-        await connection.execute(Campaign.__table__.insert().values(
-            key="announcement:test", kind=CampaignKind.ANNOUNCEMENT.value,
-            text="📣 Thông báo: Họp giao ban sáng thứ Hai", audience={"who": "all"},
-            send_at=datetime.now(timezone.utc), created_by="test",
-            created_at=datetime.now(timezone.utc)))
+        await connection.execute(
+            Campaign.__table__.insert().values(
+                key="announcement:test",
+                kind=CampaignKind.ANNOUNCEMENT.value,
+                text="📣 Thông báo: Họp giao ban sáng thứ Hai",
+                audience={"who": "all"},
+                send_at=datetime.now(timezone.utc),
+                created_by="test",
+                created_at=datetime.now(timezone.utc),
+            )
+        )
     await engine.dispose()
 
 
@@ -154,4 +193,3 @@ async def count(url: str, model) -> int:
         value = (await connection.execute(select(func.count()).select_from(model))).scalar_one()
     await engine.dispose()
     return value
-

@@ -46,7 +46,8 @@ def _unlimited(app) -> None:
     """Hundreds of messages a minute from one admin: no per-minute message limit here
     (tests/handlers/test_flood.py tests it). Set before the channels start with a copy."""
     app.conversation.options = dataclasses.replace(
-        app.conversation.options, rate_limit_per_minute=0, rate_limit_stranger_per_minute=0)
+        app.conversation.options, rate_limit_per_minute=0, rate_limit_stranger_per_minute=0
+    )
 
 
 async def _contract(app, person: Person) -> None:
@@ -79,8 +80,11 @@ async def _contract(app, person: Person) -> None:
 
     async def pending() -> int:
         async with app.sessionmaker() as session:
-            return await session.scalar(select(func.count()).select_from(CourseReport).where(
-                CourseReport.status == ReportStatus.PENDING))
+            return await session.scalar(
+                select(func.count())
+                .select_from(CourseReport)
+                .where(CourseReport.status == ReportStatus.PENDING)
+            )
 
     await restore(app, None, *key)
     waiting = await pending()
@@ -92,8 +96,9 @@ async def _contract(app, person: Person) -> None:
 
 async def test_the_contract_holds_on_telegram(app, database, telegram):
     _unlimited(app)
-    async with serving(app, database, telegram_bot_token=telegram.token,
-                       telegram_api_base=telegram.url):
+    async with serving(
+        app, database, telegram_bot_token=telegram.token, telegram_api_base=telegram.url
+    ):
         await _contract(app, Person(telegram, "telegram", TELEGRAM_USER))
 
 

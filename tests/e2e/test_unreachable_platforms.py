@@ -47,11 +47,18 @@ async def garbage_server():
 
 
 def env_for(tmp_path, **settings) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items()
-            if not k.endswith(("_TOKEN", "DATABASE_URL", "REDIS_URL", "_API_BASE"))}
-    return {**base, "DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
-            "STATE_DIR": str(tmp_path / "run"), "LOG_LEVEL": "DEBUG",
-            **{k.upper(): str(v) for k, v in settings.items()}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.endswith(("_TOKEN", "DATABASE_URL", "REDIS_URL", "_API_BASE"))
+    }
+    return {
+        **base,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
+        "STATE_DIR": str(tmp_path / "run"),
+        "LOG_LEVEL": "DEBUG",
+        **{k.upper(): str(v) for k, v in settings.items()},
+    }
 
 
 def assert_no_secret(text: str) -> None:
@@ -61,20 +68,34 @@ def assert_no_secret(text: str) -> None:
 
 async def status(env: dict, *options: str) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "status", *options, cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "status",
+        *options,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
     return process.returncode, stdout.decode(), stderr.decode()
 
 
 async def test_a_dead_zalo_api_while_telegram_users_are_answered(telegram, tmp_path):
     closed = f"http://127.0.0.1:{free_port()}"  # nothing listens: connection refused
-    env = env_for(tmp_path, telegram_bot_token=TELEGRAM_TOKEN, telegram_api_base=telegram.url,
-                  zalo_bot_token=ZALO_TOKEN, zalo_api_base=closed)
+    env = env_for(
+        tmp_path,
+        telegram_bot_token=TELEGRAM_TOKEN,
+        telegram_api_base=telegram.url,
+        zalo_bot_token=ZALO_TOKEN,
+        zalo_api_base=closed,
+    )
     log_file = tmp_path / "run.log"
     with log_file.open("wb") as log:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stdout=log, stderr=log)
+            sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stdout=log, stderr=log
+        )
     try:
         await telegram.say(42, "/start")
         assert "Xin chào" in await telegram.reply_to(42, 0, timeout=30)
@@ -102,12 +123,18 @@ async def test_a_dead_zalo_api_while_telegram_users_are_answered(telegram, tmp_p
 
 async def test_garbage_from_both_apis_never_shows_a_token(tmp_path):
     async with garbage_server() as garbage:
-        env = env_for(tmp_path, telegram_bot_token=TELEGRAM_TOKEN, telegram_api_base=garbage,
-                      zalo_bot_token=ZALO_TOKEN, zalo_api_base=garbage)
+        env = env_for(
+            tmp_path,
+            telegram_bot_token=TELEGRAM_TOKEN,
+            telegram_api_base=garbage,
+            zalo_bot_token=ZALO_TOKEN,
+            zalo_api_base=garbage,
+        )
         log_file = tmp_path / "run.log"
         with log_file.open("wb") as log:
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stdout=log, stderr=log)
+                sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stdout=log, stderr=log
+            )
         try:
             for _ in range(300):
                 text = log_file.read_text(encoding="utf-8")
@@ -127,8 +154,7 @@ async def test_garbage_from_both_apis_never_shows_a_token(tmp_path):
         assert_no_secret(said + logged)
 
         for channel in ("telegram", "zalo"):
-            result = await asyncio.to_thread(run, "webhook", "info", "--channel", channel,
-                                             env=env)
+            result = await asyncio.to_thread(run, "webhook", "info", "--channel", channel, env=env)
             assert result.returncode == 1
             assert result.stderr.strip(), result
             assert_no_secret(result.stdout + result.stderr)
@@ -136,18 +162,21 @@ async def test_garbage_from_both_apis_never_shows_a_token(tmp_path):
 
 async def test_garbage_answers_leave_no_token_in_the_outbox(app, tmp_path):
     async with garbage_server() as garbage:
-        telegram = TelegramChannel(app.conversation, TELEGRAM_TOKEN, api_base=garbage, menu=[],
-                                   request_timeout=5)
+        telegram = TelegramChannel(
+            app.conversation, TELEGRAM_TOKEN, api_base=garbage, menu=[], request_timeout=5
+        )
         zalo = ZaloChannel(app.conversation, ZaloApi(ZALO_TOKEN, api_base=garbage, retries=1))
         async with app.sessionmaker() as session, session.begin():
             repo = Repo(session)
             for code, platform in (("DEMO002", "telegram"), ("DEMO003", "zalo")):
                 official = await repo.officials.by_code(code)
                 await repo.accounts.link(official, platform, f"u-{code}", f"c-{code}")
-                await repo.deliveries.enqueue(f"t:{code}", official.id, "Tin thử",
-                                              due_at=None)
-        deliverer = Deliverer(app.sessionmaker, {"telegram": telegram, "zalo": zalo},
-                              dataclasses.replace(app.conversation.options, quiet=(0, 0)))
+                await repo.deliveries.enqueue(f"t:{code}", official.id, "Tin thử", due_at=None)
+        deliverer = Deliverer(
+            app.sessionmaker,
+            {"telegram": telegram, "zalo": zalo},
+            dataclasses.replace(app.conversation.options, quiet=(0, 0)),
+        )
         try:
             assert await deliverer.run_once() == 2
         finally:

@@ -32,8 +32,9 @@ async def _roster_without(app, code: str) -> None:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     async with app.sessionmaker() as session, session.begin():
-        report = await import_roster_file(Repo(session), out.getvalue().encode(), "ds.csv",
-                                          actor="test", today=NOW.date())
+        report = await import_roster_file(
+            Repo(session), out.getvalue().encode(), "ds.csv", actor="test", today=NOW.date()
+        )
     assert report.ok, report.text()
 
 
@@ -91,8 +92,9 @@ async def test_an_evaluation_moved_out_of_a_unit_admins_reach_mid_confirmation_c
     leader = await _unit_admin_confirming(app, "2", "1")  # at the confirmation
     async with app.sessionmaker() as session, session.begin():
         moved = await session.scalar(select(Official).where(Official.code == "DEMO010"))
-        moved.unit_id = (await session.scalar(
-            select(Official).where(Official.code == "DEMO001"))).unit_id
+        moved.unit_id = (
+            await session.scalar(select(Official).where(Official.code == "DEMO001"))
+        ).unit_id
     out = await leader.send("xác nhận")
     assert "không thuộc đơn vị của bạn" in out and "Vui lòng kiểm tra lại" not in out
     assert "đang điền" not in await leader.send("/toi")  # the form is closed

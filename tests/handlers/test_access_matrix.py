@@ -48,8 +48,11 @@ PEOPLE = [
     Who("deactivated official", "DEMO014", Access.ANYONE, active=False),
     Who("deactivated admin", "DEMO002", Access.ANYONE, Role.ADMIN, active=False),
 ]
-REFUSALS = {Access.OFFICIAL: ("common.need_link", "common.inactive"),
-            Access.UNIT_ADMIN: ("common.unit_admin_only",), Access.ADMIN: ("common.admin_only",)}
+REFUSALS = {
+    Access.OFFICIAL: ("common.need_link", "common.inactive"),
+    Access.UNIT_ADMIN: ("common.unit_admin_only",),
+    Access.ADMIN: ("common.admin_only",),
+}
 
 
 async def _people(app) -> None:
@@ -103,8 +106,11 @@ async def _matrix(app, argument: str) -> None:
             keeps_form = form is not None and _allowed(who, form.access)
             # What must write nothing: every command the user may not use, and any command
             # typed while a form they may fill in is open. The rest may write.
-            quiet = [name for name, command in router.commands.items()
-                     if keeps_form or not _allowed(who, command.access)]
+            quiet = [
+                name
+                for name, command in router.commands.items()
+                if keeps_form or not _allowed(who, command.access)
+            ]
             before = await data_rows(app)
             for name in quiet:
                 await check(who, state, name, keeps_form)
@@ -128,12 +134,14 @@ async def test_every_command_with_an_argument_for_every_user(app, tmp_path):
 def _charts_to(app, folder) -> None:
     import dataclasses
 
-    app.conversation.options = dataclasses.replace(app.conversation.options,
-                                                   summaries_dir=folder / "summaries")
+    app.conversation.options = dataclasses.replace(
+        app.conversation.options, summaries_dir=folder / "summaries"
+    )
 
 
-@pytest.mark.parametrize("who", [w for w in PEOPLE if w.access < Access.UNIT_ADMIN or not w.unit],
-                         ids=lambda w: w.name)
+@pytest.mark.parametrize(
+    "who", [w for w in PEOPLE if w.access < Access.UNIT_ADMIN or not w.unit], ids=lambda w: w.name
+)
 async def test_those_who_may_not_see_a_unit_see_no_one(app, who):
     await walk(app)
     await _people(app)

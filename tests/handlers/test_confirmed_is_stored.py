@@ -32,7 +32,8 @@ async def _latest(session, model):
 async def _report(session, answers) -> dict[str, str]:
     report = await _latest(session, CourseReport)
     stored = {
-        "Loại": label(report.category), "Khóa học": report.course_name,
+        "Loại": label(report.category),
+        "Khóa học": report.course_name,
         "Nơi tổ chức": report.provider or SKIPPED,
         "Ngày hoàn thành": report.completed_on.strftime("%d/%m/%Y"),
         "Số giờ học": f"{report.hours} giờ" if report.hours else SKIPPED,
@@ -59,7 +60,8 @@ async def _evaluation(session, answers) -> dict[str, str]:
         "Đã hoàn thành": str(evaluation.tasks_completed),
         "Đúng hạn": str(evaluation.tasks_on_time),
         "Ghi chú kết quả": evaluation.task_notes or SKIPPED,
-        "Ưu điểm": evaluation.strengths, "Hạn chế": evaluation.shortcomings,
+        "Ưu điểm": evaluation.strengths,
+        "Hạn chế": evaluation.shortcomings,
         "Mức đề xuất": label(evaluation.proposed_rating),
     }
     if evaluation.rating_reason:
@@ -69,32 +71,40 @@ async def _evaluation(session, answers) -> dict[str, str]:
 
 async def _rejection(session, answers) -> dict[str, str]:
     report = await session.get(CourseReport, answers["report_id"])
-    return {"Báo cáo": f"#{report.id} · {report.official.full_name} · {report.course_name}",
-            "Lý do": report.review_note}
+    return {
+        "Báo cáo": f"#{report.id} · {report.official.full_name} · {report.course_name}",
+        "Lý do": report.review_note,
+    }
 
 
 async def _confirmation(session, answers) -> dict[str, str]:
     evaluation = await session.get(Evaluation, answers["evaluation_id"])
     comment = evaluation.review_comment or SKIPPED
     changed = evaluation.confirmed_rating != evaluation.proposed_rating
-    return {"Cán bộ": f"{evaluation.official.full_name} · quý II/2026",
-            "Xếp loại": label(evaluation.confirmed_rating),
-            "Lý do điều chỉnh" if changed else "Nhận xét": comment}
+    return {
+        "Cán bộ": f"{evaluation.official.full_name} · quý II/2026",
+        "Xếp loại": label(evaluation.confirmed_rating),
+        "Lý do điều chỉnh" if changed else "Nhận xét": comment,
+    }
 
 
 async def _announcement(session, answers) -> dict[str, str]:
     campaign = await _latest(session, Campaign)
     who = campaign.audience["who"]
-    stored = {"Gửi tới": {"all": "Tất cả cán bộ", "unit": "Một đơn vị",
-                          "group": "Một nhóm vị trí"}.get(who, who),
-              "Nội dung": campaign.text.removeprefix("📣 Thông báo: ")}
+    stored = {
+        "Gửi tới": {"all": "Tất cả cán bộ", "unit": "Một đơn vị", "group": "Một nhóm vị trí"}.get(
+            who, who
+        ),
+        "Nội dung": campaign.text.removeprefix("📣 Thông báo: "),
+    }
     if who == "unit":
         stored["Đơn vị"] = (await session.get(Unit, campaign.audience["unit_id"])).name
     if who == "group":
         stored["Nhóm"] = label(PositionGroup(campaign.audience["group"]))
     local = campaign.send_at.astimezone(_zone())
-    stored["Thời gian gửi"] = ("Gửi ngay" if campaign.expanded_at else
-                               local.strftime("%d/%m/%Y %H:%M"))
+    stored["Thời gian gửi"] = (
+        "Gửi ngay" if campaign.expanded_at else local.strftime("%d/%m/%Y %H:%M")
+    )
     return stored
 
 
@@ -106,30 +116,42 @@ def _zone():
 
 async def _permissions(session, answers) -> dict[str, str]:
     official = await session.scalar(select(Official).where(Official.code == OFFICIAL))
-    done = {Role.ADMIN: "🔑 Cấp quyền quản trị viên",
-            Role.UNIT_ADMIN: "🏢 Cấp quyền quản trị đơn vị"}.get(official.role, "")
+    done = {
+        Role.ADMIN: "🔑 Cấp quyền quản trị viên",
+        Role.UNIT_ADMIN: "🏢 Cấp quyền quản trị đơn vị",
+    }.get(official.role, "")
     return {"Thao tác": f"{done} · {official.full_name} ({official.code})"}
 
 
 async def _withdrawal(session, answers) -> dict[str, str]:
     report = await session.get(CourseReport, answers["report_id"])
     assert report.status == ReportStatus.WITHDRAWN
-    return {"Báo cáo": f"#{report.id} · {report.course_name} · hoàn thành "
-                       f"{report.completed_on.strftime('%d/%m/%Y')}"}
+    return {
+        "Báo cáo": f"#{report.id} · {report.course_name} · hoàn thành "
+        f"{report.completed_on.strftime('%d/%m/%Y')}"
+    }
 
 
 async def _cancellation(session, answers) -> dict[str, str]:
-    cancelled = await session.scalar(select(AuditEntry).where(
-        AuditEntry.action == "announcement_cancelled"))
+    cancelled = await session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "announcement_cancelled")
+    )
     assert await session.get(Campaign, answers["campaign_id"]) is None  # gone, unsent
     at = datetime.fromisoformat(cancelled.before["send_at"]).astimezone(_zone())
     text = cancelled.before["text"].removeprefix("📣 Thông báo: ")
     return {"Hủy thông báo": f"#{cancelled.entity_id} · hẹn gửi {at:%d/%m/%Y %H:%M} · «{text}»"}
 
 
-STORED = {"baocao": _report, "danhgia": _evaluation, "tuchoi": _rejection,
-          "xacnhan": _confirmation, "thongbao": _announcement, "quyen": _permissions,
-          "rut": _withdrawal, "thongbao_huy": _cancellation}
+STORED = {
+    "baocao": _report,
+    "danhgia": _evaluation,
+    "tuchoi": _rejection,
+    "xacnhan": _confirmation,
+    "thongbao": _announcement,
+    "quyen": _permissions,
+    "rut": _withdrawal,
+    "thongbao_huy": _cancellation,
+}
 
 
 async def test_the_summary_confirmed_is_what_is_stored_for_every_form(app):

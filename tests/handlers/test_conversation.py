@@ -68,8 +68,10 @@ async def test_redelivered_update_is_ignored(app):
 
 async def test_an_id_too_long_for_any_platform_is_ignored(app, caplog):
     huge = "9" * 65  # no Telegram or Zalo id is this long; the columns hold 64
-    for incoming in (Incoming("telegram", huge, huge, text="/help", update_id="1"),
-                     Incoming("zalo", "u", "u", text="/help", update_id=huge)):
+    for incoming in (
+        Incoming("telegram", huge, huge, text="/help", update_id="1"),
+        Incoming("zalo", "u", "u", text="/help", update_id=huge),
+    ):
         with caplog.at_level(logging.WARNING):
             assert await app.conversation.handle(incoming) == []
     assert "longer than 64 characters" in caplog.text
@@ -134,8 +136,11 @@ async def test_updates_take_database_turns_in_the_order_they_came(app):
     handling = []
     try:
         for user in users:
-            handling.append(asyncio.create_task(
-                app.conversation.handle(Incoming("telegram", user, user, text="/cho"))))
+            handling.append(
+                asyncio.create_task(
+                    app.conversation.handle(Incoming("telegram", user, user, text="/cho"))
+                )
+            )
             await asyncio.sleep(0.01)
         assert await entries(slots) == users[:slots]  # as many as the pool holds
         for freed, waiting in zip(users, users[slots:], strict=False):

@@ -31,7 +31,8 @@ async def _send(app, channel: str, user: str, count: int, text: str = QUESTION) 
     got = []
     for _ in range(count):
         replies = await app.conversation.handle(
-            Incoming(channel, user, user, text=text, update_id=str(next(UPDATE_IDS))))
+            Incoming(channel, user, user, text=text, update_id=str(next(UPDATE_IDS)))
+        )
         got.append("\n".join(reply.text for reply in replies))
     return got
 

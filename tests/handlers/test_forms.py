@@ -171,8 +171,7 @@ async def test_the_step_count_never_jumps_on_any_route_through_any_form(app):
     for spot in await walk(app):
         found = re.search(r"Bước (\d+)/(\d+)", spot.shown)
         if found:
-            routes.setdefault((spot.form, spot.route), []).append(
-                (int(found[1]), int(found[2])))
+            routes.setdefault((spot.form, spot.route), []).append((int(found[1]), int(found[2])))
     asking = {name for name, form in app.conversation.router.forms.items() if form.steps}
     assert {form for form, _ in routes} == asking  # (the others only confirm)
     for route, counts in routes.items():

@@ -33,14 +33,29 @@ FORM = Form(
     name="unit_test",
     title="báo cáo thử",
     steps=(
-        Step("kind", "Loại", "Chọn loại:", choices=(Choice("Học trực tuyến", "online"),
-                                                     Choice("Học tập trung", "class"))),
+        Step(
+            "kind",
+            "Loại",
+            "Chọn loại:",
+            choices=(Choice("Học trực tuyến", "online"), Choice("Học tập trung", "class")),
+        ),
         # Asked only for a class; an online course gets its value worked out.
-        Step("place", "Nơi học", "Học ở đâu?", when=lambda ctx: ctx.state.answers.get("kind")
-             == "class", default=lambda ctx: "trực tuyến"),
+        Step(
+            "place",
+            "Nơi học",
+            "Học ở đâu?",
+            when=lambda ctx: ctx.state.answers.get("kind") == "class",
+            default=lambda ctx: "trực tuyến",
+        ),
         Step("hours", "Số giờ", "Bao nhiêu giờ?", parse=parse_hours),
-        Step("check", "Kiểm tra", "Có đúng không?", follow_up=True, in_summary=False,
-             choices=(Choice("Đúng", "yes"),)),
+        Step(
+            "check",
+            "Kiểm tra",
+            "Có đúng không?",
+            follow_up=True,
+            in_summary=False,
+            choices=(Choice("Đúng", "yes"),),
+        ),
         Step("note", "Ghi chú", "Ghi chú thêm?", optional=True),
     ),
     submit=submit,
@@ -52,12 +67,24 @@ def fresh():
     SUBMITTED.clear()
 
 
-def context(state: ConversationState, text: str = "", picked: str | None = None,
-            now: datetime = NOW, choice: str | None = None) -> Context:
+def context(
+    state: ConversationState,
+    text: str = "",
+    picked: str | None = None,
+    now: datetime = NOW,
+    choice: str | None = None,
+) -> Context:
     incoming = Incoming("console", "u1", "u1", text=text, choice=choice)
-    return Context(incoming=incoming, repo=None, state=state, account=None, now=now,
-                   options=Options(), text=picked if picked is not None else text,
-                   picked=picked)
+    return Context(
+        incoming=incoming,
+        repo=None,
+        state=state,
+        account=None,
+        now=now,
+        options=Options(),
+        text=picked if picked is not None else text,
+        picked=picked,
+    )
 
 
 async def say(state, text="", picked=None, **kwargs):
@@ -93,8 +120,9 @@ async def test_a_walk_to_the_summary_submits_exactly_what_was_shown():
     assert [c.value for c in summary.choices] == [CONFIRM, "/quaylai", "/huy"]
     (done,) = await say(state, "1", picked=CONFIRM, now=NOW + timedelta(minutes=1))
     assert done.text == "Đã ghi nhận."
-    assert SUBMITTED == [{"kind": "online", "place": "trực tuyến", "hours": 12, "check": "yes",
-                          "note": None}]
+    assert SUBMITTED == [
+        {"kind": "online", "place": "trực tuyến", "hours": 12, "check": "yes", "note": None}
+    ]
     assert state.form is None and state.answers == {}
 
 

@@ -89,16 +89,18 @@ one_message_args = dict(
 @example(who="admin", channel="telegram", message=("choice", "x" * 70), clock=CLOCKS[0])
 @example(who="official", channel="zalo", message=("text", "9" * 4000), clock=CLOCKS[0])
 @example(who="admin", channel="zalo", message=("text", "/duyet " + "0" * 3993), clock=CLOCKS[0])
-async def test_any_single_message_is_answered_within_the_limits(harness, who, channel, message,
-                                                                clock):
+async def test_any_single_message_is_answered_within_the_limits(
+    harness, who, channel, message, clock
+):
     await _one_message(harness, who, channel, *message, clock)
 
 
 @SLOW
 @fuzz(1500)
 @given(**one_message_args)
-async def test_any_single_message_is_answered_within_the_limits_long(harness, who, channel,
-                                                                     message, clock):
+async def test_any_single_message_is_answered_within_the_limits_long(
+    harness, who, channel, message, clock
+):
     await _one_message(harness, who, channel, *message, clock)
 
 
@@ -122,8 +124,7 @@ sequence_args = dict(
 
 @fuzz(80)
 @given(**sequence_args, steps=sequence)
-async def test_random_sequences_of_commands_and_answers(harness, official, channels, clock,
-                                                        steps):
+async def test_random_sequences_of_commands_and_answers(harness, official, channels, clock, steps):
     await _sequence(harness, official, channels, clock, steps)
 
 
@@ -134,13 +135,27 @@ def _scripted(who: str, opener: str, answers: int = 16) -> list:
 @fuzz(80)
 @given(**sequence_args, steps=form_walk)
 # Every run walks each form to its end at least once, whatever the random walks reach.
-@example(official="DEMO010", channels=("zalo", "telegram", "zalo"), clock=CLOCKS[0],
-         steps=_scripted("official", "/danhgia") + _scripted("official", "/danhgia"))
-@example(official="DEMO011", channels=("telegram", "zalo", "zalo"), clock=CLOCKS[1],
-         steps=_scripted("admin", "/danhgia") + _scripted("admin", "/xemdanhgia", 6))
-@example(official="DEMO012", channels=("telegram", "telegram", "zalo"), clock=CLOCKS[2],
-         steps=_scripted("official", "/baocao") * 2 + _scripted("admin", "/duyet", 4)
-         + _scripted("official", "/thu", 8) + _scripted("official", "/khoahoc", 2))
+@example(
+    official="DEMO010",
+    channels=("zalo", "telegram", "zalo"),
+    clock=CLOCKS[0],
+    steps=_scripted("official", "/danhgia") + _scripted("official", "/danhgia"),
+)
+@example(
+    official="DEMO011",
+    channels=("telegram", "zalo", "zalo"),
+    clock=CLOCKS[1],
+    steps=_scripted("admin", "/danhgia") + _scripted("admin", "/xemdanhgia", 6),
+)
+@example(
+    official="DEMO012",
+    channels=("telegram", "telegram", "zalo"),
+    clock=CLOCKS[2],
+    steps=_scripted("official", "/baocao") * 2
+    + _scripted("admin", "/duyet", 4)
+    + _scripted("official", "/thu", 8)
+    + _scripted("official", "/khoahoc", 2),
+)
 async def test_random_walks_through_the_forms(harness, official, channels, clock, steps):
     await _sequence(harness, official, channels, clock, steps)
 
@@ -148,8 +163,9 @@ async def test_random_walks_through_the_forms(harness, official, channels, clock
 @SLOW
 @fuzz(600)
 @given(**sequence_args, steps=sequence)
-async def test_random_sequences_of_commands_and_answers_long(harness, official, channels, clock,
-                                                             steps):
+async def test_random_sequences_of_commands_and_answers_long(
+    harness, official, channels, clock, steps
+):
     await _sequence(harness, official, channels, clock, steps)
 
 

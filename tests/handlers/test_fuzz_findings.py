@@ -17,8 +17,13 @@ async def _say(harness, who: str, *messages: str, clock=CLOCKS[0]) -> list[list[
     user = (await harness.users("DEMO010", ("telegram",) * 3))[who]
     answers = []
     for number, message in enumerate(messages):
-        incoming = Incoming(user.channel, user.user_id, user.user_id, text=message,
-                            update_id=f"say{next(ids)}-{number}")
+        incoming = Incoming(
+            user.channel,
+            user.user_id,
+            user.user_id,
+            text=message,
+            update_id=f"say{next(ids)}-{number}",
+        )
         answers.append(await harness.app.conversation.handle(incoming))
     return answers
 
@@ -30,13 +35,30 @@ def _apologies(answers: list[list[Reply]]) -> list[str]:
 async def test_nul_characters_never_reach_the_database(harness):
     # PostgreSQL text cannot hold U+0000: a question (logged when unanswered), a course name
     # or an evaluation's remarks with one made the whole update fail. Fixed in the core.
-    answers = await _say(harness, "official", "lịch thi\x00 đấu bóng đá", "/baocao", "1",
-                         "khóa\x00 học mới", "Nơi\x00 học", "hôm qua", "bỏ qua", "bỏ qua", "1")
+    answers = await _say(
+        harness,
+        "official",
+        "lịch thi\x00 đấu bóng đá",
+        "/baocao",
+        "1",
+        "khóa\x00 học mới",
+        "Nơi\x00 học",
+        "hôm qua",
+        "bỏ qua",
+        "bỏ qua",
+        "1",
+    )
     assert not _apologies(answers)
     assert "Đã nhận báo cáo" in answers[-1][0].text
     async with harness.app.sessionmaker() as session:
-        names = [row[0] for row in await session.execute(text(
-            "SELECT course_name FROM course_reports UNION ALL SELECT question FROM question_log"))]
+        names = [
+            row[0]
+            for row in await session.execute(
+                text(
+                    "SELECT course_name FROM course_reports UNION ALL SELECT question FROM question_log"
+                )
+            )
+        ]
     assert names and not any("\x00" in name for name in names)
 
 
@@ -76,8 +98,9 @@ KNOWN_BUGS = [
 ]
 
 
-@pytest.mark.parametrize("who, messages", KNOWN_BUGS,
-                         ids=[" ".join(m)[-30:] for _, m in KNOWN_BUGS])
+@pytest.mark.parametrize(
+    "who, messages", KNOWN_BUGS, ids=[" ".join(m)[-30:] for _, m in KNOWN_BUGS]
+)
 async def test_known_bugs_found_by_fuzzing(harness, who, messages):
     assert not _apologies(await _say(harness, who, *messages))
 
@@ -88,8 +111,10 @@ async def test_two_announcements_in_the_same_second_are_both_taken(harness):
     # for real: the admin's Telegram and Zalo accounts, or a retried update) breaks the
     # unique key, and the admin gets the error apology instead of the receipt.
     harness.app.conversation.clock = lambda: CLOCKS[0]
-    users = [(await harness.users("DEMO010", (channel,) * 3))["admin"]
-             for channel in ("telegram", "zalo")]
+    users = [
+        (await harness.users("DEMO010", (channel,) * 3))["admin"]
+        for channel in ("telegram", "zalo")
+    ]
     for user in users:
         for message in ("/thongbao_moi", "1", "Họp giao ban sáng thứ Hai", "1"):
             replies = await harness.send(user, "text", message)

@@ -22,8 +22,7 @@ async def test_an_overlong_provider_is_refused_and_the_report_goes_on(app, offic
     out = await official_chat.send("Trung tâm bồi dưỡng chính trị huyện " * 10)
     assert "«Nơi tổ chức» dài 359 ký tự, quá giới hạn 300 ký tự" in out
     assert "Khóa học do đơn vị nào tổ chức" in out  # asked again
-    out = await official_chat.send("Trung tâm bồi dưỡng chính trị huyện", "hôm qua", "4",
-                                   "bỏ qua")
+    out = await official_chat.send("Trung tâm bồi dưỡng chính trị huyện", "hôm qua", "4", "bỏ qua")
     assert "• Khóa học: Pháp luật về đất đai" in out  # the earlier answer kept
     await official_chat.send("1")
     (report,) = await stored(app)
@@ -50,7 +49,8 @@ async def test_a_certificate_file_id_over_the_limit_is_refused_at_its_step(app):
 
     async def send(text="", attachments=()):
         (reply,) = await app.conversation.handle(
-            Incoming("telegram", "t1", "t1", text=text, attachments=attachments))
+            Incoming("telegram", "t1", "t1", text=text, attachments=attachments)
+        )
         return reply.text
 
     for text in ("/baocao", "1", "kỹ năng số cơ bản", "1", "hôm qua", "6"):

@@ -18,13 +18,20 @@ def user(kind: str) -> Context:
     account = None
     if kind != "unlinked":
         role = {"unit admin": Role.UNIT_ADMIN, "admin": Role.ADMIN}.get(kind, Role.OFFICIAL)
-        official = Official(code="CB1", full_name="Nguyễn Văn A", role=role,
-                            active=kind != "deactivated")
-        account = ChannelAccount(platform="console", external_user_id="u1", chat_id="u1",
-                                 official=official)
-    return Context(incoming=Incoming("console", "u1", "u1", text="/x"), repo=None,
-                   state=ConversationState(), account=account,
-                   now=datetime(2026, 12, 6, tzinfo=timezone.utc), options=Options())
+        official = Official(
+            code="CB1", full_name="Nguyễn Văn A", role=role, active=kind != "deactivated"
+        )
+        account = ChannelAccount(
+            platform="console", external_user_id="u1", chat_id="u1", official=official
+        )
+    return Context(
+        incoming=Incoming("console", "u1", "u1", text="/x"),
+        repo=None,
+        state=ConversationState(),
+        account=account,
+        now=datetime(2026, 12, 6, tzinfo=timezone.utc),
+        options=Options(),
+    )
 
 
 KINDS = ["unlinked", "deactivated", "official", "unit admin", "admin"]
@@ -45,7 +52,8 @@ def test_refusal_for_every_access_and_every_kind_of_user(kind, access):
     assert (reason is None) == (access in ALLOWED[kind])
     if reason is not None:  # the reason names what is missing
         expected = {"unlinked": "common.need_link", "deactivated": "common.inactive"}.get(
-            kind, "common.admin_only" if access == Access.ADMIN else "common.unit_admin_only")
+            kind, "common.admin_only" if access == Access.ADMIN else "common.unit_admin_only"
+        )
         assert reason == t(expected)
 
 
@@ -83,9 +91,19 @@ def test_what_a_handler_returns_becomes_replies():
     assert as_replies([Reply("a"), Reply("b")]) == [Reply("a"), Reply("b")]
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("12", 12), (" 7 ", 7), ("", None), ("-3", None), ("1.5", None), ("²", None),
-    ("１２", None), ("1234567890", None), ("12abc", None),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("12", 12),
+        (" 7 ", 7),
+        ("", None),
+        ("-3", None),
+        ("1.5", None),
+        ("²", None),
+        ("１２", None),
+        ("1234567890", None),
+        ("12abc", None),
+    ],
+)
 def test_record_numbers_typed_after_a_command(typed, expected):
     assert record_id(typed) == expected

@@ -37,7 +37,10 @@ def _step(app, spot: Spot):
 
 def _same_place(after: Spot | None, spot: Spot) -> bool:
     return after is not None and (after.form, after.step, after.answers) == (
-        spot.form, spot.step, spot.answers)
+        spot.form,
+        spot.step,
+        spot.answers,
+    )
 
 
 async def _commands_at(app, spot: Spot, commands, argument: str = "") -> None:
@@ -88,14 +91,24 @@ async def test_every_command_with_an_argument_at_every_step_is_that_command(app,
 async def test_typing_duyet_never_approves(app, spots):
     async def pending() -> int:
         async with app.sessionmaker() as session:
-            return await session.scalar(select(func.count()).select_from(CourseReport).where(
-                CourseReport.status == ReportStatus.PENDING))
+            return await session.scalar(
+                select(func.count())
+                .select_from(CourseReport)
+                .where(CourseReport.status == ReportStatus.PENDING)
+            )
 
     waiting = await pending()
     out = await say(app, ADMIN, "/duyet")
     assert "Báo cáo #1" in out and "1. ✅ Duyệt" in out
-    for typed in ["/duyet"] * 5 + ["/DUYET", "/duyet@canbo_bot", "/duyet_ok", "/tuchoi",
-                                  "/duyet ok", "/ duyet", "/duyệt"]:
+    for typed in ["/duyet"] * 5 + [
+        "/DUYET",
+        "/duyet@canbo_bot",
+        "/duyet_ok",
+        "/tuchoi",
+        "/duyet ok",
+        "/ duyet",
+        "/duyệt",
+    ]:
         await say(app, ADMIN, typed)
         assert await pending() == waiting, typed
     # The card never arrived (its choices are the latest all the same): still nothing.
@@ -118,8 +131,12 @@ async def test_the_number_of_bo_qua_skips_every_optional_step(app, spots):
             assert after is not None and after.step > spot.step, f"{typed!r} at {spot}: {out}"
             assert after.answers[step.key] is None, f"{typed!r} at {spot}: {after.answers}"
         skipped.add((spot.form, step.key))
-    optional = {(name, step.key) for name, form in app.conversation.router.forms.items()
-                for step in form.steps if step.optional}
+    optional = {
+        (name, step.key)
+        for name, form in app.conversation.router.forms.items()
+        for step in form.steps
+        if step.optional
+    }
     assert skipped == optional
 
 
@@ -175,18 +192,47 @@ def _variants(labels: list[str]) -> st.SearchStrategy[str]:
     """Labels as people type them, and near misses."""
     label = st.sampled_from(labels)
     return st.one_of(
-        label, label.map(fold), label.map(str.upper), label.map(lambda s: s[:-1]),
-        label.map(lambda s: s + "x"), label.map(lambda s: f" {fold(s)}. "),
+        label,
+        label.map(fold),
+        label.map(str.upper),
+        label.map(lambda s: s[:-1]),
+        label.map(lambda s: s + "x"),
+        label.map(lambda s: f" {fold(s)}. "),
     )
 
 
-LABELS = ["✅ Xác nhận", "Bỏ qua", "Gửi ngay", "Đúng, là khóa đó", "Tất cả cán bộ",
-          "Hoàn thành xuất sắc nhiệm vụ", "Giữ: Hoàn thành tốt nhiệm vụ", "❌ Hủy"]
+LABELS = [
+    "✅ Xác nhận",
+    "Bỏ qua",
+    "Gửi ngay",
+    "Đúng, là khóa đó",
+    "Tất cả cán bộ",
+    "Hoàn thành xuất sắc nhiệm vụ",
+    "Giữ: Hoàn thành tốt nhiệm vụ",
+    "❌ Hủy",
+]
 typed_text = st.one_of(
     st.text(max_size=40),
     st.integers(-2, 15).map(str),
-    st.sampled_from(["1.", " 2 ", "3)", "01", "１", "²", "__confirm__", "__skip__", "now",
-                     "p:default", "c:dt-tien-si", "yes", "/duyet", "/ 1", "1 giờ"]),
+    st.sampled_from(
+        [
+            "1.",
+            " 2 ",
+            "3)",
+            "01",
+            "１",
+            "²",
+            "__confirm__",
+            "__skip__",
+            "now",
+            "p:default",
+            "c:dt-tien-si",
+            "yes",
+            "/duyet",
+            "/ 1",
+            "1 giờ",
+        ]
+    ),
     _variants(LABELS),
 )
 
@@ -201,7 +247,5 @@ async def test_nothing_is_taken_unless_its_number_or_label_was_typed(app, spots,
 @SLOW
 @fuzz(1500)
 @given(index=st.integers(0, 500), typed=typed_text)
-async def test_nothing_is_taken_unless_its_number_or_label_was_typed_long(app, spots, index,
-                                                                          typed):
+async def test_nothing_is_taken_unless_its_number_or_label_was_typed_long(app, spots, index, typed):
     await _anything_typed(app, spots, index, typed)
-

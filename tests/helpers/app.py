@@ -47,9 +47,15 @@ async def invite_code(app, official_code: str, admin: bool = False) -> str:
     async with app.sessionmaker() as session, session.begin():
         repo = Repo(session)
         official = await repo.officials.by_code(official_code)
-        issued = await issue_invite(repo, official, now=utcnow(),
-                                    ttl=app.conversation.options.invite_ttl, admin=admin,
-                                    actor="test", telegram_username=None)
+        issued = await issue_invite(
+            repo,
+            official,
+            now=utcnow(),
+            ttl=app.conversation.options.invite_ttl,
+            admin=admin,
+            actor="test",
+            telegram_username=None,
+        )
     return issued.code
 
 
@@ -65,8 +71,12 @@ class Chat:
         stdin = io.StringIO("".join(m + "\n" for m in messages))
         # Pushes due to any console account are printed too, as `make run` prints them.
         conversation = self.app.conversation
-        deliverer = Deliverer(self.app.sessionmaker, {"console": ConsoleChannel(stdout)},
-                              conversation.options, clock=lambda: conversation.clock())
+        deliverer = Deliverer(
+            self.app.sessionmaker,
+            {"console": ConsoleChannel(stdout)},
+            conversation.options,
+            clock=lambda: conversation.clock(),
+        )
         await run_console(self.app.conversation, self.user_id, stdin, stdout, deliverer.run_once)
         return stdout.getvalue()
 
@@ -90,8 +100,9 @@ async def serving(app: App, database: Database, **settings) -> AsyncIterator[App
     app = dataclasses.replace(app, settings=database.settings(**settings))
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(serve(app, stop, ready))
-    await asyncio.wait([task, asyncio.create_task(ready.wait())],
-                       return_when=asyncio.FIRST_COMPLETED, timeout=15)
+    await asyncio.wait(
+        [task, asyncio.create_task(ready.wait())], return_when=asyncio.FIRST_COMPLETED, timeout=15
+    )
     if task.done():
         task.result()  # raises what stopped it
     try:
@@ -103,6 +114,7 @@ async def serving(app: App, database: Database, **settings) -> AsyncIterator[App
 
 def serve_task() -> asyncio.Task:
     """The task running `python -m bot run`'s code inside `serving(...)`."""
-    (task,) = [t for t in asyncio.all_tasks()
-               if getattr(t.get_coro(), "__qualname__", "") == "serve"]
+    (task,) = [
+        t for t in asyncio.all_tasks() if getattr(t.get_coro(), "__qualname__", "") == "serve"
+    ]
     return task

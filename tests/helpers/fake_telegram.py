@@ -33,18 +33,34 @@ class FakeTelegram(FakeBotApi):
     def message(self, user_id: int, text: str | None = None, chat_type="private", **extra):
         user = {"id": user_id, "is_bot": False, "first_name": f"Người dùng {user_id}"}
         chat_id = user_id if chat_type == "private" else -100 - user_id
-        body = {"message_id": next(self._message_ids), "date": int(time.time()),
-                "chat": {"id": chat_id, "type": chat_type}, "from": user, **extra}
+        body = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": chat_type},
+            "from": user,
+            **extra,
+        }
         if text is not None:
             body["text"] = text
         return self.update(message=body)
 
     def button(self, user_id: int, data: str) -> dict:
         user = {"id": user_id, "is_bot": False, "first_name": f"Người dùng {user_id}"}
-        message = {"message_id": next(self._message_ids), "date": int(time.time()),
-                   "chat": {"id": user_id, "type": "private"}, "text": "…"}
-        return self.update(callback_query={"id": f"cb{user_id}{time.time_ns()}", "from": user,
-                                           "chat_instance": "1", "message": message, "data": data})
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"},
+            "text": "…",
+        }
+        return self.update(
+            callback_query={
+                "id": f"cb{user_id}{time.time_ns()}",
+                "from": user,
+                "chat_instance": "1",
+                "message": message,
+                "data": data,
+            }
+        )
 
     async def say(self, user_id: int, text: str) -> None:
         await self.push(self.message(user_id, text))
@@ -67,8 +83,11 @@ class FakeTelegram(FakeBotApi):
         for params in reversed(self.called("sendMessage")):
             markup = params.get("reply_markup")
             if int(params["chat_id"]) == chat_id and markup:
-                return [(b["text"], b["callback_data"]) for row in markup["inline_keyboard"]
-                        for b in row]
+                return [
+                    (b["text"], b["callback_data"])
+                    for row in markup["inline_keyboard"]
+                    for b in row
+                ]
         return []
 
     async def reply_to(self, chat_id: int, after: int, timeout: float = 10) -> str:
@@ -94,19 +113,36 @@ class FakeTelegram(FakeBotApi):
         if method in ("sendMessage", "sendPhoto", "sendDocument"):
             text = params.get("text", "")
             if method == "sendMessage" and not 1 <= len(text) <= 4096:
-                return {"ok": False, "error_code": 400,
-                        "description": "Bad Request: message is too long"}
-            return {"ok": True, "result": {
-                "message_id": next(self._message_ids), "date": int(time.time()),
-                "chat": {"id": int(params["chat_id"]), "type": "private"}, "text": text}}
+                return {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: message is too long",
+                }
+            return {
+                "ok": True,
+                "result": {
+                    "message_id": next(self._message_ids),
+                    "date": int(time.time()),
+                    "chat": {"id": int(params["chat_id"]), "type": "private"},
+                    "text": text,
+                },
+            }
         if method == "getFile":
             file_id = params["file_id"]
             if file_id not in self.files:
                 return {"ok": False, "error_code": 400, "description": "Bad Request: wrong file_id"}
-            return {"ok": True, "result": {"file_id": file_id, "file_unique_id": file_id,
-                                           "file_size": len(self.files[file_id]),
-                                           "file_path": f"documents/{file_id}"}}
+            return {
+                "ok": True,
+                "result": {
+                    "file_id": file_id,
+                    "file_unique_id": file_id,
+                    "file_size": len(self.files[file_id]),
+                    "file_path": f"documents/{file_id}",
+                },
+            }
         if method == "getWebhookInfo":
-            return {"ok": True, "result": {"url": "", "has_custom_certificate": False,
-                                           "pending_update_count": 0}}
+            return {
+                "ok": True,
+                "result": {"url": "", "has_custom_certificate": False, "pending_update_count": 0},
+            }
         return {"ok": True, "result": True}

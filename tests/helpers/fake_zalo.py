@@ -26,11 +26,23 @@ class FakeZalo(FakeBotApi):
             self._changed.notify_all()
         return await super()._dispatch(request)
 
-    def message(self, user_id: str, text: str | None = None, *, event="message.text.received",
-                chat_type="PRIVATE", name_field="display_name", **extra) -> dict:
-        body = {"message_id": f"msg{next(self._ids)}", "date": int(time.time() * 1000),
-                "from": {"id": user_id, name_field: f"Người dùng {user_id}"},
-                "chat": {"id": user_id, "chat_type": chat_type}, **extra}
+    def message(
+        self,
+        user_id: str,
+        text: str | None = None,
+        *,
+        event="message.text.received",
+        chat_type="PRIVATE",
+        name_field="display_name",
+        **extra,
+    ) -> dict:
+        body = {
+            "message_id": f"msg{next(self._ids)}",
+            "date": int(time.time() * 1000),
+            "from": {"id": user_id, name_field: f"Người dùng {user_id}"},
+            "chat": {"id": user_id, "chat_type": chat_type},
+            **extra,
+        }
         if text is not None:
             body["text"] = text
         update = {"message": body}
@@ -60,8 +72,10 @@ class FakeZalo(FakeBotApi):
         if method == "sendMessage":
             if not 1 <= len(params.get("text", "")) <= 2000:
                 return {"ok": False, "error_code": 400, "description": "text length invalid"}
-            return {"ok": True, "result": {"message_id": f"out{next(self._ids)}",
-                                           "date": int(time.time() * 1000)}}
+            return {
+                "ok": True,
+                "result": {"message_id": f"out{next(self._ids)}", "date": int(time.time() * 1000)},
+            }
         if method == "getWebhookInfo":
             return {"ok": True, "result": {"url": "", "updated_at": 0}}
         return {"ok": True, "result": {}}

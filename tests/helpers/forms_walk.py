@@ -32,13 +32,31 @@ ROUTES: dict[str, list[list[str]]] = {
         # Self-study; a name close to a course ("Có phải khóa …?"), yes; its provider.
         ["/baocao", "1", "an toan mang", "1", "1", "hôm nay", "8", "1"],
         # Political theory; a course not in the catalogue, so its level is asked.
-        ["/baocao", "4", "Lớp bồi dưỡng lý luận khóa 12", "2", "Trường Chính trị tỉnh",
-         "01/06/2026", "40", "1"],
+        [
+            "/baocao",
+            "4",
+            "Lớp bồi dưỡng lý luận khóa 12",
+            "2",
+            "Trường Chính trị tỉnh",
+            "01/06/2026",
+            "40",
+            "1",
+        ],
     ],
     "danhgia": [
         # A rating other than the band's needs a reason.
-        ["/danhgia", *CRITERIA, "10", "10", "9", "Hoàn thành báo cáo quý", "Chủ động",
-         "Còn chậm", "2", "Có sáng kiến được công nhận"],
+        [
+            "/danhgia",
+            *CRITERIA,
+            "10",
+            "10",
+            "9",
+            "Hoàn thành báo cáo quý",
+            "Chủ động",
+            "Còn chậm",
+            "2",
+            "Có sáng kiến được công nhận",
+        ],
     ],
     "tuchoi": [["/tuchoi {report}", "Ảnh chứng nhận bị mờ"]],
     "xacnhan": [
@@ -55,8 +73,13 @@ ROUTES: dict[str, list[list[str]]] = {
     "thongbao_huy": [["/thongbao_huy {scheduled}"]],
 }
 # Data the bot keeps about people and their work; not the conversation's own bookkeeping.
-BOOKKEEPING = {"conversation_states", "processed_updates", "link_failures", "question_log",
-               "alembic_version"}
+BOOKKEEPING = {
+    "conversation_states",
+    "processed_updates",
+    "link_failures",
+    "question_log",
+    "alembic_version",
+}
 
 
 @dataclass(frozen=True)
@@ -89,21 +112,46 @@ async def seed_reviewables(app) -> dict[str, int]:
         official = await session.scalar(select(Official).where(Official.code == OFFICIAL))
         admin = await session.scalar(select(Official).where(Official.code == ADMIN))
         report, own_report = (
-            CourseReport(official_id=who.id, category=CourseCategory.KNOWLEDGE_UPDATE,
-                         course_name="Cập nhật kiến thức pháp luật", provider="Huyện ủy",
-                         completed_on=date(2026, 6, 1), hours=8) for who in (official, admin))
+            CourseReport(
+                official_id=who.id,
+                category=CourseCategory.KNOWLEDGE_UPDATE,
+                course_name="Cập nhật kiến thức pháp luật",
+                provider="Huyện ủy",
+                completed_on=date(2026, 6, 1),
+                hours=8,
+            )
+            for who in (official, admin)
+        )
         evaluation = Evaluation(
-            official_id=official.id, period="2026Q2", criteria={}, general_points=25,
-            tasks_assigned=10, tasks_completed=10, tasks_on_time=9, task_points=60,
-            total_points=85, strengths="Chủ động", shortcomings="Không",
-            proposed_rating=Rating.TOT)
-        scheduled = Campaign(key="announcement:later", kind=CampaignKind.ANNOUNCEMENT,
-                             text="📣 Thông báo: Họp tổng kết năm", audience={"who": "all"},
-                             send_at=NOW + timedelta(days=30), created_by="test")
+            official_id=official.id,
+            period="2026Q2",
+            criteria={},
+            general_points=25,
+            tasks_assigned=10,
+            tasks_completed=10,
+            tasks_on_time=9,
+            task_points=60,
+            total_points=85,
+            strengths="Chủ động",
+            shortcomings="Không",
+            proposed_rating=Rating.TOT,
+        )
+        scheduled = Campaign(
+            key="announcement:later",
+            kind=CampaignKind.ANNOUNCEMENT,
+            text="📣 Thông báo: Họp tổng kết năm",
+            audience={"who": "all"},
+            send_at=NOW + timedelta(days=30),
+            created_by="test",
+        )
         session.add_all([report, own_report, evaluation, scheduled])
         await session.flush()
-        return {"report": report.id, "evaluation": evaluation.id, "own_report": own_report.id,
-                "scheduled": scheduled.id}
+        return {
+            "report": report.id,
+            "evaluation": evaluation.id,
+            "own_report": own_report.id,
+            "scheduled": scheduled.id,
+        }
 
 
 async def spot_of(app, channel: str, user: str, route: int = 0, shown: str = "") -> Spot | None:
@@ -111,8 +159,14 @@ async def spot_of(app, channel: str, user: str, route: int = 0, shown: str = "")
         state = await session.get(ConversationState, (channel, user))
     if state is None or state.form is None:
         return None
-    return Spot(state.form, state.step, dict(state.answers),
-                tuple(tuple(c) for c in state.choices), route, shown)
+    return Spot(
+        state.form,
+        state.step,
+        dict(state.answers),
+        tuple(tuple(c) for c in state.choices),
+        route,
+        shown,
+    )
 
 
 async def restore(app, spot: Spot | None, channel: str, user: str) -> None:
@@ -131,7 +185,8 @@ async def restore(app, spot: Spot | None, channel: str, user: str) -> None:
 async def say(app, user: str, text: str = "", choice: str | None = None) -> str:
     """One console message from `user`; what the console prints back."""
     replies = await app.conversation.handle(
-        Incoming("console", user, user, text=text, choice=choice))
+        Incoming("console", user, user, text=text, choice=choice)
+    )
     return "\n\n".join(render(reply) for reply in replies)
 
 
@@ -153,8 +208,9 @@ async def walk(app, user: str = ADMIN) -> list[Spot]:
                 out = await say(app, user, message.format(**ids))
                 spot = await spot_of(app, "console", user, number, out)
                 assert spot is not None and spot.form == name, f"{name}: {message!r} → {out}"
-                assert previous is None or spot.step != previous.step, \
+                assert previous is None or spot.step != previous.step, (
                     f"{name}: {message!r} did not advance → {out}"
+                )
                 _later(app)  # the next message comes after the user has read this
                 spots.append(spot)
                 reached.add(spot.step)
@@ -176,9 +232,11 @@ def _later(app) -> None:
 async def data_rows(app) -> dict[str, list]:
     """Every row of every table of the bot's data, to tell whether anything was written."""
     async with app.sessionmaker() as session:
-        query = ("SELECT name FROM sqlite_master WHERE type = 'table'"
-                 if app.engine.dialect.name == "sqlite" else
-                 "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        query = (
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+            if app.engine.dialect.name == "sqlite"
+            else "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        )
         names = [row[0] for row in await session.execute(text(query))]
         rows = {}
         for name in sorted(set(names) - BOOKKEEPING):

@@ -77,18 +77,72 @@ long_text = st.builds(
 COMMANDS = sorted({*build_router().commands, "thu"})  # "thu": the sample form (tests only)
 FORM_COMMANDS = ("baocao", "danhgia", "thu", "huy", "quaylai", "help", "toi", "start")
 numbers = st.integers(-3, 40).map(str) | st.sampled_from(
-    ["0", "00", "1.5", "1,5", "8,5", "-1", "+2", " 2 ", "1e3", "2000", "2001", "1000", "1001",
-     "2147483648", "9223372036854775808", "9" * 30, "²", "1²", "①", "٣"]
+    [
+        "0",
+        "00",
+        "1.5",
+        "1,5",
+        "8,5",
+        "-1",
+        "+2",
+        " 2 ",
+        "1e3",
+        "2000",
+        "2001",
+        "1000",
+        "1001",
+        "2147483648",
+        "9223372036854775808",
+        "9" * 30,
+        "²",
+        "1²",
+        "①",
+        "٣",
+    ]
 )
-words = st.sampled_from([
-    "bỏ qua", "Bỏ Qua", "bo qua", "có", "không", "Có phải", "ok", "hôm qua", "hôm nay",
-    "12/10/2026", "05/11/26", "32/13/2026", "01/01/2027", "29/02/2026", "31/12/1969",
-    "ki nang so co bn", "an toan mang", "Lớp bồi dưỡng đảng viên mới", "Trung tâm chính trị",
-    "Trung cấp", "Cao cấp", "Sơ cấp", "Lý luận chính trị", "Hoàn thành tốt nhiệm vụ",
-    "chỉ tiêu thạc sĩ đối với trưởng phòng", "chi tieu thac si truong phong", "xin chào",
-    "cảm ơn", "DEMO010", "2026Q2", "2026Q4", "2026Q9", "__skip__", "__confirm__",
-    "c:bdhvs-ky-nang-so", "c:khong-co", "p:default", "yes", "no",
-])
+words = st.sampled_from(
+    [
+        "bỏ qua",
+        "Bỏ Qua",
+        "bo qua",
+        "có",
+        "không",
+        "Có phải",
+        "ok",
+        "hôm qua",
+        "hôm nay",
+        "12/10/2026",
+        "05/11/26",
+        "32/13/2026",
+        "01/01/2027",
+        "29/02/2026",
+        "31/12/1969",
+        "ki nang so co bn",
+        "an toan mang",
+        "Lớp bồi dưỡng đảng viên mới",
+        "Trung tâm chính trị",
+        "Trung cấp",
+        "Cao cấp",
+        "Sơ cấp",
+        "Lý luận chính trị",
+        "Hoàn thành tốt nhiệm vụ",
+        "chỉ tiêu thạc sĩ đối với trưởng phòng",
+        "chi tieu thac si truong phong",
+        "xin chào",
+        "cảm ơn",
+        "DEMO010",
+        "2026Q2",
+        "2026Q4",
+        "2026Q9",
+        "__skip__",
+        "__confirm__",
+        "c:bdhvs-ky-nang-so",
+        "c:khong-co",
+        "p:default",
+        "yes",
+        "no",
+    ]
+)
 garbage_code = st.text(st.sampled_from("ABCDEFGHJKMNPQRSTUVWXYZ23456789abc-_ 0OIl"), max_size=14)
 command_args = (
     st.just("")
@@ -101,21 +155,16 @@ command_args = (
 command = st.builds(
     lambda slash, name, at, args: f"{slash}{name}{at} {args}".rstrip(),
     st.sampled_from(["/", "/", "/", " /"]),
-    st.sampled_from(COMMANDS) | st.sampled_from(FORM_COMMANDS) | st.sampled_from(
-        ["", "TOI", "BaoCao", "hepl", "xyz", "start@", "/", "🙂"]) | any_text,
+    st.sampled_from(COMMANDS)
+    | st.sampled_from(FORM_COMMANDS)
+    | st.sampled_from(["", "TOI", "BaoCao", "hepl", "xyz", "start@", "/", "🙂"])
+    | any_text,
     st.sampled_from(["", "", "", "@canbo_test_bot", "@"]),
     command_args,
 )
 start_with_garbage = st.builds(lambda code: f"/start {code}", garbage_code | any_text)
 message_text = (
-    command
-    | start_with_garbage
-    | numbers
-    | words
-    | any_text
-    | long_text
-    | huge_text
-    | st.just("")
+    command | start_with_garbage | numbers | words | any_text | long_text | huge_text | st.just("")
 )
 choice_payload = (
     st.text(st.one_of(any_char, special_char), min_size=0, max_size=70)
@@ -141,14 +190,26 @@ action = st.tuples(
 # (see `plausible`), sometimes with real choices, noise, /quaylai, /huy or another command.
 FORM_OPENERS = {
     "official": ("/baocao", "/danhgia", "/thu", "/khoahoc", "/caidat"),
-    "admin": ("/baocao", "/danhgia", "/thu", "/duyet", "/xemdanhgia", "/thongbao", "/thongbao_moi",
-              "/khoahoc"),
+    "admin": (
+        "/baocao",
+        "/danhgia",
+        "/thu",
+        "/duyet",
+        "/xemdanhgia",
+        "/thongbao",
+        "/thongbao_moi",
+        "/khoahoc",
+    ),
 }
 noise = st.one_of(
     st.tuples(st.just("pick"), st.integers(0, 3)),
     st.tuples(st.just("text"), numbers | words | any_text),
-    st.tuples(st.just("text"), st.sampled_from(
-        ["/quaylai", "/quaylai", "/huy", "/help", "/toi", "/start", "/baocao", "/danhgia"])),
+    st.tuples(
+        st.just("text"),
+        st.sampled_from(
+            ["/quaylai", "/quaylai", "/huy", "/help", "/toi", "/start", "/baocao", "/danhgia"]
+        ),
+    ),
     st.tuples(st.just("photo"), st.just("")),
     st.tuples(st.just("again"), st.just("")),
 )
@@ -160,11 +221,14 @@ form_action = st.builds(
     noise,
 )
 opener = st.sampled_from(WHO[:2]).flatmap(
-    lambda who: st.tuples(st.just(who), st.sampled_from(FORM_OPENERS[who])))
+    lambda who: st.tuples(st.just(who), st.sampled_from(FORM_OPENERS[who]))
+)
 OTHER = {"official": "admin", "admin": "official"}
 form_walk = st.builds(
-    lambda first, rest: [(first[0], ("text", first[1]))] + [
-        ({"same": first[0], "other": OTHER[first[0]]}[who], step) for who, step in rest],
+    lambda first, rest: (
+        [(first[0], ("text", first[1]))]
+        + [({"same": first[0], "other": OTHER[first[0]]}[who], step) for who, step in rest]
+    ),
     opener,
     st.integers(8, 30).flatmap(lambda n: st.lists(form_action, min_size=n, max_size=n)),
 )
@@ -179,8 +243,15 @@ def plausible(question: str, today: date) -> list:
     """Answers that fit the question last asked (what a careful official would type)."""
     yesterday = (today - timedelta(days=1)).strftime("%d/%m/%Y")
     answers = (
-        ("Tên khóa học", ["ki nang so co bn", "an toan mang", "Lớp bồi dưỡng 😀 mới",
-                          "Khóa \u200bhọc\u202e ngược"]),
+        (
+            "Tên khóa học",
+            [
+                "ki nang so co bn",
+                "an toan mang",
+                "Lớp bồi dưỡng 😀 mới",
+                "Khóa \u200bhọc\u202e ngược",
+            ],
+        ),
         ("đơn vị nào tổ chức", ["Trung tâm chính trị", "Sở Nội vụ tỉnh"]),
         ("Ngày hoàn thành", [yesterday, "hôm qua", "hôm nay"]),
         ("bao nhiêu giờ", ["6", "40", "2000"]),
@@ -197,8 +268,12 @@ def plausible(question: str, today: date) -> list:
         ("Nhận xét", ["Hoàn thành vượt kế hoạch", "bỏ qua"]),
         ("Nội dung", ["Họp giao ban sáng thứ Hai 😀", "Nộp báo cáo trước 30/06"]),
     )
-    fitting = [a for marker, candidates in answers if marker.lower() in question.lower()
-               for a in candidates]
+    fitting = [
+        a
+        for marker, candidates in answers
+        if marker.lower() in question.lower()
+        for a in candidates
+    ]
     return fitting or ["bỏ qua", "1", yesterday]
 
 
@@ -223,14 +298,21 @@ class Harness:
 
     async def users(self, official: str, channels: tuple[str, str, str]) -> dict[str, User]:
         number = next(ids)
-        users = {who: User(channel, f"fz{number}{who[0]}") for who, channel in zip(WHO, channels,
-                                                                                   strict=True)}
+        users = {
+            who: User(channel, f"fz{number}{who[0]}")
+            for who, channel in zip(WHO, channels, strict=True)
+        }
         async with self.app.sessionmaker() as session, session.begin():
             repo = Repo(session)
             for who, code in (("official", official), ("admin", "DEMO001")):
                 user = users[who]
-                await repo.accounts.link(await repo.officials.by_code(code), user.channel,
-                                         user.user_id, user.user_id, "Fuzz")
+                await repo.accounts.link(
+                    await repo.officials.by_code(code),
+                    user.channel,
+                    user.user_id,
+                    user.user_id,
+                    "Fuzz",
+                )
         return users
 
     async def send(self, user: User, kind: str, value) -> list[Reply]:
@@ -259,10 +341,17 @@ class Harness:
                 fields["text"] = str(value)
         elif kind == "photo":
             fields["text"] = value
-            fields["attachments"] = (Attachment("photo", file_id=f"photo-{next(ids)}",
-                                                url="https://zalo.example/p.jpg"),)
-        incoming = Incoming(user.channel, user.user_id, user.user_id,
-                            update_id=f"u{next(ids)}", display_name="Fuzz", **fields)
+            fields["attachments"] = (
+                Attachment("photo", file_id=f"photo-{next(ids)}", url="https://zalo.example/p.jpg"),
+            )
+        incoming = Incoming(
+            user.channel,
+            user.user_id,
+            user.user_id,
+            update_id=f"u{next(ids)}",
+            display_name="Fuzz",
+            **fields,
+        )
         replies = await self.app.conversation.handle(incoming)
         check_replies(incoming, replies)
         user.last = incoming
@@ -308,12 +397,25 @@ async def check_database(app) -> None:
             else:
                 assert 0 <= state.step <= len(forms[state.form].steps)
 
-        created = {row.entity_id for row in await session.execute(text(
-            "SELECT entity_id FROM audit_log WHERE action = 'report_created'"))}
+        created = {
+            row.entity_id
+            for row in await session.execute(
+                text("SELECT entity_id FROM audit_log WHERE action = 'report_created'")
+            )
+        }
         officials = {row.id for row in await session.execute(text("SELECT id FROM officials"))}
-        reports = (await session.execute(text(
-            "SELECT id, official_id, category, course_name, completed_on, hours, status, level"
-            " FROM course_reports"))).mappings().all()
+        reports = (
+            (
+                await session.execute(
+                    text(
+                        "SELECT id, official_id, category, course_name, completed_on, hours, status, level"
+                        " FROM course_reports"
+                    )
+                )
+            )
+            .mappings()
+            .all()
+        )
         for report in reports:
             assert report["official_id"] in officials
             assert report["category"] in set(CourseCategory)
@@ -323,13 +425,26 @@ async def check_database(app) -> None:
             assert report["hours"] is None or 1 <= report["hours"] <= 2000
             assert str(report["id"]) in created, f"report {report['id']} has no audit entry"
 
-        submitted = {row.entity_id for row in await session.execute(text(
-            "SELECT entity_id FROM audit_log WHERE action = 'evaluation_submitted'"))}
+        submitted = {
+            row.entity_id
+            for row in await session.execute(
+                text("SELECT entity_id FROM audit_log WHERE action = 'evaluation_submitted'")
+            )
+        }
         criteria = {c.key for c in Scheme.default().criteria}
-        evaluations = (await session.execute(text(
-            "SELECT id, official_id, period, criteria, general_points, task_points, total_points,"
-            " tasks_assigned, tasks_completed, tasks_on_time, strengths, shortcomings,"
-            " proposed_rating, status FROM evaluations"))).mappings().all()
+        evaluations = (
+            (
+                await session.execute(
+                    text(
+                        "SELECT id, official_id, period, criteria, general_points, task_points, total_points,"
+                        " tasks_assigned, tasks_completed, tasks_on_time, strengths, shortcomings,"
+                        " proposed_rating, status FROM evaluations"
+                    )
+                )
+            )
+            .mappings()
+            .all()
+        )
         for evaluation in evaluations:
             assert evaluation["official_id"] in officials
             assert re.fullmatch(r"\d{4}Q[1-4]", evaluation["period"])
@@ -340,8 +455,14 @@ async def check_database(app) -> None:
             assert evaluation["status"] in set(EvaluationStatus)
             assert evaluation["strengths"] and evaluation["shortcomings"]
             assert evaluation["tasks_on_time"] <= evaluation["tasks_completed"]
-            assert abs(evaluation["general_points"] + evaluation["task_points"]
-                       - evaluation["total_points"]) < 0.11
+            assert (
+                abs(
+                    evaluation["general_points"]
+                    + evaluation["task_points"]
+                    - evaluation["total_points"]
+                )
+                < 0.11
+            )
             assert str(evaluation["id"]) in submitted
 
 
@@ -353,8 +474,10 @@ def make_harness(app, tmp_path) -> Harness:
     # per-minute message limits are off (the fuzzer sends hundreds a minute; floods have
     # their own tests).
     app.conversation.options = dataclasses.replace(
-        app.conversation.options, summaries_dir=tmp_path / "summaries",
-        rate_limit_per_minute=0, rate_limit_stranger_per_minute=0,
+        app.conversation.options,
+        summaries_dir=tmp_path / "summaries",
+        rate_limit_per_minute=0,
+        rate_limit_stranger_per_minute=0,
     )
     return Harness(app)
 
@@ -362,8 +485,11 @@ def make_harness(app, tmp_path) -> Harness:
 FUZZ = settings(
     deadline=None,
     database=None,  # examples depend on a per-test database: do not replay across runs
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                           HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 )
 SLOW = pytest.mark.slow
 

@@ -47,8 +47,11 @@ async def fresh_database(admin_url: str):
 
 
 def bot_env(**settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.endswith(("_TOKEN", "DATABASE_URL", "_API_BASE", "WEBHOOK_BASE_URL"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.endswith(("_TOKEN", "DATABASE_URL", "_API_BASE", "WEBHOOK_BASE_URL"))
+    }
     env.update({k.upper(): str(v) for k, v in settings.items()})
     env["LOG_LEVEL"] = "INFO"
     return env
@@ -56,8 +59,15 @@ def bot_env(**settings: str) -> dict[str, str]:
 
 async def cli(*args: str, env: dict[str, str]) -> str:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 0, stderr.decode()
     return stdout.decode()
@@ -66,8 +76,8 @@ async def cli(*args: str, env: dict[str, str]) -> str:
 async def start_bot(*args: str, env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
     handle = log.open("wb")
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", *args, cwd=ROOT, env=env,
-        stdout=handle, stderr=handle)
+        sys.executable, "-m", "bot", "run", *args, cwd=ROOT, env=env, stdout=handle, stderr=handle
+    )
 
 
 async def stop_bot(process: asyncio.subprocess.Process, sig=signal.SIGTERM) -> int:

@@ -67,20 +67,24 @@ def plain_xlsx(rows, headers=HEADERS, *, size: str | None = None) -> bytes:
     """A bare XLSX (one sheet of inline strings, dates written dd/mm/yyyy) written directly:
     20,000 rows in a fraction of a second where openpyxl takes many. `size` is the sheet size
     the file states ("A1:R20001"), right or wrong."""
+
     def cell(column: int, row: int, value) -> str:
         if value is None:
             return ""
         text = value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
-        return (f'<c r="{get_column_letter(column)}{row}" t="inlineStr"><is><t>'
-                f"{escape(text)}</t></is></c>")
+        return (
+            f'<c r="{get_column_letter(column)}{row}" t="inlineStr"><is><t>'
+            f"{escape(text)}</t></is></c>"
+        )
 
     lines = [
         f'<row r="{number}">{"".join(cell(i, number, v) for i, v in enumerate(cells, 1))}</row>'
         for number, cells in enumerate([headers, *rows], start=1)
     ]
     dimension = f'<dimension ref="{size}"/>' if size else ""
-    sheet = (f'<worksheet xmlns="{_MAIN}">{dimension}<sheetData>{"".join(lines)}</sheetData>'
-             "</worksheet>")
+    sheet = (
+        f'<worksheet xmlns="{_MAIN}">{dimension}<sheetData>{"".join(lines)}</sheetData></worksheet>'
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, xml in _PARTS.items():
@@ -100,16 +104,20 @@ _PARTS = {
         'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
         f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPE}.sheet.main+xml"/>'
         f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_TYPE}.worksheet+xml"/>'
-        "</Types>"),
+        "</Types>"
+    ),
     "_rels/.rels": (
         f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" '
-        f'Type="{_DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        f'Type="{_DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
     "xl/workbook.xml": (
         f'<workbook xmlns="{_MAIN}" xmlns:r="{_DOC}"><sheets>'
-        '<sheet name="Danh sách cán bộ" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        '<sheet name="Danh sách cán bộ" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
     "xl/_rels/workbook.xml.rels": (
         f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" Type="{_DOC}/worksheet" '
-        'Target="worksheets/sheet1.xml"/></Relationships>'),
+        'Target="worksheets/sheet1.xml"/></Relationships>'
+    ),
 }
 
 

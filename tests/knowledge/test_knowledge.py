@@ -96,8 +96,12 @@ def test_a_malformed_file_is_reported_and_the_old_knowledge_stays(tmp_path):
     shutil.copytree(DATA / "other_plan", folder)
     knowledge = KnowledgeBase(folder)
     broken = folder / "plan" / "chuyen-doi-so.yaml"
-    broken.write_text(broken.read_text(encoding="utf-8").replace(
-        '    source: "Mục II.3"', '    source: "Mục II.3\n      oops: ['), encoding="utf-8")
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace(
+            '    source: "Mục II.3"', '    source: "Mục II.3\n      oops: ['
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(KnowledgeError) as error:
         knowledge.reload()
     assert str(error.value).startswith(f"{broken}:") and "YAML" in str(error.value)
@@ -108,8 +112,10 @@ def test_a_missing_field_names_the_entry_line(tmp_path):
     folder = tmp_path / "kb"
     shutil.copytree(DATA / "other_plan", folder)
     path = folder / "plan" / "chuyen-doi-so.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace('    title: "Phủ sóng', '    titel: "Phủ sóng'),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('    title: "Phủ sóng', '    titel: "Phủ sóng'),
+        encoding="utf-8",
+    )
     with pytest.raises(KnowledgeError, match=rf"^{path}:13: mục thiếu title"):
         KnowledgeBase(folder)
 
@@ -119,8 +125,13 @@ def test_packaged_plan_loads():
 
 
 def ask_cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot", "ask", *args], cwd=ROOT, text=True,
-                          capture_output=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "ask", *args],
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        timeout=60,
+    )
 
 
 def test_ask_json_and_batch(tmp_path):
@@ -129,7 +140,9 @@ def test_ask_json_and_batch(tmp_path):
     assert "25%" in single["answer"] and 0 < single["score"] <= 1
 
     questions = tmp_path / "q.txt"
-    questions.write_text("bdhvs là gì\n\nthời tiết hôm nay thế nào\nai ký kế hoạch\n", encoding="utf-8")
+    questions.write_text(
+        "bdhvs là gì\n\nthời tiết hôm nay thế nào\nai ký kế hoạch\n", encoding="utf-8"
+    )
     lines = ask_cli("--batch", str(questions)).stdout.strip().splitlines()
     answers = [json.loads(line) for line in lines]
     assert [a["confident"] for a in answers] == [True, False, True]

@@ -63,13 +63,17 @@ async def test_no_migration_without_a_backup(tmp_path):
     (tmp_path / "data" / "backups").write_text("a file where the backups folder should be")
 
     database = Database(f"sqlite+aiosqlite:///{path}")
-    with pytest.raises(DatabaseUnavailable, match="Không nâng cấp lược đồ cơ sở dữ liệu vì chưa "
-                                                  "sao lưu được bản hiện có: Không ghi được"):
+    with pytest.raises(
+        DatabaseUnavailable,
+        match="Không nâng cấp lược đồ cơ sở dữ liệu vì chưa "
+        "sao lưu được bản hiện có: Không ghi được",
+    ):
         async with database.app():
             pass
     with closing(sqlite3.connect(path)) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
-            (PREVIOUS,)]
+            (PREVIOUS,)
+        ]
 
 
 @pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL: set TEST_DATABASE_URL")
@@ -87,8 +91,16 @@ async def test_an_older_postgresql_database_is_backed_up_before_it_is_migrated(t
         # Restored into an empty database: the rows and the revision from before the upgrade.
         async with fresh_database(TEST_DATABASE_URL) as other:
             libpq = make_url(other).set(drivername="postgresql")
-            subprocess.run(["pg_restore", "--no-owner", "--dbname",
-                            libpq.render_as_string(hide_password=False), str(taken)], check=True)
+            subprocess.run(
+                [
+                    "pg_restore",
+                    "--no-owner",
+                    "--dbname",
+                    libpq.render_as_string(hide_password=False),
+                    str(taken),
+                ],
+                check=True,
+            )
             engine = db.create_engine(other)
             try:
                 async with engine.connect() as connection:

@@ -28,14 +28,22 @@ async def basis_for(session, scope: str, as_of: date = data.TODAY) -> Basis:
     unit_id = None
     if scope != "commune":
         unit_id = (await session.scalar(select(Unit).where(Unit.code == scope))).id
-    return Basis(as_of=as_of, period="2026Q3", period_due=date(2026, 10, 5), unit_id=unit_id,
-                 training_from=TARGETS.training_from, today=data.TODAY)
+    return Basis(
+        as_of=as_of,
+        period="2026Q3",
+        period_due=date(2026, 10, 5),
+        unit_id=unit_id,
+        training_from=TARGETS.training_from,
+        today=data.TODAY,
+    )
 
 
 @pytest.mark.parametrize("scope", ["commune", "UA", "UB"])
 async def test_every_figure_is_exact(commune, scope):
     async with commune.sessionmaker() as session:
-        figures = await Repo(session).indicators.tally(TARGETS.specs, await basis_for(session, scope))
+        figures = await Repo(session).indicators.tally(
+            TARGETS.specs, await basis_for(session, scope)
+        )
     found = {f.spec.key: (f.numerator, f.denominator, f.status.value) for f in figures}
     assert found == data.EXPECTED[scope]
 
@@ -55,7 +63,12 @@ async def test_missing_lists_are_exact(commune, scope):
 
 async def test_percentages_and_thresholds(commune):
     async with commune.sessionmaker() as session:
-        figures = {f.spec.key: f for f in await Repo(session).indicators.tally(TARGETS.specs, await basis_for(session, "commune"))}
+        figures = {
+            f.spec.key: f
+            for f in await Repo(session).indicators.tally(
+                TARGETS.specs, await basis_for(session, "commune")
+            )
+        }
     assert round(figures["1b"].percentage, 1) == 33.3
     assert figures["6b"].percentage == 50 and figures["6b"].status == Status.MET  # ≥ 50
     assert figures["7b"].percentage == 80 and figures["7b"].status == Status.NOT_DUE  # > 80
@@ -71,18 +84,23 @@ def test_status_follows_the_deadline():
     assert status(spec, 10, 10, late) == Status.MET
     assert status(spec, 0, 0, late) == Status.NO_POPULATION
     ratings = Spec("r", "all", "rating_at_least:tot", ">", 95)  # deadline: the period's
-    assert status(ratings, 19, 20, Basis(date(2028, 12, 10), "2028Q4",
-                                                    date(2028, 12, 15))) == Status.NOT_DUE
+    assert (
+        status(ratings, 19, 20, Basis(date(2028, 12, 10), "2028Q4", date(2028, 12, 15)))
+        == Status.NOT_DUE
+    )
 
 
 async def test_training_before_the_plan_or_after_the_day_does_not_count(commune):
     async with commune.sessionmaker() as session:
         earlier = await basis_for(session, "commune", as_of=date(2026, 11, 26))
-        figures = {f.spec.key: f for f in await Repo(session).indicators.tally(TARGETS.specs,
-                                                                 earlier)}
+        figures = {
+            f.spec.key: f for f in await Repo(session).indicators.tally(TARGETS.specs, earlier)
+        }
         assert figures["3"].numerator == 3  # L3's course of 27/11 is not done yet on 26/11
         later = await basis_for(session, "commune", as_of=date(2026, 11, 28))
-        figures = {f.spec.key: f for f in await Repo(session).indicators.tally(TARGETS.specs, later)}
+        figures = {
+            f.spec.key: f for f in await Repo(session).indicators.tally(TARGETS.specs, later)
+        }
         assert figures["3"].numerator == 5  # H1's course of 28/11 now counts
         assert figures["2"].numerator == 3  # H1's 2025 course never does
 
@@ -97,22 +115,34 @@ async def test_six_years_left_around_birthdays_and_for_both_genders(commune):
         # have exactly six years left, not more; S3, a man born the same day as S5, retires
         # at 62 in 2035.
         on_the_day = await basis_for(session, "commune", as_of=date(2026, 11, 28))
-        assert [o.code for o in await Repo(session).indicators.degree_candidates(on_the_day)] == ["S3"]
+        assert [o.code for o in await Repo(session).indicators.degree_candidates(on_the_day)] == [
+            "S3"
+        ]
         unit_b = await basis_for(session, "UB")
         assert [o.code for o in await Repo(session).indicators.degree_candidates(unit_b)] == [
-            "S3", "S5"]
+            "S3",
+            "S5",
+        ]
 
 
 async def test_chart_queries(commune):
     async with commune.sessionmaker() as session:
         counts = await Repo(session).summaries.rating_counts(["2026Q2", "2026Q3"], None)
-        assert counts["2026Q3"] == {Rating.XUAT_SAC: 2, Rating.TOT: 2, Rating.HOAN_THANH: 2,
-                                    Rating.KHONG_HOAN_THANH: 1}
+        assert counts["2026Q3"] == {
+            Rating.XUAT_SAC: 2,
+            Rating.TOT: 2,
+            Rating.HOAN_THANH: 2,
+            Rating.KHONG_HOAN_THANH: 1,
+        }
         assert counts["2026Q2"] == {Rating.TOT: 1}
-        months = await Repo(session).summaries.verified_by_month(date(2025, 12, 1), data.TODAY, None)
+        months = await Repo(session).summaries.verified_by_month(
+            date(2025, 12, 1), data.TODAY, None
+        )
         assert months[(2025, 12)] == {CourseCategory.JOB_POSITION: 1}
-        assert months[(2026, 4)] == {CourseCategory.JOB_POSITION: 1,
-                                     CourseCategory.KNOWLEDGE_UPDATE: 1}
+        assert months[(2026, 4)] == {
+            CourseCategory.JOB_POSITION: 1,
+            CourseCategory.KNOWLEDGE_UPDATE: 1,
+        }
         assert sum(sum(m.values()) for m in months.values()) == 9  # X1 and S3's 2025 left out
         late = await Repo(session).summaries.not_submitted("2026Q3", None)
         assert [o.code for o in late] == ["S2", "S4", "S5"]

@@ -41,8 +41,14 @@ def _value(column, parents: dict[str, int]):
         return kind.enums[0]
     if isinstance(kind, UtcDateTime):
         return utcnow()
-    for python_type, value in ((Boolean, False), (Integer, 1), (Float, 1.0), (Date, date.today()),
-                               (JSON, {}), (String, "x")):
+    for python_type, value in (
+        (Boolean, False),
+        (Integer, 1),
+        (Float, 1.0),
+        (Date, date.today()),
+        (JSON, {}),
+        (String, "x"),
+    ):
         if isinstance(kind, python_type) or isinstance(getattr(kind, "impl", None), python_type):
             return value
     raise AssertionError(f"no sample value for {column}")
@@ -53,14 +59,18 @@ async def _one_row_each(connection) -> dict[str, dict]:
     parents: dict[str, int] = {}
     keys = {}
     for table in Base.metadata.sorted_tables:
-        values = {c.name: _value(c, parents) for c in table.columns
-                  if not (c.primary_key and c.autoincrement is not False
-                          and isinstance(c.type, Integer))}
+        values = {
+            c.name: _value(c, parents)
+            for c in table.columns
+            if not (c.primary_key and c.autoincrement is not False and isinstance(c.type, Integer))
+        }
         result = await connection.execute(table.insert().values(values))
         if "id" in table.c:
             parents[table.name] = result.inserted_primary_key[0]
-        keys[table.name] = {c.name: (parents[table.name] if c.name == "id" else values[c.name])
-                            for c in table.primary_key.columns}
+        keys[table.name] = {
+            c.name: (parents[table.name] if c.name == "id" else values[c.name])
+            for c in table.primary_key.columns
+        }
     return keys
 
 
@@ -87,14 +97,19 @@ async def test_every_limited_column_refuses_or_shortens_an_overlong_value(databa
                     async with connection.begin():
                         await connection.execute(update(table).where(*row).values({name: long}))
                         stored = await connection.scalar(
-                            select(column).where(*[table.c[k] == (long if k == name else v)
-                                                   for k, v in where.items()]))
+                            select(column).where(
+                                *[
+                                    table.c[k] == (long if k == name else v)
+                                    for k, v in where.items()
+                                ]
+                            )
+                        )
                 except StatementError as error:  # anything else (PostgreSQL's own) fails here
                     assert isinstance(error.orig, TooLong), f"{table.name}.{name}: {error}"
                     outcomes[f"{table.name}.{name}"] = "refused"
                     continue
             assert stored is not None and len(stored) <= limit, f"{table.name}.{name}"
-            assert stored[:-1] == long[:len(stored) - 1] and stored.endswith("…")
+            assert stored[:-1] == long[: len(stored) - 1] and stored.endswith("…")
             outcomes[f"{table.name}.{name}"] = "shortened"
     finally:
         await engine.dispose()

@@ -15,25 +15,38 @@ from storage.repo import Repo
 
 
 async def import_in_worker(
-    worker: Worker, data: bytes, filename: str, *, account: tuple[str, str], actor: str,
-    today: date, max_rows: int,
+    worker: Worker,
+    data: bytes,
+    filename: str,
+    *,
+    account: tuple[str, str],
+    actor: str,
+    today: date,
+    max_rows: int,
 ) -> RosterReport:
     """Import the file as the account (platform, user id) of an admin; the report."""
 
     def read_so_far(row: int, rows: int | None) -> None:
         # Row numbers as the spreadsheet shows them: the header is row 1.
         if row == rows:
-            worker.say(t("roster_chat.progress_checking", filename=filename,
-                         rows=show_count(row - 1)))
+            worker.say(
+                t("roster_chat.progress_checking", filename=filename, rows=show_count(row - 1))
+            )
         elif rows:
-            worker.say(t("roster_chat.progress_reading", filename=filename,
-                         done=show_count(row - 1), total=show_count(rows - 1)))
+            worker.say(
+                t(
+                    "roster_chat.progress_reading",
+                    filename=filename,
+                    done=show_count(row - 1),
+                    total=show_count(rows - 1),
+                )
+            )
         else:
-            worker.say(t("roster_chat.progress_reading_count", filename=filename,
-                         done=show_count(row - 1)))
+            worker.say(
+                t("roster_chat.progress_reading_count", filename=filename, done=show_count(row - 1))
+            )
 
-    report, rows = check_file(data, filename, today=today, max_rows=max_rows,
-                              progress=read_so_far)
+    report, rows = check_file(data, filename, today=today, max_rows=max_rows, progress=read_so_far)
     if not report.ok:
         return report
     worker.say(t("roster_chat.progress_writing", filename=filename, rows=show_count(len(rows))))

@@ -45,13 +45,19 @@ async def import_roster_file(
     report, rows = check_file(data, filename, today=today or date.today(), dry_run=dry_run)
     if not report.ok:
         return report
-    return await write_checked(repo, report, rows, actor=actor,
-                               deactivate_missing=deactivate_missing)
+    return await write_checked(
+        repo, report, rows, actor=actor, deactivate_missing=deactivate_missing
+    )
 
 
 def check_file(
-    data: bytes, filename: str, *, today: date, dry_run: bool = False,
-    max_rows: int | None = None, progress: Progress | None = None,
+    data: bytes,
+    filename: str,
+    *,
+    today: date,
+    dry_run: bool = False,
+    max_rows: int | None = None,
+    progress: Progress | None = None,
 ) -> tuple[RosterReport, list[RosterRow]]:
     """Read and check every row, with no database: the report so far (its problems, if any)
     and the rows to write."""
@@ -68,7 +74,11 @@ def check_file(
 
 
 async def write_checked(
-    repo: Repo, report: RosterReport, rows: list[RosterRow], *, actor: str,
+    repo: Repo,
+    report: RosterReport,
+    rows: list[RosterRow],
+    *,
+    actor: str,
     deactivate_missing: bool = False,
 ) -> RosterReport:
     """Work out and (unless a dry run) write what the checked rows change; the report says."""

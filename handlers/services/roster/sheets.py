@@ -59,9 +59,7 @@ def read_rows(
     return _filled(_read_csv(data, filename), filename, max_rows, progress, None)
 
 
-def _read_xlsx(
-    data: bytes, filename: str, max_rows: int | None, progress: Progress | None
-) -> Rows:
+def _read_xlsx(data: bytes, filename: str, max_rows: int | None, progress: Progress | None) -> Rows:
     try:
         # read_only: rows streamed from the file rather than every cell built at once (20,000
         # rows took 271 MB); data_only: the value a formula last computed, not its text.
@@ -83,8 +81,11 @@ def _read_xlsx(
 
 
 def _filled(
-    numbered: Iterable[tuple[int, Iterable]], filename: str, max_rows: int | None,
-    progress: Progress | None, size: int | None,
+    numbered: Iterable[tuple[int, Iterable]],
+    filename: str,
+    max_rows: int | None,
+    progress: Progress | None,
+    size: int | None,
 ) -> Rows:
     """The rows with anything in them, as they are read: a file padded with empty rows costs
     nothing, and one with too many filled rows is refused before it is all held."""
@@ -95,8 +96,9 @@ def _filled(
             continue
         rows.append((number, cells))
         if max_rows is not None and len(rows) > max_rows + 1:  # the header and max_rows
-            raise SheetError(t("roster_chat.too_many_rows", filename=filename,
-                               limit=show_count(max_rows)))
+            raise SheetError(
+                t("roster_chat.too_many_rows", filename=filename, limit=show_count(max_rows))
+            )
         if progress is not None and number % PROGRESS_ROWS == 0:
             progress(number, size)
     if progress is not None and rows:

@@ -31,8 +31,16 @@ RATING_COLOURS = {
     Rating.KHONG_HOAN_THANH: "#e53935",
     None: "#bdbdbd",  # not rated
 }
-CATEGORY_COLOURS = ("#1565c0", "#6a1b9a", "#00838f", "#ef6c00", "#2e7d32", "#ad1457",
-                    "#5d4037", "#757575")
+CATEGORY_COLOURS = (
+    "#1565c0",
+    "#6a1b9a",
+    "#00838f",
+    "#ef6c00",
+    "#2e7d32",
+    "#ad1457",
+    "#5d4037",
+    "#757575",
+)
 DPI = 110
 KEEP_SECONDS = 2 * 24 * 3600  # charts and workbooks are sent at once; older ones are removed
 
@@ -62,8 +70,9 @@ def indicators_figure(summary: Summary):
             continue
         axes.barh(y, fig.percentage, height=0.6, color=COLOURS[fig.status])
         axes.plot([fig.spec.threshold] * 2, [y - 0.4, y + 0.4], color="black", linewidth=2.5)
-        axes.text(min(fig.percentage, 100) + 1.5, y, percent(fig.percentage), va="center",
-                  fontsize=11)
+        axes.text(
+            min(fig.percentage, 100) + 1.5, y, percent(fig.percentage), va="center", fontsize=11
+        )
     axes.set_yticks(positions, [i.short for i in rows], fontsize=11)
     axes.set_xlim(0, 112)
     axes.set_xticks(range(0, 101, 20), [f"{x}%" for x in range(0, 101, 20)])
@@ -71,8 +80,15 @@ def indicators_figure(summary: Summary):
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="x", color="#eeeeee")
     axes.set_axisbelow(True)
-    axes.set_title(t("summaries.chart_indicators_title", where=summary.scope.name,
-                     date=show_date(summary.scope.as_of)), fontsize=13, loc="left")
+    axes.set_title(
+        t(
+            "summaries.chart_indicators_title",
+            where=summary.scope.name,
+            date=show_date(summary.scope.as_of),
+        ),
+        fontsize=13,
+        loc="left",
+    )
     _status_legend(axes)
     return figure
 
@@ -82,14 +98,22 @@ def _status_legend(axes) -> None:
     from matplotlib.patches import Patch
 
     handles = [Patch(color=COLOURS[s], label=t(f"summaries.status_{s.value}")) for s in COLOURS]
-    handles.append(Line2D([], [], color="black", linewidth=2.5,
-                          label=t("summaries.chart_threshold")))
-    axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=4,
-                fontsize=10, frameon=False)
+    handles.append(
+        Line2D([], [], color="black", linewidth=2.5, label=t("summaries.chart_threshold"))
+    )
+    axes.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.06),
+        ncol=4,
+        fontsize=10,
+        frameon=False,
+    )
 
 
-def ratings_figure(counts: dict[str, dict[Rating, int]], headcount: int, labels: list[str],
-                   where: str):
+def ratings_figure(
+    counts: dict[str, dict[Rating, int]], headcount: int, labels: list[str], where: str
+):
     """Stacked bars, one per period: how many officials got each rating, and not rated."""
     figure = _figure(8, 6)
     axes = figure.add_subplot()
@@ -106,13 +130,15 @@ def ratings_figure(counts: dict[str, dict[Rating, int]], headcount: int, labels:
     _whole_numbers(axes)
     axes.set_title(t("summaries.chart_ratings_title", where=where), fontsize=13, loc="left")
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=10,
-                frameon=False)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=10, frameon=False)
     return figure
 
 
-def training_figure(counts: dict[tuple[int, int], dict[CourseCategory, int]],
-                    months: list[tuple[int, int]], where: str):
+def training_figure(
+    counts: dict[tuple[int, int], dict[CourseCategory, int]],
+    months: list[tuple[int, int]],
+    where: str,
+):
     """Stacked bars, one per month: verified courses by category."""
     figure = _figure(8, 6)
     axes = figure.add_subplot()
@@ -123,20 +149,34 @@ def training_figure(counts: dict[tuple[int, int], dict[CourseCategory, int]],
     for category in present:
         heights = [counts.get(month, {}).get(category, 0) for month in months]
         colour = CATEGORY_COLOURS[list(CourseCategory).index(category)]
-        axes.bar(labels, heights, bottom=bottoms, color=colour,
-                 label=t(f"summaries.category_{category.value}"))
+        axes.bar(
+            labels,
+            heights,
+            bottom=bottoms,
+            color=colour,
+            label=t(f"summaries.category_{category.value}"),
+        )
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     if not present:
-        axes.text(0.5, 0.5, t("summaries.chart_no_training"), ha="center", va="center",
-                  transform=axes.transAxes, fontsize=12, color="#616161")
+        axes.text(
+            0.5,
+            0.5,
+            t("summaries.chart_no_training"),
+            ha="center",
+            va="center",
+            transform=axes.transAxes,
+            fontsize=12,
+            color="#616161",
+        )
     axes.set_ylabel(t("summaries.chart_courses"), fontsize=11)
     _whole_numbers(axes)
     axes.tick_params(axis="x", labelrotation=45, labelsize=10)
     axes.set_title(t("summaries.chart_training_title", where=where), fontsize=13, loc="left")
     axes.spines[["top", "right"]].set_visible(False)
     if present:
-        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=10,
-                    frameon=False)
+        axes.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=10, frameon=False
+        )
     return figure
 
 

@@ -17,20 +17,34 @@ from storage.models import Official
 from storage.repo import Repo
 
 
-async def export_workbook(repo: Repo, summary: Summary, path: Path, zone: ZoneInfo,
-                          actor: str) -> None:
+async def export_workbook(
+    repo: Repo, summary: Summary, path: Path, zone: ZoneInfo, actor: str
+) -> None:
     await write_workbook(repo, summary, path, zone)
     await _record(repo, summary, path, actor)
 
 
 async def _record(repo: Repo, summary: Summary, path: Path, actor: str) -> None:
-    await repo.audit.record(actor, "export", "summary", summary.scope.period.key,
-                            note=f"{summary.scope.note} file:{path.name}")
+    await repo.audit.record(
+        actor,
+        "export",
+        "summary",
+        summary.scope.period.key,
+        note=f"{summary.scope.note} file:{path.name}",
+    )
 
 
 async def export_in_worker(
-    worker: Worker, path: Path, *, account: tuple[str, str], unit_code: str | None,
-    period: Period | None, today: date, cal: Calendar, targets: Targets, zone: ZoneInfo,
+    worker: Worker,
+    path: Path,
+    *,
+    account: tuple[str, str],
+    unit_code: str | None,
+    period: Period | None,
+    today: date,
+    cal: Calendar,
+    targets: Targets,
+    zone: ZoneInfo,
     actor: str,
 ) -> Scope:
     """/xuat's workbook, written in a background job's worker thread (handlers/jobs.py). The
@@ -42,8 +56,13 @@ async def export_in_worker(
         repo = Repo(session)
         scope = await resolve(repo, await _viewer(repo, account), *asked)
         summary = await summarise(repo, targets, scope)
-        await write_workbook(repo, summary, path, zone,
-                             lambda sheet: worker.say(t("summaries.export_progress", sheet=sheet)))
+        await write_workbook(
+            repo,
+            summary,
+            path,
+            zone,
+            lambda sheet: worker.say(t("summaries.export_progress", sheet=sheet)),
+        )
     async with worker.sessionmaker() as session, session.begin():
         repo = Repo(session)
         try:
@@ -67,8 +86,16 @@ async def _viewer(repo: Repo, account: tuple[str, str]) -> Official:
 
 
 async def export_for_operator(
-    repo: Repo, targets: Targets, path: Path, *, unit_code: str | None, quarter: str | None,
-    today: date, cal: Calendar, zone: ZoneInfo, actor: str = "cli",
+    repo: Repo,
+    targets: Targets,
+    path: Path,
+    *,
+    unit_code: str | None,
+    quarter: str | None,
+    today: date,
+    cal: Calendar,
+    zone: ZoneInfo,
+    actor: str = "cli",
 ) -> Summary:
     """The command line's export: whoever runs it holds the database, so any unit or the
     whole commune. Raises ScopeError for an unknown unit or quarter."""
@@ -77,8 +104,9 @@ async def export_for_operator(
         units = await repo.officials.units()
         unit = next((u for u in units if u.code.upper() == unit_code.upper()), None)
         if unit is None:
-            raise ScopeError(t("summaries.unknown_unit", code=unit_code,
-                               codes=", ".join(u.code for u in units)))
+            raise ScopeError(
+                t("summaries.unknown_unit", code=unit_code, codes=", ".join(u.code for u in units))
+            )
     try:
         period = Period.parse(quarter, cal) if quarter else None
     except ValueError:

@@ -39,8 +39,8 @@ async def summarise(repo: Repo, targets: Targets, scope: Scope) -> Summary:
         figures={f.spec.key: f for f in figures},
         headcount=await repo.summaries.count_in_scope(scope.unit_id),
         candidates=await repo.indicators.count_degree_candidates(
-            basis, targets.candidates_below, targets.candidates_years,
-            targets.retirement),
+            basis, targets.candidates_below, targets.candidates_years, targets.retirement
+        ),
     )
 
 
@@ -61,15 +61,19 @@ def goal(figure: Figure) -> str:
 
 
 def value(figure: Figure) -> str:
-    """"12/40 (30%)", "2 người", "chưa đo" or "không có đối tượng"."""
+    """ "12/40 (30%)", "2 người", "chưa đo" or "không có đối tượng"."""
     if figure.status == Status.NOT_MEASURED:
         return t("summaries.status_not_measured")
     if figure.status == Status.NO_POPULATION:
         return t("summaries.status_no_population")
     if figure.spec.count:
         return t("summaries.value_count", count=figure.numerator)
-    return t("summaries.value_share", numerator=figure.numerator,
-             denominator=figure.denominator, percent=percent(figure.percentage))
+    return t(
+        "summaries.value_share",
+        numerator=figure.numerator,
+        denominator=figure.denominator,
+        percent=percent(figure.percentage),
+    )
 
 
 def status_word(figure: Figure) -> str:
@@ -80,10 +84,14 @@ def indicator_line(indicator: Indicator, figure: Figure) -> str:
     """One line of /tonghop: "✅ 2. Bồi dưỡng theo VTVL: 40/40 (100%) · cần ≥100%"."""
     if figure.status in (Status.NOT_MEASURED, Status.NO_POPULATION):
         return f"{ICONS[figure.status]} {indicator.short}: {value(figure)}"
-    return t("summaries.line", icon=ICONS[figure.status], name=indicator.short,
-             value=value(figure), goal=goal(figure))
+    return t(
+        "summaries.line",
+        icon=ICONS[figure.status],
+        name=indicator.short,
+        value=value(figure),
+        goal=goal(figure),
+    )
 
 
 def deadline(figure: Figure, scope: Scope) -> str:
     return show_date(figure.spec.deadline or scope.period.due)
-

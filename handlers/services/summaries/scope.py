@@ -99,7 +99,11 @@ def split_args(args: str, cal: Calendar) -> tuple[str | None, Period | None, lis
 
 
 async def resolve(
-    repo: Repo, viewer: Official, unit_code: str | None, period: Period | None, today: date,
+    repo: Repo,
+    viewer: Official,
+    unit_code: str | None,
+    period: Period | None,
+    today: date,
     cal: Calendar,
 ) -> Scope:
     """The scope `viewer` may see: admins any unit or the commune, unit admins their own unit
@@ -117,7 +121,12 @@ async def resolve(
         if unit_code and unit_code != unit.code.upper():
             raise ScopeError(t("summaries.own_unit_only", unit=unit.name))
     if period is not None and period.opens > today:  # nobody could have submitted yet
-        raise ScopeError(t("summaries.period_not_open", period=period_label(period),
-                           opens=period.opens.strftime("%d/%m/%Y")))
+        raise ScopeError(
+            t(
+                "summaries.period_not_open",
+                period=period_label(period),
+                opens=period.opens.strftime("%d/%m/%Y"),
+            )
+        )
     rating_period, as_of = when(today, period, cal)
     return Scope(unit, rating_period, as_of, today)

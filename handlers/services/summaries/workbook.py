@@ -42,10 +42,15 @@ class Book:
 
     def __init__(self, handle):
         self.workbook = Workbook(handle, {"constant_memory": True})
-        self.header = self.workbook.add_format({
-            "bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78",
-            "valign": "vcenter", "text_wrap": True,
-        })
+        self.header = self.workbook.add_format(
+            {
+                "bold": True,
+                "font_color": "#FFFFFF",
+                "bg_color": "#1F4E78",
+                "valign": "vcenter",
+                "text_wrap": True,
+            }
+        )
         self.date = self.workbook.add_format({"num_format": DATE_FORMAT})
         self.as_text = self.workbook.add_format({"quote_prefix": True})
         self.yes, self.no = t("summaries.yes_word"), t("summaries.no_word")
@@ -102,41 +107,69 @@ class Sheet:
 
 
 SUMMARY_COLUMNS = [
-    Column("summaries.col_key", 9), Column("summaries.col_indicator", 55),
-    Column("summaries.col_population", 30), Column("summaries.col_numerator", 10),
-    Column("summaries.col_denominator", 10), Column("summaries.col_percent", 10),
-    Column("summaries.col_goal", 12), Column("summaries.col_deadline", 12),
-    Column("summaries.col_status", 16), Column("summaries.col_note", 60),
+    Column("summaries.col_key", 9),
+    Column("summaries.col_indicator", 55),
+    Column("summaries.col_population", 30),
+    Column("summaries.col_numerator", 10),
+    Column("summaries.col_denominator", 10),
+    Column("summaries.col_percent", 10),
+    Column("summaries.col_goal", 12),
+    Column("summaries.col_deadline", 12),
+    Column("summaries.col_status", 16),
+    Column("summaries.col_note", 60),
 ]
 OFFICIAL_COLUMNS = [
-    Column("summaries.col_code", 12), Column("summaries.col_name", 26),
-    Column("summaries.col_gender", 8), Column("summaries.col_birth_date", 12),
-    Column("summaries.col_ethnicity", 10), Column("summaries.col_minority", 10),
-    Column("summaries.col_unit", 30), Column("summaries.col_title", 30),
-    Column("summaries.col_group", 30), Column("summaries.col_vice_chair", 10),
-    Column("summaries.col_education", 12), Column("summaries.col_major", 24),
-    Column("summaries.col_major_fits", 12), Column("summaries.col_political_theory", 14),
-    Column("summaries.col_state_management", 18), Column("summaries.col_equipped", 12),
-    Column("summaries.col_retirement", 14), Column("summaries.col_candidate", 18),
+    Column("summaries.col_code", 12),
+    Column("summaries.col_name", 26),
+    Column("summaries.col_gender", 8),
+    Column("summaries.col_birth_date", 12),
+    Column("summaries.col_ethnicity", 10),
+    Column("summaries.col_minority", 10),
+    Column("summaries.col_unit", 30),
+    Column("summaries.col_title", 30),
+    Column("summaries.col_group", 30),
+    Column("summaries.col_vice_chair", 10),
+    Column("summaries.col_education", 12),
+    Column("summaries.col_major", 24),
+    Column("summaries.col_major_fits", 12),
+    Column("summaries.col_political_theory", 14),
+    Column("summaries.col_state_management", 18),
+    Column("summaries.col_equipped", 12),
+    Column("summaries.col_retirement", 14),
+    Column("summaries.col_candidate", 18),
 ]
 COURSE_COLUMNS = [
-    Column("summaries.col_code", 12), Column("summaries.col_name", 26),
-    Column("summaries.col_unit", 30), Column("summaries.col_category", 30),
-    Column("summaries.col_course", 45), Column("summaries.col_provider", 30),
-    Column("summaries.col_completed", 14), Column("summaries.col_hours", 8),
-    Column("summaries.col_level", 14), Column("summaries.col_report_status", 14),
+    Column("summaries.col_code", 12),
+    Column("summaries.col_name", 26),
+    Column("summaries.col_unit", 30),
+    Column("summaries.col_category", 30),
+    Column("summaries.col_course", 45),
+    Column("summaries.col_provider", 30),
+    Column("summaries.col_completed", 14),
+    Column("summaries.col_hours", 8),
+    Column("summaries.col_level", 14),
+    Column("summaries.col_report_status", 14),
 ]
 EVALUATION_COLUMNS = [
-    Column("summaries.col_code", 12), Column("summaries.col_name", 26),
-    Column("summaries.col_unit", 30), Column("summaries.col_period", 10),
-    Column("summaries.col_points", 10), Column("summaries.col_proposed", 28),
-    Column("summaries.col_confirmed", 28), Column("summaries.col_counted", 28),
+    Column("summaries.col_code", 12),
+    Column("summaries.col_name", 26),
+    Column("summaries.col_unit", 30),
+    Column("summaries.col_period", 10),
+    Column("summaries.col_points", 10),
+    Column("summaries.col_proposed", 28),
+    Column("summaries.col_confirmed", 28),
+    Column("summaries.col_counted", 28),
     Column("summaries.col_submitted", 14),
 ]
 
 
-async def write_workbook(repo: Repo, summary: Summary, path: Path, zone: ZoneInfo,
-                         progress: Callable[[str], None] | None = None) -> None:
+async def write_workbook(
+    repo: Repo,
+    summary: Summary,
+    path: Path,
+    zone: ZoneInfo,
+    progress: Callable[[str], None] | None = None,
+) -> None:
     """`progress` is told the title of each long sheet as its writing starts."""
     progress = progress or (lambda _title: None)
     # Opened first, so an unwritable path fails before any row is made.
@@ -156,17 +189,35 @@ async def write_workbook(repo: Repo, summary: Summary, path: Path, zone: ZoneInf
 async def _officials_sheet(book: Book, repo: Repo, basis: Basis, targets: Targets) -> None:
     sheet = Sheet(book, t("summaries.sheet_officials"), OFFICIAL_COLUMNS)
     async for row in repo.summaries.stream_officials(
-            basis, targets.candidates_below, targets.candidates_years,
-            targets.retirement):
-        retires = (retirement_date(row.birth_date, row.gender, targets.retirement)
-                   if row.birth_date else None)
-        sheet.add([
-            row.code, row.full_name, label(row.gender), row.birth_date, row.ethnicity,
-            row.ethnic_minority, row.unit, row.title, label(row.position_group),
-            row.is_vice_chair, _level(row.education_level), row.major, row.major_fits_position,
-            _level(row.political_theory_level), _level(row.state_management_level),
-            row.equipped_to_standard, retires, bool(row.candidate),
-        ])
+        basis, targets.candidates_below, targets.candidates_years, targets.retirement
+    ):
+        retires = (
+            retirement_date(row.birth_date, row.gender, targets.retirement)
+            if row.birth_date
+            else None
+        )
+        sheet.add(
+            [
+                row.code,
+                row.full_name,
+                label(row.gender),
+                row.birth_date,
+                row.ethnicity,
+                row.ethnic_minority,
+                row.unit,
+                row.title,
+                label(row.position_group),
+                row.is_vice_chair,
+                _level(row.education_level),
+                row.major,
+                row.major_fits_position,
+                _level(row.political_theory_level),
+                _level(row.state_management_level),
+                row.equipped_to_standard,
+                retires,
+                bool(row.candidate),
+            ]
+        )
     sheet.close()
 
 
@@ -176,19 +227,27 @@ async def _courses_sheet(book: Book, repo: Repo, basis: Basis) -> None:
     async for row in repo.summaries.stream_courses(basis):
         if row.status not in statuses:
             statuses[row.status] = t(f"summaries.report_{row.status.value}")
-        sheet.add([
-            row.code, row.full_name, row.unit, label(row.category), row.course_name,
-            row.provider, row.completed_on, row.hours, _report_level(row.category, row.level),
-            statuses[row.status],
-        ])
+        sheet.add(
+            [
+                row.code,
+                row.full_name,
+                row.unit,
+                label(row.category),
+                row.course_name,
+                row.provider,
+                row.completed_on,
+                row.hours,
+                _report_level(row.category, row.level),
+                statuses[row.status],
+            ]
+        )
     sheet.close()
 
 
 async def _evaluations_sheet(book: Book, repo: Repo, basis: Basis, zone: ZoneInfo) -> None:
     sheet = Sheet(book, t("summaries.sheet_evaluations"), EVALUATION_COLUMNS)
     async for row in repo.summaries.stream_evaluations(basis):
-        sheet.add([row.code, row.full_name, row.unit, basis.period,
-                   *_evaluation_cells(row, zone)])
+        sheet.add([row.code, row.full_name, row.unit, basis.period, *_evaluation_cells(row, zone)])
     sheet.close()
 
 
@@ -197,13 +256,20 @@ def _summary_sheet(book: Book, summary: Summary, basis: Basis) -> None:
     for indicator in summary.targets.indicators:
         figure = summary.figure(indicator)
         percentage = figure.percentage
-        sheet.add([
-            indicator.spec.key, indicator.label,
-            t(f"summaries.population_{indicator.spec.population}"),
-            figure.numerator if figure.spec.measure else None, figure.denominator,
-            round(percentage, 1) if percentage is not None else None, goal(figure),
-            deadline(figure, summary.scope), status_word(figure), indicator.note or None,
-        ])
+        sheet.add(
+            [
+                indicator.spec.key,
+                indicator.label,
+                t(f"summaries.population_{indicator.spec.population}"),
+                figure.numerator if figure.spec.measure else None,
+                figure.denominator,
+                round(percentage, 1) if percentage is not None else None,
+                goal(figure),
+                deadline(figure, summary.scope),
+                status_word(figure),
+                indicator.note or None,
+            ]
+        )
     sheet.close()
     scope = summary.scope
     sheet.gap()
@@ -247,8 +313,7 @@ def _courses_window(basis: Basis) -> str:
     last = basis.as_of.strftime("%d/%m/%Y")
     if basis.training_from is None:
         return t("summaries.courses_until", last=last)
-    return t("summaries.courses_between", first=basis.training_from.strftime("%d/%m/%Y"),
-             last=last)
+    return t("summaries.courses_between", first=basis.training_from.strftime("%d/%m/%Y"), last=last)
 
 
 def _local_day(moment: datetime | None, zone: ZoneInfo) -> date | None:

@@ -16,19 +16,36 @@ def chart_command(app, tmp_path):
 
     @app.conversation.router.command("bieudo", summary="help.help")
     async def chart(ctx):
-        return Reply("Biểu đồ chỉ tiêu:", attachment=Attachment("photo", path=str(picture),
-                                                                  name="bieu-do.png"))
+        return Reply(
+            "Biểu đồ chỉ tiêu:",
+            attachment=Attachment("photo", path=str(picture), name="bieu-do.png"),
+        )
 
 
-async def test_zalo_gets_photos_by_url_in_webhook_mode(app, database, zalo, chart_command, tmp_path):
+async def test_zalo_gets_photos_by_url_in_webhook_mode(
+    app, database, zalo, chart_command, tmp_path
+):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    async with serving(app, database, zalo_bot_token=zalo.token, zalo_api_base=zalo.url,
-                       webhook_base_url=base, webhook_secret="s3cret-token-123",
-                       webhook_host="127.0.0.1", webhook_port=port,
-                       files_dir=str(tmp_path / "files")), aiohttp.ClientSession() as http:
-        async with http.post(f"{base}/webhook/zalo", json=zalo.message("u1", "/bieudo"),
-                             headers={"X-Bot-Api-Secret-Token": "s3cret-token-123"}) as r:
+    async with (
+        serving(
+            app,
+            database,
+            zalo_bot_token=zalo.token,
+            zalo_api_base=zalo.url,
+            webhook_base_url=base,
+            webhook_secret="s3cret-token-123",
+            webhook_host="127.0.0.1",
+            webhook_port=port,
+            files_dir=str(tmp_path / "files"),
+        ),
+        aiohttp.ClientSession() as http,
+    ):
+        async with http.post(
+            f"{base}/webhook/zalo",
+            json=zalo.message("u1", "/bieudo"),
+            headers={"X-Bot-Api-Secret-Token": "s3cret-token-123"},
+        ) as r:
             assert r.status == 200
         (photo,) = await zalo.wait_for(lambda: zalo.called("sendPhoto"))
         assert photo["chat_id"] == "u1" and photo["photo"].startswith(f"{base}/files/")

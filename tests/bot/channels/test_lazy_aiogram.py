@@ -27,7 +27,8 @@ print(len(models))
 
 def test_every_telegram_type_and_method_builds_after_the_lazy_import():
     for seed in (1, 2):
-        done = subprocess.run([sys.executable, "-c", CHECK, str(seed)], capture_output=True,
-                              text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-c", CHECK, str(seed)], capture_output=True, text=True, timeout=120
+        )
         assert done.returncode == 0, done.stderr[-3000:]
         assert int(done.stdout) > 500  # ~400 types and ~190 methods

@@ -12,13 +12,12 @@ from tests.helpers.sample_form import install_form, reports
 USER = 5550001
 
 
-
-
 @pytest.fixture
 async def polling(app, database, telegram):
     install_form(app)
-    async with serving(app, database, telegram_bot_token=telegram.token,
-                       telegram_api_base=telegram.url) as running:
+    async with serving(
+        app, database, telegram_bot_token=telegram.token, telegram_api_base=telegram.url
+    ) as running:
         yield running
 
 
@@ -29,7 +28,10 @@ async def test_link_then_fill_a_form_with_buttons_and_typing(polling, app, teleg
 
     await telegram.say(USER, "/thu")
     await telegram.reply_to(USER, 1)
-    assert telegram.buttons(USER) == [("Bình dân học vụ số", "bdhvs"), ("Lý luận chính trị", "llct")]
+    assert telegram.buttons(USER) == [
+        ("Bình dân học vụ số", "bdhvs"),
+        ("Lý luận chính trị", "llct"),
+    ]
     await telegram.press(USER, "llct")
     assert "Tên khóa học là gì?" in await telegram.reply_to(USER, 2)
     assert telegram.called("answerCallbackQuery")
@@ -72,8 +74,9 @@ async def test_long_reply_arrives_as_two_messages(app, database, telegram):
     async def long_reply(ctx):
         return text
 
-    async with serving(app, database, telegram_bot_token=telegram.token,
-                       telegram_api_base=telegram.url):
+    async with serving(
+        app, database, telegram_bot_token=telegram.token, telegram_api_base=telegram.url
+    ):
         await telegram.say(USER, "/dai")
         await telegram.wait_for(lambda: len(telegram.texts(USER)) >= 2)
         await telegram.settle()
@@ -91,13 +94,17 @@ async def test_photos_and_documents_in_and_out(app, database, telegram, tmp_path
         from handlers.types import Attachment, Reply
 
         seen = ", ".join(f"{a.kind}:{a.file_id}" for a in ctx.incoming.attachments)
-        return Reply(f"Đã nhận {seen}", attachment=Attachment("photo", path=str(picture),
-                                                              name="bieu-do.png"))
+        return Reply(
+            f"Đã nhận {seen}", attachment=Attachment("photo", path=str(picture), name="bieu-do.png")
+        )
 
-    async with serving(app, database, telegram_bot_token=telegram.token,
-                       telegram_api_base=telegram.url):
-        photo = [{"file_id": "small", "file_unique_id": "s", "width": 90, "height": 90},
-                 {"file_id": "big", "file_unique_id": "b", "width": 900, "height": 900}]
+    async with serving(
+        app, database, telegram_bot_token=telegram.token, telegram_api_base=telegram.url
+    ):
+        photo = [
+            {"file_id": "small", "file_unique_id": "s", "width": 90, "height": 90},
+            {"file_id": "big", "file_unique_id": "b", "width": 900, "height": 900},
+        ]
         await telegram.push(telegram.message(USER, None, caption="/anh", photo=photo))
         await telegram.wait_for(lambda: telegram.called("sendPhoto"))
         document = {"file_id": "doc1", "file_unique_id": "d", "file_name": "chung-chi.pdf"}
@@ -108,8 +115,9 @@ async def test_photos_and_documents_in_and_out(app, database, telegram, tmp_path
     assert sent["photo"]["filename"] == "bieu-do.png" and sent["photo"]["size"] == 108
 
 
-async def test_a_file_past_telegrams_upload_limit_is_explained_not_sent(app, database, telegram,
-                                                                       tmp_path):
+async def test_a_file_past_telegrams_upload_limit_is_explained_not_sent(
+    app, database, telegram, tmp_path
+):
     workbook = tmp_path / "tong-hop.xlsx"
     with workbook.open("wb") as handle:  # sparse: 50 MB + 1 byte without writing them
         handle.truncate(50_000_001)
@@ -118,16 +126,21 @@ async def test_a_file_past_telegrams_upload_limit_is_explained_not_sent(app, dat
     async def big(ctx):
         from handlers.types import Attachment, Reply
 
-        return Reply("Đã xuất.", attachment=Attachment("document", path=str(workbook),
-                                                          name="tong-hop-toan-xa.xlsx"))
+        return Reply(
+            "Đã xuất.",
+            attachment=Attachment("document", path=str(workbook), name="tong-hop-toan-xa.xlsx"),
+        )
 
-    async with serving(app, database, telegram_bot_token=telegram.token,
-                       telegram_api_base=telegram.url):
+    async with serving(
+        app, database, telegram_bot_token=telegram.token, telegram_api_base=telegram.url
+    ):
         await telegram.say(USER, "/to")
         await telegram.wait_for(lambda: telegram.texts(USER))
         await telegram.settle()
     (text,) = telegram.texts(USER)
-    assert text.startswith("Đã xuất.\n\n(Tệp «tong-hop-toan-xa.xlsx» nặng 50,1 MB, quá giới hạn 50 MB")
+    assert text.startswith(
+        "Đã xuất.\n\n(Tệp «tong-hop-toan-xa.xlsx» nặng 50,1 MB, quá giới hạn 50 MB"
+    )
     assert "/xuat MÃ_ĐƠN_VỊ" in text
     assert not telegram.called("sendDocument")
 
@@ -145,8 +158,9 @@ async def test_platform_faults_are_retried_and_the_bot_keeps_serving(app, databa
     telegram.fail("setMyCommands", 500)
     telegram.fail("getUpdates", 502, 502)
     telegram.fail("sendMessage", 500, ("sleep", 0.2))
-    async with serving(app, database, telegram_bot_token=telegram.token,
-                       telegram_api_base=telegram.url):
+    async with serving(
+        app, database, telegram_bot_token=telegram.token, telegram_api_base=telegram.url
+    ):
         await telegram.say(USER, "/start")
         assert "Xin chào" in await telegram.reply_to(USER, 0, timeout=20)
         await telegram.say(USER, "/help")
@@ -158,8 +172,9 @@ async def test_proactive_send_reports_what_happened(app, database, telegram):
     from bot.channels.telegram import TelegramChannel
     from handlers.types import Reply
 
-    channel = TelegramChannel(app.conversation, telegram.token, api_base=telegram.url, menu=[],
-                              request_timeout=1)
+    channel = TelegramChannel(
+        app.conversation, telegram.token, api_base=telegram.url, menu=[], request_timeout=1
+    )
     await channel.start(None)
     try:
         assert (await channel.send("777", Reply("Nhắc việc"))).status is SendStatus.SENT
@@ -171,8 +186,9 @@ async def test_proactive_send_reports_what_happened(app, database, telegram):
         telegram.fail("sendMessage", ("error", 400, "Bad Request: chat not found"))
         assert (await channel.send("778", Reply("x"))).status is SendStatus.BLOCKED
 
-        telegram.fail("sendMessage", ("error", 429, "Too Many Requests: retry after 90",
-                                      {"retry_after": 90}))
+        telegram.fail(
+            "sendMessage", ("error", 429, "Too Many Requests: retry after 90", {"retry_after": 90})
+        )
         result = await channel.send("777", Reply("x"))
         assert result.status is SendStatus.RETRY_AFTER and result.retry_after == 90
 
@@ -188,10 +204,16 @@ async def test_webhook_checks_the_secret_and_processes_each_update_once(app, dat
     from tests.helpers.app import free_port
 
     port = free_port()
-    async with serving(app, database, telegram_bot_token=telegram.token,
-                       telegram_api_base=telegram.url, webhook_base_url="https://bot.example.vn",
-                       webhook_secret="s3cret-token-123", webhook_host="127.0.0.1",
-                       webhook_port=port):
+    async with serving(
+        app,
+        database,
+        telegram_bot_token=telegram.token,
+        telegram_api_base=telegram.url,
+        webhook_base_url="https://bot.example.vn",
+        webhook_secret="s3cret-token-123",
+        webhook_host="127.0.0.1",
+        webhook_port=port,
+    ):
         (registered,) = telegram.called("setWebhook")
         assert registered["url"] == "https://bot.example.vn/webhook/telegram"
         assert registered["secret_token"] == "s3cret-token-123"
@@ -241,8 +263,7 @@ async def test_no_typing_indicator_while_the_bot_is_behind(polling, app, telegra
     assert not telegram.called("sendChatAction")
 
 
-async def test_one_users_quick_messages_are_answered_in_order(polling, app, telegram,
-                                                              monkeypatch):
+async def test_one_users_quick_messages_are_answered_in_order(polling, app, telegram, monkeypatch):
     # The typing indicator is slow here; it must not let the second message overtake the first.
     monkeypatch.setattr(base, "TYPING_AFTER", 0)  # every update shows "typing…"
     telegram.fail("sendChatAction", ("sleep", 0.3), ("sleep", 0.0))
@@ -266,13 +287,21 @@ async def test_a_photo_that_fails_does_not_hold_back_the_card_after_it(app, data
         admin = await repo.officials.by_code("DEMO001")
         await repo.accounts.link(admin, "telegram", str(USER), str(USER))
         official = await session.scalar(select(Official).where(Official.code == "DEMO010"))
-        session.add(CourseReport(
-            official_id=official.id, category=CourseCategory.DIGITAL_SELF_STUDY,
-            course_name="Kỹ năng số cơ bản", completed_on=date(2026, 11, 1),
-            certificate_kind="photo", certificate_file_id="AgAC-gone", certificate_platform="telegram"))
+        session.add(
+            CourseReport(
+                official_id=official.id,
+                category=CourseCategory.DIGITAL_SELF_STUDY,
+                course_name="Kỹ năng số cơ bản",
+                completed_on=date(2026, 11, 1),
+                certificate_kind="photo",
+                certificate_file_id="AgAC-gone",
+                certificate_platform="telegram",
+            )
+        )
     telegram.fail("sendPhoto", ("error", 400, "Bad Request: wrong file identifier"))
-    async with serving(app, database, telegram_bot_token=telegram.token,
-                       telegram_api_base=telegram.url):
+    async with serving(
+        app, database, telegram_bot_token=telegram.token, telegram_api_base=telegram.url
+    ):
         await telegram.say(USER, "/duyet")
         out = await telegram.reply_to(USER, 1)  # the photo's caption, then the card
     assert "⚠️ Chưa gửi được tệp/ảnh «chung-nhan-1»" in out and "Báo cáo #1" in out
@@ -280,7 +309,8 @@ async def test_a_photo_that_fails_does_not_hold_back_the_card_after_it(app, data
 
 
 async def test_a_button_of_an_older_message_does_nothing_even_with_the_same_value(
-        app, database, telegram):
+    app, database, telegram
+):
     from datetime import date
 
     from sqlalchemy import func, select
@@ -290,14 +320,25 @@ async def test_a_button_of_an_older_message_does_nothing_even_with_the_same_valu
 
     async with app.sessionmaker() as session, session.begin():
         repo = Repo(session)
-        await repo.accounts.link(await repo.officials.by_code("DEMO001"), "telegram",
-                                 str(USER), str(USER))
+        await repo.accounts.link(
+            await repo.officials.by_code("DEMO001"), "telegram", str(USER), str(USER)
+        )
         official = await session.scalar(select(Official).where(Official.code == "DEMO010"))
-        session.add_all([CourseReport(official_id=official.id, course_name=f"Khóa {n}",
-                                      category=CourseCategory.JOB_POSITION,
-                                      completed_on=date(2026, 11, n)) for n in (1, 2)])
-    async with serving(app, database, telegram_bot_token=telegram.token,
-                       telegram_api_base=telegram.url):
+        session.add_all(
+            [
+                CourseReport(
+                    official_id=official.id,
+                    course_name=f"Khóa {n}",
+                    category=CourseCategory.JOB_POSITION,
+                    completed_on=date(2026, 11, n),
+                )
+                for n in (1, 2)
+            ]
+        )
+    async with serving(
+        app, database, telegram_bot_token=telegram.token, telegram_api_base=telegram.url
+    ):
+
         async def say(text: str) -> str:
             seen = len(telegram.texts(USER))
             await telegram.say(USER, text)
@@ -326,7 +367,13 @@ async def test_a_button_of_an_older_message_does_nothing_even_with_the_same_valu
         out = await press(confirm_a)
         assert "tin nhắn cũ" in out and "Thông báo B" in out  # B's summary again, unsent
         async with app.sessionmaker() as session:
-            assert await session.scalar(select(func.count()).select_from(Campaign).where(
-                Campaign.kind == "announcement")) == 0
+            assert (
+                await session.scalar(
+                    select(func.count())
+                    .select_from(Campaign)
+                    .where(Campaign.kind == "announcement")
+                )
+                == 0
+            )
             statuses = {r.status for r in await session.scalars(select(CourseReport))}
         assert statuses == {"pending"}

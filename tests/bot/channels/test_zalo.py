@@ -24,8 +24,6 @@ SECRET = "s3cret-token-123"
 FORBIDDEN = "s3cret-token-124"
 
 
-
-
 async def zalo_account(app, user_id: str):
     async with app.sessionmaker() as session:
         return await Repo(session).accounts.find("zalo", user_id)
@@ -41,8 +39,9 @@ async def polling(app, database, zalo):
 @pytest.fixture
 async def channel(app, zalo):
     """A Zalo channel built by hand, with a short client timeout and backoff."""
-    channel = ZaloChannel(app.conversation,
-                          ZaloApi(zalo.token, api_base=zalo.url, timeout=0.5, backoff=0.05))
+    channel = ZaloChannel(
+        app.conversation, ZaloApi(zalo.token, api_base=zalo.url, timeout=0.5, backoff=0.05)
+    )
     yield channel
     await channel.stop()
 
@@ -52,13 +51,23 @@ class Webhook:
         self.http = http
         self.url = url
 
-    async def post(self, update=None, *, secret: str | None = SECRET, data: bytes | None = None,
-                   timeout: float = 5) -> int:
+    async def post(
+        self,
+        update=None,
+        *,
+        secret: str | None = SECRET,
+        data: bytes | None = None,
+        timeout: float = 5,
+    ) -> int:
         """POST like Zalo does; the status answered. Times out rather than hang on a slow answer."""
         headers = {"X-Bot-Api-Secret-Token": secret} if secret is not None else {}
-        async with self.http.post(self.url, json=None if data else update, data=data,
-                                  headers=headers,
-                                  timeout=aiohttp.ClientTimeout(total=timeout)) as response:
+        async with self.http.post(
+            self.url,
+            json=None if data else update,
+            data=data,
+            headers=headers,
+            timeout=aiohttp.ClientTimeout(total=timeout),
+        ) as response:
             return response.status
 
 
@@ -67,9 +76,19 @@ async def webhook(app, database, zalo):
     """The bot in webhook mode. Leaving the block stops it after the updates in flight finish,
     so what was (not) sent can be checked afterwards without waiting for anything."""
     port = free_port()
-    async with serving(app, database, zalo_bot_token=zalo.token, zalo_api_base=zalo.url,
-                       webhook_base_url=f"http://127.0.0.1:{port}", webhook_secret=SECRET,
-                       webhook_host="127.0.0.1", webhook_port=port), aiohttp.ClientSession() as http:
+    async with (
+        serving(
+            app,
+            database,
+            zalo_bot_token=zalo.token,
+            zalo_api_base=zalo.url,
+            webhook_base_url=f"http://127.0.0.1:{port}",
+            webhook_secret=SECRET,
+            webhook_host="127.0.0.1",
+            webhook_port=port,
+        ),
+        aiohttp.ClientSession() as http,
+    ):
         yield Webhook(http, f"http://127.0.0.1:{port}/webhook/zalo")
 
 
@@ -102,14 +121,22 @@ async def test_link_then_fill_a_form_answering_choices_by_number(polling, app, z
     await zalo.say(USER, "1")
     assert "Đã ghi nhận báo cáo." in await zalo.reply_to(USER, 7)
 
-    assert await reports(app) == [{"category": "llct", "course": "Bồi dưỡng LLCT",
-                                   "date": "2026-10-12", "level": "cao_cap", "hours": 40}]
+    assert await reports(app) == [
+        {
+            "category": "llct",
+            "course": "Bồi dưỡng LLCT",
+            "date": "2026-10-12",
+            "level": "cao_cap",
+            "hours": 40,
+        }
+    ]
     assert {c["chat_id"] for c in zalo.called("sendMessage")} == {USER}
 
 
 async def test_a_long_reply_is_cut_on_line_ends_into_three_messages(app, database, zalo):
-    lines = ["Báo cáo dài:"] + [f"Dòng {n:03d}: nội dung báo cáo của xã".ljust(50, ".")
-                                  for n in range(1, 89)]
+    lines = ["Báo cáo dài:"] + [
+        f"Dòng {n:03d}: nội dung báo cáo của xã".ljust(50, ".") for n in range(1, 89)
+    ]
     text = "\n".join(lines)
     assert len(text) == 4500
 
@@ -212,8 +239,9 @@ async def test_webhook_ignores_other_events_and_group_chats(app, database, zalo)
 
 
 async def test_webhook_answers_a_sticker_politely(app, database, zalo):
-    sticker = zalo.message(USER, None, event="message.sticker.received",
-                           sticker="https://zalo.example/sticker/42.png")
+    sticker = zalo.message(
+        USER, None, event="message.sticker.received", sticker="https://zalo.example/sticker/42.png"
+    )
     async with webhook(app, database, zalo) as hook:
         assert await hook.post(sticker) == 200
         assert "chưa nhận được nội dung" in await zalo.reply_to(USER, 0)
@@ -234,8 +262,9 @@ async def test_webhook_takes_first_name_and_a_missing_event_name(app, database, 
 async def test_webhook_passes_a_photo_to_the_conversation(app, database, zalo):
     async with webhook(app, database, zalo) as hook:
         # Outside a form a photo is an ordinary message (not an empty one, not a crash).
-        photo = zalo.message(USER, None, event="message.image.received",
-                             photo_url="https://zalo.example/photo/1.jpg")
+        photo = zalo.message(
+            USER, None, event="message.image.received", photo_url="https://zalo.example/photo/1.jpg"
+        )
         assert await hook.post(photo) == 200
         reply = await zalo.reply_to(USER, 0)
         assert reply and "sự cố" not in reply and "chưa nhận được nội dung" not in reply
@@ -247,8 +276,13 @@ async def test_webhook_passes_a_photo_to_the_conversation(app, database, zalo):
             return "Đã nhận ảnh."
 
         app.conversation.router.fallback = look
-        captioned = zalo.message(USER, None, event="message.image.received",
-                                 photo_url="https://zalo.example/photo/2.jpg", caption="Lớp học")
+        captioned = zalo.message(
+            USER,
+            None,
+            event="message.image.received",
+            photo_url="https://zalo.example/photo/2.jpg",
+            caption="Lớp học",
+        )
         assert await hook.post(captioned) == 200
         assert await zalo.reply_to(USER, 1) == "Đã nhận ảnh."
     assert seen == [("Lớp học", (Attachment("photo", url="https://zalo.example/photo/2.jpg"),))]

@@ -90,8 +90,9 @@ async def test_resubmitting_before_the_deadline_replaces_the_first(app, clock, o
     await official_chat.send("/danhgia", *ANSWERS, "1", "xác nhận")
     out = await official_chat.send("/danhgia")
     assert "Bạn đã nộp bản tự đánh giá quý II/2026" in out
-    await official_chat.send("5", "5", "5", "5", "10", "10", "10", "bỏ qua", "Ổn", "Chưa", "1",
-                             "xác nhận")
+    await official_chat.send(
+        "5", "5", "5", "5", "10", "10", "10", "bỏ qua", "Ổn", "Chưa", "1", "xác nhận"
+    )
     (evaluation,) = await evaluations(app)
     assert evaluation.general_points == 20
 
@@ -108,7 +109,10 @@ async def test_leader_confirms_and_the_official_is_told(app, clock, official_cha
     assert "Đã xác nhận xếp loại Hoàng Minh Tuấn: Hoàn thành xuất sắc nhiệm vụ" in out
     assert "🔔 [DEMO010] 📋 Lãnh đạo đã xác nhận xếp loại quý II/2026 của bạn" in out
     # A rating other than the one proposed comes with the leader's reason.
-    assert "Mức bạn tự đề xuất: Hoàn thành tốt nhiệm vụ. Lý do điều chỉnh: Hoàn thành vượt kế hoạch" in out
+    assert (
+        "Mức bạn tự đề xuất: Hoàn thành tốt nhiệm vụ. Lý do điều chỉnh: Hoàn thành vượt kế hoạch"
+        in out
+    )
     (evaluation,) = await evaluations(app)
     assert evaluation.status == EvaluationStatus.CONFIRMED
     assert evaluation.confirmed_rating == Rating.XUAT_SAC
@@ -127,9 +131,11 @@ async def test_too_many_excellent_in_a_unit_is_flagged(app, clock, admin_chat):
 async def test_only_linked_officials_evaluate_and_only_admins_review(app, clock, official_chat):
     assert "cần liên kết" in await Chat(app, "stranger").send("/danhgia")
     assert "dành cho quản trị viên và quản trị viên đơn vị" in await official_chat.send(
-        "/xemdanhgia")
+        "/xemdanhgia"
+    )
     assert "dành cho quản trị viên và quản trị viên đơn vị" in await official_chat.send(
-        "/xacnhan 1")
+        "/xacnhan 1"
+    )
 
 
 async def test_a_unit_admin_reviews_their_own_unit_only(app, clock):

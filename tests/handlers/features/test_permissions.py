@@ -13,8 +13,9 @@ from tests.helpers.app import chat_as
 
 async def says(app, channel: str, user: str, text: str) -> str:
     replies = await app.conversation.handle(Incoming(channel, user, user, text=text))
-    return "\n".join(r.text + "".join(f"\n{n}. {c.label}" for n, c in enumerate(r.choices, 1))
-                     for r in replies)
+    return "\n".join(
+        r.text + "".join(f"\n{n}. {c.label}" for n, c in enumerate(r.choices, 1)) for r in replies
+    )
 
 
 async def link(app, admin_chat, channel: str, user: str, code: str = "DEMO010") -> str:
@@ -26,8 +27,9 @@ async def link(app, admin_chat, channel: str, user: str, code: str = "DEMO010") 
 
 async def accounts(app, code: str = "DEMO010") -> list[tuple[str, str]]:
     async with app.sessionmaker() as session:
-        rows = await session.scalars(select(ChannelAccount).join(ChannelAccount.official)
-                                     .where(Official.code == code))
+        rows = await session.scalars(
+            select(ChannelAccount).join(ChannelAccount.official).where(Official.code == code)
+        )
         return sorted((a.platform, a.external_user_id) for a in rows)
 
 
@@ -47,7 +49,10 @@ async def test_an_admin_unlinks_the_account_of_a_lost_phone(app, admin_chat):
     out = await admin_chat.send("1")
     assert "• Thao tác: 🔓 Gỡ liên kết Telegram · Hoàng Minh Tuấn (DEMO010)" in out
     out = await admin_chat.send("1")  # at once: a double send, not a yes
-    assert "hai lần liên tiếp" in out and await accounts(app) == [("telegram", "t1"), ("zalo", "z1")]
+    assert "hai lần liên tiếp" in out and await accounts(app) == [
+        ("telegram", "t1"),
+        ("zalo", "z1"),
+    ]
     out = await admin_chat.send("Xác nhận")
     assert "Đã gỡ liên kết Telegram của Hoàng Minh Tuấn" in out
     assert await accounts(app) == [("zalo", "z1")]
@@ -73,16 +78,21 @@ async def test_an_admin_grants_and_revokes_a_unit_admin(app, admin_chat):
 
     await admin_chat.send("/quyen DEMO010", "Thu hồi quyền quản trị (chỉ là cán bộ)", "1")
     assert "dành cho quản trị viên và quản trị viên đơn vị" in await says(
-        app, "zalo", "z1", "/tonghop")
+        app, "zalo", "z1", "/tonghop"
+    )
     async with app.sessionmaker() as session:
-        changes = list(await session.scalars(
-            select(AuditEntry).where(AuditEntry.action == "role_changed")))
+        changes = list(
+            await session.scalars(select(AuditEntry).where(AuditEntry.action == "role_changed"))
+        )
     assert [(c.before["role"], c.after["role"]) for c in changes] == [
-        ("official", "unit_admin"), ("unit_admin", "official")]
+        ("official", "unit_admin"),
+        ("unit_admin", "official"),
+    ]
 
 
-async def test_nobody_changes_their_own_role_and_only_admins_change_any(app, admin_chat,
-                                                                        official_chat):
+async def test_nobody_changes_their_own_role_and_only_admins_change_any(
+    app, admin_chat, official_chat
+):
     out = await admin_chat.send("/quyen DEMO001")
     assert "Cấp quyền" not in out and "Thu hồi" not in out
     assert "chỉ dành cho quản trị viên" in await official_chat.send("/quyen DEMO001")
@@ -121,7 +131,8 @@ async def test_someone_elses_code_on_a_linked_account_changes_nothing(app, admin
     assert "đang liên kết với hồ sơ cán bộ Hoàng Minh Tuấn" in out
     assert "Hoàng Minh Tuấn" in await says(app, "zalo", "z1", "/toi")
     assert "Đã liên kết tài khoản với cán bộ Pờ Thị Xuân" in await says(
-        app, "telegram", "t9", f"/start {code}")  # the code still works for its owner
+        app, "telegram", "t9", f"/start {code}"
+    )  # the code still works for its owner
 
 
 async def test_a_change_confirmed_after_another_admin_changed_the_role_is_refused(app, admin_chat):
@@ -142,4 +153,5 @@ async def test_an_admin_changes_nothing_of_their_own_record_in_chat(app, admin_c
     out = await admin_chat.send("/quyen DEMO001")
     assert "Đây là hồ sơ của bạn" in out and "Gỡ liên kết" not in out
     assert "Không làm được thay đổi này" in await admin_chat.send(
-        "/quyen_doi DEMO001 unlink:console")
+        "/quyen_doi DEMO001 unlink:console"
+    )

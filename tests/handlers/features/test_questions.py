@@ -15,8 +15,13 @@ from tests.helpers.app import Chat
 async def test_anyone_can_ask_and_gets_the_same_answer_as_the_cli(app):
     question = "chi tieu thac si truong phong"
     out = await Chat(app, "newcomer").send(question)
-    cli = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", question], cwd=ROOT,
-                         capture_output=True, text=True, timeout=60)
+    cli = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", question],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     answer = json.loads(cli.stdout)["answer"]
     assert answer in out and "25%" in answer and "1. 📄 Xem toàn văn" in out
 
@@ -69,8 +74,9 @@ async def test_admins_reload_the_knowledge_and_a_broken_file_keeps_the_old(datab
         assert "12 thôn" in await admin.send("may thon duoc lap wifi")
 
         path = folder / "plan" / "chuyen-doi-so.yaml"
-        path.write_text(path.read_text(encoding="utf-8").replace("12 thôn", "15 thôn"),
-                        encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("12 thôn", "15 thôn"), encoding="utf-8"
+        )
         assert "chỉ dành cho quản trị viên" in await official.send("/kb_reload")
         assert "Đã nạp lại Kế hoạch: 2 mục" in await admin.send("/kb_reload")
         assert "15 thôn" in await admin.send("may thon duoc lap wifi")

@@ -61,12 +61,15 @@ async def test_a_close_but_unsure_name_is_checked_with_the_official(app, officia
     assert report.course_name == "an toan mang" and report.course_id is None
 
 
-@pytest.mark.parametrize("bad, problem", [
-    ("32/13/2026", "Không có ngày 32/13/2026"),
-    ("01/01/2027", "không thể ở tương lai"),
-    ("tuần trước", "Ngày chưa đúng dạng"),
-    ("12/12/1969", "trước năm 1970"),
-])
+@pytest.mark.parametrize(
+    "bad, problem",
+    [
+        ("32/13/2026", "Không có ngày 32/13/2026"),
+        ("01/01/2027", "không thể ở tương lai"),
+        ("tuần trước", "Ngày chưa đúng dạng"),
+        ("12/12/1969", "trước năm 1970"),
+    ],
+)
 async def test_bad_dates_are_refused_and_reasked(official_chat, bad, problem):
     await official_chat.send("/baocao", "1", "kỹ năng số cơ bản", "bỏ qua")
     out = await official_chat.send(bad)
@@ -90,7 +93,7 @@ LLCT_STEPS = [
 
 @pytest.mark.parametrize("depth", range(1, len(LLCT_STEPS)))
 async def test_back_and_cancel_work_at_every_step(app, official_chat, depth):
-    for message, _ in LLCT_STEPS[:depth + 1]:
+    for message, _ in LLCT_STEPS[: depth + 1]:
         out = await official_chat.send(message)
     assert LLCT_STEPS[depth][1] in out
     out = await official_chat.send("/quaylai")
@@ -100,7 +103,9 @@ async def test_back_and_cancel_work_at_every_step(app, official_chat, depth):
     assert await stored_reports(app) == []
 
 
-async def test_report_is_listed_then_verified_and_the_official_is_told(app, official_chat, admin_chat):
+async def test_report_is_listed_then_verified_and_the_official_is_told(
+    app, official_chat, admin_chat
+):
     await report_bdhvs(official_chat)
     out = await official_chat.send("/khoahoc")
     assert "#1 · Kỹ năng số cơ bản · 26/11/2026 · ⏳ chờ duyệt" in out
@@ -121,23 +126,34 @@ async def test_report_is_listed_then_verified_and_the_official_is_told(app, offi
 async def test_a_verified_masters_degree_raises_the_education_level(app, admin_chat):
     graduate = await chat_as(app, "DEMO011")
     assert (await official(app, "DEMO011")).education_level == EducationLevel.DAI_HOC
-    await graduate.send("/baocao", "6", "thac sy quan ly cong", "4", "Đại học Luật",
-                        "15/06/2026", "bỏ qua", "bỏ qua", "1")  # 4: Thạc sĩ
+    await graduate.send(
+        "/baocao",
+        "6",
+        "thac sy quan ly cong",
+        "4",
+        "Đại học Luật",
+        "15/06/2026",
+        "bỏ qua",
+        "bỏ qua",
+        "1",
+    )  # 4: Thạc sĩ
     out = await admin_chat.send("/duyet", "1")
     assert "Hồ sơ của cán bộ đã được cập nhật trình độ: Thạc sĩ." in out
     assert "🔔 [DEMO011]" in out and "Hồ sơ của bạn đã được cập nhật trình độ: Thạc sĩ." in out
     assert (await official(app, "DEMO011")).education_level == EducationLevel.THAC_SI
     async with app.sessionmaker() as session:
         raised = await session.scalar(
-            select(AuditEntry).where(AuditEntry.action == "official_level_raised"))
+            select(AuditEntry).where(AuditEntry.action == "official_level_raised")
+        )
     assert raised.before == {"education_level": "dai_hoc"}
     assert raised.after == {"education_level": "thac_si"}
 
 
 async def test_a_verified_report_never_lowers_a_level(app, official_chat, admin_chat):
     assert (await official(app, OFFICIAL)).education_level == EducationLevel.THAC_SI
-    await official_chat.send("/baocao", "6", "đại học", "bỏ qua", "01/03/2010", "bỏ qua",
-                             "bỏ qua", "1")
+    await official_chat.send(
+        "/baocao", "6", "đại học", "bỏ qua", "01/03/2010", "bỏ qua", "bỏ qua", "1"
+    )
     out = await admin_chat.send("/duyet", "1")
     assert "Đã duyệt báo cáo #1" in out and "cập nhật trình độ" not in out
     assert (await official(app, OFFICIAL)).education_level == EducationLevel.THAC_SI
@@ -145,8 +161,9 @@ async def test_a_verified_report_never_lowers_a_level(app, official_chat, admin_
 
 async def test_a_verified_political_theory_course_raises_that_level(app, official_chat, admin_chat):
     assert (await official(app, OFFICIAL)).political_theory_level == PoliticalTheoryLevel.TRUNG_CAP
-    await official_chat.send("/baocao", "4", "Cao cấp lý luận chính trị", "bỏ qua",
-                             "01/03/2026", "bỏ qua", "bỏ qua", "1")
+    await official_chat.send(
+        "/baocao", "4", "Cao cấp lý luận chính trị", "bỏ qua", "01/03/2026", "bỏ qua", "bỏ qua", "1"
+    )
     await admin_chat.send("/duyet", "1")
     assert (await official(app, OFFICIAL)).political_theory_level == PoliticalTheoryLevel.CAO_CAP
 
@@ -166,8 +183,9 @@ async def test_rejection_needs_a_reason_which_the_official_receives(app, officia
 
 async def test_the_same_course_on_the_same_day_needs_a_second_confirmation(app, official_chat):
     await report_bdhvs(official_chat)
-    out = await official_chat.send("/baocao", "1", "kỹ năng số cơ bản", "1", "hôm qua",
-                                   "bỏ qua", "bỏ qua", "1")
+    out = await official_chat.send(
+        "/baocao", "1", "kỹ năng số cơ bản", "1", "hôm qua", "bỏ qua", "bỏ qua", "1"
+    )
     assert "Bạn đã báo cáo khóa này với cùng ngày hoàn thành (báo cáo #1" in out
     assert len(await stored_reports(app)) == 1
     await official_chat.send("1")
@@ -186,9 +204,11 @@ async def test_a_pending_report_can_be_withdrawn(app, official_chat, admin_chat)
 
 async def test_certificate_photo_reaches_the_reviewer(app, admin_chat):
     await chat_as(app, OFFICIAL)  # console account of the official
+
     async def send(text="", attachments=()):
         return await app.conversation.handle(
-            Incoming("console", OFFICIAL, OFFICIAL, text=text, attachments=attachments))
+            Incoming("console", OFFICIAL, OFFICIAL, text=text, attachments=attachments)
+        )
 
     for message in ("/baocao", "1", "kỹ năng số cơ bản", "1", "hôm nay", "3"):
         await send(message)
@@ -228,19 +248,24 @@ async def test_a_name_far_from_every_course_is_kept_without_a_guess(app, officia
 
 
 async def test_a_confirmed_guess_and_a_catalogue_level_are_shown_before_they_are_stored(
-        app, official_chat):
+    app, official_chat
+):
     await official_chat.send("/baocao", "1", "an toan mang")
     out = await official_chat.send("1", "bỏ qua", "hôm qua", "1", "1")  # yes; skip the rest
     assert "• Khóa học: An toàn thông tin và an ninh mạng" in out
     assert "• Nơi tổ chức: (bỏ qua)" in out and "• Số giờ học: (bỏ qua)" in out
     await official_chat.send("xác nhận")
-    out = await official_chat.send("/baocao", "4", "Cao cấp lý luận chính trị", "bỏ qua",
-                                   "01/03/2026", "bỏ qua", "bỏ qua")
+    out = await official_chat.send(
+        "/baocao", "4", "Cao cấp lý luận chính trị", "bỏ qua", "01/03/2026", "bỏ qua", "bỏ qua"
+    )
     assert "• Trình độ đạt được: Cao cấp" in out  # from the catalogue, not asked
     await official_chat.send("1")
     first, second = await stored_reports(app)
     assert (first.course_name, first.provider, first.hours) == (
-        "An toàn thông tin và an ninh mạng", None, None)
+        "An toàn thông tin và an ninh mạng",
+        None,
+        None,
+    )
     assert (second.course_id, second.level) == ("llct-cao-cap", "cao_cap")
 
 
@@ -248,7 +273,8 @@ async def test_a_course_of_another_category_is_refused(app, official_chat):
     await official_chat.send("/baocao", "4")  # Lý luận chính trị
     # A button left on an older message, for a degree course.
     (reply,) = await app.conversation.handle(
-        Incoming("console", OFFICIAL, OFFICIAL, choice="c:dt-tien-si"))
+        Incoming("console", OFFICIAL, OFFICIAL, choice="c:dt-tien-si")
+    )
     assert "tin nhắn cũ" in reply.text and "Tên khóa học" in reply.text
     # Its id typed: just a name, not in the catalogue; the level is one of political theory's.
     out = await official_chat.send("c:dt-tien-si")
@@ -260,9 +286,12 @@ async def test_a_form_left_inconsistent_by_an_older_version_cannot_be_submitted(
     async with app.sessionmaker() as session, session.begin():
         state = await session.get(ConversationState, ("console", OFFICIAL))
         state.step = 8  # the confirmation, with what the old form let through
-        state.answers = {"category": "political_theory", "level": "tien_si",
-                         "course": {"id": "dt-tien-si", "name": "Đào tạo tiến sĩ"},
-                         "completed_on": "2026-11-01"}
+        state.answers = {
+            "category": "political_theory",
+            "level": "tien_si",
+            "course": {"id": "dt-tien-si", "name": "Đào tạo tiến sĩ"},
+            "completed_on": "2026-11-01",
+        }
         state.choices = [["✅ Xác nhận", "__confirm__"], ["↩️ Quay lại", "/quaylai"]]
     out = await official_chat.send("1")
     assert "thuộc loại khác" in out and "mã lỗi" not in out
@@ -270,12 +299,21 @@ async def test_a_form_left_inconsistent_by_an_older_version_cannot_be_submitted(
 
 
 async def test_a_stored_report_that_does_not_agree_is_shown_and_can_only_be_rejected(
-        app, official_chat, admin_chat):
+    app, official_chat, admin_chat
+):
     async with app.sessionmaker() as session, session.begin():  # as the old form stored it
-        await session.execute(insert(CourseReport).values(
-            official_id=(await official(app, OFFICIAL)).id, category="political_theory",
-            course_id="dt-tien-si", course_name="Đào tạo tiến sĩ", level="tien_si",
-            completed_on=date(2026, 10, 1), status="pending", created_at=NOW))
+        await session.execute(
+            insert(CourseReport).values(
+                official_id=(await official(app, OFFICIAL)).id,
+                category="political_theory",
+                course_id="dt-tien-si",
+                course_name="Đào tạo tiến sĩ",
+                level="tien_si",
+                completed_on=date(2026, 10, 1),
+                status="pending",
+                created_at=NOW,
+            )
+        )
     await report_bdhvs(official_chat)
     out = await admin_chat.send("/duyet")
     assert "Báo cáo #1 (còn 1 báo cáo khác chờ duyệt)" in out
@@ -291,8 +329,17 @@ async def test_a_stored_report_that_does_not_agree_is_shown_and_can_only_be_reje
 
 async def test_the_review_card_counts_the_others_waiting(app, official_chat, admin_chat):
     for _ in range(3):
-        await official_chat.send("/baocao", "3", "Bồi dưỡng theo yêu cầu vị trí việc làm",
-                                 "bỏ qua", "hôm qua", "8", "bỏ qua", "1", "1")
+        await official_chat.send(
+            "/baocao",
+            "3",
+            "Bồi dưỡng theo yêu cầu vị trí việc làm",
+            "bỏ qua",
+            "hôm qua",
+            "8",
+            "bỏ qua",
+            "1",
+            "1",
+        )
     assert "Báo cáo #1 (còn 2 báo cáo khác chờ duyệt)" in await admin_chat.send("/duyet")
 
 
@@ -322,24 +369,43 @@ async def test_a_degree_typed_with_its_field_keeps_the_field(app, official_chat)
     await official_chat.send("1")
     (report,) = await stored_reports(app)
     assert (report.course_name, report.course_id, report.level) == (
-        "Thạc sĩ Luật", "dt-thac-si", "thac_si")
+        "Thạc sĩ Luật",
+        "dt-thac-si",
+        "thac_si",
+    )
 
 
 async def test_a_file_sent_at_another_step_is_said_to_be_unused(app, official_chat):
     await chat_as(app, OFFICIAL)
     for text in ("/baocao", "1", "kỹ năng số cơ bản", "1", "hôm qua"):
         await official_chat.send(text)
-    (reply,) = await app.conversation.handle(Incoming(
-        "console", OFFICIAL, OFFICIAL, text="8",
-        attachments=(Attachment("document", file_id="pdf1", name="chung-nhan.pdf"),)))
+    (reply,) = await app.conversation.handle(
+        Incoming(
+            "console",
+            OFFICIAL,
+            OFFICIAL,
+            text="8",
+            attachments=(Attachment("document", file_id="pdf1", name="chung-nhan.pdf"),),
+        )
+    )
     assert "chưa được lưu" in reply.text and "Gửi ảnh chụp giấy chứng nhận" in reply.text
 
 
-async def test_duyet_with_a_number_opens_that_report_and_later_moves_on(app, official_chat,
-                                                                        admin_chat):
+async def test_duyet_with_a_number_opens_that_report_and_later_moves_on(
+    app, official_chat, admin_chat
+):
     for _ in range(3):
-        await official_chat.send("/baocao", "3", "Bồi dưỡng theo yêu cầu vị trí việc làm",
-                                 "bỏ qua", "hôm qua", "8", "bỏ qua", "1", "1")
+        await official_chat.send(
+            "/baocao",
+            "3",
+            "Bồi dưỡng theo yêu cầu vị trí việc làm",
+            "bỏ qua",
+            "hôm qua",
+            "8",
+            "bỏ qua",
+            "1",
+            "1",
+        )
     assert "Báo cáo #2" in await admin_chat.send("/duyet 2")
     out = await admin_chat.send("3")  # ⏭ Để sau
     assert "Báo cáo #3" in out
@@ -377,8 +443,17 @@ async def test_an_abbreviation_that_fits_several_courses_asks_the_level(official
 
 
 async def test_invisible_characters_are_not_stored(app, official_chat):
-    await official_chat.send("/baocao", "2", "Pháp\u200b luật\u202e đất đai\u200f",
-                             "2", "bỏ qua", "hôm qua", "bỏ qua", "bỏ qua", "1")  # 2: my name
+    await official_chat.send(
+        "/baocao",
+        "2",
+        "Pháp\u200b luật\u202e đất đai\u200f",
+        "2",
+        "bỏ qua",
+        "hôm qua",
+        "bỏ qua",
+        "bỏ qua",
+        "1",
+    )  # 2: my name
     (report,) = await stored_reports(app)
     assert report.course_name == "Pháp luật đất đai"
 

@@ -52,8 +52,11 @@ def attached(out: str) -> Path:
 
 async def audit(app, action: str) -> list[AuditEntry]:
     async with app.sessionmaker() as session:
-        return list(await session.scalars(
-            select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
+        return list(
+            await session.scalars(
+                select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+            )
+        )
 
 
 async def test_overview_shows_all_eight_targets_and_a_chart(commune, admin):
@@ -93,13 +96,13 @@ async def test_overview_shows_all_eight_targets_and_a_chart(commune, admin):
 async def test_the_chart_draws_every_indicator(commune):
     async with commune.sessionmaker() as session:
         period = current_period(data.TODAY)
-        summary = await summarise(Repo(session), TARGETS,
-                                  Scope(None, period, data.TODAY, data.TODAY))
+        summary = await summarise(
+            Repo(session), TARGETS, Scope(None, period, data.TODAY, data.TODAY)
+        )
     axes = indicators_figure(summary).axes[0]
     labels = [label.get_text() for label in axes.get_yticklabels()]
     assert sorted(labels) == sorted(i.short for i in TARGETS.indicators)
-    assert {label.split(".")[0].rstrip("abcd") for label in labels} == {str(n) for n in
-                                                                       range(1, 9)}
+    assert {label.split(".")[0].rstrip("abcd") for label in labels} == {str(n) for n in range(1, 9)}
     assert len(axes.patches) == 12  # a bar for each measured share; 1a, 5c, 5d are text
     texts = [text.get_text() for text in axes.texts]
     assert "chưa đo" in texts and "1 người — đạt" in texts
@@ -109,8 +112,10 @@ async def test_one_target_in_detail_with_names(commune, admin):
     out = await admin.send("/chitieu 7")
     assert "📌 Chỉ tiêu (7): Công chức chuyên môn" in out
     assert "Đạt 2/5 (40%) · cần ≥100% · hạn 31/12/2030: chưa đến hạn" in out
-    assert ("Chưa đạt (3):\n• Cán bộ S2 (S2) — Phòng UA\n• Cán bộ S3 (S3) — Phòng UB\n"
-            "• Cán bộ S5 (S5) — Phòng UB") in out
+    assert (
+        "Chưa đạt (3):\n• Cán bộ S2 (S2) — Phòng UA\n• Cán bộ S3 (S3) — Phòng UB\n"
+        "• Cán bộ S5 (S5) — Phòng UB"
+    ) in out
     assert "Chưa đạt (1):\n• Cán bộ S3 (S3) — Phòng UB" in out  # 7b
     assert "còn trên 6 năm công tác (3):" in out
     assert "• Cán bộ S2 (S2) — Phòng UA · đủ tuổi nghỉ hưu 28/11/2032" in out
@@ -134,9 +139,11 @@ async def test_one_target_in_detail_with_names(commune, admin):
 
 async def test_who_has_not_submitted(commune, admin):
     out = await admin.send("/chuanop")
-    assert ("📝 Chưa nộp tự đánh giá quý III/2026 (hạn 05/10/2026) — Toàn xã: 3/10 cán bộ\n"
-            "• Cán bộ S2 (S2) — Phòng UA\n• Cán bộ S4 (S4) — Phòng UB\n"
-            "• Cán bộ S5 (S5) — Phòng UB") in out
+    assert (
+        "📝 Chưa nộp tự đánh giá quý III/2026 (hạn 05/10/2026) — Toàn xã: 3/10 cán bộ\n"
+        "• Cán bộ S2 (S2) — Phòng UA\n• Cán bộ S4 (S4) — Phòng UB\n"
+        "• Cán bộ S5 (S5) — Phòng UB"
+    ) in out
     out = await admin.send("/chuanop UA 2026Q2")
     assert "quý II/2026 (hạn 05/07/2026) — Phòng UA: 6/6 cán bộ" in out
     entries = await audit(commune, "read_summary")
@@ -150,7 +157,8 @@ async def test_a_unit_admin_sees_only_their_unit(commune, unit_admin):
     assert "▫️ 5a. Lãnh đạo: thạc sĩ: không có đối tượng" in out
     assert "✅ 8. Trang thiết bị đạt chuẩn: 4/4 (100%)" in out
     assert "Bạn chỉ xem được số liệu của đơn vị mình (Phòng UB)" in await unit_admin.send(
-        "/tonghop UA")
+        "/tonghop UA"
+    )
     out = await unit_admin.send("/chitieu 7")
     assert "(S3)" in out and "(S5)" in out and "(S2)" not in out
     out = await unit_admin.send("/xuat")
@@ -211,8 +219,14 @@ async def test_the_workbook_from_chat(commune, admin):
     assert book.sheetnames == ["Tổng hợp", "Cán bộ", "Khóa học", "Đánh giá"]
 
     summary = book["Tổng hợp"]
-    assert [c.value for c in summary[1]][:6] == ["Chỉ tiêu", "Nội dung", "Đối tượng", "Số đạt",
-                                                 "Tổng số", "Tỷ lệ (%)"]
+    assert [c.value for c in summary[1]][:6] == [
+        "Chỉ tiêu",
+        "Nội dung",
+        "Đối tượng",
+        "Số đạt",
+        "Tổng số",
+        "Tỷ lệ (%)",
+    ]
     rows = {row[0]: row for row in summary.iter_rows(min_row=2, max_row=16, values_only=True)}
     assert list(rows) == [i.spec.key for i in TARGETS.indicators]
     assert rows["1b"][3:9] == (1, 3, 33.3, "cần ≥100%", "31/12/2028", "chưa đến hạn")
@@ -239,16 +253,19 @@ async def test_the_workbook_from_chat(commune, admin):
     assert "Khóa đã rút" not in listed and "Khóa năm 2025" not in listed
     info = {row[0]: row[1] for row in summary.iter_rows(min_row=18, values_only=True)}
     assert info["Khóa học liệt kê"] == (
-        "hoàn thành từ 01/01/2026 đến 27/11/2026 (thời gian tính chỉ tiêu)")
-    (link,) = [c for row in courses.iter_rows(min_row=2) for c in row
-               if c.value == data.HYPERLINK]
+        "hoàn thành từ 01/01/2026 đến 27/11/2026 (thời gian tính chỉ tiêu)"
+    )
+    (link,) = [c for row in courses.iter_rows(min_row=2) for c in row if c.value == data.HYPERLINK]
     assert link.data_type == "s" and link.quotePrefix  # text, and stays text when edited
 
     evaluations = book["Đánh giá"]
     by_code = {row[0]: row for row in evaluations.iter_rows(min_row=2, values_only=True)}
     assert len(by_code) == 10
-    assert by_code["L2"][5:8] == ("Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ",
-                                  "Hoàn thành nhiệm vụ")
+    assert by_code["L2"][5:8] == (
+        "Hoàn thành tốt nhiệm vụ",
+        "Hoàn thành nhiệm vụ",
+        "Hoàn thành nhiệm vụ",
+    )
     assert by_code["S4"][5] == "Chưa nộp"  # S4 submitted for 2026Q2 only
 
     (entry,) = await audit(commune, "export")
@@ -283,14 +300,16 @@ async def export_pushed(app, held_export) -> tuple[Reply, list[Reply]]:
     async def push(reply: Reply) -> None:
         pushed.append(reply)
 
-    (reply,) = await app.conversation.handle(Incoming("console", "L1", "L1", text="/xuat"),
-                                             push=push)
+    (reply,) = await app.conversation.handle(
+        Incoming("console", "L1", "L1", text="/xuat"), push=push
+    )
     assert await asyncio.to_thread(held_export.reached.wait, 10)
     return reply, pushed
 
 
 async def test_the_workbook_is_pushed_when_ready_and_others_are_answered_meanwhile(
-        commune, admin, unit_admin, held_export):
+    commune, admin, unit_admin, held_export
+):
     working, pushed = await export_pushed(commune, held_export)
     assert "⏳ Đang lập tệp Excel tổng hợp — Toàn xã, kỳ 2026Q3" in working.text
     assert working.attachment is None
@@ -310,8 +329,9 @@ async def test_the_workbook_is_pushed_when_ready_and_others_are_answered_meanwhi
 async def test_an_admin_demoted_meanwhile_gets_no_workbook(commune, admin, held_export):
     _, pushed = await export_pushed(commune, held_export)
     async with commune.sessionmaker() as session, session.begin():
-        await session.execute(update(Official).where(Official.code == "L1")
-                              .values(role=Role.OFFICIAL))
+        await session.execute(
+            update(Official).where(Official.code == "L1").values(role=Role.OFFICIAL)
+        )
     held_export.set()
     await commune.conversation.jobs.wait()
     (refused,) = pushed
@@ -326,13 +346,22 @@ async def test_a_list_longer_than_a_sheet_goes_on_in_the_next(commune, admin, mo
     monkeypatch.setattr(workbook, "EXCEL_ROWS", 5)  # Excel's is 1,048,576: header + 4 rows
     book = load(attached(await admin.send("/xuat")))
     assert [name for name in book.sheetnames if not name.startswith("Tổng hợp")] == [
-        "Cán bộ", "Cán bộ (2)", "Cán bộ (3)", "Khóa học", "Khóa học (2)", "Khóa học (3)",
-        "Đánh giá", "Đánh giá (2)", "Đánh giá (3)"]
+        "Cán bộ",
+        "Cán bộ (2)",
+        "Cán bộ (3)",
+        "Khóa học",
+        "Khóa học (2)",
+        "Khóa học (3)",
+        "Đánh giá",
+        "Đánh giá (2)",
+        "Đánh giá (3)",
+    ]
     parts = [book["Khóa học"], book["Khóa học (2)"], book["Khóa học (3)"]]
     assert [len(codes(part)) for part in parts] == [4, 4, 3]
     assert all(part["A1"].value == "Mã cán bộ" and part.freeze_panes == "A2" for part in parts)
-    everyone = [code for part in ("Cán bộ", "Cán bộ (2)", "Cán bộ (3)")
-                for code in codes(book[part])]
+    everyone = [
+        code for part in ("Cán bộ", "Cán bộ (2)", "Cán bộ (3)") for code in codes(book[part])
+    ]
     assert everyone == ["H1", "L1", "L2", "L3", "S1", "S2", "H2", "S3", "S4", "S5"]
 
 
@@ -350,14 +379,12 @@ async def test_the_export_command(commune, tmp_path, capsys):
     from bot.__main__ import cmd_export, parser
 
     out = tmp_path / "bao-cao.xlsx"
-    args = parser().parse_args(["export", "--out", str(out), "--unit", "ua",
-                                "--quarter", "2026Q2"])
+    args = parser().parse_args(["export", "--out", str(out), "--unit", "ua", "--quarter", "2026Q2"])
     await cmd_export(commune, args)
     assert "Đã xuất tổng hợp (Phòng UA, tính đến 30/06/2026, kỳ 2026Q2)" in capsys.readouterr().out
     book = load(out)
     assert codes(book["Cán bộ"]) == ["H1", "L1", "L2", "L3", "S1", "S2"]  # by unit, name
-    assert {row[3] for row in book["Đánh giá"].iter_rows(min_row=2, values_only=True)} == {
-        "2026Q2"}
+    assert {row[3] for row in book["Đánh giá"].iter_rows(min_row=2, values_only=True)} == {"2026Q2"}
     # Taken at 30/06/2026: courses completed later are not there.
     completed = [row[6] for row in book["Khóa học"].iter_rows(min_row=2, values_only=True)]
     assert max(completed).date() <= data.date(2026, 6, 30)
@@ -368,15 +395,18 @@ async def test_the_export_command(commune, tmp_path, capsys):
 # -- periods, arguments and the targets file ---------------------------------------------------
 
 
-@pytest.mark.parametrize("today, period", [
-    ("2026-05-15", "2026Q1"),  # Q2 not open yet: the last one whose window passed
-    ("2026-06-25", "2026Q2"),  # open
-    ("2026-07-05", "2026Q2"),  # its last day
-    ("2026-07-06", "2026Q2"),
-    ("2026-11-27", "2026Q3"),
-    ("2026-12-10", "2026Q4"),  # the annual evaluation, open 1–15 December
-    ("2027-01-10", "2026Q4"),
-])
+@pytest.mark.parametrize(
+    "today, period",
+    [
+        ("2026-05-15", "2026Q1"),  # Q2 not open yet: the last one whose window passed
+        ("2026-06-25", "2026Q2"),  # open
+        ("2026-07-05", "2026Q2"),  # its last day
+        ("2026-07-06", "2026Q2"),
+        ("2026-11-27", "2026Q3"),
+        ("2026-12-10", "2026Q4"),  # the annual evaluation, open 1–15 December
+        ("2027-01-10", "2026Q4"),
+    ],
+)
 def test_this_quarter(today, period):
     assert current_period(data.date.fromisoformat(today)).key == period
 
@@ -385,8 +415,10 @@ def test_a_named_quarter_is_taken_at_its_end_or_today():
     from handlers.periods import Period
     from handlers.services.summaries.scope import split_args, when
 
-    assert when(data.TODAY, Period.parse("2026Q2")) == (Period.parse("2026Q2"),
-                                                        data.date(2026, 6, 30))
+    assert when(data.TODAY, Period.parse("2026Q2")) == (
+        Period.parse("2026Q2"),
+        data.date(2026, 6, 30),
+    )
     assert when(data.TODAY, Period.parse("2026Q4"))[1] == data.TODAY
     unit, period, rest = split_args("7 pkt 2026q2", current_period(data.TODAY).calendar)
     assert (unit, period.key, rest) == ("PKT", "2026Q2", ["7"])
@@ -398,8 +430,12 @@ def test_targets_file(tmp_path):
     assert [t.number for t in TARGETS.targets] == list(range(1, 9))
     assert load_targets(tmp_path) == TARGETS  # a folder without targets.yaml: the packaged one
     bad = tmp_path / "targets.yaml"
-    bad.write_text(Path(TARGETS_FILE).read_text(encoding="utf-8").replace(
-        "education_at_least:thac_si", "education_at_least:giao_su", 1), encoding="utf-8")
+    bad.write_text(
+        Path(TARGETS_FILE)
+        .read_text(encoding="utf-8")
+        .replace("education_at_least:thac_si", "education_at_least:giao_su", 1),
+        encoding="utf-8",
+    )
     with pytest.raises(KnowledgeError, match=r"targets\.yaml: chỉ tiêu 5a: cách đo"):
         load_targets(tmp_path)
 

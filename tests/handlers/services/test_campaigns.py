@@ -33,6 +33,7 @@ class Recorder:
 
     name: str = "console"
     sent: list[tuple[str, str]] = field(default_factory=list)
+
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
         self.sent.append((chat_id, reply.text))
         return SENT
@@ -48,8 +49,13 @@ async def quarter(app):
     for code in CODES:
         await chat_as(app, code)
     recorder = Recorder()
-    deliverer = Deliverer(app.sessionmaker, {"console": recorder}, app.conversation.options,
-                          rates={"console": 1000}, clock=lambda: now[0])
+    deliverer = Deliverer(
+        app.sessionmaker,
+        {"console": recorder},
+        app.conversation.options,
+        rates={"console": 1000},
+        clock=lambda: now[0],
+    )
 
     async def tick(moment: datetime) -> None:
         now[0] = moment
@@ -114,7 +120,9 @@ async def test_a_push_due_at_night_waits_for_the_morning(app, quarter):
     now, recorder, tick = quarter
     await tick(at("19/06/2026", "22:00"))
     admin = await chat_as(app, "DEMO001")
-    out = await admin.send("/thongbao_moi", "1", "Họp giao ban sáng thứ Hai lúc 7 giờ 30", "1", "xác nhận")
+    out = await admin.send(
+        "/thongbao_moi", "1", "Họp giao ban sáng thứ Hai lúc 7 giờ 30", "1", "xác nhận"
+    )
     assert "(Giờ đó là giờ nghỉ nên tin sẽ đi lúc 20/06/2026 07:00.)" in out
     await tick(at("19/06/2026", "22:05"))
     await tick(at("20/06/2026", "06:59"))
@@ -131,8 +139,13 @@ async def test_a_restart_in_the_middle_of_a_campaign_sends_each_once(app, databa
     now[0] = at("20/06/2026", "08:01")
     await plan_once(app.sessionmaker, app.conversation.options, clock=lambda: now[0])
     # A slow platform: one push a second to this channel, so the stop lands mid-campaign.
-    first = Deliverer(app.sessionmaker, {"console": recorder}, app.conversation.options,
-                      rates={"console": 1}, clock=lambda: now[0])
+    first = Deliverer(
+        app.sessionmaker,
+        {"console": recorder},
+        app.conversation.options,
+        rates={"console": 1},
+        clock=lambda: now[0],
+    )
     stop = asyncio.Event()
     running = asyncio.create_task(first.run(stop))
     while len(opened(recorder)) < 2:
@@ -143,11 +156,16 @@ async def test_a_restart_in_the_middle_of_a_campaign_sends_each_once(app, databa
     assert 2 <= len(sent_before) < len(CODES)
 
     async with database.app() as restarted:
-        fresh = Deliverer(restarted.sessionmaker, {"console": recorder},
-                          restarted.conversation.options, rates={"console": 1000},
-                          clock=lambda: now[0])
-        await plan_once(restarted.sessionmaker, restarted.conversation.options,
-                        clock=lambda: now[0])
+        fresh = Deliverer(
+            restarted.sessionmaker,
+            {"console": recorder},
+            restarted.conversation.options,
+            rates={"console": 1000},
+            clock=lambda: now[0],
+        )
+        await plan_once(
+            restarted.sessionmaker, restarted.conversation.options, clock=lambda: now[0]
+        )
         await fresh.run_once()
     assert opened(recorder) == CODES  # each official once: nothing repeated, nothing dropped
 
@@ -184,15 +202,22 @@ async def test_send_now_is_queued_at_once_and_wakes_the_sender(app):
     for code in CODES:
         await chat_as(app, code)
     recorder = Recorder()
-    deliverer = Deliverer(app.sessionmaker, {"console": recorder}, app.conversation.options,
-                          rates={"console": 1000}, clock=lambda: at("19/06/2026", "10:00"))
+    deliverer = Deliverer(
+        app.sessionmaker,
+        {"console": recorder},
+        app.conversation.options,
+        rates={"console": 1000},
+        clock=lambda: at("19/06/2026", "10:00"),
+    )
     stop = asyncio.Event()
     # A round a minute: only the wake-up can make the announcement go out within seconds.
     sending = asyncio.create_task(deliverer.run(stop, interval=60, wake=app.conversation.outbox))
     try:
         await asyncio.sleep(0.1)  # the first round, before anything is queued
         admin = await chat_as(app, "DEMO001")
-        out = await admin.send("/thongbao_moi", "1", "Họp giao ban lúc 14 giờ hôm nay", "1", "xác nhận")
+        out = await admin.send(
+            "/thongbao_moi", "1", "Họp giao ban lúc 14 giờ hôm nay", "1", "xác nhận"
+        )
         assert "Đang gửi thông báo" in out and "tới 6 cán bộ" in out
         for _ in range(100):
             if len(recorder.sent) >= 6:
@@ -210,7 +235,9 @@ async def test_an_official_who_links_later_hears_of_what_is_still_open(app, quar
     now, recorder, tick = quarter
     admin = await chat_as(app, "DEMO001")
     now[0] = at("01/06/2026", "09:00")
-    await admin.send("/thongbao_moi", "1", "Thông báo đầu tháng sáu", "1", "xác nhận")  # 3 weeks old
+    await admin.send(
+        "/thongbao_moi", "1", "Thông báo đầu tháng sáu", "1", "xác nhận"
+    )  # 3 weeks old
     await tick(at("20/06/2026", "08:05"))  # the self-evaluation opens
     await admin.send("/thongbao_moi", "1", "Nộp báo cáo quý trước ngày 30/06", "1", "xác nhận")
     await tick(at("20/06/2026", "08:10"))
@@ -230,8 +257,9 @@ async def test_an_official_who_links_later_hears_of_what_is_still_open(app, quar
     await tick(at("22/06/2026", "09:30"))
     async with app.sessionmaker() as session:
         official = await session.scalar(select(Official).where(Official.code == "DEMO021"))
-        mine = list(await session.scalars(select(Delivery).where(
-            Delivery.official_id == official.id)))
+        mine = list(
+            await session.scalars(select(Delivery).where(Delivery.official_id == official.id))
+        )
     assert len(mine) == 2 and recorder.to("latecomer") == []
 
 

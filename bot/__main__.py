@@ -10,6 +10,9 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.app import App, DatabaseUnavailable, backup_problem, open_app, safe_url
 from bot.channels.console import (
     GUEST,
@@ -199,15 +202,20 @@ async def cmd_chat(app: App, args) -> None:
 
 
 async def chat_as(app: App, official_code: str | None) -> None:
+    async with app.sessionmaker() as session:
+        demo = await is_demo_database(session)
+        linked_before = official_code and await Repo(session).accounts.find(PLATFORM, official_code)
     user_id = GUEST
     if official_code:
         user_id = await link_console_user(app.conversation, official_code)
         if user_id is None:
             raise Failure(f"Không có cán bộ đang công tác với mã {official_code}.", 2)
-    async with app.sessionmaker() as session:
-        demo = await is_demo_database(session)
     if not demo:  # a commune's database: its pushes are for the running bot to send
-        await run_console(app.conversation, user_id, sys.stdin, sys.stdout)
+        try:
+            await run_console(app.conversation, user_id, sys.stdin, sys.stdout)
+        finally:  # no console account left behind to be counted or pushed to
+            if official_code and not linked_before:
+                await _unlink_console(app, user_id)
         return
     options = app.conversation.options
     deliverer = Deliverer(app.sessionmaker, {PLATFORM: ConsoleChannel(sys.stdout)}, options)
@@ -221,11 +229,24 @@ async def chat_as(app: App, official_code: str | None) -> None:
     await run_console(app.conversation, user_id, sys.stdin, sys.stdout, plan_and_deliver)
 
 
+async def _unlink_console(app: App, user_id: str) -> None:
+    async with app.sessionmaker() as session, session.begin():
+        repo = Repo(session)
+        if (account := await repo.accounts.find(PLATFORM, user_id)) is not None:
+            await repo.accounts.unlink(account)
+
+
 async def cmd_status(app: App, args) -> None:
     """The running processes (from their files in STATE_DIR) and the outbox (from the
     database). Exit 1 when no process runs or a channel is not online: for a monitor."""
     processes = running_processes(app.settings.state_dir)
-    outbox = await outbox_counts(app.sessionmaker)
+    url = make_url(app.settings.database_url)
+    try:  # a database not made yet, or not migrated: `status` neither creates nor changes it
+        if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
+            raise FileNotFoundError(f"chưa có tệp {url.database}")
+        outbox = await outbox_counts(app.sessionmaker)
+    except (OSError, SQLAlchemyError) as error:
+        outbox = {"error": str(getattr(error, "orig", None) or error).splitlines()[0]}
     if args.json:
         print(json.dumps({"processes": processes, "outbox": outbox}, ensure_ascii=False))
     else:
@@ -269,9 +290,11 @@ async def cmd_demo_data(app: App, args) -> None:
 
 
 async def cmd_invite(app: App, args) -> None:
-    ttl = timedelta(days=args.days) if args.days else app.conversation.options.invite_ttl
-    if ttl <= timedelta(0):
-        raise Failure("Số ngày hiệu lực phải lớn hơn 0.", 2)
+    ttl = (
+        timedelta(days=args.days) if args.days is not None else app.conversation.options.invite_ttl
+    )
+    if not timedelta(days=1) <= ttl <= timedelta(days=365):
+        raise Failure("Số ngày hiệu lực phải từ 1 đến 365.", 2)
     async with app.sessionmaker() as session, session.begin():
         repo = Repo(session)
         official = await repo.officials.by_code(args.official_code)
@@ -509,7 +532,8 @@ def cmd_ask(settings: Settings, args) -> None:
 
 
 async def execute(settings: Settings, args) -> None:
-    async with open_app(settings) as app:
+    # `status` only looks: it must not migrate under a running bot (after a `git pull`).
+    async with open_app(settings, migrate=args.command != "status") as app:
         await COMMANDS[args.command](app, args)
 
 

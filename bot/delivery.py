@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.channels.base import Channel, SendResult, SendStatus
+from bot.health import ChannelState
 from bot.redact import redact
 from handlers.context import Options
 from handlers.services.campaigns import next_allowed, still_wanted
@@ -144,7 +145,7 @@ class Deliverer:
         async with self.sessionmaker() as session, session.begin():
             repo = Repo(session)
             await repo.deliveries.settle_interrupted(now - INTERRUPTED_AFTER)
-            due = [d.id for d in await repo.deliveries.due(now, self.channels, BATCH)]
+            due = [d.id for d in await repo.deliveries.due(now, self._online(), BATCH)]
         slots = asyncio.Semaphore(CONCURRENCY)
 
         async def deliver(delivery_id: int) -> None:
@@ -203,8 +204,21 @@ class Deliverer:
                 reverse=True,
             )
             chats = [(a.platform, a.chat_id) for a in accounts]
-        ours = [(platform, chat) for platform, chat in chats if platform in self.channels]
+        online = self._online()
+        ours = [(platform, chat) for platform, chat in chats if platform in online]
         return ours, len(ours) < len(chats)
+
+    def _online(self) -> list[str]:
+        """The platforms to send through now: a channel whose platform cannot be reached (at
+        start, or its polling failing) is left out, and its pushes wait for it unspent,
+        instead of using up their tries and failing for good; an official with another
+        account gets theirs there."""
+        return [
+            name
+            for name, channel in self.channels.items()
+            if getattr(channel, "health", None) is None
+            or channel.health.state != ChannelState.RETRYING
+        ]
 
     async def _claim(self, delivery_id: int) -> bool:
         async with self.sessionmaker() as session, session.begin():

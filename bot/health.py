@@ -11,8 +11,8 @@ from pathlib import Path
 from bot.redact import redact
 from storage.types import utcnow
 
-STALE_AFTER = 90  # seconds without a heartbeat: the process is gone (killed, machine down)
-HEARTBEAT = 20  # seconds between two writes of the process's file
+STALE_AFTER = 30  # seconds without a heartbeat: the process is gone (killed, machine down)
+HEARTBEAT = 5  # seconds between two writes of the process's file
 
 
 class ChannelState:
@@ -35,13 +35,22 @@ class ChannelHealth:
         self.state, self.mode, self.bot = ChannelState.ONLINE, mode, bot
         self.since, self.last_error, self.next_attempt_at = utcnow().isoformat(), "", None
 
+    def lost(self, error: Exception) -> None:
+        """Online once, failing now (polling gets errors): shown until it works again."""
+        if self.state == ChannelState.ONLINE:
+            self.state, self.since = ChannelState.RETRYING, utcnow().isoformat()
+        self.attempts += 1
+        self.last_error = _one_line(error)
+
+    def back(self) -> None:
+        if self.state != ChannelState.ONLINE and self.mode:
+            self.online(self.mode, self.bot)
+
     def failed(self, error: Exception, retry_in: float) -> None:
         if self.state != ChannelState.RETRYING:
             self.since = utcnow().isoformat()
         self.state, self.attempts = ChannelState.RETRYING, self.attempts + 1
-        self.last_error = redact(
-            str(error).splitlines()[0] if str(error) else type(error).__name__
-        )[:300]
+        self.last_error = _one_line(error)
         self.next_attempt_at = (utcnow() + timedelta(seconds=retry_in)).isoformat()
 
 
@@ -79,6 +88,11 @@ class Health:
             json.dump(self.snapshot(), file, ensure_ascii=False)
         os.replace(partial, path)
         return path
+
+
+def _one_line(error: Exception) -> str:
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return redact(text)[:300]
 
 
 def running_processes(folder: Path, now: datetime | None = None) -> list[dict]:

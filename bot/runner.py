@@ -3,6 +3,7 @@
 import asyncio
 import dataclasses
 import logging
+import os
 import signal
 from contextlib import AsyncExitStack
 
@@ -13,12 +14,11 @@ from redis.exceptions import RedisError
 from bot.app import App, safe_url
 from bot.channels.base import Channel, Inbox, handle_here
 from bot.channels.files import FileShelf
-from bot.channels.telegram import PLATFORM as PLATFORM_TELEGRAM
 from bot.channels.telegram import TelegramChannel, make_bot
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloApi
 from bot.delivery import Deliverer, outbox_counts
-from bot.health import HEARTBEAT, Health
+from bot.health import HEARTBEAT, Health, running_processes
 from bot.redact import redact
 from bot.scaleout import RedisRateLimiter, redis_inbox
 from bot.scheduler import start_scheduler
@@ -94,25 +94,30 @@ async def serve(
     health = Health(role)
     async with AsyncExitStack() as stack:
         _stop_on_signals(stack, stop)
+        _alone_or_shared(settings)
+        _keep_heartbeat(stack, health, settings.state_dir)
         app = await _with_telegram_username(app)
         redis = await _redis(stack, settings.redis_url) if settings.redis_url else None
         web_app = _web_app(app, health) if settings.webhook_base_url and receive else None
         files = _file_shelf(settings, web_app) if web_app is not None else None
         inbox = redis_inbox(redis) if redis is not None and receive else handle_here
-        channels = []
+        channels, failures = [], []
         for channel in build_channels(app, files, inbox):
-            # Workers leave the webhook registration to `python -m bot webhook set`.
-            await _start(channel, web_app, receive=receive, register=role == "all")
             stack.push_async_callback(channel.stop)
+            # Workers leave the webhook registration to `python -m bot webhook set`.
+            failure = await channel.start(web_app, receive=receive, register=role == "all")
             health.channels[channel.name] = channel.health
             channels.append(channel)
+            if failure is not None:
+                failures.append((channel, failure))
+        _some_channel_may_work(channels, failures)
+        _write_status(health, settings.state_dir)  # `status` sees the channels at once
         # Before the channels close: running jobs (an import) end and push their results.
         stack.push_async_callback(app.conversation.jobs.wait, timeout=JOBS_DRAIN)
         if web_app is not None:
             await _listen(stack, web_app, settings)  # stopped first: no more webhook calls
         if push:
             await _start_pushing(stack, app, channels, stop, redis, health)
-        _keep_heartbeat(stack, health, settings.state_dir)
         log.info("running as %s", role)
         if ready is not None:
             ready.set()
@@ -138,13 +143,12 @@ async def _with_telegram_username(app: App) -> App:
             settings.telegram_bot_token.get_secret_value(), settings.telegram_api_base
         ) as bot:
             username = (await bot.get_me()).username
-    except TelegramChannel.unreachable as error:  # the channel keeps trying; links wait
+    except Exception as error:  # the channel keeps trying (or says it was refused); links wait
         log.warning(
-            "Telegram unreachable (%s): invite links without t.me until restart", redact(str(error))
+            "Telegram getMe failed (%s): invite links without t.me until restart",
+            redact(str(error).splitlines()[0] if str(error) else type(error).__name__),
         )
         return app
-    except Exception as error:  # a refused token
-        raise _start_error(PLATFORM_TELEGRAM, error) from error
     return dataclasses.replace(
         app, conversation=app.conversation.with_options(telegram_username=username)
     )
@@ -182,15 +186,19 @@ def _keep_heartbeat(stack: AsyncExitStack, health: Health, folder) -> None:
 
     async def beat() -> None:
         while True:
-            try:
-                health.write(folder)
-            except OSError as error:
-                log.warning("cannot write the status file in %s: %s", folder, error.strerror)
+            _write_status(health, folder)
             await asyncio.sleep(HEARTBEAT)
 
     beating = asyncio.create_task(beat())
     stack.callback(lambda: (folder / f"process-{health.pid}.json").unlink(missing_ok=True))
     stack.callback(beating.cancel)
+
+
+def _write_status(health: Health, folder) -> None:
+    try:
+        health.write(folder)
+    except OSError as error:
+        log.warning("cannot write the status file in %s: %s", folder, error.strerror)
 
 
 def _file_shelf(settings, web_app: web.Application) -> FileShelf:
@@ -200,12 +208,26 @@ def _file_shelf(settings, web_app: web.Application) -> FileShelf:
     return files
 
 
-async def _start(channel: Channel, web_app, *, receive: bool, register: bool) -> None:
-    try:  # an unreachable platform is retried by the channel, in the background
-        await channel.start(web_app, receive=receive, register=register)
-    except Exception as error:  # the platform refused the token: the operator must act
-        await channel.stop()  # closes its HTTP session
-        raise _start_error(channel.name, error) from error
+def _alone_or_shared(settings) -> None:
+    """A second bot process on this machine without Redis (started by mistake, or a second
+    `run` beside the service) would take one user's messages in two places and answer them
+    out of order: refused, naming the one running."""
+    others = [p for p in running_processes(settings.state_dir) if p.get("pid") != os.getpid()]
+    if others and not settings.redis_url:
+        pids = ", ".join(str(p["pid"]) for p in others)
+        raise StartError(
+            f"Đã có tiến trình bot đang chạy (pid {pids}); dừng nó trước, hoặc đặt "
+            "REDIS_URL để chạy nhiều tiến trình cùng lúc."
+        )
+
+
+def _some_channel_may_work(channels: list[Channel], failures: list) -> None:
+    """Start with any channel that works or may yet be reached; a bot whose every platform
+    refused it (a wrong token) stops at once with the first refusal, for the operator."""
+    refused = [(c, e) for c, e in failures if not isinstance(e, c.unreachable)]
+    if channels and len(refused) == len(channels):
+        channel, error = refused[0]
+        raise _start_error(channel.name, error)
 
 
 def _start_error(channel: str, error: Exception) -> StartError:

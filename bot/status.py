@@ -34,6 +34,9 @@ def describe_status(processes: list[dict], outbox: dict, folder: Path, zone: Zon
             lines.append("  " + _channel(TITLES.get(name, name), channel, when))
         if process["role"] != "web":
             lines.append("  " + _planning(process, when))
+    if "error" in outbox:
+        lines.append(t("status.outbox_unreadable", error=outbox["error"]))
+        return "\n".join(lines)
     oldest = outbox["oldest_due_at"]
     lines.append(
         t("status.outbox", **outbox, oldest=t("status.oldest", at=when(oldest)) if oldest else "")

@@ -5,6 +5,7 @@ it, and a console-channel chat helper."""
 import asyncio
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,6 +19,10 @@ from storage import db
 from storage.demo import seed_demo
 from tests.helpers import RUN_SLOW, TEST_DATABASE_URL
 from tests.helpers.app import Chat, Database, chat_as
+
+# Bot processes started by tests keep their status files apart from a bot a developer runs
+# in this folder (which would otherwise count as "another bot running").
+os.environ.setdefault("STATE_DIR", tempfile.mkdtemp(prefix="canbo-state-"))
 
 
 def pytest_collection_modifyitems(config, items):

@@ -279,23 +279,27 @@ class PlatformChannel:
 
     async def start(
         self, web_app: web.Application | None, *, receive: bool = True, register: bool = True
-    ) -> None:
+    ) -> Exception | None:
         """Connect; in webhook mode add the route to `web_app`, otherwise start polling.
         With `receive` off the channel only sends (the scheduler's role); with `register`
         off a webhook worker leaves the platform's webhook setting alone.
 
-        A platform that cannot be reached does not hold the others back: this returns at
-        once and the channel keeps trying in the background, with a growing pause (one log
-        line a try). A token the platform refuses is raised: no retry can mend it."""
+        A platform that fails does not hold the others back: this returns the error at once
+        and the channel keeps trying in the background, with a growing pause (one log line a
+        try): a network fault, a proxy's page, a token refused and then renewed all mend in
+        time. The caller decides whether the bot can start without it."""
         webhook = receive and self.webhook_url is not None and web_app is not None
         if webhook:  # routes before the server listens; updates may come before getMe does
             web_app.router.add_post(self.webhook_path, self._on_webhook)
         try:
             await self._go_online(receive=receive, webhook=webhook, register=register)
-        except self.unreachable as error:
+        except Exception as error:  # whatever it is, the other channels go on
+            self._failed(error, self.first_retry)
             self._connecting = asyncio.create_task(
-                self._keep_trying(error, receive=receive, webhook=webhook, register=register)
+                self._keep_trying(receive=receive, webhook=webhook, register=register)
             )
+            return error
+        return None
 
     async def _go_online(self, *, receive: bool, webhook: bool, register: bool) -> None:
         bot = await self._connect()
@@ -315,28 +319,29 @@ class PlatformChannel:
         self.health.online(mode, bot)
         log.info("%s: %s, bot %s", self.title, mode, bot)
 
-    async def _keep_trying(self, error: Exception, **how) -> None:
+    async def _keep_trying(self, **how) -> None:
         delay = self.first_retry
         while True:
-            self.health.failed(error, delay)
-            log.warning(
-                "%s unreachable (%s); trying again in %.0fs (attempt %d)",
-                self.title,
-                self.health.last_error,
-                delay,
-                self.health.attempts,
-            )
             await asyncio.sleep(delay)
             delay = min(delay * 2, MAX_RETRY)
             try:
                 await self._go_online(**how)
                 return
-            except self.unreachable as again:
-                error = again
-            except Exception as refused:  # the platform answered but refused: log and stop
-                self.health.failed(refused, 0)
-                log.error("%s refused the connection: %s", self.title, redact(str(refused)))
-                return
+            except Exception as error:
+                self._failed(error, delay)
+
+    def _failed(self, error: Exception, retry_in: float) -> None:
+        self.health.failed(error, retry_in)
+        # A refusal (a wrong token, a proxy's page) needs the operator: said louder.
+        level = logging.WARNING if isinstance(error, self.unreachable) else logging.ERROR
+        log.log(
+            level,
+            "%s unreachable (%s); trying again in %.0fs (attempt %d)",
+            self.title,
+            self.health.last_error,
+            retry_in,
+            self.health.attempts,
+        )
 
     async def stop(self) -> None:
         """Stop taking updates, finish those in flight, close connections."""

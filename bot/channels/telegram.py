@@ -19,6 +19,7 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
+from aiogram.methods import GetUpdates
 from aiogram.types import (
     BotCommand,
     CallbackQuery,
@@ -109,6 +110,7 @@ class TelegramChannel(PlatformChannel):
         super().__init__(conversation, **common)
         self.menu = menu
         self.bot = make_bot(token, api_base, request_timeout)
+        self.bot.session.middleware(self._track_polling)
         # Conversation state lives in our database, not in aiogram's FSM (one middleware less).
         self.dispatcher = Dispatcher(disable_fsm=True)
         router = AiogramRouter()
@@ -127,6 +129,19 @@ class TelegramChannel(PlatformChannel):
             "Telegram setMyCommands",
             self.bot.set_my_commands([BotCommand(command=c, description=d) for c, d in self.menu]),
         )
+
+    async def _track_polling(self, make_request, bot: Bot, method):
+        """Polling that fails after start (the API down, another process polling with the
+        same token) shows in `status`, and pushes wait until it works again."""
+        if not isinstance(method, GetUpdates):
+            return await make_request(bot, method)
+        try:
+            result = await make_request(bot, method)
+        except Exception as error:
+            self.health.lost(error)
+            raise
+        self.health.back()
+        return result
 
     async def _set_webhook(self, url: str) -> None:
         await self.bot.set_webhook(

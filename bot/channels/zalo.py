@@ -71,10 +71,12 @@ class ZaloChannel(PlatformChannel):
             try:
                 update = await self.api.get_updates(timeout=self.poll_timeout)
             except (ZaloError, ZaloNetworkError) as error:
+                self.health.lost(error)  # `status` shows it; pushes wait for its return
                 log.warning("Zalo getUpdates failed (%s); polling again in %.0fs", error, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 60)
                 continue
+            self.health.back()
             delay = 1.0
             if update is not None:
                 await self._take(update)

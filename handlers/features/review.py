@@ -231,14 +231,22 @@ async def submit_rejection(ctx: Context, answers: dict) -> Reply:
 def _reason(text: str, ctx: Context) -> str:
     if len(text) < 3:
         raise Invalid(t("review.reason_short"))
-    return text[:MAX_REASON]
+    return text
 
 
 REJECT_FORM = router.form(
     Form(
         name="tuchoi",
         title=t("review.reject_title"),
-        steps=(Step("reason", t("review.label_reason"), t("review.ask_reason"), parse=_reason),),
+        steps=(
+            Step(
+                "reason",
+                t("review.label_reason"),
+                t("review.ask_reason"),
+                parse=_reason,
+                max_length=MAX_REASON,
+            ),
+        ),
         submit=submit_rejection,
         access=Access.ADMIN,
         subject=t("review.label_subject"),

@@ -60,6 +60,24 @@ def test_invite_for_unknown_official(db_env):
     assert result.returncode == 2 and "Không có cán bộ" in result.stderr
 
 
+@pytest.mark.parametrize("days", ["0", "-1", "366"])
+def test_invite_days_out_of_range_are_refused(db_env, days):
+    assert run("demo-data", env=db_env).returncode == 0
+    result = run("invite", "DEMO004", "--days", days, env=db_env)
+    assert result.returncode == 2 and "từ 1 đến 365" in result.stderr
+
+
+def test_status_neither_creates_nor_migrates_a_database(tmp_path):
+    result = run(
+        "status",
+        env={"DATABASE_URL": f"sqlite:///{tmp_path}/none.db", "STATE_DIR": str(tmp_path / "run")},
+    )
+    assert result.returncode == 1
+    assert "Không có tiến trình bot nào đang chạy" in result.stdout
+    assert "không đọc được cơ sở dữ liệu" in result.stdout
+    assert not (tmp_path / "none.db").exists()
+
+
 def test_chat_as_a_given_official(db_env):
     run("demo-data", env=db_env)
     result = run("chat", "--user", "demo012", stdin="/toi\n", env=db_env)

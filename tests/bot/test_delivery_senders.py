@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.channels.base import SENT, SendResult
 from bot.delivery import Deliverer
+from bot.health import ChannelHealth
 from knowledge.vocabulary import Gender, PositionGroup
 from storage import db
 from storage.enums import DeliveryStatus
@@ -103,6 +104,28 @@ async def test_a_push_only_another_platform_reaches_stays_queued(app):
     assert set(await statuses(app)) == {DeliveryStatus.SENT, DeliveryStatus.BLOCKED}
 
 
+async def test_a_platform_that_cannot_be_reached_costs_its_pushes_no_tries(app):
+    await link_and_queue(app, {"DEMO002": ["telegram", "zalo"], "DEMO003": ["zalo"]})
+    sent: list = []
+    zalo = CountingChannel("zalo", sent)
+    zalo.health = ChannelHealth()
+    zalo.health.failed(OSError("unreachable"), 5)  # its platform is down
+    sender = deliverer(app.sessionmaker, app, [CountingChannel("telegram", sent), zalo])
+    await sender.run_once()
+    # DEMO002's newest account is Zalo's; with Zalo down it goes by Telegram instead.
+    assert sent == [("telegram", "telegram-DEMO002", "Tin DEMO002")]
+    async with app.sessionmaker() as session:
+        waiting = (await session.scalars(select(Delivery).order_by(Delivery.id))).all()
+    assert [(d.status, d.attempts) for d in waiting] == [
+        (DeliveryStatus.SENT, 1),
+        (DeliveryStatus.QUEUED, 0),
+    ]  # not a try spent
+
+    zalo.health.online("long polling", "bot")  # back
+    await sender.run_once()
+    assert sent[-1] == ("zalo", "zalo-DEMO003", "Tin DEMO003")
+
+
 async def test_console_chat_on_a_real_database_leaves_pushes_queued(app, database):
     if not database.url.startswith("sqlite"):
         return  # the command line is run against the SQLite file; once is enough
@@ -124,6 +147,8 @@ async def test_console_chat_on_a_real_database_leaves_pushes_queued(app, databas
     assert [(d.key, d.status, d.attempts) for d in after] == [
         (d.key, DeliveryStatus.QUEUED, 0) for d in before
     ]  # nothing planned, nothing sent
+    async with app.sessionmaker() as session:  # and no console account left behind
+        assert await Repo(session).accounts.find("console", "DEMO001") is None
 
 
 async def _deliveries(app) -> list[Delivery]:

@@ -3,6 +3,7 @@
 DEBUG, status, command-line errors, the outbox's recorded errors)."""
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import os
@@ -10,6 +11,7 @@ import signal
 import sys
 from contextlib import asynccontextmanager
 
+import pytest
 from sqlalchemy import select
 
 from bot.channels.telegram import TelegramChannel
@@ -28,14 +30,21 @@ TELEGRAM_TOKEN, ZALO_TOKEN = FakeTelegram.token, FakeZalo.token
 SECRET_PARTS = [TELEGRAM_TOKEN.split(":")[1], ZALO_TOKEN.split(":")[1]]
 
 
+BAD_STATUS_LINE = b"HTTP/1.1 2OO NOT-OK\r\nContent-Length: 0\r\n\r\n"
+PROXY_PAGE = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 22\r\n\r\n"
+    b"<html>Maintenance</html>"[:22]
+)
+
+
 @asynccontextmanager
-async def garbage_server():
-    """Answers every request with a malformed HTTP status line: aiohttp's error then carries
-    the request URL, and with it `/bot<TOKEN>/`."""
+async def garbage_server(reply: bytes = BAD_STATUS_LINE):
+    """Answers every request with `reply`: by default a malformed HTTP status line, whose
+    aiohttp error carries the request URL, and with it `/bot<TOKEN>/`."""
 
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.read(65536)
-        writer.write(b"HTTP/1.1 2OO NOT-OK\r\nContent-Length: 0\r\n\r\n")
+        writer.write(reply)
         await writer.drain()
         writer.close()
 
@@ -82,14 +91,34 @@ async def status(env: dict, *options: str) -> tuple[int, str, str]:
     return process.returncode, stdout.decode(), stderr.decode()
 
 
-async def test_a_dead_zalo_api_while_telegram_users_are_answered(telegram, tmp_path):
-    closed = f"http://127.0.0.1:{free_port()}"  # nothing listens: connection refused
+async def wait_for_channels(env: dict, count: int) -> dict:
+    """The running process's channels, once `status` lists all of them."""
+    for _ in range(60):
+        _, shown, _ = await status(env, "--json")
+        processes = json.loads(shown)["processes"]
+        if processes and len(processes[0]["channels"]) == count:
+            return processes[0]["channels"]
+        await asyncio.sleep(0.5)
+    raise AssertionError("the bot's status never listed its channels")
+
+
+@pytest.mark.parametrize("broken", ["closed port", "a proxy's HTML page"])
+async def test_a_dead_zalo_api_while_telegram_users_are_answered(telegram, tmp_path, broken):
+    async with contextlib.AsyncExitStack() as stack:
+        if broken == "closed port":
+            zalo_base = f"http://127.0.0.1:{free_port()}"  # nothing listens
+        else:
+            zalo_base = await stack.enter_async_context(garbage_server(PROXY_PAGE))
+        await _serve_telegram_beside_a_broken_zalo(telegram, tmp_path, zalo_base)
+
+
+async def _serve_telegram_beside_a_broken_zalo(telegram, tmp_path, zalo_base: str) -> None:
     env = env_for(
         tmp_path,
         telegram_bot_token=TELEGRAM_TOKEN,
         telegram_api_base=telegram.url,
         zalo_bot_token=ZALO_TOKEN,
-        zalo_api_base=closed,
+        zalo_api_base=zalo_base,
     )
     log_file = tmp_path / "run.log"
     with log_file.open("wb") as log:
@@ -99,17 +128,15 @@ async def test_a_dead_zalo_api_while_telegram_users_are_answered(telegram, tmp_p
     try:
         await telegram.say(42, "/start")
         assert "Xin chào" in await telegram.reply_to(42, 0, timeout=30)
-        for _ in range(100):  # the first heartbeat is written once everything has started
-            if list((tmp_path / "run").glob("process-*.json")):
-                break
-            await asyncio.sleep(0.1)
+        listed = await wait_for_channels(env, 2)
+        assert listed["zalo"]["state"] == "retrying" and listed["telegram"]["state"] == "online"
         code, said, _ = await status(env)
         assert code == 1, said
         assert "Telegram: đang hoạt động (long polling, @canbo_test_bot" in said
         assert "Zalo: chưa kết nối được" in said
-        _, shown, _ = await status(env, "--json")
-        listed = json.loads(shown)["processes"][0]["channels"]
-        assert listed["zalo"]["state"] == "retrying" and listed["telegram"]["state"] == "online"
+        second = await asyncio.to_thread(run, "run", env=env)  # started again by mistake
+        assert second.returncode == 1
+        assert "Đã có tiến trình bot đang chạy (pid" in second.stderr.strip().splitlines()[-1]
     finally:
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.wait(), 30)
@@ -141,6 +168,7 @@ async def test_garbage_from_both_apis_never_shows_a_token(tmp_path):
                 if "Telegram unreachable" in text and "Zalo unreachable" in text:
                     break
                 await asyncio.sleep(0.1)
+            await wait_for_channels(env, 2)
             _, said, logged = await status(env)
         finally:
             process.send_signal(signal.SIGTERM)
@@ -188,3 +216,25 @@ async def test_garbage_answers_leave_no_token_in_the_outbox(app, tmp_path):
     assert all("/bot***/" in error for error in errors), errors
     for error in errors:
         assert_no_secret(error)
+
+
+async def test_polling_that_fails_after_start_shows_until_it_works_again(app, zalo):
+    channel = ZaloChannel(
+        app.conversation, ZaloApi(zalo.token, api_base=zalo.url, retries=1), poll_timeout=1
+    )
+    try:
+        assert await channel.start(None) is None
+        assert channel.health.state == "online"
+        zalo.fail("getUpdates", 502, 502)  # the API falls over for two polls
+        for _ in range(50):
+            if channel.health.state == "retrying":
+                break
+            await asyncio.sleep(0.1)
+        assert channel.health.state == "retrying" and "502" in channel.health.last_error
+        for _ in range(100):  # polling again after 1 s, then 2 s: back
+            if channel.health.state == "online":
+                break
+            await asyncio.sleep(0.1)
+        assert channel.health.state == "online"
+    finally:
+        await channel.stop()

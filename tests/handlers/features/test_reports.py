@@ -174,6 +174,8 @@ async def test_rejection_needs_a_reason_which_the_official_receives(app, officia
     out = await admin_chat.send("2")  # ❌ Từ chối
     assert "Vì sao từ chối báo cáo này?" in out
     assert "ghi rõ lý do" in await admin_chat.send("x")
+    out = await admin_chat.send("Ảnh mờ. " * 100)  # 800 characters: refused, not cut
+    assert "quá giới hạn 500 ký tự" in out and "Đã từ chối" not in out
     out = await admin_chat.send("Ảnh chứng nhận bị mờ", "1")
     assert "Đã từ chối báo cáo #1" in out
     assert "🔔 [DEMO010] ❌ Báo cáo #1" in out and "Lý do: Ảnh chứng nhận bị mờ" in out

@@ -7,13 +7,17 @@ without it, would then be answered right); rerun it after large changes to the k
 """
 
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.courses import Catalogue
 from knowledge.entries import PACKAGED, Entry, Plan, load_plan
-from knowledge.search import Index, terms
+from knowledge.normalize import fold
+from knowledge.reading import Reader, Reading
+from knowledge.search import Hit, Index, terms
+from knowledge.vocabulary import EducationLevel, PoliticalTheoryLevel
 
 log = logging.getLogger(__name__)
 
@@ -25,20 +29,28 @@ SHORT_QUESTION = 3
 SHORT_MARGIN = 0.10
 MAX_ANSWER = 800
 MAX_SUGGESTIONS = 3
+# One question about two things ("thạc sĩ của lãnh đạo xã khác gì trưởng phó phòng") is split
+# where these words join its parts; each part is answered when it finds its own entry.
+JOINS = re.compile(r" (?:khac gi|khac voi|khac nhau|so voi|con|va) ")
+PART_CONFIDENT = 0.40
+_TARGET_SOURCE = re.compile(r"chỉ tiêu \((\d+)\)")
+_YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
 @dataclass(frozen=True)
 class Answer:
     confident: bool
     score: float
-    entry: Entry | None  # the answering entry when confident
-    text: str  # the focused answer with its source line, when confident
+    entry: Entry | None  # the answering entry when confident (the first, for several parts)
+    text: str  # the focused answer with its source line(s), when confident
     source: str | None
     suggestions: tuple[Entry, ...] = ()
-    not_covered: str | None = None  # the topic, when the question asks what the plan never says
+    not_covered: str | None = None  # what the plan does not say, completing "Kế hoạch không nêu …"
     # Not a question about the plan: small talk (a greeting, thanks) or, in handlers, a text
     # too long to be one. Nothing to log for admins.
     chat: bool = False
+    nearby: str = ""  # with not_covered: the closest thing the plan does say, with its source
+    unclear: tuple[str, ...] = ()  # the senses of an abbreviation the question leaves open
 
 
 class KnowledgeBase:
@@ -48,6 +60,7 @@ class KnowledgeBase:
     def __init__(self, folder: Path | None = None):
         self.folder = Path(folder) if folder else PACKAGED
         self._lock = threading.Lock()
+        self.reader = Reader.default()
         self._plan, self._index, self._courses = self._build()
 
     def _build(self) -> tuple[Plan, Index, Catalogue]:
@@ -74,39 +87,181 @@ class KnowledgeBase:
 
     def ask(self, question: str) -> Answer:
         plan, index = self._plan, self._index
-        hits = index.search(question)
+        reading = self.reader.read(question, index.known_words)
+        asked = reading.question
+        hits = _named_first(index.search(asked), reading)
         best = hits[0] if hits else None
+        score = best.score if best else 0.0
         related = tuple(h.entry for h in hits if h.score >= RELATED)[:MAX_SUGGESTIONS]
-        topic = not_covered(plan, index, question)
+        topic = not_covered(plan, index, asked) or self._beyond(reading, index)
         if topic is not None:
-            return Answer(False, best.score if best else 0.0, None, "", None, related, topic)
-        if best is None or best.score < RELATED:
-            return Answer(False, best.score if best else 0.0, None, "", None)
-        runner_up = hits[1].score if len(hits) > 1 else 0.0
-        short = len(index.normalizer.words(question)) <= SHORT_QUESTION
-        if best.score >= CONFIDENT and not (short and best.score - runner_up < SHORT_MARGIN):
+            return self._not_said(topic, score, best, related, asked)
+        unclear = index.normalizer.unclear(asked)
+        if unclear:
             return Answer(
-                True,
-                best.score,
-                best.entry,
-                self.answer_text(best.entry, question),
-                self.cite(best.entry, plan),
+                False, score, None, "", None, related, unclear=next(iter(unclear.values()))
             )
-        return Answer(False, best.score, None, "", None, related)
+        parts = self._parts(reading, hits)
+        if len(parts) > 1:
+            return self._several(parts, reading)
+        if best is None or score < RELATED:
+            return Answer(False, score, None, "", None)
+        runner_up = hits[1].score if len(hits) > 1 else 0.0
+        short = len(index.normalizer.words(asked)) <= SHORT_QUESTION
+        if score < CONFIDENT or (short and score - runner_up < SHORT_MARGIN):
+            return Answer(False, score, None, "", None, related)
+        lacking = [k for k in sorted(reading.kinds) if not self.reader.holds(k, best.entry.facts)]
+        if lacking:
+            topic = f"{self.reader.kinds[lacking[0]].label} về nội dung này"
+            return self._not_said(topic, score, best, related, asked)
+        text = self.answer_text(best.entry, question, reading)
+        return Answer(True, score, best.entry, text, self.cite(best.entry, plan))
 
     def cite(self, entry: Entry, plan: Plan | None = None) -> str:
         return f"{entry.source}, {(plan or self._plan).short_name}"
 
-    def answer_text(self, entry: Entry, question: str = "") -> str:
-        """The entry's facts, the one closest to the question first, within MAX_ANSWER."""
+    def answer_text(self, entry: Entry, question: str = "", reading: Reading | None = None) -> str:
+        """The entry's facts, the one answering the question first, within MAX_ANSWER; a yes/no
+        question opens with «Có», «Không» or «Kế hoạch không nói rõ»."""
+        return self._focused(entry, question, reading, MAX_ANSWER)
+
+    def _focused(self, entry: Entry, question: str, reading: Reading | None, limit: int) -> str:
+        reading = reading or (self.reader.read(question) if question else None)
+        facts = (
+            _answer_first(entry, reading, self._index, self.reader)
+            if reading
+            else list(entry.facts)
+        )
+        if reading and "yes_no" in reading.kinds and not _is_list(entry):
+            facts[0] = f"{_verdict(reading, facts[0], self._index, self.reader)} {facts[0]}"
         source = f"📖 Nguồn: {self.cite(entry)}"
-        facts = _closest_first(entry, question, self._index) if question else list(entry.facts)
         lines: list[str] = []
         for fact in facts:
-            if len("\n".join([*lines, fact, source])) > MAX_ANSWER and lines:
+            if len("\n".join([*lines, fact, source])) > limit and lines:
                 break
             lines.append(fact)
         return "\n".join([*lines, "", source])
+
+    def _not_said(self, topic, score, best: Hit | None, related, asked: str) -> Answer:
+        """The plan does not say it; the closest thing it does say comes with the refusal."""
+        nearby = ""
+        if best is not None and best.score >= RELATED:
+            fact = _answer_first(best.entry, self.reader.read(asked), self._index, self.reader)[0]
+            nearby = f"{fact}\n📖 Nguồn: {self.cite(best.entry)}"
+        return Answer(False, score, None, "", None, related, topic, nearby=nearby)
+
+    def _beyond(self, reading: Reading, index: Index) -> str | None:
+        """What the question names that the plan does not hold: another document, another
+        place, a year outside its span, a target it does not have."""
+        known = self._named
+        for kind, number in reading.documents:
+            # "kế hoạch 05" is how people name this plan: the number is what tells documents apart
+            if number not in known.documents:
+                return (
+                    f"nội dung của {kind} số {number:02d} (Kế hoạch chỉ triển khai {known.basis})"
+                )
+        if reading.places:
+            return f"nội dung riêng của nơi khác ngoài {known.place}"
+        for year in reading.years:  # beyond its horizon (earlier years are often birth years)
+            if year not in known.years and year > known.last_year:
+                return (
+                    f"nội dung cho năm {year} (Kế hoạch đặt mục tiêu giai đoạn "
+                    f"{known.first_year}–{known.last_year})"
+                )
+        for number in reading.targets:
+            if number not in known.targets:
+                return f"chỉ tiêu ({number}) (Kế hoạch có {len(known.targets)} chỉ tiêu)"
+        return None
+
+    @property
+    def _named(self) -> "Named":
+        plan = self._plan
+        cached = getattr(self, "_named_for", None)
+        if cached is None or cached[0] is not plan:
+            cached = (plan, Named.of(plan, self.reader))
+            self._named_for = cached
+        return cached[1]
+
+    def _parts(self, reading: Reading, hits: list[Hit]) -> list[tuple[Entry, str]]:
+        """The entries of a question about two things, each with the words that ask for it."""
+        by_target = {n: e for e in self._plan.entries if (n := _target_number(e)) is not None}
+        named = [by_target[n] for n in dict.fromkeys(reading.targets) if n in by_target]
+        if len(named) > 1:
+            return [(e, reading.question) for e in named]
+        sides = [s for s in JOINS.split(reading.question) if len(s.split()) >= 2]
+        if len(sides) != 2:
+            return []
+        top = {h.entry.id for h in hits[:4] if h.score >= RELATED}
+        parts = []
+        for side in sides:
+            found = self._index.search(side, limit=1)
+            if not found or found[0].score < PART_CONFIDENT or found[0].entry.id not in top:
+                return []
+            if not _from_plan(found[0].entry):  # two parts are two places in the plan
+                return []
+            parts.append((found[0].entry, side))
+        return parts if parts[0][0].id != parts[1][0].id else []
+
+    def _several(self, parts: list[tuple[Entry, str]], reading: Reading) -> Answer:
+        share = MAX_ANSWER // len(parts) - 2
+        texts = [self._focused(e, side, self.reader.read(side), share) for e, side in parts]
+        sources = "; ".join(self.cite(e) for e, _ in parts)
+        first = parts[0][0]
+        return Answer(True, 1.0, first, "\n\n".join(texts), sources)
+
+
+@dataclass(frozen=True)
+class Named:
+    """What the knowledge base names: documents, years, targets and its own place."""
+
+    documents: frozenset[int]  # the numbers of the documents the plan itself names
+    years: frozenset[int]
+    first_year: int
+    last_year: int
+    targets: frozenset[int]
+    place: str
+    basis: str
+
+    @classmethod
+    def of(cls, plan: Plan, reader: Reader) -> "Named":
+        texts = [t for e in plan.entries for t in (e.title, e.text, *e.facts)]
+        own_texts = [t for e in plan.entries if _from_plan(e) for t in (e.title, e.text, *e.facts)]
+        documents = {n for t in own_texts for _, n in reader.documents(fold(t))}
+        years = {int(y) for t in texts for y in _YEARS.findall(t)}
+        own = [int(y) for t in own_texts for y in _YEARS.findall(t)]
+        targets = {n for e in plan.entries if (n := _target_number(e)) is not None}
+        return cls(
+            frozenset(documents),
+            frozenset(years),
+            min(own, default=0),
+            max(own, default=0),
+            frozenset(targets),
+            plan.place,
+            plan.basis,
+        )
+
+
+def _named_first(hits: list[Hit], reading: Reading) -> list[Hit]:
+    """A question that names one target ("chỉ tiêu 4 về xếp loại") is about that target's entry
+    when the search finds it at all, whatever else shares its words."""
+    if len(set(reading.targets)) != 1:
+        return hits
+    named = [h for h in hits if _target_number(h.entry) == reading.targets[0]]
+    if not named or named[0].score < RELATED:
+        return hits
+    lifted = Hit(
+        named[0].entry, max(named[0].score, hits[0].score), named[0].lexical, named[0].fuzzy
+    )
+    return [lifted, *(h for h in hits if h is not named[0])]
+
+
+def _from_plan(entry: Entry) -> bool:
+    return getattr(entry, "origin", "plan") == "plan" and entry.source != "Thuật ngữ"
+
+
+def _target_number(entry: Entry) -> int | None:
+    found = _TARGET_SOURCE.search(entry.source)
+    return int(found.group(1)) if found else None
 
 
 def not_covered(plan: Plan, index: Index, question: str) -> str | None:
@@ -117,12 +272,73 @@ def not_covered(plan: Plan, index: Index, question: str) -> str | None:
     return None
 
 
-def _closest_first(entry: Entry, question: str, index: Index) -> list[str]:
-    asked = set(terms(index.correct(index.normalizer.words(question))))
+def _is_list(entry: Entry) -> bool:
+    """An entry whose first fact introduces a list ("… 4 cơ quan:"): its order is the answer."""
+    return entry.facts[0].rstrip().endswith(":")
 
-    def overlap(fact: str) -> int:
-        return len(asked & set(terms(index.normalizer.words(fact))))
+
+def _answer_first(entry: Entry, reading: Reading, index: Index, reader: Reader) -> list[str]:
+    """The entry's facts with the one that answers the question first.
+
+    Facts are weighed by the question's rarer words (a word the plan uses everywhere, "cán bộ",
+    tells little) and by holding the kind of fact asked for (a number, a time)."""
+    if _is_list(entry):
+        return list(entry.facts)
+    asked = set(terms(index.correct(index.normalizer.words(reading.question))))
+
+    def weight(fact: str) -> float:
+        shared = asked & set(terms(index.normalizer.words(fact)))
+        kinds = sum(reader.holds(k, [fact]) for k in reading.kinds if reader.kinds[k].facts)
+        return sum(index.reach.get(t, 0.0) for t in shared) + kinds
 
     # Stable: equally close facts keep the order the knowledge base gives them.
-    best = max(entry.facts, key=overlap)
+    best = max(entry.facts, key=weight)
     return [best, *(f for f in entry.facts if f is not best)]
+
+
+_SCALES = (
+    (EducationLevel, "trình độ chuyên môn"),
+    (PoliticalTheoryLevel, "ly luan chinh tri"),
+)
+
+
+def _verdict(reading: Reading, fact: str, index: Index, reader: Reader) -> str:
+    """«Có.», «Không.» or «Kế hoạch không nói rõ;» for a yes/no question answered by `fact`.
+
+    A level asked about is compared with the level the fact requires ("cao đẳng" against
+    "đại học trở lên"); otherwise the answer is «Có» when the fact holds what is asked."""
+    asked_words = " ".join(index.normalizer.words(reading.question))
+    fact_words = " ".join(index.normalizer.words(fact))
+    political = "ly luan chinh tri" in asked_words or "ly luan chinh tri" in fact_words
+    scale = PoliticalTheoryLevel if political else EducationLevel
+    have = _levels(scale, asked_words)
+    need = _levels(scale, fact_words)
+    if have and need and set(have) != set(need):
+        return "Có." if max(x.rank for x in have) >= min(x.rank for x in need) else "Không."
+    if reader.contradicts(reading.question, fact) or _figures_differ(reading.question, fact):
+        return "Không."
+    asked = [t for t in index.correct(asked_words.split()) if t in index.reach]
+    shared = set(asked) & set(fact_words.split())
+    weight = sum(index.reach[t] for t in asked) or 1.0
+    if sum(index.reach[t] for t in shared) / weight >= 0.5:
+        return (
+            "Không." if reader.negative(fact) and not reader.negative(reading.question) else "Có."
+        )
+    return "Kế hoạch không nói rõ; Kế hoạch nêu:"
+
+
+_PERCENT = re.compile(r"(\d+) ?%")
+
+
+def _figures_differ(question: str, fact: str) -> bool:
+    """The question states a share or a year the fact gives differently ("50%" for "25%")."""
+    fact = fold(fact)
+    for pattern in (_PERCENT, _YEARS):
+        said, given = set(pattern.findall(question)), set(pattern.findall(fact))
+        if said and given and not said & given:
+            return True
+    return False
+
+
+def _levels(scale, words: str) -> list:
+    return [level for level in scale if f" {level.value.replace('_', ' ')} " in f" {words} "]

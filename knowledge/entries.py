@@ -38,6 +38,8 @@ class Plan:
     short_name: str  # how answers cite it
     entries: tuple[Entry, ...]
     not_covered: tuple[NotCovered, ...] = ()
+    place: str = ""  # where the plan applies ("xã Sì Lở Lầu"): other places are outside it
+    basis: str = ""  # the document the plan carries out
 
 
 def load_plan(folder: Path) -> Plan:
@@ -62,7 +64,14 @@ def load_plan(folder: Path) -> Plan:
         if not isinstance(item, dict) or not item.get("topic") or not item.get("words"):
             raise KnowledgeError(f"{meta_path}: mỗi mục 'not_covered' cần 'topic' và 'words'")
         not_covered.append(NotCovered(str(item["topic"]), tuple(map(str, item["words"]))))
-    return Plan(str(meta["name"]), str(meta["short_name"]), tuple(entries), tuple(not_covered))
+    return Plan(
+        str(meta["name"]),
+        str(meta["short_name"]),
+        tuple(entries),
+        tuple(not_covered),
+        str(meta.get("place") or ""),
+        str(meta.get("basis") or ""),
+    )
 
 
 def read_yaml(path: Path):

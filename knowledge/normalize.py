@@ -35,6 +35,7 @@ class Normalizer:
         fillers: list[str],
         expansions: dict[str, str],
         small_talk: dict[str, list[str]] | None = None,
+        ambiguous: dict[str, dict[str, list[str]]] | None = None,
     ):
         self.fillers = _phrase_pattern(fillers)
         self.expansions = expansions
@@ -42,24 +43,62 @@ class Normalizer:
         self.small_talk = {
             phrase: kind for kind, phrases in (small_talk or {}).items() for phrase in phrases
         }
+        ambiguous = ambiguous or {}
+        self.ambiguous = {
+            short: {s: _phrase_pattern(c) for s, c in senses.items() if s != "default"}
+            for short, senses in ambiguous.items()
+        }
+        self.defaults = {
+            s: senses["default"] for s, senses in ambiguous.items() if "default" in senses
+        }
 
     @classmethod
     @cache
     def default(cls) -> "Normalizer":
         data = yaml.safe_load(LANGUAGE_DATA.read_text(encoding="utf-8"))
-        return cls(data["fillers"], data["expansions"], data.get("small_talk"))
+        return cls(
+            data["fillers"], data["expansions"], data.get("small_talk"), data.get("ambiguous")
+        )
 
     def chit_chat(self, text: str) -> str | None:
         """ "greeting" or "thanks" when that is all the message says."""
         folded = fold(text)
         return self.small_talk.get(folded) or self.small_talk.get(" ".join(self.words(text)))
 
+    def unclear(self, text: str) -> dict[str, tuple[str, ...]]:
+        """Ambiguous abbreviations the question's context does not settle, with their senses:
+        {"dh": ("đại học", "đại hội")}."""
+        folded = fold(text)
+        return {
+            short: tuple(self.ambiguous[short])
+            for short in self._abbreviations(folded)
+            if self._sense(short, folded) is None
+        }
+
     def words(self, text: str) -> list[str]:
         """The meaningful folded words of `text`."""
         folded = fold(text)
+        for short in self._abbreviations(folded):
+            sense = self._sense(short, folded)
+            if sense is not None:
+                folded = re.sub(rf"(?<![\w%]){short}(?![\w%])", fold(sense), folded)
         folded = self.expand.sub(lambda m: self.expansions[m.group(0)], folded)
         folded = self.fillers.sub(" ", folded)
         return folded.split()
+
+    def _abbreviations(self, folded: str) -> list[str]:
+        return [short for short in self.ambiguous if f" {short} " in f" {folded} "]
+
+    def _sense(self, short: str, folded: str) -> str | None:
+        """The sense with the most context words in the question; on a tie or none, the
+        abbreviation's default, if it has one."""
+        hits = {
+            sense: len(context.findall(folded)) for sense, context in self.ambiguous[short].items()
+        }
+        ranked = sorted(hits.values(), reverse=True)
+        if ranked[0] == 0 or (len(ranked) > 1 and ranked[0] == ranked[1]):
+            return self.defaults.get(short)
+        return max(hits, key=hits.get)
 
 
 def _phrase_pattern(phrases: list[str]) -> re.Pattern:

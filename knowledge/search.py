@@ -49,6 +49,7 @@ class Index:
         self.bm25.index(documents, show_progress=False)
         self.vocabulary = {t for doc in documents for t in doc}
         self.syllables = sorted(t for t in self.vocabulary if "_" not in t)
+        self.known_words = frozenset(self.syllables)
         self.reach = _best_scores(self.bm25)
         self.unknown_weight = float(np.percentile(list(self.reach.values()), 75))
         self.questions = [" ".join(words(q)) for e in entries for q in e.questions]

@@ -28,7 +28,12 @@ def reply_for(knowledge: KnowledgeBase, question: str) -> tuple[Reply, Answer]:
     choices = tuple(Choice(_short(e.title), f"/xem {e.id}") for e in answer.suggestions)
     if answer.not_covered:
         text = t("questions.topic_not_covered", topic=answer.not_covered)
-        return Reply(text + ("\n" + t("questions.related") if choices else ""), choices), answer
+        if answer.nearby:  # what the plan does say closest, so the refusal is not a dead end
+            text += "\n\n" + t("questions.nearby", nearby=answer.nearby)
+        return Reply(text + ("\n\n" + t("questions.related") if choices else ""), choices), answer
+    if answer.unclear:
+        senses = " hay ".join(f"«{sense}»" for sense in answer.unclear)
+        return Reply(t("questions.unclear", senses=senses)), answer
     if choices:
         return Reply(t("questions.maybe"), choices), answer
     return Reply(t("questions.not_covered")), answer

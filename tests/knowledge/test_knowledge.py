@@ -11,7 +11,7 @@ import yaml
 from knowledge.answers import MAX_ANSWER, KnowledgeBase
 from knowledge.entries import PACKAGED, KnowledgeError
 from knowledge.normalize import Normalizer, fold
-from tests.helpers import ROOT
+from tests.helpers import ROOT, qa_sets
 
 DATA = ROOT / "tests" / "data"
 EVALUATION = yaml.safe_load((DATA / "qa_eval.yaml").read_text(encoding="utf-8"))
@@ -25,7 +25,9 @@ def knowledge() -> KnowledgeBase:
 def test_evaluation_set_is_big_and_labels_real_entries(knowledge):
     ids = {e.id for e in knowledge.plan.entries}
     assert len(EVALUATION["in_scope"]) >= 100 and len(EVALUATION["out_of_scope"]) >= 20
-    assert {item["expect"] for item in EVALUATION["in_scope"]} == ids  # every entry asked
+    later = {e for item in qa_sets.load("development")["in_scope"] for e in qa_sets.expected(item)}
+    asked = {item["expect"] for item in EVALUATION["in_scope"]}
+    assert asked <= ids and asked | later == ids  # every entry asked in one set or the other
 
 
 def test_in_scope_questions_get_the_right_answer(knowledge):

@@ -1,0 +1,158 @@
+"""What a question asks, read before it is searched (rules in `knowledge/reading.yaml`).
+
+`Reader.read` sets aside greetings, self-introductions and thanks, tells the kinds of fact asked
+for (a number, a time, who, yes/no, a whole list) and picks out what the question names that the
+plan may not hold: a numbered document, another place, a year or a target number.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from knowledge.normalize import _phrase_pattern, fold
+
+RULES = Path(__file__).with_name("reading.yaml")
+_SENTENCES = re.compile(r"[.!?\n;]+")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_TARGET = re.compile(r"\b(?:chi tieu|muc tieu)(?: so| thu)? \(?(\d{1,2})\)?(?!\d)")
+
+
+@dataclass(frozen=True)
+class Reading:
+    question: str  # folded, without the noise around it
+    kinds: frozenset[str]  # "how_many", "when", "who", "yes_no", "overview"
+    documents: tuple[tuple[str, int], ...] = ()  # ("nghi quyet", 7)
+    places: tuple[str, ...] = ()  # folded names or phrases of places other than the plan's
+    years: tuple[int, ...] = ()
+    targets: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    ask: re.Pattern
+    facts: re.Pattern | None
+
+
+class Reader:
+    def __init__(self, rules: dict):
+        noise = rules["noise"]
+        self.openers = _phrase_pattern(noise["openers"])
+        self.introductions = _phrase_pattern(noise["introductions"])
+        self.thanks = _phrase_pattern(noise["thanks"])
+        self.markers = re.compile(rf"(?<!\w)(?:{noise['marker']})(?!\w)")
+        self.kinds = {
+            name: Kind(
+                name,
+                spec.get("label", ""),
+                re.compile("|".join(spec["ask"])),
+                re.compile("|".join(spec["facts"])) if spec.get("facts") else None,
+            )
+            for name, spec in rules["kinds"].items()
+        }
+        self.negatives = _phrase_pattern(rules["negatives"])
+        self.contraries = [
+            (_phrase_pattern([a]), _phrase_pattern([b])) for a, b in rules["contraries"]
+        ]
+        # "lãnh đạo xã khác gì trưởng phòng" compares; it names no other place
+        self.other_places = re.compile(
+            _phrase_pattern(rules["other_places"]).pattern + r"(?! (?:gi|nhau|voi|biet|the nao))"
+        )
+        self.place_after = re.compile(
+            r"(?<!\w)(?:"
+            + "|".join(map(re.escape, rules["place_markers"]))
+            + r") (\w+(?: \w+){0,2})"
+        )
+        self.place_words = set(rules["place_words"])
+        self.place_names = re.compile(rules["place_names"])
+        types = rules["documents"]["types"]
+        self.document_type = {alias: kind for kind, aliases in types.items() for alias in aliases}
+        names = "|".join(sorted(map(re.escape, self.document_type), key=len, reverse=True))
+        self.document_named = re.compile(rf"(?<!\w)({names}) ?(?:so )?0*(\d{{1,4}})(?!\d)")
+        self.document_coded = re.compile(rf"(?<!\w)0*(\d{{1,4}}) ({names})(?!\w)")
+
+    @classmethod
+    @cache
+    def default(cls) -> "Reader":
+        return cls(yaml.safe_load(RULES.read_text(encoding="utf-8")))
+
+    def read(self, question: str, known: set[str] = frozenset()) -> Reading:
+        """`known`: the folded words of the knowledge base, so "xã Sì Lở Lầu" is no other place."""
+        text = self.without_noise(question)
+        named = [fold(n) for n in self.place_names.findall(unicodedata.normalize("NFC", question))]
+        kinds = {name for name, kind in self.kinds.items() if kind.ask.search(text)}
+        if re.search(r"(?:à|hả)\W*$", unicodedata.normalize("NFC", question.strip())):
+            kinds.add("yes_no")  # "… là bí thư à?": folded, "à" would be the polite "ạ"
+        return Reading(
+            question=text,
+            kinds=frozenset(kinds),
+            documents=self.documents(text),
+            places=self.places(text, known)
+            + tuple(n for n in named if not set(n.split()) <= known),
+            years=tuple(int(y) for y in _YEAR.findall(text)),
+            targets=tuple(int(n) for n in _TARGET.findall(text)),
+        )
+
+    def without_noise(self, question: str) -> str:
+        """The question, folded, without the greetings, self-introduction and thanks around it."""
+        kept: list[str] = []
+        for sentence in (fold(s) for s in _SENTENCES.split(question)):
+            marker = None
+            for found in self.markers.finditer(sentence):
+                marker = found  # the last marker: the question follows it
+            if marker is not None:
+                kept = [sentence[marker.end() :]]  # what came before was preamble
+                continue
+            thanks = self.thanks.search(sentence)
+            if thanks and thanks.start() > 0:  # "… là gì cảm ơn ad": the thanks end it
+                sentence = sentence[: thanks.start()]
+            kept.append(sentence)
+        # A sentence that only greets, introduces the writer or thanks is set aside when
+        # something else is left to answer.
+        asking = [s for s in kept if s.strip() and not self._only_noise(s)]
+        text = " ".join(self.openers.sub(" ", s, count=1) for s in asking or kept)
+        return " ".join(text.split()) or fold(question)
+
+    def _only_noise(self, sentence: str) -> bool:
+        """A sentence that greets, introduces the writer or thanks, and asks nothing."""
+        if any(kind.ask.search(sentence) for kind in self.kinds.values()):
+            return False
+        return bool(
+            self.openers.match(sentence)
+            or self.introductions.match(sentence)
+            or self.thanks.search(sentence)
+        )
+
+    def documents(self, text: str) -> tuple[tuple[str, int], ...]:
+        found = [(self.document_type[t], int(n)) for t, n in self.document_named.findall(text)]
+        found += [(self.document_type[t], int(n)) for n, t in self.document_coded.findall(text)]
+        # A four-digit number after "kế hoạch" is a year ("kế hoạch 2027"), not a number.
+        return tuple(dict.fromkeys(d for d in found if not 1900 <= d[1] <= 2100))
+
+    def places(self, text: str, known: set[str]) -> tuple[str, ...]:
+        """Places other than the plan's: "xã khác", or a marker followed by a name the plan
+        never uses ("xã Mường Tè")."""
+        found = [m.group(0) for m in self.other_places.finditer(text)]
+        for match in self.place_after.finditer(text):
+            name = match.group(1).split()[0]
+            if name not in self.place_words and name not in known and not name.isdigit():
+                found.append(match.group(0))
+        return tuple(found)
+
+    def holds(self, kind: str, facts: list[str]) -> bool:
+        """Whether facts hold the kind of fact asked for (kinds with no rule always do)."""
+        rule = self.kinds[kind].facts
+        return rule is None or any(rule.search(fold(f)) for f in facts)
+
+    def negative(self, fact: str) -> bool:
+        return bool(self.negatives.search(fold(fact)))
+
+    def contradicts(self, question: str, fact: str) -> bool:
+        """The question asserts what the fact's words contradict ("bắt buộc" / "khuyến khích")."""
+        fact = fold(fact)
+        return any(said.search(question) and other.search(fact) for said, other in self.contraries)

@@ -133,7 +133,8 @@ class KnowledgeBase:
             else list(entry.facts)
         )
         if reading and "yes_no" in reading.kinds and not _is_list(entry):
-            facts[0] = f"{_verdict(reading, facts[0], self._index, self.reader)} {facts[0]}"
+            verdict, fact = _verdict(reading, entry, facts, self._index, self.reader)
+            facts = [f"{verdict} {fact}", *(f for f in facts if f is not fact)]
         source = f"📖 Nguồn: {self.cite(entry)}"
         lines: list[str] = []
         for fact in facts:
@@ -224,10 +225,10 @@ class Named:
 
     @classmethod
     def of(cls, plan: Plan, reader: Reader) -> "Named":
-        texts = [t for e in plan.entries for t in (e.title, e.text, *e.facts)]
+        [t for e in plan.entries for t in (e.title, e.text, *e.facts)]
         own_texts = [t for e in plan.entries if _from_plan(e) for t in (e.title, e.text, *e.facts)]
         documents = {n for t in own_texts for _, n in reader.documents(fold(t))}
-        years = {int(y) for t in texts for y in _YEARS.findall(t)}
+        years = {int(y) for t in own_texts for y in _YEARS.findall(t)}
         own = [int(y) for t in own_texts for y in _YEARS.findall(t)]
         targets = {n for e in plan.entries if (n := _target_number(e)) is not None}
         return cls(
@@ -285,6 +286,8 @@ def _answer_first(entry: Entry, reading: Reading, index: Index, reader: Reader) 
     if _is_list(entry):
         return list(entry.facts)
     asked = set(terms(index.correct(index.normalizer.words(reading.question))))
+    # Words of the title tell which entry, not which of its facts ("chỉ tiêu 3 là gì").
+    asked -= set(terms(index.normalizer.words(entry.title)))
 
     def weight(fact: str) -> float:
         shared = asked & set(terms(index.normalizer.words(fact)))
@@ -296,35 +299,38 @@ def _answer_first(entry: Entry, reading: Reading, index: Index, reader: Reader) 
     return [best, *(f for f in entry.facts if f is not best)]
 
 
-_SCALES = (
-    (EducationLevel, "trình độ chuyên môn"),
-    (PoliticalTheoryLevel, "ly luan chinh tri"),
-)
+def _verdict(
+    reading: Reading, entry: Entry, facts: list[str], index: Index, reader: Reader
+) -> tuple[str, str]:
+    """«Có.», «Không.» or «Kế hoạch không nói rõ; …» for a yes/no question, and the fact
+    that settles it (the closest fact, unless another one states the level asked about).
 
-
-def _verdict(reading: Reading, fact: str, index: Index, reader: Reader) -> str:
-    """«Có.», «Không.» or «Kế hoạch không nói rõ;» for a yes/no question answered by `fact`.
-
-    A level asked about is compared with the level the fact requires ("cao đẳng" against
-    "đại học trở lên"); otherwise the answer is «Có» when the fact holds what is asked."""
+    A level asked about is compared with the level a fact requires ("cao đẳng" against
+    "đại học trở lên"); a share or year the question states is compared with the fact's;
+    otherwise the answer is «Có» when the closest fact holds what is asked."""
     asked_words = " ".join(index.normalizer.words(reading.question))
-    fact_words = " ".join(index.normalizer.words(fact))
-    political = "ly luan chinh tri" in asked_words or "ly luan chinh tri" in fact_words
-    scale = PoliticalTheoryLevel if political else EducationLevel
+    scale = PoliticalTheoryLevel if "ly luan chinh tri" in asked_words else EducationLevel
     have = _levels(scale, asked_words)
-    need = _levels(scale, fact_words)
-    if have and need and set(have) != set(need):
-        return "Có." if max(x.rank for x in have) >= min(x.rank for x in need) else "Không."
+    for fact in facts if have else ():
+        fact_words = " ".join(index.normalizer.words(fact))
+        if (scale is EducationLevel) == ("ly luan chinh tri" in fact_words):
+            continue  # a fact about the other scale ("trung cấp" LLCT for a degree question)
+        need = _levels(scale, fact_words)
+        if need and set(have) != set(need):
+            enough = max(x.rank for x in have) >= min(x.rank for x in need)
+            return ("Có." if enough else "Không."), fact
+    fact = facts[0]
     if reader.contradicts(reading.question, fact) or _figures_differ(reading.question, fact):
-        return "Không."
-    asked = [t for t in index.correct(asked_words.split()) if t in index.reach]
+        return "Không.", fact
+    fact_words = " ".join(index.normalizer.words(fact))
+    title = set(index.normalizer.words(entry.title))  # names the entry, settles nothing
+    asked = [t for t in index.correct(asked_words.split()) if t in index.reach and t not in title]
     shared = set(asked) & set(fact_words.split())
     weight = sum(index.reach[t] for t in asked) or 1.0
     if sum(index.reach[t] for t in shared) / weight >= 0.5:
-        return (
-            "Không." if reader.negative(fact) and not reader.negative(reading.question) else "Có."
-        )
-    return "Kế hoạch không nói rõ; Kế hoạch nêu:"
+        negative = reader.negative(fact) and not reader.negative(reading.question)
+        return ("Không." if negative else "Có."), fact
+    return "Kế hoạch không nói rõ; Kế hoạch nêu:", fact
 
 
 _PERCENT = re.compile(r"(\d+) ?%")

@@ -1,0 +1,136 @@
+"""Answers that know what they do not know, asked through the conversation as officials type.
+
+Each failure class of issue 17 has a case here, phrased afresh (the question sets under
+tests/data measure the answerer; these check what a user sees)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import select
+
+from storage.models import QuestionLog
+from tests.helpers import ROOT
+from tests.helpers.app import Chat
+
+NOT_SAID = "Kế hoạch không nêu"
+
+
+async def ask(app, question: str) -> str:
+    """The bot's reply alone (the console echoes the question on the first line)."""
+    return (await Chat(app, "asker").send(question)).split("\n", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "question, topic",
+    [
+        ("đồng chí Hoàng Kiều Ánh sinh năm bao nhiêu", "thông tin cá nhân"),
+        ("chu tich ubnd xa hien nay la ai", "ai đang giữ chức vụ"),
+        ("dân số xã sì lở lầu bao nhiêu người", "số liệu riêng của xã"),
+        ("lớp trung cấp lý luận chính trị học mấy tháng", "từng khóa học"),
+        ("nghị quyết 09-NQ/TU của tỉnh nói gì", "Nghị quyết số 09"),
+        ("ke hoach 15-kh/du co chi tieu gi", "Kế hoạch số 15"),
+        ("chỉ tiêu thạc sĩ của xã Bum Nưa là bao nhiêu", "nơi khác ngoài xã Sì Lở Lầu"),
+        ("đạt xuất sắc thì được thưởng mấy triệu", "mức tiền"),
+        ("chỉ tiêu đến năm 2035 là gì", "năm 2035"),
+        ("chi tieu 12 la gi", "chỉ tiêu (12)"),
+    ],
+)
+async def test_what_the_plan_does_not_say_is_refused_with_what_it_does(app, question, topic):
+    out = await ask(app, question)
+    assert out.startswith(NOT_SAID) and topic in out
+    assert "📖 Nguồn:" not in out.split("Kế hoạch chỉ nêu:")[0]  # nothing shown as the answer
+    async with app.sessionmaker() as session:  # kept for /cauhoimoi
+        assert question in await session.scalars(select(QuestionLog.question))
+
+
+async def test_the_nearby_fact_comes_with_its_source(app):
+    out = await ask(app, "chỉ tiêu thạc sĩ của xã Bum Nưa là bao nhiêu")
+    nearby = out.split("Kế hoạch chỉ nêu:")[1]
+    assert "thạc sĩ" in nearby and "📖 Nguồn: Mục II.2, chỉ tiêu" in nearby
+
+
+async def test_so_luong_is_not_money(app):
+    out = await ask(app, "muc tieu xay dung doi ngu du ve so luong la gi")
+    assert "đủ về số lượng" in out and "Mục II.1" in out and NOT_SAID not in out
+
+
+async def test_two_targets_in_one_question_get_both_answers(app):
+    out = await ask(app, "chỉ tiêu 6 và chỉ tiêu 7 khác nhau thế nào")
+    assert "chỉ tiêu (6)" in out and "chỉ tiêu (7)" in out
+    assert "25%" in out and "đại học trở lên" in out
+
+
+async def test_greetings_and_introductions_are_set_aside(app):
+    out = await ask(
+        app,
+        "Chào ad, em là Vàng Thị Mai, cán bộ văn phòng, em mới nhận công tác được hai tháng. "
+        "Em muốn hỏi chỉ tiêu về trang bị máy móc cho cán bộ là gì ạ. Em cảm ơn ad nhiều",
+    )
+    assert "Mục II.2, chỉ tiêu (8)" in out
+
+
+async def test_a_level_below_the_standard_is_answered_no(app):
+    out = await ask(
+        app, "em là công chức chuyên môn mới có bằng trung cấp thì đạt chỉ tiêu trình độ chưa"
+    )
+    assert out.startswith("Không.") and "đại học trở lên" in out.splitlines()[0]
+
+
+async def test_yes_no_questions_open_with_the_answer(app):
+    assert (await ask(app, "đánh giá cán bộ có làm hằng quý không")).startswith("Có.")
+    out = await ask(app, "trưởng phó phòng cần 40% có thạc sĩ phải không")
+    assert out.startswith("Không.") and "25%" in out.splitlines()[0]
+
+
+async def test_old_names_find_todays_bodies(app):
+    out = await ask(app, "ban tổ chức đảng ủy xã làm gì trong kế hoạch này")
+    assert "Mục IV.3" in out and "Ban Xây dựng Đảng" in out
+
+
+async def test_an_overview_question_gets_the_whole_list(app):
+    out = await ask(app, "những cơ quan nào chịu trách nhiệm tổ chức thực hiện")
+    for body in ("cấp ủy", "Đảng ủy Ủy ban nhân dân", "Ban Xây dựng Đảng", "Ủy ban kiểm tra"):
+        assert body in out
+    assert "📖 Nguồn: Mục IV," in out
+
+
+async def test_the_first_line_is_the_fact_asked_for(app):
+    out = await ask(app, "chỉ tiêu 3 là gì")
+    assert "70%" in out.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    "question, senses",
+    [("dh là gì", "«đại học» hay «đại hội»"), ("tp là sao", "«trưởng phòng» hay «thành phố»")],
+)
+async def test_an_abbreviation_the_context_leaves_open_is_asked_back(app, question, senses):
+    assert senses in await ask(app, question)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        ("bằng dh chính quy có đạt chuẩn công chức chuyên môn không", "chỉ tiêu (7)"),
+        ("kh này do ai ký", "Phần ký"),
+        ("tp và phó phòng cần bao nhiêu % thạc sĩ", "chỉ tiêu (6)"),
+    ],
+)
+async def test_an_abbreviation_is_read_from_its_context(app, question, source):
+    assert source in await ask(app, question)
+
+
+def test_ask_json_is_not_confident_for_any_refusal():
+    questions = ["nghị quyết 09-NQ/TU nói gì", "dh là gì", "thưởng mấy triệu", "chi tieu 12"]
+    cli = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--batch", "/dev/stdin"],
+        input="\n".join(questions),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    rows = [json.loads(line) for line in cli.stdout.splitlines()]
+    assert len(rows) == 4 and not any(row["confident"] for row in rows)
+    assert all(row["source"] is None for row in rows)

@@ -87,7 +87,7 @@ class KnowledgeBase:
 
     def ask(self, question: str) -> Answer:
         plan, index = self._plan, self._index
-        reading = self.reader.read(question, index.known_words)
+        reading = self.reader.read(question, index.known_words, self._named.places)
         asked = reading.question
         hits = _named_first(index.search(asked), reading)
         best = hits[0] if hits else None
@@ -222,6 +222,7 @@ class Named:
     targets: frozenset[int]
     place: str
     basis: str
+    places: frozenset[str]  # folded names of the places the plan names ("si lo lau")
 
     @classmethod
     def of(cls, plan: Plan, reader: Reader) -> "Named":
@@ -239,6 +240,7 @@ class Named:
             frozenset(targets),
             plan.place,
             plan.basis,
+            frozenset(n for t in own_texts for n in reader.place_names_in(t)),
         )
 
 

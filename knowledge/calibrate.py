@@ -13,24 +13,28 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.answers import not_covered
+from knowledge.answers import KnowledgeBase, not_covered
 from knowledge.entries import PACKAGED, Plan, load_plan
 from knowledge.search import Index
 
 REFUSE = 0.90
 
 
-def top(plan: Plan, index: Index, question: str) -> tuple[float, str]:
-    """The score a question gets (0 for a kind the plan never covers) and the entry on top."""
-    hit = index.search(question, limit=1)[0]
-    return (0.0 if not_covered(plan, index, question) else hit.score), hit.entry.id
+def top(knowledge: KnowledgeBase, plan: Plan, index: Index, question: str) -> tuple[float, str]:
+    """The score a question gets (0 for one the plan never covers: a kind of question, or a
+    document, place, year or target it does not name) and the entry on top."""
+    reading = knowledge.reader.read(question, index.known_words, knowledge._named.places)
+    hit = index.search(reading.question, limit=1)[0]
+    outside = not_covered(plan, index, reading.question) or knowledge._beyond(reading, index)
+    return (0.0 if outside else hit.score), hit.entry.id
 
 
 def main(folder: Path) -> None:
-    plan = load_plan(folder)
+    knowledge = KnowledgeBase(folder)
+    plan = knowledge.plan
     full = Index(plan.entries)
     outside = yaml.safe_load((PACKAGED / "calibration.yaml").read_text(encoding="utf-8"))
-    refused = sorted(top(plan, full, q)[0] for q in outside["out_of_scope"])
+    refused = sorted(top(knowledge, plan, full, q)[0] for q in outside["out_of_scope"])
     threshold = refused[math.ceil(REFUSE * len(refused)) - 1] + 0.005
 
     right = wrong = total = 0
@@ -39,7 +43,7 @@ def main(folder: Path) -> None:
             entries = list(plan.entries)
             others = tuple(q for q in entry.questions if q != question)
             entries[position] = dataclasses.replace(entry, questions=others)
-            score, answered = top(plan, Index(tuple(entries)), question)
+            score, answered = top(knowledge, plan, Index(tuple(entries)), question)
             total += 1
             right += score >= threshold and answered == entry.id
             wrong += score >= threshold and answered != entry.id

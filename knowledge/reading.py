@@ -81,10 +81,13 @@ class Reader:
     def default(cls) -> "Reader":
         return cls(yaml.safe_load(RULES.read_text(encoding="utf-8")))
 
-    def read(self, question: str, known: set[str] = frozenset()) -> Reading:
-        """`known`: the folded words of the knowledge base, so "xã Sì Lở Lầu" is no other place."""
+    def read(
+        self, question: str, known: set[str] = frozenset(), places: set[str] = frozenset()
+    ) -> Reading:
+        """`known`: the folded words of the knowledge base; `places`: the folded names of the
+        places it names ("si lo lau"), so they are no other place."""
         text = self.without_noise(question)
-        named = [fold(n) for n in self.place_names.findall(unicodedata.normalize("NFC", question))]
+        named = [n for n in self.place_names_in(question) if n not in places]
         kinds = {name for name, kind in self.kinds.items() if kind.ask.search(text)}
         if re.search(r"(?:à|hả)\W*$", unicodedata.normalize("NFC", question.strip())):
             kinds.add("yes_no")  # "… là bí thư à?": folded, "à" would be the polite "ạ"
@@ -134,13 +137,19 @@ class Reader:
         # A four-digit number after "kế hoạch" is a year ("kế hoạch 2027"), not a number.
         return tuple(dict.fromkeys(d for d in found if not 1900 <= d[1] <= 2100))
 
+    def place_names_in(self, text: str) -> list[str]:
+        """Folded names written with capitals after a place word ("xã Dào San" → "dao san")."""
+        return [fold(n) for n in self.place_names.findall(unicodedata.normalize("NFC", text))]
+
     def places(self, text: str, known: set[str]) -> tuple[str, ...]:
-        """Places other than the plan's: "xã khác", or a marker followed by a name the plan
-        never uses ("xã Mường Tè")."""
+        """Places other than the plan's: "xã khác", or a place word followed by words the plan
+        never uses ("xa muong te")."""
         found = [m.group(0) for m in self.other_places.finditer(text)]
         for match in self.place_after.finditer(text):
-            name = match.group(1).split()[0]
-            if name not in self.place_words and name not in known and not name.isdigit():
+            name = match.group(1).split()[:2]
+            if name[0] in self.place_words or name[0].isdigit():
+                continue
+            if not any(word in known for word in name):
                 found.append(match.group(0))
         return tuple(found)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.courses import Catalogue
-from knowledge.entries import PACKAGED, Entry, Plan, load_plan
+from knowledge.entries import OUTSIDE, PACKAGED, Entry, Plan, load_plan
 from knowledge.search import Index, terms
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ SHORT_QUESTION = 3
 SHORT_MARGIN = 0.10
 MAX_ANSWER = 800
 MAX_SUGGESTIONS = 3
+READING = "Nghĩa là"  # opens a fact that is a reading of the plan, not its words
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,10 @@ class KnowledgeBase:
         return Answer(False, best.score, None, "", None, related)
 
     def cite(self, entry: Entry, plan: Plan | None = None) -> str:
+        """Where the entry's content comes from: a section of the plan, or, for an entry from
+        outside it, what it relies on, never under the plan's name."""
+        if entry.origin == OUTSIDE:
+            return f"Ngoài Kế hoạch: theo {entry.source}"
         return f"{entry.source}, {(plan or self._plan).short_name}"
 
     def answer_text(self, entry: Entry, question: str = "") -> str:
@@ -123,6 +128,8 @@ def _closest_first(entry: Entry, question: str, index: Index) -> list[str]:
     def overlap(fact: str) -> int:
         return len(asked & set(terms(index.normalizer.words(fact))))
 
-    # Stable: equally close facts keep the order the knowledge base gives them.
-    best = max(entry.facts, key=overlap)
+    # Stable: equally close facts keep the order the knowledge base gives them. A reading
+    # ("Nghĩa là: …", drawn from the plan but not in it) never leads.
+    stated = [f for f in entry.facts if not f.startswith(READING)] or list(entry.facts)
+    best = max(stated, key=overlap)
     return [best, *(f for f in entry.facts if f is not best)]

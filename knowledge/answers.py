@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.courses import Catalogue
-from knowledge.entries import PACKAGED, Entry, Plan, load_plan
+from knowledge.entries import OUTSIDE, PACKAGED, Entry, Plan, load_plan
 from knowledge.normalize import fold
 from knowledge.reading import Reader, Reading
 from knowledge.search import Hit, Index, terms
@@ -29,10 +29,12 @@ SHORT_QUESTION = 3
 SHORT_MARGIN = 0.10
 MAX_ANSWER = 800
 MAX_SUGGESTIONS = 3
+READING = "Nghĩa là"  # opens a fact that is a reading of the plan, not its words
 # One question about two things ("thạc sĩ của lãnh đạo xã khác gì trưởng phó phòng") is split
 # where these words join its parts; each part is answered when it finds its own entry.
 JOINS = re.compile(r" (?:khac gi|khac voi|khac nhau|so voi|con|va) ")
 PART_CONFIDENT = 0.40
+OUTSIDE_MARGIN = 0.10  # an entry from outside the plan yields to a plan entry this close
 _TARGET_SOURCE = re.compile(r"chỉ tiêu \((\d+)\)")
 _YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
@@ -89,7 +91,10 @@ class KnowledgeBase:
         plan, index = self._plan, self._index
         reading = self.reader.read(question, index.known_words, self._named.places)
         asked = reading.question
-        hits = _named_first(index.search(asked), reading)
+        hits = index.search(asked)
+        if "definition" not in reading.kinds:
+            hits = _plan_first(hits)
+        hits = _named_first(hits, reading)
         best = hits[0] if hits else None
         score = best.score if best else 0.0
         related = tuple(h.entry for h in hits if h.score >= RELATED)[:MAX_SUGGESTIONS]
@@ -118,6 +123,10 @@ class KnowledgeBase:
         return Answer(True, score, best.entry, text, self.cite(best.entry, plan))
 
     def cite(self, entry: Entry, plan: Plan | None = None) -> str:
+        """Where the entry's content comes from: a section of the plan, or, for an entry from
+        outside it, what it relies on, never under the plan's name."""
+        if entry.origin == OUTSIDE:
+            return f"Ngoài Kế hoạch: theo {entry.source}"
         return f"{entry.source}, {(plan or self._plan).short_name}"
 
     def answer_text(self, entry: Entry, question: str = "", reading: Reading | None = None) -> str:
@@ -244,6 +253,18 @@ class Named:
         )
 
 
+def _plan_first(hits: list[Hit]) -> list[Hit]:
+    """An entry from outside the plan answers only when no plan entry comes close: the plan's
+    own words first."""
+    if not hits or _from_plan(hits[0].entry):
+        return hits
+    close = [h for h in hits if _from_plan(h.entry) and hits[0].score - h.score < OUTSIDE_MARGIN]
+    if not close:
+        return hits
+    lifted = Hit(close[0].entry, hits[0].score, close[0].lexical, close[0].fuzzy)
+    return [lifted, *(h for h in hits if h is not close[0])]
+
+
 def _named_first(hits: list[Hit], reading: Reading) -> list[Hit]:
     """A question that names one target ("chỉ tiêu 4 về xếp loại") is about that target's entry
     when the search finds it at all, whatever else shares its words."""
@@ -259,7 +280,7 @@ def _named_first(hits: list[Hit], reading: Reading) -> list[Hit]:
 
 
 def _from_plan(entry: Entry) -> bool:
-    return getattr(entry, "origin", "plan") == "plan" and entry.source != "Thuật ngữ"
+    return entry.origin != OUTSIDE
 
 
 def _target_number(entry: Entry) -> int | None:
@@ -296,8 +317,10 @@ def _answer_first(entry: Entry, reading: Reading, index: Index, reader: Reader) 
         kinds = sum(reader.holds(k, [fact]) for k in reading.kinds if reader.kinds[k].facts)
         return sum(index.reach.get(t, 0.0) for t in shared) + kinds
 
-    # Stable: equally close facts keep the order the knowledge base gives them.
-    best = max(entry.facts, key=weight)
+    # Stable: equally close facts keep the order the knowledge base gives them. A reading
+    # ("Nghĩa là: …", drawn from the plan but not in it) never leads.
+    stated = [f for f in entry.facts if not f.startswith(READING)] or list(entry.facts)
+    best = max(stated, key=weight)
     return [best, *(f for f in entry.facts if f is not best)]
 
 

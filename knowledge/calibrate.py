@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from knowledge.answers import KnowledgeBase, not_covered
-from knowledge.entries import PACKAGED, Plan, load_plan
+from knowledge.entries import PACKAGED, Plan
 from knowledge.search import Index
 
 REFUSE = 0.90

@@ -7,8 +7,13 @@ from pathlib import Path
 import yaml
 
 PACKAGED = Path(__file__).parent  # knowledge/ itself holds this commune's plan
-FIELDS = {"id", "title", "source", "facts", "text", "questions", "keywords"}
+FIELDS = {"id", "title", "source", "facts", "text", "questions", "keywords", "origin"}
 REQUIRED = ("id", "title", "source", "facts", "questions")
+# Where an entry's content comes from. `plan`: the plan itself; `source` is its section and `text`
+# (optional) a verbatim quote. `outside`: anything else (a law, a decree, the bot's own scheme);
+# `source` names what was relied on, and there is no `text`, since nothing of it is the plan.
+PLAN, OUTSIDE = "plan", "outside"
+ORIGINS = (PLAN, OUTSIDE)
 
 
 class KnowledgeError(Exception):
@@ -24,6 +29,7 @@ class Entry:
     questions: tuple[str, ...]
     text: str = ""
     keywords: tuple[str, ...] = ()
+    origin: str = PLAN
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,14 @@ def _entry(raw, where: str) -> Entry:
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise KnowledgeError(f"{where}: '{key}' phải là danh sách câu chữ")
+    origin = str(raw.get("origin", PLAN)).strip()
+    if origin not in ORIGINS:
+        raise KnowledgeError(f"{where}: 'origin' phải là plan hoặc outside, không phải '{origin}'")
+    if origin == OUTSIDE and str(raw.get("text") or "").strip():
+        raise KnowledgeError(
+            f"{where}: mục 'origin: outside' không được có 'text' "
+            "(chỉ nguyên văn Kế hoạch mới được đưa ra làm toàn văn)"
+        )
     return Entry(
         id=str(raw["id"]),
         title=str(raw["title"]).strip(),
@@ -122,4 +136,5 @@ def _entry(raw, where: str) -> Entry:
         questions=tuple(q.strip() for q in raw["questions"]),
         text=str(raw.get("text") or "").strip(),
         keywords=tuple(raw.get("keywords") or ()),
+        origin=origin,
     )

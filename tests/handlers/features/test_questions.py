@@ -32,6 +32,23 @@ async def test_full_text_shows_the_whole_section(official_chat):
     assert "Hoàng Kiều Ánh" in out and "PHÓ BÍ THƯ" in out
 
 
+async def test_a_glossary_answer_is_cited_as_outside_the_plan(official_chat):
+    out = await official_chat.send("llct là gì")
+    source = next(line for line in out.splitlines() if line.startswith("📖 Nguồn:"))
+    assert source.startswith("📖 Nguồn: Ngoài Kế hoạch: theo Quy định 57-QĐ/TW"), out
+    assert "Kế hoạch thực hiện NQ 05-NQ/TU" not in source
+    assert "Xem toàn văn" not in out
+    typed = await official_chat.send("/toanvan tn-llct")  # no button, but typed by hand
+    assert "📖 Nguồn: Ngoài Kế hoạch: theo Quy định 57-QĐ/TW" in typed
+
+    out = await official_chat.send("chi tieu thac si truong phong")
+    assert "📖 Nguồn: Mục II.2, chỉ tiêu (6), Kế hoạch thực hiện NQ 05-NQ/TU" in out
+    assert "1. 📄 Xem toàn văn" in out
+    full = await official_chat.send("1")
+    assert "25% trở lên có trình độ chuyên môn thạc sĩ" in full
+    assert "📖 Nguồn: Mục II.2, chỉ tiêu (6), Kế hoạch thực hiện NQ 05-NQ/TU" in full
+
+
 async def test_suggestions_can_be_picked_by_number(official_chat):
     out = await official_chat.send("cán bộ trẻ")
     assert "Có phải bạn muốn hỏi:" in out
@@ -42,7 +59,9 @@ async def test_suggestions_can_be_picked_by_number(official_chat):
 
 
 async def test_hoi_command_and_its_usage(official_chat):
-    assert "📖 Nguồn: Thuật ngữ" in await official_chat.send("/hoi bdhvs là gì")
+    assert "📖 Nguồn: Ngoài Kế hoạch: theo Kế hoạch 01-KH/BCĐTW" in await official_chat.send(
+        "/hoi bdhvs là gì"
+    )
     assert "Gõ câu hỏi sau /hoi" in await official_chat.send("/hoi")
 
 

@@ -273,9 +273,9 @@ def _named_first(hits: list[Hit], reading: Reading) -> list[Hit]:
     named = [h for h in hits if _target_number(h.entry) == reading.targets[0]]
     if not named or named[0].score < RELATED:
         return hits
-    lifted = Hit(
-        named[0].entry, max(named[0].score, hits[0].score), named[0].lexical, named[0].fuzzy
-    )
+    # Named outright, it is as sure as a confident match.
+    score = max(named[0].score, hits[0].score, CONFIDENT)
+    lifted = Hit(named[0].entry, score, named[0].lexical, named[0].fuzzy)
     return [lifted, *(h for h in hits if h is not named[0])]
 
 

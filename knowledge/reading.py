@@ -45,6 +45,7 @@ class Reader:
         self.openers = _phrase_pattern(noise["openers"])
         self.introductions = _phrase_pattern(noise["introductions"])
         self.thanks = _phrase_pattern(noise["thanks"])
+        self.anaphora = _phrase_pattern(noise["anaphora"])
         self.markers = re.compile(rf"(?<!\w)(?:{noise['marker']})(?!\w)")
         self.kinds = {
             name: Kind(
@@ -109,7 +110,10 @@ class Reader:
             for found in self.markers.finditer(sentence):
                 marker = found  # the last marker: the question follows it
             if marker is not None:
-                kept = [sentence[marker.end() :]]  # what came before was preamble
+                asked = sentence[marker.end() :]
+                # What came before was preamble, unless the question points back to it.
+                pointing = self.anaphora.search(asked)
+                kept = [*kept, sentence[: marker.start()], asked] if pointing else [asked]
                 continue
             thanks = self.thanks.search(sentence)
             if thanks and thanks.start() > 0:  # "… là gì cảm ơn ad": the thanks end it

@@ -30,11 +30,12 @@ SHORT_MARGIN = 0.10
 MAX_ANSWER = 800
 MAX_SUGGESTIONS = 3
 READING = "Nghĩa là"  # opens a fact that is a reading of the plan, not its words
-# One question about two things ("thạc sĩ của lãnh đạo xã khác gì trưởng phó phòng") is split
-# where these words join its parts; each part is answered when it finds its own entry.
-JOINS = re.compile(r" (?:khac gi|khac voi|khac nhau|so voi|con|va) ")
+# Each part of a question about several things (knowledge/reading.yaml `parts`) is answered
+# when it finds its own entry this surely.
 PART_CONFIDENT = 0.40
-OUTSIDE_MARGIN = 0.10  # an entry from outside the plan yields to a plan entry this close
+MAX_PARTS = 3
+OUTSIDE_MARGIN = 0.10
+LIST_MARGIN = 0.15  # a list entry this close to the top answers a question asking for a list  # an entry from outside the plan yields to a plan entry this close
 _TARGET_SOURCE = re.compile(r"chỉ tiêu \((\d+)\)")
 _YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
@@ -94,7 +95,7 @@ class KnowledgeBase:
         hits = index.search(asked)
         if "definition" not in reading.kinds:
             hits = _plan_first(hits)
-        hits = _named_first(hits, reading)
+        hits = _named_first(_list_first(hits, reading), reading)
         best = hits[0] if hits else None
         score = best.score if best else 0.0
         related = tuple(h.entry for h in hits if h.score >= RELATED)[:MAX_SUGGESTIONS]
@@ -198,19 +199,23 @@ class KnowledgeBase:
         named = [by_target[n] for n in dict.fromkeys(reading.targets) if n in by_target]
         if len(named) > 1:
             return [(e, reading.question) for e in named]
-        sides = [s for s in JOINS.split(reading.question) if len(s.split()) >= 2]
-        if len(sides) != 2:
+        sides = self.reader.sides(reading.question)
+        if len(sides) < 2:
             return []
         top = {h.entry.id for h in hits[:4] if h.score >= RELATED}
-        parts = []
+        parts: dict[str, tuple[Entry, str]] = {}
         for side in sides:
             found = self._index.search(side, limit=1)
-            if not found or found[0].score < PART_CONFIDENT or found[0].entry.id not in top:
-                return []
-            if not _from_plan(found[0].entry):  # two parts are two places in the plan
-                return []
-            parts.append((found[0].entry, side))
-        return parts if parts[0][0].id != parts[1][0].id else []
+            hit = found[0] if found else None
+            # Each part is found surely, among the whole question's hits, in the plan itself.
+            if (
+                hit
+                and hit.score >= PART_CONFIDENT
+                and hit.entry.id in top
+                and _from_plan(hit.entry)
+            ):
+                parts.setdefault(hit.entry.id, (hit.entry, side))
+        return list(parts.values())[:MAX_PARTS] if len(parts) > 1 else []
 
     def _several(self, parts: list[tuple[Entry, str]], reading: Reading) -> Answer:
         share = MAX_ANSWER // len(parts) - 2
@@ -263,6 +268,18 @@ def _plan_first(hits: list[Hit]) -> list[Hit]:
         return hits
     lifted = Hit(close[0].entry, hits[0].score, close[0].lexical, close[0].fuzzy)
     return [lifted, *(h for h in hits if h is not close[0])]
+
+
+def _list_first(hits: list[Hit], reading: Reading) -> list[Hit]:
+    """A question asking for a whole list ("những cơ quan nào", "kể hết") is about the entry that
+    holds the list when it comes close to the top."""
+    if "overview" not in reading.kinds or not hits or _is_list(hits[0].entry):
+        return hits
+    lists = [h for h in hits if _is_list(h.entry) and hits[0].score - h.score < LIST_MARGIN]
+    if not lists or lists[0].score < RELATED:
+        return hits
+    lifted = Hit(lists[0].entry, hits[0].score, lists[0].lexical, lists[0].fuzzy)
+    return [lifted, *(h for h in hits if h is not lists[0])]
 
 
 def _named_first(hits: list[Hit], reading: Reading) -> list[Hit]:
@@ -345,7 +362,11 @@ def _verdict(
             enough = max(x.rank for x in have) >= min(x.rank for x in need)
             return ("Có." if enough else "Không."), fact
     fact = facts[0]
-    if reader.contradicts(reading.question, fact) or _figures_differ(reading.question, fact):
+    if (
+        reader.contradicts(reading.question, fact)
+        or reader.rival_titles(reading.question, fact)
+        or _figures_differ(reading.question, fact)
+    ):
         return "Không.", fact
     fact_words = " ".join(index.normalizer.words(fact))
     title = set(index.normalizer.words(entry.title))  # names the entry, settles nothing

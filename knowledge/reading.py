@@ -57,6 +57,11 @@ class Reader:
             for name, spec in rules["kinds"].items()
         }
         self.negatives = _phrase_pattern(rules["negatives"])
+        parts = rules["parts"]
+        self.joins = re.compile(r" (?:" + "|".join(parts["joins"]) + ") ")
+        self.cued_joins = re.compile(r" (?:" + "|".join(parts["joins"] + parts["cued"]) + ") ")
+        self.cues = _phrase_pattern(parts["cues"])
+        self.rivals = [[_phrase_pattern([t]) for t in group] for group in rules["rivals"]]
         self.contraries = [
             (_phrase_pattern([a]), _phrase_pattern([b])) for a, b in rules["contraries"]
         ]
@@ -162,6 +167,21 @@ class Reader:
         rule = self.kinds[kind].facts
         return rule is None or any(rule.search(fold(f)) for f in facts)
 
+    def sides(self, question: str) -> list[str]:
+        """The parts of a question about several things, each of two words or more."""
+        joins = self.cued_joins if self.cues.search(question) else self.joins
+        return [side for side in joins.split(question) if len(side.split()) >= 2]
+
+    def rival_titles(self, question: str, fact: str) -> bool:
+        """The question names one title, the fact only its rival ("bí thư" / "Phó Bí thư")."""
+        fact = fold(fact)
+        for group in self.rivals:
+            said = {i for i, title in enumerate(group) if _alone(title, question)}
+            given = {i for i, title in enumerate(group) if _alone(title, fact)}
+            if said and given and not said & given:
+                return True
+        return False
+
     def negative(self, fact: str) -> bool:
         return bool(self.negatives.search(fold(fact)))
 
@@ -169,3 +189,8 @@ class Reader:
         """The question asserts what the fact's words contradict ("bắt buộc" / "khuyến khích")."""
         fact = fold(fact)
         return any(said.search(question) and other.search(fact) for said, other in self.contraries)
+
+
+def _alone(title: re.Pattern, text: str) -> bool:
+    """The title occurs not as the end of a longer one ("bí thư" in "phó bí thư" does not count)."""
+    return any(not text[: m.start()].endswith("pho ") for m in title.finditer(text))

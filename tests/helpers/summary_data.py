@@ -251,6 +251,7 @@ async def build(session) -> dict[str, Official]:
                 tasks_assigned=10,
                 tasks_completed=10,
                 tasks_on_time=10,
+                tasks_quality=10,
                 task_points=60,
                 total_points=85,
                 proposed_rating=proposed,

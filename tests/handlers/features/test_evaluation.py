@@ -13,9 +13,11 @@ from tests.helpers.app import Chat, chat_as
 IN_WINDOW = datetime(2026, 6, 25, 3, 0, tzinfo=timezone.utc)  # 25/06/2026 10:00, Q2 open
 AFTER_DUE = datetime(2026, 7, 6, 3, 0, tzinfo=timezone.utc)  # Q2 was due 05/07/2026
 
-# Answers to every step: 9 + 9 + 5 + 4 = 27 points; 10 assigned, 10 done, 9 on time
-# (70 × (0.75 + 0.25 × 0.9) = 68.2): 95.2 in all, but not every product on time, so "tốt".
-ANSWERS = ["9", "9", "5", "4", "10", "10", "9", "bỏ qua", "Chủ động, đúng hạn", "không"]
+# Answers to every step: 9 + 9 + 5 + 4 = 27 points; 10 assigned, 10 done, 9 on time, 9 of the
+# quality required (70 × (0.5 + 0.25 × 0.9 + 0.25 × 0.9) = 66.5): 93.5 in all, but not every
+# product on time, so "tốt"; neither disciplined nor degenerated (option 2, «Không»).
+ANSWERS = ["9", "9", "5", "4", "10", "10", "9", "9", "bỏ qua", "Chủ động, đúng hạn", "không"]
+ANSWERS += ["2", "2"]
 
 
 @pytest.fixture
@@ -35,17 +37,27 @@ async def test_submit_a_self_evaluation(app, clock, official_chat):
     assert "Kỳ: quý II/2026 · hạn nộp 05/07/2026." in out
     assert "(từ 0 đến 10)" in out and "Bước 1/" in out
     out = await official_chat.send(*ANSWERS)
-    assert "tiêu chí chung 27 + nhiệm vụ 68,2 = 95,2/100" in out
+    assert "tiêu chí chung 27 + nhiệm vụ 66,5 = 93,5/100" in out
     assert "1. Giữ: Hoàn thành tốt nhiệm vụ" in out
     out = await official_chat.send("1")
     assert "Vui lòng kiểm tra lại bản tự đánh giá" in out
     out = await official_chat.send("1")  # "1" again at once: a double send, not a yes
     assert "hai lần liên tiếp" in out and "Vui lòng kiểm tra lại" in out
     out = await official_chat.send("xác nhận")
-    assert "✅ Đã nhận bản tự đánh giá quý II/2026: 95,2/100 điểm" in out
+    assert "✅ Đã nhận bản tự đánh giá quý II/2026: 93,5/100 điểm" in out
     (evaluation,) = await evaluations(app)
     assert evaluation.period == "2026Q2" and evaluation.proposed_rating == Rating.TOT
     assert evaluation.criteria == {"chinh_tri": 9, "nang_luc": 9, "phuc_vu": 5, "doi_moi": 4}
+    assert (evaluation.tasks_completed, evaluation.tasks_on_time, evaluation.tasks_quality) == (
+        10,
+        9,
+        9,
+    )
+    assert (evaluation.task_points, evaluation.disciplined, evaluation.degenerated) == (
+        66.5,
+        False,
+        False,
+    )
 
 
 async def test_bad_points_are_explained_and_nothing_is_lost(app, database, clock, official_chat):
@@ -60,7 +72,7 @@ async def test_bad_points_are_explained_and_nothing_is_lost(app, database, clock
 
     async with database.app() as restarted:  # the draft survives a restart
         restarted.conversation.clock = lambda: clock[0]
-        out = await Chat(restarted, "DEMO010").send("8", "bỏ qua", "Tốt", "Chưa")
+        out = await Chat(restarted, "DEMO010").send("8", "8", "bỏ qua", "Tốt", "Chưa", "2", "2")
         assert "tiêu chí chung 26,5" in out
 
 
@@ -91,7 +103,21 @@ async def test_resubmitting_before_the_deadline_replaces_the_first(app, clock, o
     out = await official_chat.send("/danhgia")
     assert "Bạn đã nộp bản tự đánh giá quý II/2026" in out
     await official_chat.send(
-        "5", "5", "5", "5", "10", "10", "10", "bỏ qua", "Ổn", "Chưa", "1", "xác nhận"
+        "5",
+        "5",
+        "5",
+        "5",
+        "10",
+        "10",
+        "10",
+        "10",
+        "bỏ qua",
+        "Ổn",
+        "Chưa",
+        "2",
+        "2",
+        "1",
+        "xác nhận",
     )
     (evaluation,) = await evaluations(app)
     assert evaluation.general_points == 20
@@ -101,7 +127,7 @@ async def test_leader_confirms_and_the_official_is_told(app, clock, official_cha
     await official_chat.send("/danhgia", *ANSWERS, "1", "xác nhận")
     out = await admin_chat.send("/xemdanhgia")
     assert "Tự đánh giá quý II/2026: 1 bản, 1 chờ xác nhận." in out
-    assert "Hoàng Minh Tuấn · 95,2 điểm" in out
+    assert "Hoàng Minh Tuấn · 93,5 điểm" in out
     out = await admin_chat.send("1")  # Xác nhận #1
     assert "Tự đề xuất: Hoàn thành tốt nhiệm vụ" in out and "Lãnh đạo xếp loại" in out
     await admin_chat.send("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành vượt kế hoạch")
@@ -176,6 +202,6 @@ async def test_the_summary_names_the_rating_not_the_button(app, clock, official_
 
 
 async def test_bo_qua_typed_at_a_required_step_is_not_an_answer(app, clock, official_chat):
-    await official_chat.send("/danhgia", *ANSWERS[:-1])  # up to «Hạn chế», which is required
+    await official_chat.send("/danhgia", *ANSWERS[:-3])  # up to «Hạn chế», which is required
     out = await official_chat.send("Bỏ qua")
     assert "Bước này bắt buộc" in out and "Hạn chế" in out

@@ -205,3 +205,101 @@ async def test_bo_qua_typed_at_a_required_step_is_not_an_answer(app, clock, offi
     await official_chat.send("/danhgia", *ANSWERS[:-3])  # up to «Hạn chế», which is required
     out = await official_chat.send("Bỏ qua")
     assert "Bước này bắt buộc" in out and "Hạn chế" in out
+
+
+# -- Mẫu 01's quality count, the grounds, the band's rules -----------------------------------
+
+XUAT_SAC_RULES = (
+    "Xuất sắc cần từ 90 điểm, mọi sản phẩm hoàn thành đều đúng hạn và đạt chất lượng, có sản "
+    "phẩm vượt số được giao; số «xuất sắc» của mỗi đơn vị không quá 20% số «hoàn thành tốt»"
+)
+
+
+async def test_quality_is_asked_after_on_time_and_bounded_by_completed(app, clock, official_chat):
+    out = await official_chat.send("/danhgia", *ANSWERS[:7])  # up to «Đúng hạn»
+    assert "Trong số đã hoàn thành, bao nhiêu sản phẩm đạt chất lượng yêu cầu?" in out
+    assert "Bước 8/14" in out
+    out = await official_chat.send("11")  # more than the 10 completed
+    assert "⚠️ Số sản phẩm đạt chất lượng không thể lớn hơn số đã hoàn thành (10)." in out
+    assert "Bước 8/14" in out  # asked again, at the same step
+    assert "Vui lòng gõ một số nguyên" in await official_chat.send("bảy")
+    # Numbers only, as on Zalo: 7 of quality, the notes skipped (1), no ground (2, 2).
+    out = await official_chat.send("7", "1", "Chủ động", "Không", "2", "2")
+    # 70 × (0.5 × 1 + 0.25 × 0.9 + 0.25 × 0.7) = 63: 90 points, but not "xuất sắc".
+    assert "tiêu chí chung 27 + nhiệm vụ 63 = 90/100" in out
+    assert "mức đề xuất là: Hoàn thành tốt nhiệm vụ." in out
+    assert (
+        "Đủ 90 điểm nhưng chưa đủ điều kiện «xuất sắc» (còn sản phẩm chưa đúng hạn, còn sản "
+        "phẩm chưa đạt chất lượng, chưa có sản phẩm vượt số được giao), nên là «hoàn thành tốt»."
+    ) in out
+    assert XUAT_SAC_RULES in out
+    out = await official_chat.send("1")
+    # Every earlier answer kept through the refusals.
+    for line in ("• Sản phẩm được giao: 10", "• Đã hoàn thành: 10", "• Đúng hạn: 9"):
+        assert line in out
+    assert "• Đạt chất lượng: 7" in out and "• Bị kỷ luật trong kỳ: Không" in out
+    await official_chat.send("xác nhận")
+    (evaluation,) = await evaluations(app)
+    assert (evaluation.tasks_quality, evaluation.task_points, evaluation.total_points) == (
+        7,
+        63,
+        90,
+    )
+
+
+async def test_excellent_needs_every_product_of_the_quality_required(app, clock, official_chat):
+    # 11 completed of 10 assigned, all 11 on time: 97 points. With 10 of quality, "tốt".
+    out = await official_chat.send("/danhgia", *ANSWERS[:4], "10", "11", "11", "10")
+    out = await official_chat.send(*ANSWERS[8:])
+    assert "= 97/100" in out and "mức đề xuất là: Hoàn thành tốt nhiệm vụ." in out
+    assert "(còn sản phẩm chưa đạt chất lượng), nên là «hoàn thành tốt»" in out
+    # Back to the quality count: all 11 of the quality required, so "xuất sắc".
+    for _ in range(6):  # rating ← degenerated ← disciplined ← shortcomings ← strengths ← notes
+        out = await official_chat.send("/quaylai")
+    assert "bao nhiêu sản phẩm đạt chất lượng yêu cầu?" in out
+    out = await official_chat.send("11", *ANSWERS[8:])
+    assert "mức đề xuất là: Hoàn thành xuất sắc nhiệm vụ." in out
+    assert "chưa đủ điều kiện" not in out
+
+
+async def test_a_discipline_ground_makes_it_not_completed_whatever_the_score(
+    app, clock, official_chat, admin_chat
+):
+    await official_chat.send("/danhgia", *ANSWERS[:-2])  # 93,5 points, up to the grounds
+    out = await official_chat.send("ừ")
+    assert "Vui lòng chọn «Có» hoặc «Không»." in out and "bị xử lý kỷ luật" in out
+    out = await official_chat.send("1", "Không")  # disciplined: Có; degeneration: Không
+    assert "tiêu chí chung 27 + nhiệm vụ 66,5 = 93,5/100" in out
+    assert "mức đề xuất là: Không hoàn thành nhiệm vụ." in out
+    assert (
+        "Vì bạn trả lời «Có» (bị xử lý kỷ luật trong kỳ), xếp loại là «Không hoàn thành "
+        "nhiệm vụ», bất kể điểm."
+    ) in out
+    # No other rating on offer: the ground decides, not the points.
+    rating_step = out.split("> Không")[-1]
+    assert "1. Giữ: Không hoàn thành nhiệm vụ" in rating_step and "2. " not in rating_step
+    assert "Vui lòng kiểm tra lại" not in await official_chat.send("2")
+    out = await official_chat.send("1")
+    assert "• Bị kỷ luật trong kỳ: Có" in out and "• Có biểu hiện suy thoái: Không" in out
+    await official_chat.send("xác nhận")
+    (evaluation,) = await evaluations(app)
+    assert evaluation.proposed_rating == Rating.KHONG_HOAN_THANH
+    assert (evaluation.disciplined, evaluation.degenerated) == (True, False)
+    assert evaluation.total_points == 93.5 and evaluation.rating_reason is None
+
+    out = await admin_chat.send(f"/xacnhan {evaluation.id}")
+    assert "9 đúng hạn, 9 đạt chất lượng" in out
+    assert "Theo cách xếp loại: Không hoàn thành nhiệm vụ." in out
+    assert "⚠️ Cán bộ tự khai «Có» (bị xử lý kỷ luật trong kỳ)" in out
+
+
+async def test_the_leader_sees_the_counts_and_the_rules_of_the_bands(
+    app, clock, official_chat, admin_chat
+):
+    await official_chat.send("/danhgia", *ANSWERS, "1", "xác nhận")
+    (evaluation,) = await evaluations(app)
+    out = await admin_chat.send(f"/xacnhan {evaluation.id}")
+    assert "hoàn thành 10/10 sản phẩm, 9 đúng hạn, 9 đạt chất lượng." in out
+    assert "Theo cách xếp loại: Hoàn thành tốt nhiệm vụ. Đủ 90 điểm nhưng chưa đủ" in out
+    assert XUAT_SAC_RULES in out
+    assert "Nếu bị xử lý kỷ luật trong kỳ hoặc có biểu hiện suy thoái" in out

@@ -228,16 +228,18 @@ async def submit(ctx: Context, answers: dict) -> Reply:
     if evaluation is not None and evaluation.status == EvaluationStatus.CONFIRMED:
         raise Invalid(t("evaluation.already_confirmed"))
     general, tasks, total, _ = scores(answers)
+    counts = Counts.of_answers(answers)
     fields = dict(
         criteria={c.key: answers[f"c_{c.key}"] for c in Scheme.default().criteria},
         general_points=general,
         task_points=tasks,
         total_points=total,
-        tasks_assigned=answers["tasks_assigned"],
-        tasks_completed=answers["tasks_completed"],
-        tasks_on_time=answers["tasks_on_time"],
-        tasks_quality=answers["tasks_quality"],
-        **{g.key: answers[g.key] for g in Scheme.default().grounds},
+        tasks_assigned=counts.assigned,
+        tasks_completed=counts.completed,
+        tasks_on_time=counts.on_time,
+        tasks_quality=counts.quality,
+        # A draft begun before the grounds were asked may lack one: not declared, so false.
+        **{g.key: answers.get(g.key) is True for g in Scheme.default().grounds},
         task_notes=answers.get("task_notes"),
         strengths=answers["strengths"],
         shortcomings=answers["shortcomings"],

@@ -24,11 +24,14 @@ class Counts:
 
     @classmethod
     def of_answers(cls, answers: dict) -> "Counts":
+        # A draft begun before the quality count was asked (its stored step passed it) has
+        # none: counted as all completed, as migration 0008 does for evaluations stored then.
+        completed = answers["tasks_completed"]
         return cls(
             answers["tasks_assigned"],
-            answers["tasks_completed"],
+            completed,
             answers["tasks_on_time"],
-            answers["tasks_quality"],
+            answers.get("tasks_quality", completed),
         )
 
     @classmethod

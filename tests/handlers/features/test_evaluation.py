@@ -303,3 +303,20 @@ async def test_the_leader_sees_the_counts_and_the_rules_of_the_bands(
     assert "Theo cách xếp loại: Hoàn thành tốt nhiệm vụ. Đủ 90 điểm nhưng chưa đủ" in out
     assert XUAT_SAC_RULES in out
     assert "Nếu bị xử lý kỷ luật trong kỳ hoặc có biểu hiện suy thoái" in out
+
+
+async def test_a_draft_begun_before_the_quality_question_is_finished(app, clock, official_chat):
+    """A draft stored before this form asked for quality: its step passed the question, so
+    the quality is taken as all completed (as migration 0008 does for stored evaluations)."""
+    from tests.helpers.forms_walk import Spot, restore
+
+    answers = {"period": "2026Q2", "c_chinh_tri": 9, "c_nang_luc": 9, "c_phuc_vu": 5}
+    answers |= {"c_doi_moi": 4, "tasks_assigned": 10, "tasks_completed": 10, "tasks_on_time": 10}
+    answers |= {"task_notes": None, "strengths": "Chủ động"}
+    draft = Spot("danhgia", 10, answers, ())  # «Hạn chế», as the form then numbered it
+    await restore(app, draft, "console", official_chat.user_id)
+    out = await official_chat.send("không", "2", "2")
+    assert "tiêu chí chung 27 + nhiệm vụ 70 = 97/100" in out
+    await official_chat.send("1", "xác nhận")
+    (evaluation,) = await evaluations(app)
+    assert (evaluation.tasks_quality, evaluation.disciplined) == (10, False)

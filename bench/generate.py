@@ -69,7 +69,8 @@ REPORT_COLUMNS = ["id", "official_id", "category", "course_id", "course_name", "
                   "completed_on", "hours", "level", "certificate_kind", "certificate_file_id",
                   "status", "review_note", "reviewed_by_id", "reviewed_at", "created_at"]
 EVALUATION_COLUMNS = ["id", "official_id", "period", "criteria", "general_points", "tasks_assigned",
-                      "tasks_completed", "tasks_on_time", "task_points", "total_points",
+                      "tasks_completed", "tasks_on_time", "tasks_quality", "task_points",
+                      "total_points",
                       "proposed_rating", "status", "confirmed_rating", "reviewer_id", "reviewed_at",
                       "submitted_at", "updated_at"]
 # fmt: on
@@ -151,7 +152,7 @@ def evaluations(rng: random.Random, count: int, period) -> list[tuple]:
         # fmt: off
         rows.append((
             len(rows) + 1, n, period.key, json.dumps({"c1": 5, "c2": 5, "c3": 4}), 25.0, 10, 10, 9,
-            total - 25.0, float(total), rating, "confirmed" if confirmed else "submitted",
+            9, total - 25.0, float(total), rating, "confirmed" if confirmed else "submitted",
             rating if confirmed else None, 1 if confirmed else None,
             submitted + timedelta(days=10) if confirmed else None,
             submitted + timedelta(days=rng.randrange(14)), submitted))

@@ -27,6 +27,7 @@ POPULATIONS = {
     "leadership": "standing committee, People's Council and Committee leaders",
     "vice_chairs": "vice-chairs of the People's Committee",
     "unit_heads": "heads and deputies of units",
+    "managers": "holders of a leadership or management post: leadership and unit heads",
     "specialists": "specialist civil servants without a leadership post",
     "major_mismatch": "officials whose trained major does not fit their position",
 }

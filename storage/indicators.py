@@ -32,6 +32,9 @@ POPULATION_SQL: dict[str, Callable[[], ColumnElement[bool]]] = {
     "leadership": lambda: Official.position_group == PositionGroup.LEADERSHIP,
     "vice_chairs": lambda: Official.is_vice_chair.is_(True),
     "unit_heads": lambda: Official.position_group == PositionGroup.UNIT_HEAD,
+    "managers": lambda: Official.position_group.in_(
+        (PositionGroup.LEADERSHIP, PositionGroup.UNIT_HEAD)
+    ),
     "specialists": lambda: Official.position_group == PositionGroup.SPECIALIST,
     "major_mismatch": lambda: Official.major_fits_position.is_(False),
 }

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -232,6 +233,12 @@ class Evaluation(Base):
     tasks_assigned: Mapped[int] = mapped_column(Integer)
     tasks_completed: Mapped[int] = mapped_column(Integer)
     tasks_on_time: Mapped[int] = mapped_column(Integer)
+    tasks_quality: Mapped[int] = mapped_column(Integer)  # completed and of the quality required
+    # The grounds that make the rating «không hoàn thành nhiệm vụ» whatever the score
+    # (knowledge/evaluation.yaml, `grounds`): disciplined, or found to show signs of
+    # political, ethical or lifestyle degeneration, in the period.
+    disciplined: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    degenerated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     task_notes: Mapped[str | None] = mapped_column(Text)
     task_points: Mapped[float] = mapped_column(Float)
     total_points: Mapped[float] = mapped_column(Float)

@@ -166,6 +166,12 @@ class SummaryRepo:
                 Evaluation.proposed_rating,
                 Evaluation.confirmed_rating,
                 Evaluation.submitted_at,
+                Evaluation.tasks_assigned,
+                Evaluation.tasks_completed,
+                Evaluation.tasks_on_time,
+                Evaluation.tasks_quality,
+                Evaluation.disciplined,
+                Evaluation.degenerated,
             )
             .outerjoin(Unit, Unit.id == Official.unit_id)
             .outerjoin(

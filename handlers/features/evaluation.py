@@ -1,4 +1,6 @@
-"""/danhgia: the quarterly self-evaluation (Mẫu 01): 30 points of criteria, 70 of task results.
+"""/danhgia: the quarterly self-evaluation (Mẫu 01): 30 points of criteria, 70 of task results
+(products assigned, completed, on time, meeting the quality required), and the yes/no grounds
+that make the rating «không hoàn thành nhiệm vụ» whatever the score.
 
 The form opens in the period's window (handlers.periods); answers are kept between messages
 (the form engine's state), so nothing typed is lost if the deadline check refuses a submission.
@@ -13,9 +15,11 @@ from handlers.formatting import local_datetime, show_date, show_number
 from handlers.forms import Form, Invalid, Step
 from handlers.periods import Period, open_period, period_label, upcoming_period
 from handlers.router import Access, Router
+from handlers.services import ratings
+from handlers.services.ratings import Counts
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
-from knowledge.scoring import RATINGS_HIGH_FIRST, Scheme
+from knowledge.scoring import RATINGS_HIGH_FIRST, Ground, Scheme
 from knowledge.vocabulary import Rating
 from storage.enums import EvaluationStatus
 from storage.models import Evaluation
@@ -74,34 +78,43 @@ def _text(text: str, ctx: Context) -> str:
 # -- scores ---------------------------------------------------------------------------------
 
 
+def _grounds(answers: dict) -> tuple[Ground, ...]:
+    return Scheme.default().grounds_held(answers)
+
+
 def scores(answers: dict) -> tuple[float, float, float, Rating]:
     """(general points, task points, total, the band's rating) from the answers so far."""
     scheme = Scheme.default()
     general = sum(answers.get(f"c_{c.key}") or 0 for c in scheme.criteria)
-    assigned, completed, on_time = (
-        answers["tasks_assigned"],
-        answers["tasks_completed"],
-        answers["tasks_on_time"],
-    )
-    tasks = scheme.task_points(assigned, completed, on_time)
+    counts = Counts.of_answers(answers)
+    tasks = scheme.task_points(*counts)
     total = round(general + tasks, 1)
-    return general, tasks, total, scheme.band(total, assigned, completed, on_time)
+    return general, tasks, total, ratings.band_of(total, counts, _grounds(answers))
 
 
 def _rating_prompt(ctx: Context) -> str:
-    general, tasks, total, band = scores(ctx.state.answers)
+    answers = ctx.state.answers
+    general, tasks, total, band = scores(answers)
+    grounds = _grounds(answers)
+    reason = ratings.why(total, Counts.of_answers(answers), grounds)
     return t(
         "evaluation.ask_rating",
         general=show_number(general),
         tasks=show_number(tasks),
         total=show_number(total),
         band=label(band),
+        why=f"\n{reason}" if reason else "",
+        # With a ground held the reason says it all; else what each band needs.
+        rules="" if grounds else "\n" + ratings.rules(ctx.options.excellent_share),
+        question=t("evaluation.ask_keep_only" if grounds else "evaluation.ask_keep_or_change"),
     )
 
 
 def _rating_choices(ctx: Context) -> tuple[Choice, ...]:
     band = scores(ctx.state.answers)[3]
     keep = Choice(t("evaluation.keep_band", band=label(band)), band.value)
+    if _grounds(ctx.state.answers):  # a ground decides the rating, not the official
+        return (keep,)
     others = tuple(Choice(label(r), r.value) for r in RATINGS_HIGH_FIRST if r != band)
     return (keep, *others)
 
@@ -109,6 +122,30 @@ def _rating_choices(ctx: Context) -> tuple[Choice, ...]:
 def _changed_rating(ctx: Context) -> bool:
     answers = ctx.state.answers
     return "rating" in answers and answers["rating"] != scores(answers)[3].value
+
+
+YES, NO = "yes", "no"
+
+
+def _yes_no(text: str, ctx: Context) -> bool:
+    if ctx.picked not in (YES, NO):
+        raise Invalid(t("evaluation.yes_or_no"))
+    return ctx.picked == YES
+
+
+def _show_yes_no(value: bool) -> str:
+    return t("evaluation.answer_yes") if value else t("evaluation.answer_no")
+
+
+def _ground_step(ground: Ground) -> Step:
+    return Step(
+        ground.key,
+        ground.label,
+        ground.question,
+        parse=_yes_no,
+        choices=(Choice(t("evaluation.answer_yes"), YES), Choice(t("evaluation.answer_no"), NO)),
+        show=_show_yes_no,
+    )
 
 
 def _steps() -> tuple[Step, ...]:
@@ -143,6 +180,12 @@ def _steps() -> tuple[Step, ...]:
             parse=_count("tasks_completed", "evaluation.on_time_above_completed"),
         ),
         Step(
+            "tasks_quality",
+            t("evaluation.label_quality"),
+            t("evaluation.ask_quality"),
+            parse=_count("tasks_completed", "evaluation.quality_above_completed"),
+        ),
+        Step(
             "task_notes",
             t("evaluation.label_notes"),
             t("evaluation.ask_notes"),
@@ -158,6 +201,7 @@ def _steps() -> tuple[Step, ...]:
             t("evaluation.ask_shortcomings"),
             parse=_text,
         ),
+        *(_ground_step(g) for g in Scheme.default().grounds),
         Step(
             "rating",
             t("evaluation.label_rating"),
@@ -184,14 +228,18 @@ async def submit(ctx: Context, answers: dict) -> Reply:
     if evaluation is not None and evaluation.status == EvaluationStatus.CONFIRMED:
         raise Invalid(t("evaluation.already_confirmed"))
     general, tasks, total, _ = scores(answers)
+    counts = Counts.of_answers(answers)
     fields = dict(
         criteria={c.key: answers[f"c_{c.key}"] for c in Scheme.default().criteria},
         general_points=general,
         task_points=tasks,
         total_points=total,
-        tasks_assigned=answers["tasks_assigned"],
-        tasks_completed=answers["tasks_completed"],
-        tasks_on_time=answers["tasks_on_time"],
+        tasks_assigned=counts.assigned,
+        tasks_completed=counts.completed,
+        tasks_on_time=counts.on_time,
+        tasks_quality=counts.quality,
+        # A draft begun before the grounds were asked may lack one: not declared, so false.
+        **{g.key: answers.get(g.key) is True for g in Scheme.default().grounds},
         task_notes=answers.get("task_notes"),
         strengths=answers["strengths"],
         shortcomings=answers["shortcomings"],
@@ -233,7 +281,7 @@ EVALUATION_FORM = router.form(
     Form(
         name="danhgia",
         title=t("evaluation.title"),
-        intro=t("evaluation.intro"),
+        intro=t("evaluation.intro", split=ratings.split()),
         steps=_steps(),
         submit=submit,
     )

@@ -8,7 +8,9 @@ from handlers.formatting import show_number
 from handlers.forms import Form, Invalid, Step
 from handlers.periods import Period, current_period, period_label
 from handlers.router import Access, Router, record_id
+from handlers.services import ratings
 from handlers.services.campaigns import notify
+from handlers.services.ratings import Counts
 from handlers.services.summaries.scope import visible_unit
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
@@ -42,8 +44,8 @@ def quota_warnings(evaluations: list[Evaluation], share: float) -> list[str]:
         unit = evaluation.official.unit.name if evaluation.official.unit else "—"
         units.setdefault(unit, []).append(rating_of(evaluation))
     warnings = []
-    for unit, ratings in units.items():
-        excellent, good = ratings.count(Rating.XUAT_SAC), ratings.count(Rating.TOT)
+    for unit, given in units.items():
+        excellent, good = given.count(Rating.XUAT_SAC), given.count(Rating.TOT)
         if excellent and excellent > share * good:
             warnings.append(
                 t(
@@ -113,6 +115,9 @@ async def _evaluation(ctx: Context, evaluation_id: int) -> Evaluation:
 @router.command("xacnhan", access=Access.UNIT_ADMIN, hidden=True)
 async def open_confirmation(ctx: Context):
     evaluation = await _evaluation(ctx, record_id(ctx.args) or 0)
+    counts = Counts.of_evaluation(evaluation)
+    grounds = ratings.grounds_of_evaluation(evaluation)
+    reason = ratings.why(evaluation.total_points, counts, grounds, to_leader=True)
     card = t(
         "leader.card",
         name=evaluation.official.full_name,
@@ -123,6 +128,10 @@ async def open_confirmation(ctx: Context):
         completed=evaluation.tasks_completed,
         assigned=evaluation.tasks_assigned,
         on_time=evaluation.tasks_on_time,
+        quality=evaluation.tasks_quality,
+        band=label(ratings.band_of(evaluation.total_points, counts, grounds)),
+        why=f" {reason}" if reason else "",
+        rules=ratings.rules(ctx.options.excellent_share),
         strengths=evaluation.strengths or "—",
         shortcomings=evaluation.shortcomings or "—",
         rating=label(evaluation.proposed_rating),

@@ -51,9 +51,12 @@ ROUTES: dict[str, list[list[str]]] = {
             "10",
             "10",
             "9",
+            "8",  # met the quality required
             "Hoàn thành báo cáo quý",
             "Chủ động",
             "Còn chậm",
+            "2",  # not disciplined
+            "2",  # no signs of degeneration
             "2",
             "Có sáng kiến được công nhận",
         ],
@@ -130,6 +133,7 @@ async def seed_reviewables(app) -> dict[str, int]:
             tasks_assigned=10,
             tasks_completed=10,
             tasks_on_time=9,
+            tasks_quality=9,
             task_points=60,
             total_points=85,
             strengths="Chủ động",

@@ -437,7 +437,8 @@ async def check_database(app) -> None:
                 await session.execute(
                     text(
                         "SELECT id, official_id, period, criteria, general_points, task_points, total_points,"
-                        " tasks_assigned, tasks_completed, tasks_on_time, strengths, shortcomings,"
+                        " tasks_assigned, tasks_completed, tasks_on_time, tasks_quality, strengths,"
+                        " shortcomings,"
                         " proposed_rating, status FROM evaluations"
                     )
                 )
@@ -455,6 +456,7 @@ async def check_database(app) -> None:
             assert evaluation["status"] in set(EvaluationStatus)
             assert evaluation["strengths"] and evaluation["shortcomings"]
             assert evaluation["tasks_on_time"] <= evaluation["tasks_completed"]
+            assert evaluation["tasks_quality"] <= evaluation["tasks_completed"]
             assert (
                 abs(
                     evaluation["general_points"]

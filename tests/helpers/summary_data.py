@@ -127,12 +127,18 @@ EVALUATIONS = [
     ("X1", "2026Q3", R.XUAT_SAC, None),
 ]
 
+# Mẫu 01's counts: 10 assigned, completed and on time for all; of the quality required, 10
+# unless named here. L3, rated «không hoàn thành», declared a discipline in the period.
+QUALITY = {"L2": 8}
+DISCIPLINED = {"L3"}
+
 # key: (numerator, denominator, status) for the commune, UA and UB; None: not measured.
 EXPECTED = {
     "commune": {
         "1a": (0, 10, "not_measured"),
         "1b": (1, 3, "not_due"),
-        "2": (3, 10, "not_due"),
+        "2a": (3, 10, "not_due"),
+        "2b": (0, 5, "not_measured"),  # leadership (3) and unit heads (2)
         "3": (4, 10, "not_due"),
         "4a": (6, 10, "not_met"),
         "4b": (4, 10, "not_met"),
@@ -149,7 +155,8 @@ EXPECTED = {
     "UA": {
         "1a": (0, 6, "not_measured"),
         "1b": (1, 2, "not_due"),
-        "2": (2, 6, "not_due"),
+        "2a": (2, 6, "not_due"),
+        "2b": (0, 4, "not_measured"),
         "3": (2, 6, "not_due"),
         "4a": (4, 6, "not_met"),
         "4b": (2, 6, "not_met"),
@@ -166,7 +173,8 @@ EXPECTED = {
     "UB": {
         "1a": (0, 4, "not_measured"),
         "1b": (0, 1, "not_due"),
-        "2": (1, 4, "not_due"),
+        "2a": (1, 4, "not_due"),
+        "2b": (0, 1, "not_measured"),
         "3": (2, 4, "not_due"),
         "4a": (2, 4, "not_met"),
         "4b": (2, 4, "not_met"),
@@ -186,7 +194,7 @@ EXPECTED = {
 MISSING = {
     "commune": {
         "1b": {"S2", "S3"},
-        "2": {"L2", "L3", "H1", "S2", "S3", "S4", "S5"},
+        "2a": {"L2", "L3", "H1", "S2", "S3", "S4", "S5"},
         "3": {"L1", "H1", "S1", "S2", "S3", "S5"},
         "4a": {"L3", "S2", "S4", "S5"},
         "4b": {"L2", "L3", "S1", "S2", "S4", "S5"},
@@ -200,7 +208,7 @@ MISSING = {
     },
     "UA": {
         "1b": {"S2"},
-        "2": {"L2", "L3", "H1", "S2"},
+        "2a": {"L2", "L3", "H1", "S2"},
         "3": {"L1", "H1", "S1", "S2"},
         "4a": {"L3", "S2"},
         "4b": {"L2", "L3", "S1", "S2"},
@@ -251,6 +259,8 @@ async def build(session) -> dict[str, Official]:
                 tasks_assigned=10,
                 tasks_completed=10,
                 tasks_on_time=10,
+                tasks_quality=QUALITY.get(code, 10),
+                disciplined=code in DISCIPLINED,
                 task_points=60,
                 total_points=85,
                 proposed_rating=proposed,

@@ -160,6 +160,14 @@ EVALUATION_COLUMNS = [
     Column("summaries.col_confirmed", 28),
     Column("summaries.col_counted", 28),
     Column("summaries.col_submitted", 14),
+    # Mẫu 01's four counts of products, then the grounds that make the rating «không hoàn
+    # thành nhiệm vụ» whatever the score.
+    Column("summaries.col_assigned", 12),
+    Column("summaries.col_tasks_completed", 12),
+    Column("summaries.col_on_time", 12),
+    Column("summaries.col_quality", 14),
+    Column("summaries.col_disciplined", 14),
+    Column("summaries.col_degenerated", 16),
 ]
 
 
@@ -306,6 +314,12 @@ def _evaluation_cells(row, zone: ZoneInfo) -> list:
         t(f"summaries.rating_full_{row.confirmed_rating.value}") if row.confirmed_rating else None,
         t(f"summaries.rating_full_{counted.value}"),
         _local_day(row.submitted_at, zone),
+        row.tasks_assigned,
+        row.tasks_completed,
+        row.tasks_on_time,
+        row.tasks_quality,
+        row.disciplined,
+        row.degenerated,
     ]
 
 

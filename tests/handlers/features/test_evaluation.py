@@ -13,9 +13,11 @@ from tests.helpers.app import Chat, chat_as
 IN_WINDOW = datetime(2026, 6, 25, 3, 0, tzinfo=timezone.utc)  # 25/06/2026 10:00, Q2 open
 AFTER_DUE = datetime(2026, 7, 6, 3, 0, tzinfo=timezone.utc)  # Q2 was due 05/07/2026
 
-# Answers to every step: 9 + 9 + 5 + 4 = 27 points; 10 assigned, 10 done, 9 on time
-# (70 × (0.75 + 0.25 × 0.9) = 68.2): 95.2 in all, but not every product on time, so "tốt".
-ANSWERS = ["9", "9", "5", "4", "10", "10", "9", "bỏ qua", "Chủ động, đúng hạn", "không"]
+# Answers to every step: 9 + 9 + 5 + 4 = 27 points; 10 assigned, 10 done, 9 on time, 9 of the
+# quality required (70 × (0.5 + 0.25 × 0.9 + 0.25 × 0.9) = 66.5): 93.5 in all, but not every
+# product on time, so "tốt"; neither disciplined nor degenerated (option 2, «Không»).
+ANSWERS = ["9", "9", "5", "4", "10", "10", "9", "9", "bỏ qua", "Chủ động, đúng hạn", "không"]
+ANSWERS += ["2", "2"]
 
 
 @pytest.fixture
@@ -35,17 +37,27 @@ async def test_submit_a_self_evaluation(app, clock, official_chat):
     assert "Kỳ: quý II/2026 · hạn nộp 05/07/2026." in out
     assert "(từ 0 đến 10)" in out and "Bước 1/" in out
     out = await official_chat.send(*ANSWERS)
-    assert "tiêu chí chung 27 + nhiệm vụ 68,2 = 95,2/100" in out
+    assert "tiêu chí chung 27 + nhiệm vụ 66,5 = 93,5/100" in out
     assert "1. Giữ: Hoàn thành tốt nhiệm vụ" in out
     out = await official_chat.send("1")
     assert "Vui lòng kiểm tra lại bản tự đánh giá" in out
     out = await official_chat.send("1")  # "1" again at once: a double send, not a yes
     assert "hai lần liên tiếp" in out and "Vui lòng kiểm tra lại" in out
     out = await official_chat.send("xác nhận")
-    assert "✅ Đã nhận bản tự đánh giá quý II/2026: 95,2/100 điểm" in out
+    assert "✅ Đã nhận bản tự đánh giá quý II/2026: 93,5/100 điểm" in out
     (evaluation,) = await evaluations(app)
     assert evaluation.period == "2026Q2" and evaluation.proposed_rating == Rating.TOT
     assert evaluation.criteria == {"chinh_tri": 9, "nang_luc": 9, "phuc_vu": 5, "doi_moi": 4}
+    assert (evaluation.tasks_completed, evaluation.tasks_on_time, evaluation.tasks_quality) == (
+        10,
+        9,
+        9,
+    )
+    assert (evaluation.task_points, evaluation.disciplined, evaluation.degenerated) == (
+        66.5,
+        False,
+        False,
+    )
 
 
 async def test_bad_points_are_explained_and_nothing_is_lost(app, database, clock, official_chat):
@@ -60,7 +72,7 @@ async def test_bad_points_are_explained_and_nothing_is_lost(app, database, clock
 
     async with database.app() as restarted:  # the draft survives a restart
         restarted.conversation.clock = lambda: clock[0]
-        out = await Chat(restarted, "DEMO010").send("8", "bỏ qua", "Tốt", "Chưa")
+        out = await Chat(restarted, "DEMO010").send("8", "8", "bỏ qua", "Tốt", "Chưa", "2", "2")
         assert "tiêu chí chung 26,5" in out
 
 
@@ -91,7 +103,21 @@ async def test_resubmitting_before_the_deadline_replaces_the_first(app, clock, o
     out = await official_chat.send("/danhgia")
     assert "Bạn đã nộp bản tự đánh giá quý II/2026" in out
     await official_chat.send(
-        "5", "5", "5", "5", "10", "10", "10", "bỏ qua", "Ổn", "Chưa", "1", "xác nhận"
+        "5",
+        "5",
+        "5",
+        "5",
+        "10",
+        "10",
+        "10",
+        "10",
+        "bỏ qua",
+        "Ổn",
+        "Chưa",
+        "2",
+        "2",
+        "1",
+        "xác nhận",
     )
     (evaluation,) = await evaluations(app)
     assert evaluation.general_points == 20
@@ -101,7 +127,7 @@ async def test_leader_confirms_and_the_official_is_told(app, clock, official_cha
     await official_chat.send("/danhgia", *ANSWERS, "1", "xác nhận")
     out = await admin_chat.send("/xemdanhgia")
     assert "Tự đánh giá quý II/2026: 1 bản, 1 chờ xác nhận." in out
-    assert "Hoàng Minh Tuấn · 95,2 điểm" in out
+    assert "Hoàng Minh Tuấn · 93,5 điểm" in out
     out = await admin_chat.send("1")  # Xác nhận #1
     assert "Tự đề xuất: Hoàn thành tốt nhiệm vụ" in out and "Lãnh đạo xếp loại" in out
     await admin_chat.send("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành vượt kế hoạch")
@@ -176,6 +202,121 @@ async def test_the_summary_names_the_rating_not_the_button(app, clock, official_
 
 
 async def test_bo_qua_typed_at_a_required_step_is_not_an_answer(app, clock, official_chat):
-    await official_chat.send("/danhgia", *ANSWERS[:-1])  # up to «Hạn chế», which is required
+    await official_chat.send("/danhgia", *ANSWERS[:-3])  # up to «Hạn chế», which is required
     out = await official_chat.send("Bỏ qua")
     assert "Bước này bắt buộc" in out and "Hạn chế" in out
+
+
+# -- Mẫu 01's quality count, the grounds, the band's rules -----------------------------------
+
+XUAT_SAC_RULES = (
+    "Xuất sắc cần từ 90 điểm, mọi sản phẩm hoàn thành đều đúng hạn và đạt chất lượng, có sản "
+    "phẩm vượt số được giao; số «xuất sắc» của mỗi đơn vị không quá 20% số «hoàn thành tốt»"
+)
+
+
+async def test_quality_is_asked_after_on_time_and_bounded_by_completed(app, clock, official_chat):
+    out = await official_chat.send("/danhgia", *ANSWERS[:7])  # up to «Đúng hạn»
+    assert "Trong số đã hoàn thành, bao nhiêu sản phẩm đạt chất lượng yêu cầu?" in out
+    assert "Bước 8/14" in out
+    out = await official_chat.send("11")  # more than the 10 completed
+    assert "⚠️ Số sản phẩm đạt chất lượng không thể lớn hơn số đã hoàn thành (10)." in out
+    assert "Bước 8/14" in out  # asked again, at the same step
+    assert "Vui lòng gõ một số nguyên" in await official_chat.send("bảy")
+    # Numbers only, as on Zalo: 7 of quality, the notes skipped (1), no ground (2, 2).
+    out = await official_chat.send("7", "1", "Chủ động", "Không", "2", "2")
+    # 70 × (0.5 × 1 + 0.25 × 0.9 + 0.25 × 0.7) = 63: 90 points, but not "xuất sắc".
+    assert "tiêu chí chung 27 + nhiệm vụ 63 = 90/100" in out
+    assert "mức đề xuất là: Hoàn thành tốt nhiệm vụ." in out
+    assert (
+        "Đủ 90 điểm nhưng chưa đủ điều kiện «xuất sắc» (còn sản phẩm chưa đúng hạn, còn sản "
+        "phẩm chưa đạt chất lượng, chưa có sản phẩm vượt số được giao), nên là «hoàn thành tốt»."
+    ) in out
+    assert XUAT_SAC_RULES in out
+    out = await official_chat.send("1")
+    # Every earlier answer kept through the refusals.
+    for line in ("• Sản phẩm được giao: 10", "• Đã hoàn thành: 10", "• Đúng hạn: 9"):
+        assert line in out
+    assert "• Đạt chất lượng: 7" in out and "• Bị kỷ luật trong kỳ: Không" in out
+    await official_chat.send("xác nhận")
+    (evaluation,) = await evaluations(app)
+    assert (evaluation.tasks_quality, evaluation.task_points, evaluation.total_points) == (
+        7,
+        63,
+        90,
+    )
+
+
+async def test_excellent_needs_every_product_of_the_quality_required(app, clock, official_chat):
+    # 11 completed of 10 assigned, all 11 on time: 97 points. With 10 of quality, "tốt".
+    out = await official_chat.send("/danhgia", *ANSWERS[:4], "10", "11", "11", "10")
+    out = await official_chat.send(*ANSWERS[8:])
+    assert "= 97/100" in out and "mức đề xuất là: Hoàn thành tốt nhiệm vụ." in out
+    assert "(còn sản phẩm chưa đạt chất lượng), nên là «hoàn thành tốt»" in out
+    # Back to the quality count: all 11 of the quality required, so "xuất sắc".
+    for _ in range(6):  # rating ← degenerated ← disciplined ← shortcomings ← strengths ← notes
+        out = await official_chat.send("/quaylai")
+    assert "bao nhiêu sản phẩm đạt chất lượng yêu cầu?" in out
+    out = await official_chat.send("11", *ANSWERS[8:])
+    assert "mức đề xuất là: Hoàn thành xuất sắc nhiệm vụ." in out
+    assert "chưa đủ điều kiện" not in out
+
+
+async def test_a_discipline_ground_makes_it_not_completed_whatever_the_score(
+    app, clock, official_chat, admin_chat
+):
+    await official_chat.send("/danhgia", *ANSWERS[:-2])  # 93,5 points, up to the grounds
+    out = await official_chat.send("ừ")
+    assert "Vui lòng chọn «Có» hoặc «Không»." in out and "bị xử lý kỷ luật" in out
+    out = await official_chat.send("1", "Không")  # disciplined: Có; degeneration: Không
+    assert "tiêu chí chung 27 + nhiệm vụ 66,5 = 93,5/100" in out
+    assert "mức đề xuất là: Không hoàn thành nhiệm vụ." in out
+    assert (
+        "Vì bạn trả lời «Có» (bị xử lý kỷ luật trong kỳ), xếp loại là «Không hoàn thành "
+        "nhiệm vụ», bất kể điểm."
+    ) in out
+    # No other rating on offer: the ground decides, not the points.
+    rating_step = out.split("> Không")[-1]
+    assert "1. Giữ: Không hoàn thành nhiệm vụ" in rating_step and "2. " not in rating_step
+    assert "Vui lòng kiểm tra lại" not in await official_chat.send("2")
+    out = await official_chat.send("1")
+    assert "• Bị kỷ luật trong kỳ: Có" in out and "• Có biểu hiện suy thoái: Không" in out
+    await official_chat.send("xác nhận")
+    (evaluation,) = await evaluations(app)
+    assert evaluation.proposed_rating == Rating.KHONG_HOAN_THANH
+    assert (evaluation.disciplined, evaluation.degenerated) == (True, False)
+    assert evaluation.total_points == 93.5 and evaluation.rating_reason is None
+
+    out = await admin_chat.send(f"/xacnhan {evaluation.id}")
+    assert "9 đúng hạn, 9 đạt chất lượng" in out
+    assert "Theo cách xếp loại: Không hoàn thành nhiệm vụ." in out
+    assert "⚠️ Cán bộ tự khai «Có» (bị xử lý kỷ luật trong kỳ)" in out
+
+
+async def test_the_leader_sees_the_counts_and_the_rules_of_the_bands(
+    app, clock, official_chat, admin_chat
+):
+    await official_chat.send("/danhgia", *ANSWERS, "1", "xác nhận")
+    (evaluation,) = await evaluations(app)
+    out = await admin_chat.send(f"/xacnhan {evaluation.id}")
+    assert "hoàn thành 10/10 sản phẩm, 9 đúng hạn, 9 đạt chất lượng." in out
+    assert "Theo cách xếp loại: Hoàn thành tốt nhiệm vụ. Đủ 90 điểm nhưng chưa đủ" in out
+    assert XUAT_SAC_RULES in out
+    assert "Nếu bị xử lý kỷ luật trong kỳ hoặc có biểu hiện suy thoái" in out
+
+
+async def test_a_draft_begun_before_the_quality_question_is_finished(app, clock, official_chat):
+    """A draft stored before this form asked for quality: its step passed the question, so
+    the quality is taken as all completed (as migration 0008 does for stored evaluations)."""
+    from tests.helpers.forms_walk import Spot, restore
+
+    answers = {"period": "2026Q2", "c_chinh_tri": 9, "c_nang_luc": 9, "c_phuc_vu": 5}
+    answers |= {"c_doi_moi": 4, "tasks_assigned": 10, "tasks_completed": 10, "tasks_on_time": 10}
+    answers |= {"task_notes": None, "strengths": "Chủ động"}
+    draft = Spot("danhgia", 10, answers, ())  # «Hạn chế», as the form then numbered it
+    await restore(app, draft, "console", official_chat.user_id)
+    out = await official_chat.send("không", "2", "2")
+    assert "tiêu chí chung 27 + nhiệm vụ 70 = 97/100" in out
+    await official_chat.send("1", "xác nhận")
+    (evaluation,) = await evaluations(app)
+    assert (evaluation.tasks_quality, evaluation.disciplined) == (10, False)

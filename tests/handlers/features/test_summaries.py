@@ -66,7 +66,8 @@ async def test_overview_shows_all_eight_targets_and_a_chart(commune, admin):
     for line in (
         "➖ 1a. Bố trí theo VTVL: chưa đo",
         "⏳ 1b. Đào tạo lại chuyên môn: 1/3 (33,3%) · cần ≥100%",
-        "⏳ 2. Bồi dưỡng theo VTVL: 3/10 (30%) · cần ≥100%",
+        "⏳ 2a. Bồi dưỡng theo VTVL: 3/10 (30%) · cần ≥100%",
+        "➖ 2b. Đạt chuẩn sau bổ nhiệm: chưa đo",
         "⏳ 3. Cập nhật kiến thức: 4/10 (40%) · cần ≥70%",
         "⚠️ 4a. Hoàn thành NV trở lên: 6/10 (60%) · cần ≥100%",
         "⚠️ 4b. Hoàn thành tốt trở lên: 4/10 (40%) · cần >95%",
@@ -135,6 +136,28 @@ async def test_one_target_in_detail_with_names(commune, admin):
     for wrong in ("/chitieu 9", "/chitieu 99999999999999999999", "/chitieu"):
         assert "Gõ /chitieu kèm số chỉ tiêu" in await admin.send(wrong)
     assert "Không có đơn vị mã «²»" in await admin.send("/chitieu ²")  # not a number
+
+
+async def test_target_2s_second_requirement_is_shown_not_measured(commune, admin):
+    """Chỉ tiêu (2) also asks that officials appointed to leadership and management posts meet
+    their standards; the records cannot tell, so it reads «chưa đo», never as met."""
+    out = await admin.send("/chitieu 2")
+    assert (
+        "📌 Chỉ tiêu (2): Bồi dưỡng kiến thức, kỹ năng theo vị trí việc làm; đáp ứng tiêu chuẩn "
+        "sau khi bổ nhiệm lãnh đạo, quản lý"
+    ) in out
+    assert "⏳ 2a. Cán bộ được bồi dưỡng theo vị trí việc làm" in out
+    part = out[out.index("➖ 2b.") :]
+    assert part.startswith(
+        "➖ 2b. Cán bộ đáp ứng yêu cầu tiêu chuẩn quy định sau khi bổ nhiệm chức vụ lãnh đạo, "
+        "quản lý\nchưa đo"
+    )
+    assert (
+        "Cán bộ giữ chức vụ lãnh đạo, quản lý: lãnh đạo xã, trưởng, phó phòng, ban, cơ quan (5 người)"
+        in part
+    )
+    assert "ℹ️ Hồ sơ cán bộ chưa có dữ liệu về việc bổ nhiệm chức vụ lãnh đạo, quản lý" in part
+    assert "Chưa đạt" not in part and "cần ≥100%" not in part
 
 
 async def test_who_has_not_submitted(commune, admin):
@@ -227,11 +250,14 @@ async def test_the_workbook_from_chat(commune, admin):
         "Tổng số",
         "Tỷ lệ (%)",
     ]
-    rows = {row[0]: row for row in summary.iter_rows(min_row=2, max_row=16, values_only=True)}
+    rows = {row[0]: row for row in summary.iter_rows(min_row=2, max_row=17, values_only=True)}
     assert list(rows) == [i.spec.key for i in TARGETS.indicators]
     assert rows["1b"][3:9] == (1, 3, 33.3, "cần ≥100%", "31/12/2028", "chưa đến hạn")
     assert rows["4a"][3:9] == (6, 10, 60, "cần ≥100%", "05/10/2026", "chưa đạt")
     assert rows["1a"][3] is None and rows["1a"][8] == "chưa đo"
+    assert rows["2a"][3:6] == (3, 10, 30)
+    assert rows["2b"][3] is None and rows["2b"][8] == "chưa đo"
+    assert "chưa có dữ liệu về việc bổ nhiệm" in rows["2b"][9]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
         assert sheet.column_dimensions["B"].width > 10
@@ -251,7 +277,7 @@ async def test_the_workbook_from_chat(commune, admin):
     assert len(codes(courses)) == 11
     listed = str(list(courses.values))
     assert "Khóa đã rút" not in listed and "Khóa năm 2025" not in listed
-    info = {row[0]: row[1] for row in summary.iter_rows(min_row=18, values_only=True)}
+    info = {row[0]: row[1] for row in summary.iter_rows(min_row=19, values_only=True)}
     assert info["Khóa học liệt kê"] == (
         "hoàn thành từ 01/01/2026 đến 27/11/2026 (thời gian tính chỉ tiêu)"
     )
@@ -267,6 +293,19 @@ async def test_the_workbook_from_chat(commune, admin):
         "Hoàn thành nhiệm vụ",
     )
     assert by_code["S4"][5] == "Chưa nộp"  # S4 submitted for 2026Q2 only
+    # Mẫu 01's four counts and the grounds, after the date submitted.
+    header = [c.value for c in evaluations[1]]
+    assert header[9:] == [
+        "Sản phẩm được giao",
+        "Sản phẩm đã hoàn thành",
+        "Hoàn thành đúng hạn",
+        "Đạt chất lượng yêu cầu",
+        "Bị kỷ luật trong kỳ",
+        "Có biểu hiện suy thoái",
+    ]
+    assert by_code["L2"][9:] == (10, 10, 10, 8, "Không", "Không")
+    assert by_code["L3"][9:] == (10, 10, 10, 10, "Có", "Không")
+    assert by_code["S4"][9:] == (None,) * 6
 
     (entry,) = await audit(commune, "export")
     assert entry.actor == "official:L1" and path.name in entry.note

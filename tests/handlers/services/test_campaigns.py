@@ -20,7 +20,10 @@ from tests.helpers.app import Chat, chat_as
 
 HANOI = timezone(timedelta(hours=7))
 CODES = ["DEMO002", "DEMO003", "DEMO004", "DEMO005", "DEMO006"]
-ANSWERS = ["9", "9", "5", "4", "10", "10", "9", "bỏ qua", "Tốt", "không", "1", "xác nhận"]
+# Every step of /danhgia: criteria, the four counts, notes skipped, strengths, shortcomings,
+# neither ground (2 = «Không»), the band kept, confirmed.
+ANSWERS = ["9", "9", "5", "4", "10", "10", "9", "9", "bỏ qua", "Tốt", "không", "2", "2", "1"]
+ANSWERS += ["xác nhận"]
 
 
 def at(day: str, clock: str) -> datetime:

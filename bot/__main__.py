@@ -399,10 +399,13 @@ def cmd_ask(settings: Settings, args) -> None:
             lines = Path(args.batch).read_text(encoding="utf-8-sig").splitlines()
         except OSError as error:
             raise Failure(f"Không đọc được {args.batch}: {error.strerror}", 2) from None
-        questions, as_json = [line for line in lines if line.strip()], True
+        questions, as_json = lines, True  # one output line per input line, blank ones too
     else:
         questions, as_json = [args.question], args.json
     for question in questions:
+        if not question.strip():
+            print(json.dumps({"answer": "", "confident": False, "source": None, "score": 0.0}))
+            continue
         reply, answer = reply_for(knowledge, question)
         if as_json:
             print(

@@ -39,5 +39,5 @@ def setup_logging(level: str) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler], force=True)
-    for chatty in ("alembic", "bm25s"):
+    for chatty in ("alembic", "bm25s", "matplotlib"):
         logging.getLogger(chatty).setLevel(logging.WARNING)

@@ -54,6 +54,7 @@ class Answer:
     chat: bool = False
     nearby: str = ""  # with not_covered: the closest thing the plan does say, with its source
     unclear: tuple[str, ...] = ()  # the senses of an abbreviation the question leaves open
+    also: tuple[Entry, ...] = ()  # the other entries of an answer in several parts
 
 
 class KnowledgeBase:
@@ -96,12 +97,14 @@ class KnowledgeBase:
         if "definition" not in reading.kinds:
             hits = _plan_first(hits)
         hits = _named_first(_list_first(hits, reading), reading)
+        section = _section_first(hits, asked, plan)
+        hits = section or hits
         best = hits[0] if hits else None
         score = best.score if best else 0.0
         related = tuple(h.entry for h in hits if h.score >= RELATED)[:MAX_SUGGESTIONS]
         topic = not_covered(plan, index, asked) or self._beyond(reading, index)
         if topic is not None:
-            return self._not_said(topic, score, best, related, asked)
+            return self._not_said(topic, score, hits, related, asked)
         unclear = index.normalizer.unclear(asked)
         if unclear:
             return Answer(
@@ -113,13 +116,17 @@ class KnowledgeBase:
         if best is None or score < RELATED:
             return Answer(False, score, None, "", None)
         runner_up = hits[1].score if len(hits) > 1 else 0.0
-        short = len(index.normalizer.words(asked)) <= SHORT_QUESTION
+        # A target or section named outright is no near tie, however short the question.
+        named = bool(section) or bool(reading.targets)
+        short = len(index.normalizer.words(asked)) <= SHORT_QUESTION and not named
         if score < CONFIDENT or (short and score - runner_up < SHORT_MARGIN):
             return Answer(False, score, None, "", None, related)
         lacking = [k for k in sorted(reading.kinds) if not self.reader.holds(k, best.entry.facts)]
+        if _is_list(best.entry):  # a list answers "which …" as a whole, with no figure of its own
+            lacking = []
         if lacking:
             topic = f"{self.reader.kinds[lacking[0]].label} về nội dung này"
-            return self._not_said(topic, score, best, related, asked)
+            return self._not_said(topic, score, hits, related, asked)
         text = self.answer_text(best.entry, question, reading)
         return Answer(True, score, best.entry, text, self.cite(best.entry, plan))
 
@@ -153,12 +160,15 @@ class KnowledgeBase:
             lines.append(fact)
         return "\n".join([*lines, "", source])
 
-    def _not_said(self, topic, score, best: Hit | None, related, asked: str) -> Answer:
+    def _not_said(self, topic, score, hits: list[Hit], related, asked: str) -> Answer:
         """The plan does not say it; the closest thing it does say comes with the refusal."""
         nearby = ""
-        if best is not None and best.score >= RELATED:
-            fact = _answer_first(best.entry, self.reader.read(asked), self._index, self.reader)[0]
-            nearby = f"{fact}\n📖 Nguồn: {self.cite(best.entry)}"
+        closest = next((h for h in hits if _from_plan(h.entry)), None)
+        if closest is not None and closest.score >= RELATED:  # «Kế hoạch chỉ nêu»: the plan's own
+            fact = _answer_first(closest.entry, self.reader.read(asked), self._index, self.reader)[
+                0
+            ]
+            nearby = f"{fact}\n📖 Nguồn: {self.cite(closest.entry)}"
         return Answer(False, score, None, "", None, related, topic, nearby=nearby)
 
     def _beyond(self, reading: Reading, index: Index) -> str | None:
@@ -197,8 +207,8 @@ class KnowledgeBase:
         """The entries of a question about two things, each with the words that ask for it."""
         by_target = {n: e for e in self._plan.entries if (n := _target_number(e)) is not None}
         named = [by_target[n] for n in dict.fromkeys(reading.targets) if n in by_target]
-        if len(named) > 1:
-            return [(e, reading.question) for e in named]
+        if len(named) > 1:  # each target whole, in the knowledge base's order
+            return [(e, "") for e in named][:MAX_PARTS]
         sides = self.reader.sides(reading.question)
         if len(sides) < 2:
             return []
@@ -219,10 +229,14 @@ class KnowledgeBase:
 
     def _several(self, parts: list[tuple[Entry, str]], reading: Reading) -> Answer:
         share = MAX_ANSWER // len(parts) - 2
-        texts = [self._focused(e, side, self.reader.read(side), share) for e, side in parts]
+        texts = [
+            self._focused(e, side, self.reader.read(side) if side else None, share)
+            for e, side in parts
+        ]
         sources = "; ".join(self.cite(e) for e, _ in parts)
         first = parts[0][0]
-        return Answer(True, 1.0, first, "\n\n".join(texts), sources)
+        others = tuple(e for e, _ in parts[1:])
+        return Answer(True, 1.0, first, "\n\n".join(texts), sources, also=others)
 
 
 @dataclass(frozen=True)
@@ -270,6 +284,30 @@ def _plan_first(hits: list[Hit]) -> list[Hit]:
     return [lifted, *(h for h in hits if h is not close[0])]
 
 
+_SECTION = re.compile(r"\bmuc ((?:iv|v|i{1,3})(?: \d)?(?: [a-gđ])?)\b")
+
+
+def _section_first(hits: list[Hit], asked: str, plan: Plan) -> list[Hit] | None:
+    """A question that names a section ("mục III.2.d") is answered from that section's entry:
+    the one whose source is exactly it, else the first within it."""
+    named = _SECTION.search(asked)
+    if not named:
+        return None
+    label = f"muc {named.group(1)}"
+    sources = {e.id: fold(e.source) for e in plan.entries if _from_plan(e)}
+    within = [
+        e for e in plan.entries if e.id in sources and f"{sources[e.id]} ".startswith(label + " ")
+    ]
+    exact = [e for e in within if sources[e.id].split(" gach")[0] == label]
+    chosen = (exact or within or [None])[0]
+    if chosen is None:
+        return None
+    found = next((h for h in hits if h.entry.id == chosen.id), None)
+    score = max(found.score if found else 0.0, CONFIDENT)
+    lifted = Hit(chosen, score, found.lexical if found else 0.0, found.fuzzy if found else 0.0)
+    return [lifted, *(h for h in hits if h.entry.id != chosen.id)]
+
+
 def _list_first(hits: list[Hit], reading: Reading) -> list[Hit]:
     """A question asking for a whole list ("những cơ quan nào", "kể hết") is about the entry that
     holds the list when it comes close to the top."""
@@ -301,7 +339,8 @@ def _from_plan(entry: Entry) -> bool:
 
 
 def _target_number(entry: Entry) -> int | None:
-    found = _TARGET_SOURCE.search(entry.source)
+    """The number of the plan's target the entry is (none for entries that only mention one)."""
+    found = _TARGET_SOURCE.search(entry.source) if _from_plan(entry) else None
     return int(found.group(1)) if found else None
 
 
@@ -332,7 +371,10 @@ def _answer_first(entry: Entry, reading: Reading, index: Index, reader: Reader) 
     def weight(fact: str) -> float:
         shared = asked & set(terms(index.normalizer.words(fact)))
         kinds = sum(reader.holds(k, [fact]) for k in reading.kinds if reader.kinds[k].facts)
-        return sum(index.reach.get(t, 0.0) for t in shared) + kinds
+        rival = reader.rival_titles(
+            reading.question, fact
+        )  # "chủ tịch" asked, "phó chủ tịch" given
+        return sum(index.reach.get(t, 0.0) for t in shared) + kinds - 2 * rival
 
     # Stable: equally close facts keep the order the knowledge base gives them. A reading
     # ("Nghĩa là: …", drawn from the plan but not in it) never leads.
@@ -350,17 +392,30 @@ def _verdict(
     A level asked about is compared with the level a fact requires ("cao đẳng" against
     "đại học trở lên"); a share or year the question states is compared with the fact's;
     otherwise the answer is «Có» when the closest fact holds what is asked."""
+    if not _from_plan(entry):  # outside the plan: the plan itself says nothing either way
+        return "Kế hoạch không nói rõ; ngoài Kế hoạch:", facts[0]
+    years = _years_left(reading.question, facts)
+    if years is not None:
+        return years
     asked_words = " ".join(index.normalizer.words(reading.question))
     scale = PoliticalTheoryLevel if "ly luan chinh tri" in asked_words else EducationLevel
     have = _levels(scale, asked_words)
+    required = reader.asks_requirement(reading.question)
     for fact in facts if have else ():
         fact_words = " ".join(index.normalizer.words(fact))
         if (scale is EducationLevel) == ("ly luan chinh tri" in fact_words):
             continue  # a fact about the other scale ("trung cấp" LLCT for a degree question)
         need = _levels(scale, fact_words)
-        if need and set(have) != set(need):
-            enough = max(x.rank for x in have) >= min(x.rank for x in need)
-            return ("Có." if enough else "Không."), fact
+        if not need or not _STANDARD.search(fact_words):
+            continue  # the fact names a level without setting it as a standard
+        lowest = min(x.rank for x in need)
+        if required:  # "có cần thạc sĩ không": is that the level asked of them?
+            enough = min(x.rank for x in have) == lowest
+        else:  # "có bằng cao đẳng thì đạt chưa": is what they hold enough?
+            enough = max(x.rank for x in have) >= lowest
+        if _figures_differ(reading.question, fact):  # the level, but "40%" for the plan's 25%
+            enough = False
+        return ("Có." if enough else "Không."), fact
     fact = facts[0]
     if (
         reader.contradicts(reading.question, fact)
@@ -374,12 +429,29 @@ def _verdict(
     shared = set(asked) & set(fact_words.split())
     weight = sum(index.reach[t] for t in asked) or 1.0
     if sum(index.reach[t] for t in shared) / weight >= 0.5:
-        negative = reader.negative(fact) and not reader.negative(reading.question)
+        asked_plainly = _YES_NO_TAIL.sub("", reading.question)  # "… không?" asks, it does not deny
+        negative = reader.negative(fact) and not reader.negative(asked_plainly)
         return ("Không." if negative else "Có."), fact
     return "Kế hoạch không nói rõ; Kế hoạch nêu:", fact
 
 
 _PERCENT = re.compile(r"(\d+) ?%")
+_STANDARD = re.compile(r"\b(?:tro len|co trinh do|hoac cu nhan)\b")
+_YES_NO_TAIL = re.compile(r" (?:co )?(?:khong|ko|k|hong|chua)(?: a| vay| nhi)?$")
+_YEARS_OF_SERVICE = re.compile(r"(tren|duoi|it nhat|tu)? ?0*(\d{1,2}) nam (?:cong tac|nua)")
+
+
+def _years_left(question: str, facts: list[str]) -> tuple[str, str] | None:
+    """ "còn 5 năm công tác có được cử đi học không" against «còn trên 06 năm công tác»."""
+    have = _YEARS_OF_SERVICE.search(question)
+    if not have or have.group(1):
+        return None
+    for fact in facts:
+        bound = _YEARS_OF_SERVICE.search(fold(fact))
+        if bound and bound.group(1) == "tren":
+            enough = int(have.group(2)) > int(bound.group(2))
+            return ("Có." if enough else "Không."), fact
+    return None
 
 
 def _figures_differ(question: str, fact: str) -> bool:

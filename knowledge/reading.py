@@ -18,7 +18,9 @@ from knowledge.normalize import _phrase_pattern, fold
 RULES = Path(__file__).with_name("reading.yaml")
 _SENTENCES = re.compile(r"[.!?\n;]+")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-_TARGET = re.compile(r"\b(?:chi tieu|muc tieu)(?: so| thu)? \(?(\d{1,2})\)?(?!\d)")
+_TARGET = re.compile(
+    r"\b(?:chi tieu|muc tieu)(?: so| thu)? (\d{1,2}(?:(?: va| voi| hoac| hay|)(?: chi tieu)? \d{1,2})*)(?!\d)"
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,9 @@ class Reader:
         )
         self.place_words = set(rules["place_words"])
         self.place_names = re.compile(rules["place_names"])
+        self.other_place_names = _phrase_pattern(rules["other_place_names"])
+        self.requirement = re.compile(rules["requirement"])
+        self.possession = re.compile(rules["possession"])
         types = rules["documents"]["types"]
         self.document_type = {alias: kind for kind, aliases in types.items() for alias in aliases}
         names = "|".join(sorted(map(re.escape, self.document_type), key=len, reverse=True))
@@ -104,7 +109,9 @@ class Reader:
             places=self.places(text, known)
             + tuple(n for n in named if not set(n.split()) <= known),
             years=tuple(int(y) for y in _YEAR.findall(text)),
-            targets=tuple(int(n) for n in _TARGET.findall(text)),
+            targets=tuple(
+                int(n) for group in _TARGET.findall(text) for n in re.findall(r"\d+", group)
+            ),
         )
 
     def without_noise(self, question: str) -> str:
@@ -154,10 +161,11 @@ class Reader:
         """Places other than the plan's: "xã khác", or a place word followed by words the plan
         never uses ("xa muong te")."""
         found = [m.group(0) for m in self.other_places.finditer(text)]
+        found += [m.group(0) for m in self.other_place_names.finditer(text)]
         for match in self.place_after.finditer(text):
             name = match.group(1).split()[:2]
-            if name[0] in self.place_words or name[0].isdigit():
-                continue
+            if len(name) < 2 or name[0] in self.place_words or name[0].isdigit():
+                continue  # "máy tính ko": one word after the place word is too little to go by
             if not any(word in known for word in name):
                 found.append(match.group(0))
         return tuple(found)
@@ -184,6 +192,11 @@ class Reader:
 
     def negative(self, fact: str) -> bool:
         return bool(self.negatives.search(fold(fact)))
+
+    def asks_requirement(self, question: str) -> bool:
+        """ "có cần thạc sĩ không" asks what is required; "có bằng cao đẳng thì đạt chưa" asks
+        whether what one has is enough."""
+        return bool(self.requirement.search(question)) and not self.possession.search(question)
 
     def contradicts(self, question: str, fact: str) -> bool:
         """The question asserts what the fact's words contradict ("bắt buộc" / "khuyến khích")."""

@@ -19,6 +19,7 @@ from handlers.services import ratings
 from handlers.services.ratings import Counts
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
+from knowledge.normalize import Normalizer
 from knowledge.scoring import RATINGS_HIGH_FIRST, Ground, Scheme
 from knowledge.vocabulary import Rating
 from storage.enums import EvaluationStatus
@@ -45,7 +46,15 @@ def _points(maximum: float):
         # Not float(): it takes "1e1", "1_0", "nan" and other digits than 0-9.
         found = POINTS.fullmatch(text)
         if found is None:
-            raise Invalid(t("evaluation.not_a_number", max=show_number(maximum)))
+            example = max(maximum - 1, 0)  # within the range asked: "4 hoặc 4,5" for 0–5
+            raise Invalid(
+                t(
+                    "evaluation.not_a_number",
+                    max=show_number(maximum),
+                    example=show_number(example),
+                    half=show_number(example + 0.5),
+                )
+            )
         value = float(found[1].replace(",", "."))
         if not 0 <= value <= maximum:
             raise Invalid(t("evaluation.out_of_bounds", max=show_number(maximum)))
@@ -127,10 +136,20 @@ def _changed_rating(ctx: Context) -> bool:
 YES, NO = "yes", "no"
 
 
+# What officials type for «Có» / «Không» besides the buttons' labels ("ko", "k" expand to "khong").
+TYPED_YES, TYPED_NO = (
+    {"co", "c", "yes", "y", "dung", "co a"},
+    {"khong", "no", "n", "chua", "khong a"},
+)
+
+
 def _yes_no(text: str, ctx: Context) -> bool:
-    if ctx.picked not in (YES, NO):
-        raise Invalid(t("evaluation.yes_or_no"))
-    return ctx.picked == YES
+    typed = " ".join(Normalizer.default().words(text)) if ctx.picked is None else ""
+    if ctx.picked == YES or typed in TYPED_YES:
+        return True
+    if ctx.picked == NO or typed in TYPED_NO:
+        return False
+    raise Invalid(t("evaluation.yes_or_no"))
 
 
 def _show_yes_no(value: bool) -> str:

@@ -24,7 +24,7 @@ def reply_for(knowledge: KnowledgeBase, question: str) -> tuple[Reply, Answer]:
         return Reply(t(f"questions.{small_talk}")), Answer(False, 0.0, None, "", None, chat=True)
     answer = knowledge.ask(question)
     if answer.confident:
-        return entry_reply(answer.entry, answer.text), answer
+        return entry_reply(answer.entry, answer.text, answer.also), answer
     choices = tuple(Choice(_short(e.title), f"/xem {e.id}") for e in answer.suggestions)
     if answer.not_covered:
         text = t("questions.topic_not_covered", topic=answer.not_covered)
@@ -39,11 +39,15 @@ def reply_for(knowledge: KnowledgeBase, question: str) -> tuple[Reply, Answer]:
     return Reply(t("questions.not_covered")), answer
 
 
-def entry_reply(entry: Entry, text: str) -> Reply:
-    choices = (
-        (Choice(t("questions.full_text_button"), f"/toanvan {entry.id}"),) if entry.text else ()
+def entry_reply(entry: Entry, text: str, also: tuple[Entry, ...] = ()) -> Reply:
+    """The answer with a «Xem toàn văn» button for each of its entries that quotes the plan."""
+    quoted = [e for e in (entry, *also) if e.text]
+    if len(quoted) == 1:
+        return Reply(text, (Choice(t("questions.full_text_button"), f"/toanvan {quoted[0].id}"),))
+    label = t("questions.full_text_of")
+    return Reply(
+        text, tuple(Choice(f"{label} {_short(e.title)}", f"/toanvan {e.id}") for e in quoted)
     )
-    return Reply(text, choices)
 
 
 def _short(title: str) -> str:

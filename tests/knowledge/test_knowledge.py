@@ -147,5 +147,6 @@ def test_ask_json_and_batch(tmp_path):
     )
     lines = ask_cli("--batch", str(questions)).stdout.strip().splitlines()
     answers = [json.loads(line) for line in lines]
-    assert [a["confident"] for a in answers] == [True, False, True]
-    assert "Hoàng Kiều Ánh" in answers[2]["answer"]
+    # One line out per line in, the blank one too, so answers line up with their questions.
+    assert [a["confident"] for a in answers] == [True, False, False, True]
+    assert answers[1]["answer"] == "" and "Hoàng Kiều Ánh" in answers[3]["answer"]

@@ -371,9 +371,8 @@ def _answer_first(entry: Entry, reading: Reading, index: Index, reader: Reader) 
     def weight(fact: str) -> float:
         shared = asked & set(terms(index.normalizer.words(fact)))
         kinds = sum(reader.holds(k, [fact]) for k in reading.kinds if reader.kinds[k].facts)
-        rival = reader.rival_titles(
-            reading.question, fact
-        )  # "chủ tịch" asked, "phó chủ tịch" given
+        # "chủ tịch" asked, "phó chủ tịch" given: not the answer, unless to say «Không»
+        rival = reader.rival_titles(reading.question, fact) and "yes_no" not in reading.kinds
         return sum(index.reach.get(t, 0.0) for t in shared) + kinds - 2 * rival
 
     # Stable: equally close facts keep the order the knowledge base gives them. A reading
@@ -397,6 +396,9 @@ def _verdict(
     years = _years_left(reading.question, facts)
     if years is not None:
         return years
+    rival = next((f for f in facts if reader.rival_titles(reading.question, f)), None)
+    if rival is not None:  # "là bí thư à" of a «Phó Bí thư»
+        return "Không.", rival
     asked_words = " ".join(index.normalizer.words(reading.question))
     scale = PoliticalTheoryLevel if "ly luan chinh tri" in asked_words else EducationLevel
     have = _levels(scale, asked_words)
@@ -417,11 +419,7 @@ def _verdict(
             enough = False
         return ("Có." if enough else "Không."), fact
     fact = facts[0]
-    if (
-        reader.contradicts(reading.question, fact)
-        or reader.rival_titles(reading.question, fact)
-        or _figures_differ(reading.question, fact)
-    ):
+    if reader.contradicts(reading.question, fact) or _figures_differ(reading.question, fact):
         return "Không.", fact
     fact_words = " ".join(index.normalizer.words(fact))
     title = set(index.normalizer.words(entry.title))  # names the entry, settles nothing

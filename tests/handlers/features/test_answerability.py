@@ -134,3 +134,53 @@ def test_ask_json_is_not_confident_for_any_refusal():
     rows = [json.loads(line) for line in cli.stdout.splitlines()]
     assert len(rows) == 4 and not any(row["confident"] for row in rows)
     assert all(row["source"] is None for row in rows)
+
+
+@pytest.mark.parametrize(
+    "question, opening, first_line_has",
+    [
+        ("em còn 4 năm công tác thì có được cử đi học đại học không", "Không.", "trên 06 năm"),
+        ("con 10 nam cong tac co duoc cu di hoc dai hoc ko", "Có.", "trên 06 năm"),
+        ("công chức chuyên môn có bắt buộc phải có thạc sĩ không", "Không.", "đại học trở lên"),
+        ("công chức chuyên môn có cần đại học không", "Có.", "đại học trở lên"),
+        ("người ký kế hoạch là bí thư à", "Không.", "Phó Bí thư"),
+        ("ke hoach co ghi so hieu khong", "Không.", "không ghi số hiệu"),
+    ],
+)
+async def test_yes_no_reads_what_the_plan_sets(app, question, opening, first_line_has):
+    first = (await ask(app, question)).splitlines()[0]
+    assert first.startswith(opening) and first_line_has in first
+
+
+async def test_outside_sources_never_say_yes_for_the_plan(app):
+    out = await ask(app, "kế hoạch có nói về tuổi nghỉ hưu không")
+    assert out.startswith("Kế hoạch không nói rõ") and "Ngoài Kế hoạch" in out
+
+
+@pytest.mark.parametrize(
+    "question", ["tinh son la co chi tieu thac si bao nhieu", "chỉ tiêu của Mường Tè"]
+)
+async def test_a_province_or_district_named_alone_is_another_place(app, question):
+    assert (await ask(app, question)).startswith(NOT_SAID)
+
+
+async def test_a_computer_is_not_a_province(app):
+    out = await ask(app, "cbcc co duoc trang bi may tinh ko")
+    assert NOT_SAID not in out and "chỉ tiêu (8)" in out
+
+
+async def test_several_named_targets_are_each_answered(app):
+    out = await ask(app, "chỉ tiêu 1, 2 và 3 là gì")
+    assert all(f"chỉ tiêu ({n})" in out for n in (1, 2, 3))
+    assert "70%" in out  # target 3 from its first fact, not a side remark
+
+
+async def test_a_named_section_is_answered_from_it(app):
+    out = await ask(app, "mục IV")
+    assert "📖 Nguồn: Mục IV," in out and "Ủy ban kiểm tra" in out
+
+
+@pytest.mark.parametrize("text", ["chào ad ạ", "cảm ơn bạn nhiều nhé"])
+async def test_greetings_and_thanks_alone_are_small_talk(app, text):
+    out = await ask(app, text)
+    assert NOT_SAID not in out and "không đề cập" not in out

@@ -268,7 +268,7 @@ async def test_a_discipline_ground_makes_it_not_completed_whatever_the_score(
     await official_chat.send("/danhgia", *ANSWERS[:-2])  # 93,5 points, up to the grounds
     out = await official_chat.send("ừ")
     assert "Vui lòng chọn «Có» hoặc «Không»." in out and "bị xử lý kỷ luật" in out
-    out = await official_chat.send("1", "Không")  # disciplined: Có; degeneration: Không
+    out = await official_chat.send("co", "ko")  # as typed on Zalo: disciplined, no degeneration
     assert "tiêu chí chung 27 + nhiệm vụ 66,5 = 93,5/100" in out
     assert "mức đề xuất là: Không hoàn thành nhiệm vụ." in out
     assert (
@@ -276,7 +276,7 @@ async def test_a_discipline_ground_makes_it_not_completed_whatever_the_score(
         "nhiệm vụ», bất kể điểm."
     ) in out
     # No other rating on offer: the ground decides, not the points.
-    rating_step = out.split("> Không")[-1]
+    rating_step = out.split("> ko")[-1]
     assert "1. Giữ: Không hoàn thành nhiệm vụ" in rating_step and "2. " not in rating_step
     assert "Vui lòng kiểm tra lại" not in await official_chat.send("2")
     out = await official_chat.send("1")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from knowledge.courses import Catalogue
 from knowledge.entries import OUTSIDE, PACKAGED, Entry, Plan, load_plan
-from knowledge.normalize import fold
+from knowledge.normalize import Normalizer, fold
 from knowledge.reading import Reader, Reading
 from knowledge.search import Hit, Index, terms
 from knowledge.vocabulary import EducationLevel, PoliticalTheoryLevel
@@ -64,19 +64,24 @@ class KnowledgeBase:
     def __init__(self, folder: Path | None = None):
         self.folder = Path(folder) if folder else PACKAGED
         self._lock = threading.Lock()
-        self.reader = Reader.default()
-        self._plan, self._index, self._courses = self._build()
+        self._plan, self._index, self._courses, self.reader, self._named = self._build()
 
-    def _build(self) -> tuple[Plan, Index, Catalogue]:
-        plan = load_plan(self.folder)
-        return plan, Index(plan.entries), Catalogue.load(self.folder)
+    def _build(self) -> tuple[Plan, Index, Catalogue, Reader, "Named"]:
+        plan, reader = load_plan(self.folder), Reader.load()
+        index = Index(plan.entries, Normalizer.load())
+        return plan, index, Catalogue.load(self.folder), reader, Named.of(plan, reader)
 
     def reload(self) -> Plan:
-        """Load the folder again; on a KnowledgeError the previous knowledge stays in service."""
+        """Load the folder and the language rules again; on a KnowledgeError the previous
+        knowledge stays in service."""
         built = self._build()
         with self._lock:
-            self._plan, self._index, self._courses = built
+            self._plan, self._index, self._courses, self.reader, self._named = built
         return built[0]
+
+    @property
+    def normalizer(self) -> Normalizer:
+        return self._index.normalizer
 
     @property
     def plan(self) -> Plan:
@@ -193,15 +198,6 @@ class KnowledgeBase:
             if number not in known.targets:
                 return f"chỉ tiêu ({number}) (Kế hoạch có {len(known.targets)} chỉ tiêu)"
         return None
-
-    @property
-    def _named(self) -> "Named":
-        plan = self._plan
-        cached = getattr(self, "_named_for", None)
-        if cached is None or cached[0] is not plan:
-            cached = (plan, Named.of(plan, self.reader))
-            self._named_for = cached
-        return cached[1]
 
     def _parts(self, reading: Reading, hits: list[Hit]) -> list[tuple[Entry, str]]:
         """The entries of a question about two things, each with the words that ask for it."""

@@ -10,7 +10,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-import yaml
+from knowledge.entries import KnowledgeError, read_yaml
 
 _NON_WORD = re.compile(r"[^\w%]+|_")
 _NUMBER_PERCENT = re.compile(r"(\d)\s*%")
@@ -55,10 +55,19 @@ class Normalizer:
     @classmethod
     @cache
     def default(cls) -> "Normalizer":
-        data = yaml.safe_load(LANGUAGE_DATA.read_text(encoding="utf-8"))
-        return cls(
-            data["fillers"], data["expansions"], data.get("small_talk"), data.get("ambiguous")
-        )
+        return cls.load()
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "Normalizer":
+        """Read the file again (`/kb_reload`); a broken one raises KnowledgeError."""
+        path = path or LANGUAGE_DATA
+        data = read_yaml(path)
+        try:
+            return cls(
+                data["fillers"], data["expansions"], data.get("small_talk"), data.get("ambiguous")
+            )
+        except (KeyError, TypeError, AttributeError, re.error) as error:
+            raise KnowledgeError(f"{path}:1: {error!r}") from None
 
     def chit_chat(self, text: str) -> str | None:
         """ "greeting" or "thanks" when that is all the message says."""

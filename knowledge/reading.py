@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from knowledge.entries import KnowledgeError, read_yaml
 from knowledge.normalize import _phrase_pattern, fold
 
 RULES = Path(__file__).with_name("reading.yaml")
@@ -90,7 +89,16 @@ class Reader:
     @classmethod
     @cache
     def default(cls) -> "Reader":
-        return cls(yaml.safe_load(RULES.read_text(encoding="utf-8")))
+        return cls.load()
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "Reader":
+        """Read the rules again (`/kb_reload`); a broken file raises KnowledgeError."""
+        path = path or RULES
+        try:
+            return cls(read_yaml(path))
+        except (KeyError, TypeError, AttributeError, re.error) as error:
+            raise KnowledgeError(f"{path}:1: {error!r}") from None
 
     def read(
         self, question: str, known: set[str] = frozenset(), places: set[str] = frozenset()

@@ -5,7 +5,6 @@ from handlers.texts import t
 from handlers.types import Choice, Reply
 from knowledge.answers import Answer, KnowledgeBase
 from knowledge.entries import Entry
-from knowledge.normalize import Normalizer
 
 LABEL_LIMIT = 60  # a suggestion button's label
 # The longest text searched as a question. Real questions are a line or two (the longest of
@@ -19,7 +18,7 @@ def reply_for(knowledge: KnowledgeBase, question: str) -> tuple[Reply, Answer]:
     if len(question) > QUESTION_LIMIT:  # asked to shorten it; nothing searched, nothing logged
         text = t("questions.too_long", length=len(question), limit=QUESTION_LIMIT)
         return Reply(text), Answer(False, 0.0, None, "", None, chat=True)
-    small_talk = Normalizer.default().chit_chat(question)
+    small_talk = knowledge.normalizer.chit_chat(question)
     if small_talk:  # a greeting or thanks: a friendly word, and nothing to log
         return Reply(t(f"questions.{small_talk}")), Answer(False, 0.0, None, "", None, chat=True)
     answer = knowledge.ask(question)

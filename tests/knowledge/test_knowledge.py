@@ -150,3 +150,26 @@ def test_ask_json_and_batch(tmp_path):
     # One line out per line in, the blank one too, so answers line up with their questions.
     assert [a["confident"] for a in answers] == [True, False, False, True]
     assert answers[1]["answer"] == "" and "Hoàng Kiều Ánh" in answers[3]["answer"]
+
+
+def test_kb_reload_reads_the_language_rules_again(tmp_path, monkeypatch):
+    import knowledge.reading
+
+    rules = tmp_path / "reading.yaml"
+    rules.write_text(knowledge.reading.RULES.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(knowledge.reading, "RULES", rules)
+    base = KnowledgeBase()
+    question = "chỉ tiêu thạc sĩ của bản Nậm Xe"
+    assert base.ask(question).confident  # "bản" is no place word the rules know
+
+    text = rules.read_text(encoding="utf-8").replace(
+        "other_place_names: [", "other_place_names: [nam xe, "
+    )
+    rules.write_text(text, encoding="utf-8")
+    base.reload()
+    assert not base.ask(question).confident and "nơi khác" in base.ask(question).not_covered
+
+    rules.write_text("noise: [unclosed", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="reading.yaml:1"):
+        base.reload()
+    assert not base.ask(question).confident  # the previous rules stay in service

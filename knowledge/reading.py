@@ -114,8 +114,7 @@ class Reader:
             question=text,
             kinds=frozenset(kinds),
             documents=self.documents(text),
-            places=self.places(text, known)
-            + tuple(n for n in named if not set(n.split()) <= known),
+            places=self.places(text, known) + tuple(named),
             years=tuple(int(y) for y in _YEAR.findall(text)),
             targets=tuple(
                 int(n) for group in _TARGET.findall(text) for n in re.findall(r"\d+", group)

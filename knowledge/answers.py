@@ -30,6 +30,23 @@ SHORT_MARGIN = 0.10
 MAX_ANSWER = 800
 MAX_SUGGESTIONS = 3
 READING = "Nghĩa là"  # opens a fact that is a reading of the plan, not its words
+DEFINITION_TOPIC = "lời giải thích cho từ ngữ này"
+# Words around a term that do not belong to it ("kế hoạch", "trong", "vậy").
+FRAME = {
+    "ke",
+    "hoach",
+    "trong",
+    "cua",
+    "nay",
+    "vay",
+    "the",
+    "cho",
+    "em",
+    "minh",
+    "giup",
+    "de",
+    "hieu",
+}
 # Each part of a question about several things (knowledge/reading.yaml `parts`) is answered
 # when it finds its own entry this surely.
 PART_CONFIDENT = 0.40
@@ -132,8 +149,20 @@ class KnowledgeBase:
         if lacking:
             topic = f"{self.reader.kinds[lacking[0]].label} về nội dung này"
             return self._not_said(topic, score, hits, related, asked)
+        if "meaning" in reading.kinds and not self._defines(best.entry, reading):
+            return self._not_said(DEFINITION_TOPIC, score, hits, related, asked)
         text = self.answer_text(best.entry, question, reading)
         return Answer(True, score, best.entry, text, self.cite(best.entry, plan))
+
+    def _defines(self, entry: Entry, reading: Reading) -> bool:
+        """Whether the entry says what the term asked about is: it is the entry's subject (its
+        title), or a fact explains it; the plan uses many words it never explains."""
+        words = self._index.normalizer.words
+        term = set(words(self.reader.term(reading.question))) - FRAME
+        if not term or not _from_plan(entry) or term <= set(words(entry.title)):
+            return True
+        explaining = [f for f in entry.facts if f.startswith(READING) or "viết tắt" in f]
+        return any(term <= set(words(f)) for f in explaining)
 
     def cite(self, entry: Entry, plan: Plan | None = None) -> str:
         """Where the entry's content comes from: a section of the plan, or, for an entry from

@@ -58,6 +58,7 @@ class Reader:
             for name, spec in rules["kinds"].items()
         }
         self.negatives = _phrase_pattern(rules["negatives"])
+        self.definition_cue = re.compile(rules["kinds"]["definition"]["cue"])
         parts = rules["parts"]
         self.joins = re.compile(r" (?:" + "|".join(parts["joins"]) + ") ")
         self.cued_joins = re.compile(r" (?:" + "|".join(parts["joins"] + parts["cued"]) + ") ")
@@ -196,6 +197,11 @@ class Reader:
             if said and given and not said & given:
                 return True
         return False
+
+    def term(self, question: str) -> str:
+        """What a "what does it mean" question asks about: "di hoa vi quy" of "dĩ hòa vi quý
+        nghĩa là gì"."""
+        return " ".join(self.definition_cue.sub(" ", question).split())
 
     def negative(self, fact: str) -> bool:
         return bool(self.negatives.search(fold(fact)))

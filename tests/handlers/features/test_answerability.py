@@ -184,3 +184,10 @@ async def test_a_named_section_is_answered_from_it(app):
 async def test_greetings_and_thanks_alone_are_small_talk(app, text):
     out = await ask(app, text)
     assert NOT_SAID not in out and "không đề cập" not in out
+
+
+async def test_a_word_the_plan_uses_but_never_explains_is_not_explained(app):
+    out = await ask(app, "văn hóa công sở nghĩa là gì vậy ad")
+    assert out.startswith(NOT_SAID) and "lời giải thích" in out
+    assert "văn hóa công sở" in out.split("Kế hoạch chỉ nêu:")[1]  # where the plan uses it
+    assert "Phó Bí thư" in await ask(app, "T/M ban thường vụ nghĩa là gì")  # explained there

@@ -421,6 +421,9 @@ def _verdict(
     years = _years_left(reading.question, facts)
     if years is not None:
         return years
+    share = _share_reached(reading.question, facts)
+    if share is not None:
+        return share
     rival = next((f for f in facts if reader.rival_titles(reading.question, f)), None)
     if rival is not None:  # "là bí thư à" of a «Phó Bí thư»
         return "Không.", rival
@@ -462,6 +465,35 @@ _PERCENT = re.compile(r"(\d+) ?%")
 _STANDARD = re.compile(r"\b(?:tro len|co trinh do|hoac cu nhan)\b")
 _YES_NO_TAIL = re.compile(r" (?:co )?(?:khong|ko|k|hong|chua)(?: a| vay| nhi)?$")
 _YEARS_OF_SERVICE = re.compile(r"(tren|duoi|it nhat|tu)? ?0*(\d{1,2}) nam (?:cong tac|nua)")
+
+
+# "10 trưởng phó phòng mà 2 người có thạc sĩ": a count of people out of a total.
+_COUNT = re.compile(r"(?<![\d%])(\d{1,5})(?! ?%)(?!\d)")
+# «Từ 25% trở lên», «trên 95%», «100%»: the share a fact sets, with how it is compared.
+_BOUND = re.compile(r"(tren |tu )?(\d{1,3}) ?%( tro len)?")
+
+
+def _share_reached(question: str, facts: list[str]) -> tuple[str, str] | None:
+    """ "100 cán bộ mà 94 người … thì đạt chưa" against «trên 95%»: the share computed from
+    the two counts the question gives, compared with the first share a fact sets."""
+    counts = [int(n) for n in _COUNT.findall(question) if not 1900 <= int(n) <= 2100]
+    if len(counts) != 2 or max(counts) == 0 or "%" in question:
+        return None
+    share, asked = 100 * min(counts) / max(counts), set(question.split())
+    for fact in facts:
+        text = fold(fact)
+        bounds = list(_BOUND.finditer(text))
+        if bounds:  # "100% … trong đó trên 95% hoàn thành tốt": the share the question is about,
+            # told by the words after each share that the others lack ("tốt"); on a tie the
+            # later, narrower one ("trong đó …")
+            after = [set(text[b.end() :].split()[:6]) for b in bounds]
+            shared = set.intersection(*after)
+            pairs = list(zip(bounds, after, strict=True))[::-1]
+            bound = max(pairs, key=lambda pair: len(asked & (pair[1] - shared)))[0]
+            limit = int(bound.group(2))
+            reached = share > limit if bound.group(1) == "tren " else share >= limit
+            return ("Có." if reached else "Không."), fact
+    return None
 
 
 def _years_left(question: str, facts: list[str]) -> tuple[str, str] | None:

@@ -191,3 +191,17 @@ async def test_a_word_the_plan_uses_but_never_explains_is_not_explained(app):
     assert out.startswith(NOT_SAID) and "lời giải thích" in out
     assert "văn hóa công sở" in out.split("Kế hoạch chỉ nêu:")[1]  # where the plan uses it
     assert "Phó Bí thư" in await ask(app, "T/M ban thường vụ nghĩa là gì")  # explained there
+
+
+@pytest.mark.parametrize(
+    "question, opening",
+    [
+        ("100 cán bộ mà 96 người hoàn thành tốt nhiệm vụ trở lên thì đạt chỉ tiêu không", "Có."),
+        ("100 cán bộ mà 95 người hoàn thành tốt nhiệm vụ trở lên thì đạt chỉ tiêu không", "Không."),
+        ("40 cán bộ có 28 người được cập nhật kiến thức pháp luật thì đạt chưa", "Có."),
+        ("40 cán bộ có 27 người được cập nhật kiến thức pháp luật thì đạt chưa", "Không."),
+    ],
+)
+async def test_a_share_from_two_counts_is_compared_with_the_target(app, question, opening):
+    # «trên 95%» is more than 95; «70%» is at least 70 (28 of 40)
+    assert (await ask(app, question)).startswith(opening)

@@ -32,27 +32,17 @@ MAX_SUGGESTIONS = 3
 READING = "Nghĩa là"  # opens a fact that is a reading of the plan, not its words
 DEFINITION_TOPIC = "lời giải thích cho từ ngữ này"
 # Words around a term that do not belong to it ("kế hoạch", "trong", "vậy").
-FRAME = {
-    "ke",
-    "hoach",
-    "trong",
-    "cua",
-    "nay",
-    "vay",
-    "the",
-    "cho",
-    "em",
-    "minh",
-    "giup",
-    "de",
-    "hieu",
-}
+FRAME = {"ke", "hoach", "trong", "cua", "nay", "vay", "the", "cho", "em", "minh", "giup", "de"}
+# Words naming a part of the plan: "chỉ tiêu 3 là gì", "yêu cầu của kế hoạch là gì" ask for it.
+PLAN_PARTS = {"chi", "muc", "dich", "yeu", "cau", "nhiem", "giai", "phap", "trach", "vai", "tro"}
+SHORT_TERM = 4  # words: longer "… là gì" questions ask what the plan says
 # Each part of a question about several things (knowledge/reading.yaml `parts`) is answered
 # when it finds its own entry this surely.
 PART_CONFIDENT = 0.40
 MAX_PARTS = 3
 OUTSIDE_MARGIN = 0.10
-LIST_MARGIN = 0.15  # a list entry this close to the top answers a question asking for a list  # an entry from outside the plan yields to a plan entry this close
+LIST_MARGIN = 0.15
+SUBJECT_MARGIN = 0.15  # the named group's entry this close to another group's answers  # a list entry this close to the top answers a question asking for a list  # an entry from outside the plan yields to a plan entry this close
 _TARGET_SOURCE = re.compile(r"chỉ tiêu \((\d+)\)")
 _YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
@@ -118,7 +108,7 @@ class KnowledgeBase:
         hits = index.search(asked)
         if "definition" not in reading.kinds:
             hits = _plan_first(hits)
-        hits = _named_first(_list_first(hits, reading), reading)
+        hits = _named_first(_list_first(self._subject_first(hits, reading), reading), reading)
         section = _section_first(hits, asked, plan)
         hits = section or hits
         best = hits[0] if hits else None
@@ -149,17 +139,46 @@ class KnowledgeBase:
         if lacking:
             topic = f"{self.reader.kinds[lacking[0]].label} về nội dung này"
             return self._not_said(topic, score, hits, related, asked)
-        if "meaning" in reading.kinds and not self._defines(best.entry, reading):
+        asks_meaning = "meaning" in reading.kinds or (
+            "definition" in reading.kinds and self._short_term(reading)
+        )
+        if asks_meaning and not self._defines(best.entry, reading):
             return self._not_said(DEFINITION_TOPIC, score, hits, related, asked)
         text = self.answer_text(best.entry, question, reading)
         return Answer(True, score, best.entry, text, self.cite(best.entry, plan))
 
+    def _subject_first(self, hits: list[Hit], reading: Reading) -> list[Hit]:
+        """Among entries for groups of people, the one for the group the question names."""
+        if not hits or hits[0].entry.id not in self.reader.subjects:
+            return hits
+        named = self.reader.subjects_named(" ".join(self._index.normalizer.words(reading.question)))
+        if len(named) != 1 or hits[0].entry.id in named:
+            return hits
+        close = [
+            h for h in hits if h.entry.id in named and hits[0].score - h.score < SUBJECT_MARGIN
+        ]
+        if not close:
+            return hits
+        lifted = Hit(close[0].entry, hits[0].score, close[0].lexical, close[0].fuzzy)
+        return [lifted, *(h for h in hits if h is not close[0])]
+
+    def _term(self, reading: Reading) -> set[str]:
+        return set(self._index.normalizer.words(self.reader.term(reading.question))) - FRAME
+
+    def _short_term(self, reading: Reading) -> bool:
+        """ "chuyển đổi số là gì" asks what a word means; "nhiệm vụ của chi bộ trong kế hoạch là
+        gì" asks what the plan says, as does anything naming a part of the plan or a figure."""
+        term = self._term(reading)
+        return 0 < len(term) <= SHORT_TERM and not term & PLAN_PARTS and not reading.targets
+
     def _defines(self, entry: Entry, reading: Reading) -> bool:
-        """Whether the entry says what the term asked about is: it is the entry's subject (its
-        title), or a fact explains it; the plan uses many words it never explains."""
+        """Whether the entry says what the term asked about is: it is the entry's subject (most
+        of its title), or a fact explains it; the plan uses many words it never explains."""
         words = self._index.normalizer.words
-        term = set(words(self.reader.term(reading.question))) - FRAME
-        if not term or not _from_plan(entry) or term <= set(words(entry.title)):
+        term, title = self._term(reading), set(words(entry.title))
+        if not term or not _from_plan(entry) or term & PLAN_PARTS:
+            return True
+        if term <= title and len(term) >= len(title) / 2:
             return True
         explaining = [f for f in entry.facts if f.startswith(READING) or "viết tắt" in f]
         return any(term <= set(words(f)) for f in explaining)
@@ -373,6 +392,8 @@ def not_covered(plan: Plan, index: Index, question: str) -> str | None:
     asked = f" {' '.join(index.normalizer.words(question))} "
     for kind in plan.not_covered:
         if any(f" {phrase} " in asked for phrase in kind.words):
+            return kind.topic
+        if any(pattern.search(asked) for pattern in kind.patterns):
             return kind.topic
     return None
 

@@ -1,6 +1,7 @@
 """The plan as data: `<KNOWLEDGE_DIR>/plan.yaml` (the document's names) and
 `<KNOWLEDGE_DIR>/plan/*.yaml` (its entries). Problems are reported as `path:line: what`."""
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,9 @@ class Entry:
 class NotCovered:
     topic: str  # "mức tiền cụ thể (lương, …)": completes "Kế hoạch không nêu …"
     words: tuple[str, ...]  # folded phrases that mark such a question
+    # regular expressions on the folded question, for marks that are not one phrase
+    # ("học … ở đâu")
+    patterns: tuple[re.Pattern, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,9 +71,17 @@ def load_plan(folder: Path) -> Plan:
             entries.append(entry)
     not_covered = []
     for item in meta.get("not_covered") or []:
-        if not isinstance(item, dict) or not item.get("topic") or not item.get("words"):
-            raise KnowledgeError(f"{meta_path}: mỗi mục 'not_covered' cần 'topic' và 'words'")
-        not_covered.append(NotCovered(str(item["topic"]), tuple(map(str, item["words"]))))
+        marks = isinstance(item, dict) and (item.get("words") or item.get("patterns"))
+        if not marks or not item.get("topic"):
+            raise KnowledgeError(
+                f"{meta_path}: mỗi mục 'not_covered' cần 'topic' và 'words' hoặc 'patterns'"
+            )
+        try:
+            patterns = tuple(re.compile(str(p)) for p in item.get("patterns") or ())
+        except re.error as error:
+            raise KnowledgeError(f"{meta_path}: 'patterns' sai: {error}") from None
+        words = tuple(map(str, item.get("words") or ()))
+        not_covered.append(NotCovered(str(item["topic"]), words, patterns))
     return Plan(
         str(meta["name"]),
         str(meta["short_name"]),

@@ -59,6 +59,9 @@ class Reader:
         }
         self.negatives = _phrase_pattern(rules["negatives"])
         self.definition_cue = re.compile(rules["kinds"]["definition"]["cue"])
+        self.subjects = {
+            entry: _phrase_pattern(names) for entry, names in (rules.get("subjects") or {}).items()
+        }
         parts = rules["parts"]
         self.joins = re.compile(r" (?:" + "|".join(parts["joins"]) + ") ")
         self.cued_joins = re.compile(r" (?:" + "|".join(parts["joins"] + parts["cued"]) + ") ")
@@ -197,6 +200,10 @@ class Reader:
             if said and given and not said & given:
                 return True
         return False
+
+    def subjects_named(self, words: str) -> set[str]:
+        """The entries whose group of people the (expanded) question names."""
+        return {entry for entry, names in self.subjects.items() if names.search(words)}
 
     def term(self, question: str) -> str:
         """What a "what does it mean" question asks about: "di hoa vi quy" of "dĩ hòa vi quý

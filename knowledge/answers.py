@@ -108,7 +108,8 @@ class KnowledgeBase:
         hits = index.search(asked)
         if "definition" not in reading.kinds:
             hits = _plan_first(hits)
-        hits = _named_first(_list_first(self._subject_first(hits, reading), reading), reading)
+        hits = _list_first(self._subject_first(hits, reading), reading)
+        hits = _named_first(hits, reading, plan)
         section = _section_first(hits, asked, plan)
         hits = section or hits
         best = hits[0] if hits else None
@@ -364,18 +365,18 @@ def _list_first(hits: list[Hit], reading: Reading) -> list[Hit]:
     return [lifted, *(h for h in hits if h is not lists[0])]
 
 
-def _named_first(hits: list[Hit], reading: Reading) -> list[Hit]:
-    """A question that names one target ("chỉ tiêu 4 về xếp loại") is about that target's entry
-    when the search finds it at all, whatever else shares its words."""
+def _named_first(hits: list[Hit], reading: Reading, plan: Plan) -> list[Hit]:
+    """A question that names one target ("chỉ tiêu 4 về xếp loại") is about that target's
+    entry, whatever else shares its words: named outright, it is as sure as a confident match."""
     if len(set(reading.targets)) != 1:
         return hits
-    named = [h for h in hits if _target_number(h.entry) == reading.targets[0]]
-    if not named or named[0].score < RELATED:
+    entry = next((e for e in plan.entries if _target_number(e) == reading.targets[0]), None)
+    if entry is None:  # a target the plan does not have: refused as such
         return hits
-    # Named outright, it is as sure as a confident match.
-    score = max(named[0].score, hits[0].score, CONFIDENT)
-    lifted = Hit(named[0].entry, score, named[0].lexical, named[0].fuzzy)
-    return [lifted, *(h for h in hits if h is not named[0])]
+    found = next((h for h in hits if h.entry.id == entry.id), None)
+    score = max(found.score if found else 0.0, hits[0].score if hits else 0.0, CONFIDENT)
+    lifted = Hit(entry, score, found.lexical if found else 0.0, found.fuzzy if found else 0.0)
+    return [lifted, *(h for h in hits if h.entry.id != entry.id)]
 
 
 def _from_plan(entry: Entry) -> bool:

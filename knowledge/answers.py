@@ -412,8 +412,9 @@ def _answer_first(entry: Entry, reading: Reading, index: Index, reader: Reader) 
     if _is_list(entry):
         return list(entry.facts)
     asked = set(terms(index.correct(index.normalizer.words(reading.question))))
-    # Words of the title tell which entry, not which of its facts ("chỉ tiêu 3 là gì").
-    asked -= set(terms(index.normalizer.words(entry.title)))
+    # Words of the title tell which entry, not which of its facts ("chỉ tiêu 3 là gì"), unless
+    # they are all the question has.
+    asked = asked - set(terms(index.normalizer.words(entry.title))) or asked
 
     def weight(fact: str) -> float:
         shared = asked & set(terms(index.normalizer.words(fact)))
@@ -468,8 +469,11 @@ def _verdict(
         if _figures_differ(reading.question, fact):  # the level, but "40%" for the plan's 25%
             enough = False
         return ("Có." if enough else "Không."), fact
+    contrary = next((f for f in facts if reader.contradicts(reading.question, f)), None)
+    if contrary is not None:  # "chỉ làm một lần" of a task done «thường xuyên»
+        return "Không.", contrary
     fact = facts[0]
-    if reader.contradicts(reading.question, fact) or _figures_differ(reading.question, fact):
+    if _figures_differ(reading.question, fact):
         return "Không.", fact
     fact_words = " ".join(index.normalizer.words(fact))
     title = set(index.normalizer.words(entry.title))  # names the entry, settles nothing

@@ -16,6 +16,8 @@ from knowledge.normalize import _phrase_pattern, fold
 
 RULES = Path(__file__).with_name("reading.yaml")
 _SENTENCES = re.compile(r"[.!?\n;]+")
+# A name after "là" / "tên": capitalised words ("em là Lò Văn A", "tôi tên Mùa A Chu").
+_NAME = re.compile(r"\b(là|la|tên|ten) (?:[A-ZĐ]\w*(?: |$)){2,4}")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _TARGET = re.compile(
     r"\b(?:chi tieu|muc tieu)(?: so| thu)? (\d{1,2}(?:(?: va| voi| hoac| hay|)(?: chi tieu)? \d{1,2})*)(?!\d)"
@@ -128,6 +130,8 @@ class Reader:
     def without_noise(self, question: str) -> str:
         """The question, folded, without the greetings, self-introduction and thanks around it."""
         kept: list[str] = []
+        pointing = False
+        question = _NAME.sub(r"\1 ", unicodedata.normalize("NFC", question))  # "em là Lò Văn A"
         for sentence in (fold(s) for s in _SENTENCES.split(question)):
             marker = None
             for found in self.markers.finditer(sentence):
@@ -135,7 +139,7 @@ class Reader:
             if marker is not None:
                 asked = sentence[marker.end() :]
                 # What came before was preamble, unless the question points back to it.
-                pointing = self.anaphora.search(asked)
+                pointing = bool(self.anaphora.search(asked))
                 kept = [*kept, sentence[: marker.start()], asked] if pointing else [asked]
                 continue
             thanks = self.thanks.search(sentence)
@@ -144,9 +148,16 @@ class Reader:
             kept.append(sentence)
         # A sentence that only greets, introduces the writer or thanks is set aside when
         # something else is left to answer.
-        asking = [s for s in kept if s.strip() and not self._only_noise(s)]
+        asking = [s for s in kept if s.strip() and self._asks(s, pointing)]
         text = " ".join(self.openers.sub(" ", s, count=1) for s in asking or kept)
         return " ".join(text.split()) or fold(question)
+
+    def _asks(self, sentence: str, pointing: bool) -> bool:
+        """Whether a sentence belongs to the question: not greeting or thanks alone; the writer's
+        introduction only when the question points back to it ("ban mình")."""
+        if pointing and self.introductions.search(sentence) and not self.thanks.match(sentence):
+            return True
+        return not self._only_noise(sentence)
 
     def _only_noise(self, sentence: str) -> bool:
         """A sentence that greets, introduces the writer or thanks, and asks nothing."""

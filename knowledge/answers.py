@@ -31,6 +31,7 @@ MAX_ANSWER = 800
 MAX_SUGGESTIONS = 3
 READING = "Nghĩa là"  # opens a fact that is a reading of the plan, not its words
 DEFINITION_TOPIC = "lời giải thích cho từ ngữ này"
+PERSON_TOPIC = "thông tin về từng cán bộ (hồ sơ của chính bạn: gõ /toi)"
 # Words around a term that do not belong to it ("kế hoạch", "trong", "vậy").
 FRAME = {"ke", "hoach", "trong", "cua", "nay", "vay", "the", "cho", "em", "minh", "giup", "de"}
 # Words naming a part of the plan: "chỉ tiêu 3 là gì", "yêu cầu của kế hoạch là gì" ask for it.
@@ -243,6 +244,8 @@ class KnowledgeBase:
                     f"nội dung cho năm {year} (Kế hoạch đặt mục tiêu giai đoạn "
                     f"{known.first_year}–{known.last_year})"
                 )
+        if any(person not in known.people for person in reading.people):
+            return PERSON_TOPIC
         for number in reading.targets:
             if number not in known.targets:
                 return f"chỉ tiêu ({number}) (Kế hoạch có {len(known.targets)} chỉ tiêu)"
@@ -296,6 +299,7 @@ class Named:
     place: str
     basis: str
     places: frozenset[str]  # folded names of the places the plan names ("si lo lau")
+    people: frozenset[str]  # folded names of the people it names (its signer)
 
     @classmethod
     def of(cls, plan: Plan, reader: Reader) -> "Named":
@@ -314,6 +318,7 @@ class Named:
             plan.place,
             plan.basis,
             frozenset(n for t in own_texts for n in reader.place_names_in(t)),
+            frozenset(n for t in own_texts for n in reader.people_in(t)),
         )
 
 

@@ -17,7 +17,7 @@ from knowledge.normalize import _phrase_pattern, fold
 RULES = Path(__file__).with_name("reading.yaml")
 _SENTENCES = re.compile(r"[.!?\n;]+")
 # A name after "là" / "tên": capitalised words ("em là Lò Văn A", "tôi tên Mùa A Chu").
-_NAME = re.compile(r"\b(là|la|tên|ten) (?:[A-ZĐ]\w*(?: |$)){2,4}")
+_NAME = re.compile(r"\b(là|la|tên|ten) (?:[A-ZĐÀ-Ỹ]\w*(?: |$)){2,4}")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _TARGET = re.compile(
     r"\b(?:chi tieu|muc tieu)(?: so| thu)? (\d{1,2}(?:(?: va| voi| hoac| hay|)(?: chi tieu)? \d{1,2})*)(?!\d)"
@@ -32,6 +32,7 @@ class Reading:
     places: tuple[str, ...] = ()  # folded names or phrases of places other than the plan's
     years: tuple[int, ...] = ()
     targets: tuple[int, ...] = ()
+    people: tuple[str, ...] = ()  # folded names of people named with an honorific
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,9 @@ class Reader:
         )
         self.place_words = set(rules["place_words"])
         self.place_names = re.compile(rules["place_names"])
+        honorifics = "|".join(map(re.escape, rules["honorifics"]))
+        self.honorific = re.compile(rf"(?i)(?<!\w)(?:{honorifics}) ")
+        self.not_names = set(rules["not_names"])
         self.other_place_names = _phrase_pattern(rules["other_place_names"])
         self.requirement = re.compile(rules["requirement"])
         self.possession = re.compile(rules["possession"])
@@ -122,6 +126,7 @@ class Reader:
             documents=self.documents(text),
             places=self.places(text, known) + tuple(named),
             years=tuple(int(y) for y in _YEAR.findall(text)),
+            people=tuple(self.people_in(question)),
             targets=tuple(
                 int(n) for group in _TARGET.findall(text) for n in re.findall(r"\d+", group)
             ),
@@ -174,6 +179,17 @@ class Reader:
         found += [(self.document_type[t], int(n)) for n, t in self.document_coded.findall(text)]
         # A four-digit number after "kế hoạch" is a year ("kế hoạch 2027"), not a number.
         return tuple(dict.fromkeys(d for d in found if not 1900 <= d[1] <= 2100))
+
+    def people_in(self, text: str) -> list[str]:
+        """Folded names of people named with an honorific ("chị Tẩn Mẩy" → "tan may"); a name
+        the writer gives as their own ("em là …") is no one asked about."""
+        text = _NAME.sub(r"\1 ", unicodedata.normalize("NFC", text))
+        names = []
+        for found in self.honorific.finditer(text):
+            name = _capitalised(text[found.end() :])
+            if len(name) >= 2 and fold(name[0]) not in self.not_names:
+                names.append(fold(" ".join(name)))
+        return names
 
     def place_names_in(self, text: str) -> list[str]:
         """Folded names written with capitals after a place word ("xã Dào San" → "dao san")."""
@@ -238,3 +254,16 @@ class Reader:
 def _alone(title: re.Pattern, text: str) -> bool:
     """The title occurs not as the end of a longer one ("bí thư" in "phó bí thư" does not count)."""
     return any(not text[: m.start()].endswith("pho ") for m in title.finditer(text))
+
+
+def _capitalised(text: str, most: int = 4) -> list[str]:
+    """The capitalised words text opens with ("Tẩn Mẩy có tên" → ["Tẩn", "Mẩy"])."""
+    words = []
+    for raw in text.split()[:most]:
+        word = raw.strip(",.;:!?()\"'")
+        if not word or not word[0].isupper():
+            break
+        words.append(word)
+        if word != raw.rstrip():  # "Ánh, Phó Bí thư": the comma ends the name
+            break
+    return words

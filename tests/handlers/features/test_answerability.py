@@ -205,3 +205,12 @@ async def test_a_word_the_plan_uses_but_never_explains_is_not_explained(app):
 async def test_a_share_from_two_counts_is_compared_with_the_target(app, question, opening):
     # «trên 95%» is more than 95; «70%» is at least 70 (28 of 40)
     assert (await ask(app, question)).startswith(opening)
+
+
+@pytest.mark.parametrize(
+    "question", ["chị Vàng Thị Dung đã được cử đi học cao cấp chưa", "anh Lò Văn Páo xếp loại gì"]
+)
+async def test_a_named_person_other_than_the_signer_is_not_the_plans_to_tell(app, question):
+    out = await ask(app, question)
+    assert out.startswith(NOT_SAID) and "/toi" in out
+    assert "Phó Bí thư" in await ask(app, "đồng chí Hoàng Kiều Ánh giữ chức vụ gì")

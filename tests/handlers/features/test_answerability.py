@@ -212,5 +212,5 @@ async def test_a_share_from_two_counts_is_compared_with_the_target(app, question
 )
 async def test_a_named_person_other_than_the_signer_is_not_the_plans_to_tell(app, question):
     out = await ask(app, question)
-    assert out.startswith(NOT_SAID) and "/toi" in out
+    assert out.startswith(NOT_SAID) and "từng" in out.splitlines()[0]  # từng cán bộ / người
     assert "Phó Bí thư" in await ask(app, "đồng chí Hoàng Kiều Ánh giữ chức vụ gì")

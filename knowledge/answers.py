@@ -417,9 +417,6 @@ def _answer_first(entry: Entry, reading: Reading, index: Index, reader: Reader) 
     if _is_list(entry):
         return list(entry.facts)
     asked = set(terms(index.correct(index.normalizer.words(reading.question))))
-    # Words of the title tell which entry, not which of its facts ("chỉ tiêu 3 là gì"), unless
-    # they are all the question has.
-    asked = asked - set(terms(index.normalizer.words(entry.title))) or asked
 
     def weight(fact: str) -> float:
         shared = asked & set(terms(index.normalizer.words(fact)))
@@ -453,7 +450,9 @@ def _verdict(
     if share is not None:
         return share
     rival = next((f for f in facts if reader.rival_titles(reading.question, f)), None)
-    if rival is not None:  # "là bí thư à" of a «Phó Bí thư»
+    if rival is not None:  # "là bí thư à" of a «Phó Bí thư»; what a rival title needs is unsaid
+        if reader.asks_requirement(reading.question):
+            return "Kế hoạch không nói rõ; Kế hoạch nêu:", rival
         return "Không.", rival
     asked_words = " ".join(index.normalizer.words(reading.question))
     scale = PoliticalTheoryLevel if "ly luan chinh tri" in asked_words else EducationLevel
@@ -467,12 +466,15 @@ def _verdict(
         if not need or not _STANDARD.search(fact_words):
             continue  # the fact names a level without setting it as a standard
         lowest = min(x.rank for x in need)
+        if _figures_differ(reading.question, fact):  # the level, but "40%" for the plan's 25%
+            return "Không.", fact
+        if required and _group_share(fact) and "%" not in reading.question:
+            # «75% trở lên … thạc sĩ»: a share of the group, not each one
+            return "Kế hoạch không bắt buộc với từng người mà đặt tỷ lệ:", fact
         if required:  # "có cần thạc sĩ không": is that the level asked of them?
             enough = min(x.rank for x in have) == lowest
         else:  # "có bằng cao đẳng thì đạt chưa": is what they hold enough?
             enough = max(x.rank for x in have) >= lowest
-        if _figures_differ(reading.question, fact):  # the level, but "40%" for the plan's 25%
-            enough = False
         return ("Có." if enough else "Không."), fact
     contrary = next((f for f in facts if reader.contradicts(reading.question, f)), None)
     if contrary is not None:  # "chỉ làm một lần" of a task done «thường xuyên»
@@ -499,15 +501,22 @@ _YEARS_OF_SERVICE = re.compile(r"(tren|duoi|it nhat|tu)? ?0*(\d{1,2}) nam (?:con
 
 
 # "10 trưởng phó phòng mà 2 người có thạc sĩ": a count of people out of a total.
+_NUMBERED = re.compile(r"\b(?:chi tieu|muc tieu|muc|dieu|khoan)(?: so| thu)? \d+")
 _COUNT = re.compile(r"(?<![\d%])(\d{1,5})(?! ?%)(?!\d)")
 # «Từ 25% trở lên», «trên 95%», «100%»: the share a fact sets, with how it is compared.
 _BOUND = re.compile(r"(tren |tu )?(\d{1,3}) ?%( tro len)?")
 
 
+def _group_share(fact: str) -> bool:
+    """The fact sets a share of a group below all of it («từ 25%», «trên 80%»)."""
+    return any(int(b.group(2)) < 100 for b in _BOUND.finditer(fold(fact)))
+
+
 def _share_reached(question: str, facts: list[str]) -> tuple[str, str] | None:
     """ "100 cán bộ mà 94 người … thì đạt chưa" against «trên 95%»: the share computed from
     the two counts the question gives, compared with the first share a fact sets."""
-    counts = [int(n) for n in _COUNT.findall(question) if not 1900 <= int(n) <= 2100]
+    plain = _NUMBERED.sub(" ", question)  # "chỉ tiêu 4", "mục 2" number no people
+    counts = [int(n) for n in _COUNT.findall(plain) if not 1900 <= int(n) <= 2100]
     if len(counts) != 2 or max(counts) == 0 or "%" in question:
         return None
     share, asked = 100 * min(counts) / max(counts), set(question.split())

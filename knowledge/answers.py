@@ -40,7 +40,7 @@ SHORT_TERM = 4  # words: longer "… là gì" questions ask what the plan says
 # Each part of a question about several things (knowledge/reading.yaml `parts`) is answered
 # when it finds its own entry this surely.
 PART_CONFIDENT = 0.40
-MAX_PARTS = 3
+MAX_PARTS = 4
 OUTSIDE_MARGIN = 0.10
 LIST_MARGIN = 0.15
 SUBJECT_MARGIN = 0.15  # the named group's entry this close to another group's answers  # a list entry this close to the top answers a question asking for a list  # an entry from outside the plan yields to a plan entry this close
@@ -110,6 +110,8 @@ class KnowledgeBase:
         if "definition" not in reading.kinds:
             hits = _plan_first(hits)
         hits = _list_first(self._subject_first(hits, reading), reading)
+        if "yes_no" not in reading.kinds:  # a yes/no may state a wrong share on purpose
+            hits = _figure_first(hits, asked)
         hits = _named_first(hits, reading, plan)
         section = _section_first(hits, asked, plan)
         hits = section or hits
@@ -124,7 +126,7 @@ class KnowledgeBase:
             return Answer(
                 False, score, None, "", None, related, unclear=next(iter(unclear.values()))
             )
-        parts = self._parts(reading, hits)
+        parts = self._section_parts(asked) or self._parts(reading, hits)
         if len(parts) > 1:
             return self._several(parts, reading)
         if best is None or score < RELATED:
@@ -244,12 +246,25 @@ class KnowledgeBase:
                     f"nội dung cho năm {year} (Kế hoạch đặt mục tiêu giai đoạn "
                     f"{known.first_year}–{known.last_year})"
                 )
+        section = _SECTION.search(reading.question)
+        if section and not _within(self._plan, f"muc {section.group(1)}"):
+            label = section.group(1).upper().replace(" ", ".")
+            return f"mục {label} (Kế hoạch không có mục này)"
         if any(person not in known.people for person in reading.people):
             return PERSON_TOPIC
         for number in reading.targets:
             if number not in known.targets:
                 return f"chỉ tiêu ({number}) (Kế hoạch có {len(known.targets)} chỉ tiêu)"
         return None
+
+    def _section_parts(self, asked: str) -> list[tuple[Entry, str]]:
+        """Every bullet of a section named outright ("mục III.2.d" has four), each whole."""
+        named = _SECTION.search(asked)
+        if not named:
+            return []
+        label = f"muc {named.group(1)}"
+        exact = [e for e in _within(self._plan, label) if fold(e.source).split(" gach")[0] == label]
+        return [(e, "") for e in exact][:MAX_PARTS] if len(exact) > 1 else []
 
     def _parts(self, reading: Reading, hits: list[Hit]) -> list[tuple[Entry, str]]:
         """The entries of a question about two things, each with the words that ask for it."""
@@ -343,19 +358,40 @@ def _section_first(hits: list[Hit], asked: str, plan: Plan) -> list[Hit] | None:
     named = _SECTION.search(asked)
     if not named:
         return None
-    label = f"muc {named.group(1)}"
-    sources = {e.id: fold(e.source) for e in plan.entries if _from_plan(e)}
-    within = [
-        e for e in plan.entries if e.id in sources and f"{sources[e.id]} ".startswith(label + " ")
-    ]
-    exact = [e for e in within if sources[e.id].split(" gach")[0] == label]
-    chosen = (exact or within or [None])[0]
+    within = _within(plan, f"muc {named.group(1)}")
+    chosen = within[0] if within else None
     if chosen is None:
         return None
     found = next((h for h in hits if h.entry.id == chosen.id), None)
     score = max(found.score if found else 0.0, CONFIDENT)
     lifted = Hit(chosen, score, found.lexical if found else 0.0, found.fuzzy if found else 0.0)
     return [lifted, *(h for h in hits if h.entry.id != chosen.id)]
+
+
+def _figure_first(hits: list[Hit], asked: str) -> list[Hit]:
+    """ "75% thạc sĩ là chỉ tiêu của ai": the entry that states the share asked about."""
+    shares = set(_PERCENT.findall(asked))
+    if not shares or not hits or _states(hits[0].entry, shares):
+        return hits
+    stating = next((h for h in hits if h.score >= RELATED and _states(h.entry, shares)), None)
+    if stating is None:
+        return hits
+    lifted = Hit(stating.entry, hits[0].score, stating.lexical, stating.fuzzy)
+    return [lifted, *(h for h in hits if h is not stating)]
+
+
+def _states(entry: Entry, shares: set[str]) -> bool:
+    return any(shares & set(_PERCENT.findall(fold(f))) for f in entry.facts)
+
+
+def _within(plan: Plan, label: str) -> list[Entry]:
+    """The plan's entries in a section ("muc iii 2 d"): those whose source is exactly it first."""
+    sources = {e.id: fold(e.source) for e in plan.entries if _from_plan(e)}
+    within = [
+        e for e in plan.entries if e.id in sources and f"{sources[e.id]} ".startswith(label + " ")
+    ]
+    exact = [e for e in within if sources[e.id].split(" gach")[0] == label]
+    return exact + [e for e in within if e not in exact]
 
 
 def _list_first(hits: list[Hit], reading: Reading) -> list[Hit]:

@@ -214,3 +214,38 @@ async def test_a_named_person_other_than_the_signer_is_not_the_plans_to_tell(app
     out = await ask(app, question)
     assert out.startswith(NOT_SAID) and "từng" in out.splitlines()[0]  # từng cán bộ / người
     assert "Phó Bí thư" in await ask(app, "đồng chí Hoàng Kiều Ánh giữ chức vụ gì")
+
+
+@pytest.mark.parametrize(
+    "question, first_line_starts",
+    [
+        ("100 cán bộ mà 95 người hoàn thành tốt thì có đạt chỉ tiêu 4 không", "Không."),
+        ("bí thư có cần thạc sĩ không", "Kế hoạch không bắt buộc với từng người"),
+        ("chủ tịch ubnd có cần cao cấp llct không", "Kế hoạch không nói rõ"),
+    ],
+)
+async def test_yes_no_about_one_person_or_a_count(app, question, first_line_starts):
+    assert (await ask(app, question)).startswith(first_line_starts)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["ai là trưởng ban xây dựng đảng", "xã Sì Lở Lầu có bao nhiêu cán bộ", "mục IV.5", "mục III.9"],
+)
+async def test_more_of_what_the_plan_does_not_say(app, question):
+    assert (await ask(app, question)).startswith(NOT_SAID)
+
+
+async def test_the_share_asked_about_finds_its_target(app):
+    out = await ask(app, "75% thạc sĩ là chỉ tiêu của ai")
+    assert "75%" in out.splitlines()[0] and "chỉ tiêu (5)" in out
+
+
+async def test_a_section_with_several_bullets_is_answered_whole(app):
+    out = await ask(app, "mục III.2.d")
+    assert all(f"Mục III.2.d, gạch đầu dòng thứ {n}" in out for n in (1, 2, 3, 4))
+
+
+async def test_so_sanh_asks_for_both(app):
+    out = await ask(app, "so sánh chỉ tiêu thạc sĩ của thường trực đảng ủy với trưởng phòng")
+    assert "chỉ tiêu (5)" in out and "chỉ tiêu (6)" in out

@@ -18,7 +18,8 @@ RULES = Path(__file__).with_name("reading.yaml")
 _SENTENCES = re.compile(r"[.!?\n;]+")
 # A name after "là" / "tên": capitalised words ("em là Lò Văn A", "tôi tên Mùa A Chu").
 _NAME = re.compile(r"\b(là|la|tên|ten) (?:[A-ZĐÀ-Ỹ]\w*(?: |$)){2,4}")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+PERCENT = re.compile(r"(\d+) ?%")  # "75%", "75 %" (folded)
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _TARGET = re.compile(
     r"\b(?:chi tieu|muc tieu)(?: so| thu)? (\d{1,2}(?:(?: va| voi| hoac| hay|)(?: chi tieu)? \d{1,2})*)(?!\d)"
 )
@@ -125,7 +126,7 @@ class Reader:
             kinds=frozenset(kinds),
             documents=self.documents(text),
             places=self.places(text, known) + tuple(named),
-            years=tuple(int(y) for y in _YEAR.findall(text)),
+            years=tuple(int(y) for y in YEAR.findall(text)),
             people=tuple(self.people_in(question)),
             targets=tuple(
                 int(n) for group in _TARGET.findall(text) for n in re.findall(r"\d+", group)

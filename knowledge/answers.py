@@ -1,7 +1,7 @@
 """Answers from the plan: a focused answer when sure, suggestions when unsure, nothing invented.
 
-CONFIDENT is the lowest score that still refuses 90% of the out-of-scope questions in
-`knowledge/calibration.yaml`, as printed by `python -m knowledge.calibrate` (which also shows
+CONFIDENT (knowledge/ranking.py) is at or above the lowest score that refuses 90% of the
+out-of-scope questions in `knowledge/calibration.yaml`, as printed by `python -m knowledge.calibrate` (which also shows
 how many of the knowledge base's own sample questions, each asked against an index built
 without it, would then be answered right); rerun it after large changes to the knowledge.
 """

@@ -50,6 +50,38 @@ FRAME = {"ke", "hoach", "trong", "cua", "nay", "vay", "the", "cho", "em", "minh"
 # Words naming a part of the plan: "chỉ tiêu 3 là gì", "yêu cầu của kế hoạch là gì" ask for it.
 PLAN_PARTS = {"chi", "muc", "dich", "yeu", "cau", "nhiem", "giai", "phap", "trach", "vai", "tro"}
 SHORT_TERM = 4  # words: longer "… là gì" questions ask what the plan says
+# Words any question about a figure has ("tỷ lệ cán bộ … là bao nhiêu %"): they tell nothing of
+# what the figure is about.
+FIGURE_WORDS = {
+    "can",
+    "bo",
+    "cong",
+    "chuc",
+    "ty",
+    "le",
+    "bao",
+    "nhieu",
+    "%",
+    "phan",
+    "tram",
+    "chi",
+    "tieu",
+    "la",
+    "gi",
+    "phai",
+    "co",
+    "duoc",
+    "khong",
+    "xa",
+    "cua",
+    "cho",
+    "ke",
+    "hoach",
+    "nam",
+    "den",
+    "may",
+    "muc",
+}
 # Each part of a question about several things (knowledge/reading.yaml `parts`) is answered
 # when it finds its own entry this surely.
 PART_CONFIDENT = 0.40
@@ -150,6 +182,12 @@ class KnowledgeBase:
         lacking = [k for k in sorted(reading.kinds) if not self.reader.holds(k, best.entry.facts)]
         if is_list(best.entry):  # a list answers "which …" as a whole, with no figure of its own
             lacking = []
+        if (
+            not lacking
+            and "how_many" in reading.kinds
+            and not self._figure_about(best.entry, reading)
+        ):
+            lacking = ["how_many"]  # "tỷ lệ cán bộ nữ": the plan's 70% is about something else
         if lacking:
             topic = f"{self.reader.kinds[lacking[0]].label} về nội dung này"
             return self._not_said(topic, score, hits, related, asked)
@@ -174,6 +212,16 @@ class KnowledgeBase:
         if not close:
             return hits
         return lift(hits, close[0].entry, hits[0].score)
+
+    def _figure_about(self, entry: Entry, reading: Reading) -> bool:
+        """Whether the figure the answer opens with is about what the question names: it shares
+        a word with the question beyond the words every figure question has."""
+        if is_list(entry):
+            return True
+        words = self._index.normalizer.words
+        asked = set(self._index.correct(words(reading.question))) - FIGURE_WORDS
+        first = set(words(_answer_first(entry, reading, self._index, self.reader)[0]))
+        return not asked or bool(asked & first)
 
     def _term(self, reading: Reading) -> set[str]:
         return set(self._index.normalizer.words(self.reader.term(reading.question))) - FRAME

@@ -21,7 +21,7 @@ _NAME = re.compile(r"\b(là|la|tên|ten) (?:[A-ZĐÀ-Ỹ]\w*(?: |$)){2,4}")
 PERCENT = re.compile(r"(\d+) ?%")  # "75%", "75 %" (folded)
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _TARGET = re.compile(
-    r"\b(?:chi tieu|muc tieu)(?: so| thu)? (\d{1,2}(?:(?: va| voi| hoac| hay|)(?: chi tieu)? \d{1,2})*)(?!\d)"
+    r"\b(?:chi tieu|muc tieu)(?: so| thu)? (\d{1,2}(?:(?: va| voi| hoac| hay|)(?: chi tieu)? \d{1,2})*)(?![\d%]| %)"
 )
 
 

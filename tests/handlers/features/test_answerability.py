@@ -249,3 +249,24 @@ async def test_a_section_with_several_bullets_is_answered_whole(app):
 async def test_so_sanh_asks_for_both(app):
     out = await ask(app, "so sánh chỉ tiêu thạc sĩ của thường trực đảng ủy với trưởng phòng")
     assert "chỉ tiêu (5)" in out and "chỉ tiêu (6)" in out
+
+
+async def test_a_figure_about_something_else_is_not_the_answer(app):
+    out = await ask(app, "tỷ lệ cán bộ nữ là bao nhiêu phần trăm")
+    assert out.startswith(NOT_SAID) and "70%" not in out.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("khi nào phải bố trí đủ cán bộ", "chỉ tiêu (1)"),  # «đủ» is not «đu» (Đảng ủy)
+        ("chỉ tiêu 50% cao cấp lý luận chính trị là của ai", "chỉ tiêu (6)"),  # 50% is no target
+    ],
+)
+async def test_look_alike_words_keep_their_meaning(app, question, expected):
+    assert expected in await ask(app, question)
+
+
+async def test_a_fact_that_only_mentions_not_is_no_denial(app):
+    out = await ask(app, "chỉ tiêu 1 có hạn đến hết năm 2028 đúng không")
+    assert out.startswith("Có.") and "2028" in out.splitlines()[0]

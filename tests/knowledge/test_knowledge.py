@@ -37,13 +37,13 @@ def test_in_scope_questions_get_the_right_answer(knowledge):
         if not (answer.confident and answer.entry.id == item["expect"]):
             misses.append((item["q"], item["expect"], answer.entry and answer.entry.id))
     accuracy = 1 - len(misses) / len(EVALUATION["in_scope"])
-    assert accuracy >= 0.90, f"{accuracy:.1%} answered right; misses: {misses}"
+    assert accuracy >= 0.95, f"{accuracy:.1%} answered right; misses: {misses}"
 
 
 def test_out_of_scope_questions_are_not_answered_with_confidence(knowledge):
     answered = [q for q in EVALUATION["out_of_scope"] if knowledge.ask(q).confident]
     refused = 1 - len(answered) / len(EVALUATION["out_of_scope"])
-    assert refused >= 0.90, f"{refused:.1%} refused; answered anyway: {answered}"
+    assert refused >= 0.95, f"{refused:.1%} refused; answered anyway: {answered}"
 
 
 def test_confident_answers_are_short_and_sourced(knowledge):
@@ -173,3 +173,13 @@ def test_kb_reload_reads_the_language_rules_again(tmp_path, monkeypatch):
     with pytest.raises(KnowledgeError, match="reading.yaml:1"):
         base.reload()
     assert not base.ask(question).confident  # the previous rules stay in service
+
+
+def test_the_development_set_holds_its_level(knowledge):
+    """Written from the plan alone (tests/helpers/qa_sets.py); a floor under today's figures
+    (89% / 96%), so a change that loses answers or refuses less is seen. The holdout set is
+    measured by bench/qa.py only."""
+    scores = qa_sets.measure(knowledge, "development")
+    inside, outside = qa_sets.overall(scores["in"]), qa_sets.overall(scores["out"])
+    assert inside.share >= 0.87, f"{inside.share:.1%} right; misses: {inside.misses}"
+    assert outside.share >= 0.94, f"{outside.share:.1%} refused; answered: {outside.misses}"

@@ -270,3 +270,7 @@ async def test_look_alike_words_keep_their_meaning(app, question, expected):
 async def test_a_fact_that_only_mentions_not_is_no_denial(app):
     out = await ask(app, "chỉ tiêu 1 có hạn đến hết năm 2028 đúng không")
     assert out.startswith("Có.") and "2028" in out.splitlines()[0]
+
+
+async def test_discipline_is_not_a_law(app):
+    assert "Mục III.2.e" in await ask(app, "kỷ luật cán bộ thì kế hoạch nói thế nào")

@@ -63,7 +63,9 @@ def verdict(
         return "Không.", fact
     fact_words = " ".join(index.normalizer.words(fact))
     title = set(index.normalizer.words(entry.title))  # names the entry, settles nothing
-    asked = [t for t in index.correct(asked_words.split()) if t in index.reach and t not in title]
+    known = [t for t in index.correct(asked_words.split()) if t in index.reach and t not in ASKING]
+    # ... unless the title's words are all the question has ("nq 05 là của ban thường vụ tỉnh ủy")
+    asked = [t for t in known if t not in title] or known
     shared = set(asked) & set(fact_words.split())
     weight = sum(index.reach[t] for t in asked) or 1.0
     if sum(index.reach[t] for t in shared) / weight >= 0.5:
@@ -73,6 +75,8 @@ def verdict(
     return "Kế hoạch không nói rõ; Kế hoạch nêu:", fact
 
 
+# The words that make a yes/no question of a statement: they are not what it states.
+ASKING = {"la", "phai", "khong", "co", "dung", "chua", "thi", "ma", "cua", "duoc", "hay"}
 _STANDARD = re.compile(r"\b(?:tro len|co trinh do|hoac cu nhan)\b")
 _YES_NO_TAIL = re.compile(r" (?:co )?(?:khong|ko|k|hong|chua)(?: a| vay| nhi)?$")
 YEAR_OF_SERVICE = re.compile(r"(tren|duoi|it nhat|tu)? ?0*(\d{1,2}) nam (?:cong tac|nua)")

@@ -274,3 +274,8 @@ async def test_a_fact_that_only_mentions_not_is_no_denial(app):
 
 async def test_discipline_is_not_a_law(app):
     assert "Mục III.2.e" in await ask(app, "kỷ luật cán bộ thì kế hoạch nói thế nào")
+
+
+async def test_a_yes_no_made_of_the_entrys_own_words_is_yes(app):
+    out = await ask(app, "nq 05 là của ban thường vụ tỉnh ủy phải không")
+    assert out.startswith("Có.") and "Ban Thường vụ Tỉnh ủy" in out.splitlines()[0]

@@ -7,13 +7,12 @@ without it, would then be answered right); rerun it after large changes to the k
 """
 
 import logging
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.courses import Catalogue
-from knowledge.entries import OUTSIDE, PACKAGED, Entry, Plan, load_plan
+from knowledge.entries import PACKAGED, Entry, Plan, load_plan
 from knowledge.normalize import Normalizer, fold
 from knowledge.ranking import (
     CONFIDENT,
@@ -30,7 +29,7 @@ from knowledge.ranking import (
     target_number,
     within,
 )
-from knowledge.reading import Reader, Reading
+from knowledge.reading import YEAR, Reader, Reading
 from knowledge.search import Hit, Index, terms
 from knowledge.yes_no import verdict
 
@@ -87,7 +86,6 @@ FIGURE_WORDS = {
 PART_CONFIDENT = 0.40
 MAX_PARTS = 4
 SUBJECT_MARGIN = 0.15  # the named group's entry this close to another group's answers
-_YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -247,7 +245,7 @@ class KnowledgeBase:
     def cite(self, entry: Entry, plan: Plan | None = None) -> str:
         """Where the entry's content comes from: a section of the plan, or, for an entry from
         outside it, what it relies on, never under the plan's name."""
-        if entry.origin == OUTSIDE:
+        if not from_plan(entry):
             return f"Ngoài Kế hoạch: theo {entry.source}"
         return f"{entry.source}, {(plan or self._plan).short_name}"
 
@@ -298,7 +296,7 @@ class KnowledgeBase:
         if reading.places:
             return f"nội dung riêng của nơi khác ngoài {known.place}"
         for year in reading.years:  # beyond its horizon (earlier years are often birth years)
-            if year not in known.years and year > known.last_year:
+            if year > known.last_year:
                 return (
                     f"nội dung cho năm {year} (Kế hoạch đặt mục tiêu giai đoạn "
                     f"{known.first_year}–{known.last_year})"
@@ -359,8 +357,7 @@ class Named:
     """What the knowledge base names: documents, years, targets and its own place."""
 
     documents: frozenset[int]  # the numbers of the documents the plan itself names
-    years: frozenset[int]
-    first_year: int
+    first_year: int  # the span of years the plan's own text names
     last_year: int
     targets: frozenset[int]
     place: str
@@ -370,17 +367,14 @@ class Named:
 
     @classmethod
     def of(cls, plan: Plan, reader: Reader) -> "Named":
-        [t for e in plan.entries for t in (e.title, e.text, *e.facts)]
         own_texts = [t for e in plan.entries if from_plan(e) for t in (e.title, e.text, *e.facts)]
         documents = {n for t in own_texts for _, n in reader.documents(fold(t))}
-        years = {int(y) for t in own_texts for y in _YEARS.findall(t)}
-        own = [int(y) for t in own_texts for y in _YEARS.findall(t)]
+        years = [int(y) for t in own_texts for y in YEAR.findall(t)]
         targets = {n for e in plan.entries if (n := target_number(e)) is not None}
         return cls(
             frozenset(documents),
-            frozenset(years),
-            min(own, default=0),
-            max(own, default=0),
+            min(years, default=0),
+            max(years, default=0),
             frozenset(targets),
             plan.place,
             plan.basis,

@@ -32,6 +32,7 @@ from bot.status import describe_status
 from handlers.formatting import local_date, local_datetime, platform_names
 from handlers.services.accounts import ROLES, Change, Refused, describe, set_role, unlink
 from handlers.services.answers import reply_for
+from handlers.services.desk import LINK_TTL, login_link, may_use_desk
 from handlers.services.invites import already_linked_note, issue_invite
 from handlers.services.summaries import ScopeError, export_for_operator
 from handlers.texts import label, t
@@ -375,6 +376,44 @@ async def cmd_export(app: App, args) -> None:
     )
 
 
+async def cmd_web(app: App, args) -> None:
+    """The desk alone, without channels: for trying it, or for a commune that wants the desk
+    on another port than the bot's."""
+    from bot.runner import StartError, serve_desk
+
+    settings = app.settings
+    print(
+        t(
+            "desk.serving",
+            url=f"{settings.desk_url}/desk/",
+            host=settings.webhook_host,
+            port=settings.webhook_port,
+        ),
+        file=sys.stderr,
+    )
+    try:
+        await serve_desk(app)
+    except StartError as error:
+        raise Failure(str(error)) from None
+
+
+async def cmd_desk_link(app: App, args) -> None:
+    """A one-time login URL, alone on the last line (scripts take that line)."""
+    async with app.sessionmaker() as session, session.begin():
+        repo = Repo(session)
+        official = await repo.officials.by_code(args.official_code)
+        if official is None:
+            raise Failure(f"Không có cán bộ với mã {args.official_code}.", 2)
+        if not may_use_desk(official):
+            raise Failure(t("desk.not_allowed"), 2)
+        url = await login_link(
+            repo, official, base_url=app.settings.desk_url, now=utcnow(), actor="cli"
+        )
+    until = local_datetime(utcnow() + LINK_TTL, app.conversation.options.timezone)
+    print(t("desk.cli_link", name=official.full_name, until=until))
+    print(url)
+
+
 COMMANDS = {
     "run": cmd_run,
     "webhook": cmd_webhook,
@@ -386,6 +425,8 @@ COMMANDS = {
     "account": cmd_account,
     "roster": cmd_roster,
     "export": cmd_export,
+    "web": cmd_web,
+    "desk-link": cmd_desk_link,
 }
 
 

@@ -40,8 +40,15 @@ class Settings(BaseSettings):
     zalo_api_base: str = "https://bot-api.zaloplatforms.com"
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None
+    # The bot's own HTTP server (webhooks, and the admins' web desk in every mode).
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # The address admins open the web desk at (login links from /web point there). Unset:
+    # WEBHOOK_BASE_URL, else http://localhost:WEBHOOK_PORT (the server's own machine only).
+    desk_base_url: str | None = None
+    # Days a file made for admins (a workbook, a chart, a sheet of invite codes) stays on the
+    # desk's «Tải về» page: the commune's choice, the plan says nothing of it.
+    desk_keep_days: int = Field(default=7, ge=1, le=90)
     timezone: str = "Asia/Ho_Chi_Minh"
     knowledge_dir: Path | None = None
     # Files published for platforms that fetch photos by URL (Zalo), in webhook mode.
@@ -151,7 +158,7 @@ class Settings(BaseSettings):
             raise ValueError("cần 8–256 ký tự gồm chữ, số, '_' hoặc '-'")
         return value
 
-    @field_validator("telegram_api_base", "zalo_api_base", "webhook_base_url")
+    @field_validator("telegram_api_base", "zalo_api_base", "webhook_base_url", "desk_base_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
@@ -202,6 +209,12 @@ class Settings(BaseSettings):
         if self.webhook_base_url and self.webhook_secret is None:
             raise ValueError("WEBHOOK_SECRET là bắt buộc khi đặt WEBHOOK_BASE_URL")
         return self
+
+    @property
+    def desk_url(self) -> str:
+        return (
+            self.desk_base_url or self.webhook_base_url or f"http://localhost:{self.webhook_port}"
+        )
 
     @property
     def zone(self) -> ZoneInfo:

@@ -36,6 +36,8 @@ class Options:
     summaries_dir: Path = Path("data/summaries")  # charts and workbooks sent to admins
     roster_max_bytes: int = 5 * 1024 * 1024  # a roster file sent in chat, checked before download
     roster_max_rows: int = 50_000  # officials in one roster file sent in chat
+    desk_url: str = "http://localhost:8080"  # where admins open the web desk (/web)
+    desk_keep_days: int = 7  # days a file stays on the desk's «Tải về» page
 
 
 @dataclass

@@ -31,6 +31,9 @@ class OfficialRepo:
             select(Official).where(func.upper(Official.code) == code.strip().upper())
         )
 
+    async def get(self, official_id: int) -> Official | None:
+        return await self.session.get(Official, official_id)
+
     async def count(self) -> int:
         return await self.session.scalar(select(func.count()).select_from(Official))
 

@@ -13,6 +13,8 @@ from handlers.periods import Period, current_period
 from handlers.services.summaries.scope import Scope, ScopeError, resolve
 from handlers.texts import t
 from knowledge.targets import Targets, load_targets
+from storage.enums import Role
+from storage.models import Unit
 
 
 async def scope_of(request: web.Request) -> Scope:
@@ -43,6 +45,14 @@ def _day(text: str | None, today: date) -> date | None:
     if day > today:
         raise UserError("Chưa thể lấy số liệu cho một ngày trong tương lai.")
     return day
+
+
+async def units_for(request: web.Request) -> list[Unit]:
+    """The units the viewer may pick: every one for an admin, their own for a unit admin."""
+    viewer = request[VIEWER]
+    if viewer.role == Role.ADMIN:
+        return await request[REPO].officials.units()
+    return [viewer.unit] if viewer.unit is not None else []
 
 
 def targets_of(request: web.Request) -> Targets:

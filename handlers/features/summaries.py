@@ -16,6 +16,7 @@ from handlers.context import Context
 from handlers.jobs import Job
 from handlers.router import Access, Router
 from handlers.services.summaries import charts, messages
+from handlers.services.summaries.detail import read_not_submitted, read_target
 from handlers.services.summaries.export import export_in_worker
 from handlers.services.summaries.figures import summarise
 from handlers.services.summaries.scope import Scope, resolve, split_args
@@ -41,10 +42,6 @@ async def _scope_asked(ctx: Context) -> tuple[Scope, list[str]]:
         ctx.repo, ctx.official, unit_code, period, ctx.local_now.date(), ctx.options.calendar
     )
     return scope, rest
-
-
-async def _audit(ctx: Context, action: str, entity: str, entity_id, scope: Scope) -> None:
-    await ctx.repo.audit.record(ctx.actor, action, entity, entity_id, note=scope.note)
 
 
 async def _chart(draw, prefix: str, folder: Path, caption: str) -> Reply | None:
@@ -93,31 +90,13 @@ async def target_detail(ctx: Context) -> list[Reply]:
     target = targets.get(int(rest[0])) if rest else None
     if target is None:
         return [Reply(messages.target_usage(targets, rest[0] if rest else None))]
-    repo, basis = ctx.repo, scope.basis(targets)
-    specs = [i.spec for i in target.indicators]
-    figures = {f.spec.key: f for f in await repo.indicators.tally(specs, basis)}
-    missing = {spec.key: await repo.indicators.missing(spec, basis) for spec in specs}
-    late = set()
-    if any(spec.rates for spec in specs):
-        late = {o.id for o in await repo.summaries.not_submitted(basis.period, scope.unit_id)}
-    parts = [messages.target_detail(target, scope, figures, missing, late)]
-    if _shows_candidates(target, targets):
-        found = await repo.indicators.degree_candidates(
-            basis, targets.candidates_below, targets.candidates_years, targets.retirement
-        )
-        parts.append(messages.candidates(found, scope, targets))
-    await _audit(ctx, "read_summary", "target", target.number, scope)
+    detail = await read_target(ctx.repo, targets, target, scope, ctx.actor)
+    parts = [messages.target_detail(target, scope, detail.figures, detail.missing, detail.late_ids)]
+    if detail.candidates is not None:
+        parts.append(messages.candidates(detail.candidates, scope, targets))
     replies = [Reply("\n\n".join(parts))]
     chart = await _target_chart(ctx, target, scope)
     return replies + ([chart] if chart else [])
-
-
-def _shows_candidates(target: Target, targets: Targets) -> bool:
-    """The six-years-left list goes with the target on university degrees (7)."""
-    return any(
-        i.spec.measure == f"education_at_least:{targets.candidates_below}"
-        for i in target.indicators
-    )
 
 
 async def _target_chart(ctx: Context, target: Target, scope: Scope) -> Reply | None:
@@ -162,10 +141,8 @@ def _months_up_to(day: date, count: int) -> list[tuple[int, int]]:
 )
 async def not_submitted(ctx: Context) -> str:
     scope, _ = await _scope_asked(ctx)
-    late = await ctx.repo.summaries.not_submitted(scope.period.key, scope.unit_id)
-    headcount = await ctx.repo.summaries.count_in_scope(scope.unit_id)
-    await _audit(ctx, "read_summary", "not_submitted", scope.period.key, scope)
-    return messages.not_submitted(late, scope, headcount)
+    late = await read_not_submitted(ctx.repo, scope, ctx.actor)
+    return messages.not_submitted(late.officials, scope, late.headcount)
 
 
 @router.command(

@@ -7,12 +7,11 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.desk.render import REPO, VIEWER, message, page
-from bot.desk.scope import query_of, scope_of, targets_of
+from bot.desk.render import REPO, message, page
+from bot.desk.scope import query_of, scope_of, targets_of, units_for
 from handlers.errors import UserError
 from handlers.services.summaries import charts
 from handlers.services.summaries.figures import deadline, goal, status_word, summarise, value
-from handlers.services.summaries.scope import Scope
 
 routes = web.RouteTableDef()
 
@@ -44,7 +43,7 @@ async def overview(request: web.Request) -> web.Response:
         scope=scope,
         summary=summary,
         rows=rows,
-        units=await _units(request, scope),
+        units=await units_for(request),
         query=urlencode(query_of(scope)),
     )
 
@@ -68,10 +67,3 @@ async def png(draw, *args) -> bytes:
         return buffer.getvalue()
 
     return await asyncio.to_thread(render)
-
-
-async def _units(request: web.Request, scope: Scope) -> list:
-    """The units the viewer may pick: every one for an admin, their own for a unit admin."""
-    if request[VIEWER].role.value == "admin":
-        return await request[REPO].officials.units()
-    return [scope.unit] if scope.unit is not None else []

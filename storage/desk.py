@@ -127,6 +127,34 @@ class DeskRepo:
             query = query.where(DeskFile.unit_id == unit_id)
         return list(await self.session.scalars(query.order_by(DeskFile.created_at.desc())))
 
+    async def running_file_of(self, official_id: int, since: datetime) -> DeskFile | None:
+        """This official's file still being made, if one was started after `since`."""
+        return await self.session.scalar(
+            select(DeskFile)
+            .where(
+                DeskFile.official_id == official_id,
+                DeskFile.status == "running",
+                DeskFile.created_at > since,
+            )
+            .limit(1)
+        )
+
+    async def set_progress(self, key: str, text: str) -> None:
+        """A running file's progress line (a finished one keeps its own)."""
+        await self.session.execute(
+            update(DeskFile)
+            .where(DeskFile.key == key, DeskFile.status == "running")
+            .values(progress=text)
+        )
+
+    async def finish_file(self, key: str, status: str, size: int | None, note: str | None) -> None:
+        """The file made ("ready", with its size) or not ("failed", `note` saying why)."""
+        await self.session.execute(
+            update(DeskFile)
+            .where(DeskFile.key == key)
+            .values(status=status, size=size, progress=note)
+        )
+
     async def prune(self, now: datetime, sessions_before: datetime) -> tuple[list[str], int]:
         """Expired files (their paths returned, for the caller to remove from disk), used or
         expired links, ended or long idle sessions: nothing of the desk grows forever."""

@@ -6,7 +6,17 @@ import secrets
 
 from aiohttp import web
 
-from bot.desk.render import APP_KEY, NOW, REPO, SESSION, VIEWER, message, page, redirect
+from bot.desk.render import (
+    AFTER_COMMIT,
+    APP_KEY,
+    NOW,
+    REPO,
+    SESSION,
+    VIEWER,
+    message,
+    page,
+    redirect,
+)
 from handlers.services.desk import current_session, log_in, log_out
 from storage.repo import Repo
 from storage.types import utcnow
@@ -44,6 +54,8 @@ async def guard(request: web.Request, handler) -> web.StreamResponse:
             response = await handler(request)
         else:
             response = await _signed_in(request, handler, now)
+    for call in request.get(AFTER_COMMIT, ()):
+        call()
     response.headers.update(HEADERS)
     return response
 

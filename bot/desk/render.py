@@ -21,6 +21,8 @@ REPO = web.RequestKey("repo", Repo)  # one transaction, committed when the page 
 NOW = web.RequestKey("now", datetime)  # the request's time, UTC
 SESSION = web.RequestKey("session", DeskSession)  # the logged-in browser (None if not)
 VIEWER = web.RequestKey("viewer", Official)  # who is logged in (None if nobody)
+# Calls made once the request's transaction has committed (see `after_commit`).
+AFTER_COMMIT = web.RequestKey("after_commit", list)
 
 # The menu: (path, title), in the order admins work.
 NAV = (
@@ -62,6 +64,12 @@ def page(request: web.Request, template: str, status: int = 200, **context) -> w
 def message(request: web.Request, title: str, text: str, status: int = 200) -> web.Response:
     """A page with one message (a refusal, an expired link, nothing to show)."""
     return page(request, "message.html", status=status, title=title, text=text)
+
+
+def after_commit(request: web.Request, call) -> None:
+    """`call()` once the request's transaction has committed, never if the page failed: a
+    background job that reads what the request wrote (as chat handlers start theirs)."""
+    request.setdefault(AFTER_COMMIT, []).append(call)
 
 
 def redirect(path: str, **query) -> web.Response:

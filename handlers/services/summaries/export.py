@@ -1,6 +1,8 @@
 """The Excel export, shared by /xuat and `python -m bot export`; every export is audited."""
 
+from collections.abc import Awaitable, Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -47,30 +49,53 @@ async def export_in_worker(
     zone: ZoneInfo,
     actor: str,
 ) -> Scope:
-    """/xuat's workbook, written in a background job's worker thread (handlers/jobs.py). The
+    """/xuat's workbook, written in a background job's worker thread (handlers/jobs.py), for
+    the official behind this chat account."""
+    return await export_checked(
+        worker,
+        path,
+        partial(_viewer, account=account),
+        (unit_code, period, today, cal),
+        targets=targets,
+        zone=zone,
+        actor=actor,
+        progress=lambda sheet: worker.say(t("summaries.export_progress", sheet=sheet)),
+    )
+
+
+async def export_checked(
+    worker: Worker,
+    path: Path,
+    viewer: Callable[[Repo], Awaitable[Official]],
+    asked: tuple[str | None, Period | None, date, Calendar],
+    *,
+    targets: Targets,
+    zone: ZoneInfo,
+    actor: str,
+    progress: Callable[[str], None],
+    done: Callable[[Repo], Awaitable[None]] | None = None,
+) -> Scope:
+    """The workbook `asked` for (unit code, period, today, calendar), in a worker thread. The
     rows are read in a transaction that only reads. The scope is worked out for the asker's
-    current record before the file is written and again once it is, when the export is
-    audited: who lost the right meanwhile gets nothing, and the file is removed."""
-    asked = (unit_code, period, today, cal)
+    current record (`viewer` reads it, raising UserError if they may no longer see
+    summaries) before the file is written and again once it is, when the export is audited
+    (and `done` runs, in the same transaction): who lost the right meanwhile gets nothing,
+    and the file is removed."""
     async with worker.reader() as session, session.begin():
         repo = Repo(session)
-        scope = await resolve(repo, await _viewer(repo, account), *asked)
+        scope = await resolve(repo, await viewer(repo), *asked)
         summary = await summarise(repo, targets, scope)
-        await write_workbook(
-            repo,
-            summary,
-            path,
-            zone,
-            lambda sheet: worker.say(t("summaries.export_progress", sheet=sheet)),
-        )
+        await write_workbook(repo, summary, path, zone, progress)
     async with worker.sessionmaker() as session, session.begin():
         repo = Repo(session)
         try:
-            await resolve(repo, await _viewer(repo, account), *asked)
+            await resolve(repo, await viewer(repo), *asked)
         except UserError:
             path.unlink(missing_ok=True)
             raise
         await _record(repo, summary, path, actor)
+        if done is not None:
+            await done(repo)
     return scope
 
 

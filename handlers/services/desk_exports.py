@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 
 WORKBOOK, CHART = "workbook", "chart"
 KINDS = (WORKBOOK, CHART)
-PRINT_DPI = 200  # the chart is printed, not looked at on a phone
 # A file still "running" after this was cut short (the bot stopped meanwhile): it no longer
 # blocks its maker, and the page says so.
 STALE = timedelta(hours=1)
@@ -222,13 +221,13 @@ async def _chart_in_worker(
     zone,
     actor: str,
 ) -> None:
-    """The overview chart (figures only, no names) drawn at PRINT_DPI."""
+    """The overview chart (figures only, no names) drawn at print resolution."""
     async with worker.reader() as session, session.begin():
         repo = Repo(session)
         scope = await resolve(repo, await _desk_viewer(repo, official_id), *asked)
         summary = await summarise(repo, targets, scope)
     worker.say(t("desk_files.progress_chart"))
-    charts.indicators_figure(summary).savefig(path, format="png", dpi=PRINT_DPI)
+    charts.indicators_figure(summary).savefig(path, format="png", dpi=charts.PRINT_DPI)
     async with worker.sessionmaker() as session, session.begin():
         repo = Repo(session)
         try:

@@ -8,11 +8,13 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from bot.desk.pages.overview import png
 from bot.desk.render import REPO, VIEWER, message, page
 from bot.desk.scope import query_of, scope_of, targets_of, units_for
 from handlers.errors import UserError
 from handlers.formatting import show_date
 from handlers.services.desk import actor_of
+from handlers.services.summaries import chart_data, charts
 from handlers.services.summaries.detail import (
     IndicatorDetail,
     read_not_submitted,
@@ -23,7 +25,7 @@ from handlers.services.summaries.scope import Scope
 from handlers.texts import t
 from knowledge.indicators import Status
 from knowledge.retirement import retirement_date
-from knowledge.targets import Targets
+from knowledge.targets import Target, Targets
 from storage.models import Official
 
 routes = web.RouteTableDef()
@@ -50,13 +52,12 @@ class Paged:
         return cls(officials[start : start + PAGE], len(officials), number, pages, start + 1)
 
 
-@routes.get("/chitieu/{number}")
+@routes.get("/chitieu/{n}")
 async def target_page(request: web.Request) -> web.Response:
     targets = targets_of(request)
-    typed = request.match_info["number"]
-    target = targets.get(int(typed)) if typed.isascii() and typed.isdigit() else None
+    target = _target(targets, request.match_info["n"])
     if target is None:
-        return _unknown_target(request, targets, typed)
+        return _unknown_target(request, targets, request.match_info["n"])
     try:
         scope = await scope_of(request)
     except UserError as refused:
@@ -86,8 +87,28 @@ async def target_page(request: web.Request) -> web.Response:
         units=await units_for(request),
         query=urlencode(query),
         list_link=lambda key: lambda n: urlencode({**query, "list": key, "page": n}),
-        chart=False,
+        chart=chart_data.has_chart(target),
     )
+
+
+@routes.get("/chitieu/{n}/chart.png")
+async def target_chart(request: web.Request) -> web.Response:
+    """The target's chart (ratings by period, or verified training by month): counts only,
+    no names."""
+    targets = targets_of(request)
+    target = _target(targets, request.match_info["n"])
+    try:
+        scope = await scope_of(request)
+    except UserError:
+        raise web.HTTPNotFound() from None
+    chart = await chart_data.target_chart(request[REPO], targets, target, scope) if target else None
+    if chart is None:
+        raise web.HTTPNotFound()
+    return web.Response(body=await png(charts.target_figure, chart), content_type="image/png")
+
+
+def _target(targets: Targets, typed: str) -> Target | None:
+    return targets.get(int(typed)) if typed.isascii() and typed.isdigit() else None
 
 
 def _indicator(detail: IndicatorDetail, scope: Scope, number: int) -> dict:

@@ -45,6 +45,11 @@ class TrainingChart:
         return sum(sum(by.values()) for by in self.counts.values())
 
 
+def has_chart(target: Target) -> bool:
+    """Whether `target_chart` draws anything for this target (ratings or training)."""
+    return any(i.spec.rates or i.spec.trains for i in target.indicators)
+
+
 async def target_chart(
     repo: Repo, targets: Targets, target: Target, scope: Scope
 ) -> RatingsChart | TrainingChart | None:

@@ -13,6 +13,7 @@ from tests.helpers import summary_data as data
 from tests.helpers.desk import desk_server
 
 Q3 = "quarter=2026Q3"
+PNG = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture
@@ -86,6 +87,16 @@ async def test_a_rating_target_counts_who_has_not_submitted_and_links_the_list(c
         assert "Chưa đạt: 1 người" in text and "Cán bộ L3" in text
         assert "Chưa nộp tự đánh giá quý III/2026: 3 người" in text
         assert 'href="/desk/chuanop?quarter=2026Q3"' in text
+        # The ratings by period, drawn as in chat (counts only).
+        assert 'src="/desk/chitieu/4/chart.png?quarter=2026Q3"' in text
+        async with client.get(f"{desk.url}/desk/chitieu/4/chart.png?{Q3}") as response:
+            assert response.status == 200 and (await response.read()).startswith(PNG)
+        # Target 8 (equipment) has no chart of its own, and no target 9 has one.
+        async with client.get(f"{desk.url}/desk/chitieu/8?{Q3}") as response:
+            assert "chart.png" not in await response.text()
+        for path in ("/desk/chitieu/8/chart.png", "/desk/chitieu/9/chart.png"):
+            async with client.get(desk.url + path) as response:
+                assert response.status == 404
 
 
 @pytest.mark.parametrize("typed", ["9", "0", "abc", "99999999999999999999", "²"])
@@ -134,6 +145,8 @@ async def test_a_unit_admin_sees_their_unit_only(commune):
         assert response.status == 200 and "Phòng UB" in text
         assert "Cán bộ S3" in text and "Cán bộ S5" in text and "Cán bộ S2" not in text
         assert "Toàn xã" not in text
+        async with client.get(f"{desk.url}/desk/chitieu/4/chart.png?unit=UA") as response:
+            assert response.status == 404
         before = len(await reads(commune))
         for path in (f"/desk/chitieu/7?unit=UA&{Q3}", f"/desk/chuanop?unit=UA&{Q3}"):
             async with client.get(desk.url + path) as response:

@@ -18,6 +18,7 @@ from bot.desk.render import (
     redirect,
 )
 from handlers.services.desk import current_session, log_in, log_out
+from storage.deliveries import QUEUED_FLAG
 from storage.repo import Repo
 from storage.types import utcnow
 
@@ -54,6 +55,8 @@ async def guard(request: web.Request, handler) -> web.StreamResponse:
             response = await handler(request)
         else:
             response = await _signed_in(request, handler, now)
+    if db_session.info.get(QUEUED_FLAG):  # committed pushes (an approval's): sent now
+        bot.conversation.outbox.set()
     for call in request.get(AFTER_COMMIT, ()):
         call()
     response.headers.update(HEADERS)

@@ -14,7 +14,7 @@ from pathlib import PurePath
 
 from aiohttp import web
 
-from bot.desk.render import APP_KEY, NOW, SESSION, VIEWER, message, page, redirect
+from bot.desk.render import APP_KEY, NOW, REPO, SESSION, VIEWER, message, page, redirect
 from handlers.formatting import show_megabytes
 from handlers.services.desk import actor_of
 from handlers.texts import t
@@ -36,12 +36,15 @@ async def roster_page(request: web.Request) -> web.Response:
 
 @routes.get("/danhsach/mau.xlsx")
 async def template(request: web.Request) -> web.Response:
-    """The empty template with its guide, as `python -m bot roster template` writes it."""
+    """The empty template with its guide and the units in use, as `python -m bot roster
+    template` writes it."""
     if refused := _not_admin(request):
         return refused
     from handlers.services.roster import roster_template
+    from handlers.services.roster.export import unit_names
 
-    data = await asyncio.to_thread(roster_template, TEMPLATE_NAME)
+    units = await unit_names(request[REPO])
+    data = await asyncio.to_thread(roster_template, TEMPLATE_NAME, units)
     return web.Response(
         body=data,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -119,7 +119,7 @@ async def test_the_import_page_follows_a_long_check_by_itself(app: App):
         assert await page.inner_text("#added") == "3"
 
 
-async def test_the_template_downloads_as_the_command_line_writes_it(app: App):
+async def test_the_template_downloads_with_the_communes_units(app: App):
     async with desk_server(app) as desk:
         page = await desk.browser_login("DEMO001")
         await page.goto(f"{desk.url}/desk/danhsach")
@@ -127,8 +127,10 @@ async def test_the_template_downloads_as_the_command_line_writes_it(app: App):
             await page.click("text=Tải tệp mẫu")
         download = await waiting.value
         assert download.suggested_filename == "mau-danh-sach-can-bo.xlsx"
-        sheet = load_workbook(io.BytesIO(Path(await download.path()).read_bytes())).worksheets[0]
-        assert [cell.value for cell in sheet[1]][: len(HEADERS)] == HEADERS
+        book = load_workbook(io.BytesIO(Path(await download.path()).read_bytes()))
+        assert [cell.value for cell in book.worksheets[0][1]][: len(HEADERS)] == HEADERS
+        offered = {cell.value for sheet in book.worksheets for row in sheet for cell in row}
+        assert "Phòng Kinh tế" in offered, "the commune's units, for the «Đơn vị» dropdown"
 
 
 async def _form(csrf: str | None, name: str, data: bytes, **fields) -> aiohttp.FormData:

@@ -13,9 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels import telegram as telegram_channel
+from handlers.services.desk import login_link
 from storage.enums import Role
 from storage.models import AuditEntry, DeskFile, DeskLink
 from storage.repo import Repo
+from storage.types import utcnow
 from tests.helpers.app import free_port, invite_code, serving
 from tests.helpers.desk import set_role
 
@@ -66,7 +68,8 @@ async def desk_files(app) -> list[DeskFile]:
 
 async def actions(app, action: str) -> list[AuditEntry]:
     async with app.sessionmaker() as session:
-        return list(await session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+        found = select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+        return list(await session.scalars(found))
 
 
 def workbook(content: bytes):
@@ -106,8 +109,32 @@ async def test_on_zalo_xuat_gives_a_desk_link_that_logs_in_and_downloads_the_wor
     assert len(await actions(served, "export")) == 1
 
 
-async def test_a_unit_admins_workbook_is_kept_for_their_unit(served, database, zalo, port):
-    await set_role(served, "DEMO010", Role.UNIT_ADMIN)
+async def login(app, code: str) -> str:
+    """A one-time desk login link for `code`, as /web gives it."""
+    async with app.sessionmaker() as session, session.begin():
+        repo = Repo(session)
+        return await login_link(
+            repo,
+            await repo.officials.by_code(code),
+            base_url=app.conversation.options.desk_url,
+            now=utcnow(),
+            actor="test",
+        )
+
+
+async def status_of(app, code: str, path: str) -> int:
+    """What `path` on the desk answers `code`, logged in by a link."""
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+        link = await login(app, code)
+        async with client.post(link) as response:
+            assert response.status == 200
+        async with client.get(link.split("/desk/")[0] + path) as response:
+            return response.status
+
+
+async def test_a_unit_admins_workbook_is_kept_for_their_unit_only(served, database, zalo, port):
+    await set_role(served, "DEMO010", Role.UNIT_ADMIN)  # Ủy ban Kiểm tra (UBKT)
+    await set_role(served, "DEMO014", Role.UNIT_ADMIN)  # Phòng Kinh tế (PKT)
     async with serving(
         served, database, zalo_bot_token=zalo.token, zalo_api_base=zalo.url, webhook_port=port
     ):
@@ -116,12 +143,19 @@ async def test_a_unit_admins_workbook_is_kept_for_their_unit(served, database, z
         await zalo.wait_for(lambda: any("📥" in m for m in zalo.texts(ZALO_ADMIN)), 30)
         (link,) = LINK.findall(next(m for m in zalo.texts(ZALO_ADMIN) if "📥" in m))
         _, content, _ = await follow(link)
+        (kept,) = await desk_files(served)
+        download = f"/desk/taive/{kept.key}"
+        assert await status_of(served, "DEMO014", download) == 403  # another unit's admin
+        assert await status_of(served, "DEMO001", download) == 200  # an admin sees every unit
     async with served.sessionmaker() as session:
         unit = (await Repo(session).officials.by_code("DEMO010")).unit
-    (kept,) = await desk_files(served)
     assert kept.unit_id == unit.id
     assert re.fullmatch(rf"tong-hop-{unit.code}-\d{{4}}Q\d\.xlsx", kept.name)
     assert workbook(content)["Cán bộ"].max_row > 1
+    assert [d.actor for d in await actions(served, "download")] == [
+        "official:DEMO010",
+        "official:DEMO001",
+    ]
 
 
 async def test_on_zalo_tonghop_gives_the_figures_and_a_desk_link_for_the_chart(

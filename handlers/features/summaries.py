@@ -13,7 +13,6 @@ a photo from this server (Options.photos_by_link) is kept on the desk and linked
 
 import asyncio
 import logging
-from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -22,20 +21,17 @@ from handlers.jobs import Job
 from handlers.periods import period_label
 from handlers.router import Access, Router
 from handlers.services.desk_files import offer_file
-from handlers.services.summaries import charts, messages
+from handlers.services.summaries import chart_data, charts, messages
 from handlers.services.summaries.export import OnDesk, export_in_worker, in_file_name
 from handlers.services.summaries.figures import summarise
 from handlers.services.summaries.scope import Scope, resolve, split_args
 from handlers.texts import t
 from handlers.types import Attachment, Reply
-from knowledge.retirement import add_months
 from knowledge.targets import Target, Targets, load_targets
 
 log = logging.getLogger(__name__)
 router = Router()
 
-RATING_PERIODS = 4  # the rating chart shows this many periods, up to the summary's
-TRAINING_MONTHS = 12  # the training chart shows this many months, up to the as-of day
 DAY = 24 * 3600
 # A chart's title on the desk's «Tải về», by its file's prefix.
 CHART_TITLES = {
@@ -64,14 +60,16 @@ async def _audit(ctx: Context, action: str, entity: str, entity_id, scope: Scope
 async def _chart(ctx: Context, scope: Scope, draw, prefix: str, caption: str) -> Reply | None:
     """The chart as a photo reply; None (and a log line) if it could not be drawn, so the
     figures in the text still reach the admin. On a channel that cannot send a photo from
-    this server, the chart is kept on the desk and the photo carries its link."""
+    this server, the chart is kept on the desk (at print resolution, as the desk's downloads
+    are) and the photo carries its link."""
     options = ctx.options
     by_link = ctx.incoming.channel in options.photos_by_link
 
     def render() -> Path:
         if by_link:
             _private(options.summaries_dir)
-            return charts.save(draw(), options.desk_dir, prefix, options.desk_keep_days * DAY)
+            keep = options.desk_keep_days * DAY
+            return charts.save(draw(), options.desk_dir, prefix, charts.PRINT_DPI, keep)
         return charts.save(draw(), options.summaries_dir, prefix)
 
     try:
@@ -153,7 +151,7 @@ async def target_detail(ctx: Context) -> list[Reply]:
         parts.append(messages.candidates(found, scope, targets))
     await _audit(ctx, "read_summary", "target", target.number, scope)
     replies = [Reply("\n\n".join(parts))]
-    chart = await _target_chart(ctx, target, scope)
+    chart = await _target_chart(ctx, targets, target, scope)
     return replies + ([chart] if chart else [])
 
 
@@ -165,40 +163,16 @@ def _shows_candidates(target: Target, targets: Targets) -> bool:
     )
 
 
-async def _target_chart(ctx: Context, target: Target, scope: Scope) -> Reply | None:
-    specs = [i.spec for i in target.indicators]
-    queries = ctx.repo.summaries
-    if any(spec.rates for spec in specs):
-        periods = [scope.period]
-        while len(periods) < RATING_PERIODS:
-            periods.insert(0, periods[0].previous())
-        counts = await queries.rating_counts([p.key for p in periods], scope.unit_id)
-        headcount = await queries.count_in_scope(scope.unit_id)
-        labels = [p.key for p in periods]
-        return await _chart(
-            ctx,
-            scope,
-            lambda: charts.ratings_figure(counts, headcount, labels, scope.name),
-            "xep-loai",
-            t("summaries.chart_ratings_caption"),
-        )
-    if any(spec.trains for spec in specs):
-        months = _months_up_to(scope.as_of, TRAINING_MONTHS)
-        since = date(*months[0], 1)
-        counts = await queries.verified_by_month(since, scope.as_of, scope.unit_id)
-        return await _chart(
-            ctx,
-            scope,
-            lambda: charts.training_figure(counts, months, scope.name),
-            "boi-duong",
-            t("summaries.chart_training_caption"),
-        )
-    return None
-
-
-def _months_up_to(day: date, count: int) -> list[tuple[int, int]]:
-    first = add_months(day.replace(day=1), 1 - count)
-    return [(d.year, d.month) for d in (add_months(first, n) for n in range(count))]
+async def _target_chart(ctx: Context, targets: Targets, target: Target, scope: Scope):
+    chart = await chart_data.target_chart(ctx.repo, targets, target, scope)
+    if chart is None:
+        return None
+    if isinstance(chart, chart_data.RatingsChart):
+        prefix, caption = "xep-loai", t("summaries.chart_ratings_caption")
+    else:
+        prefix = "boi-duong"
+        caption = t("summaries.chart_training_caption", number=target.number)
+    return await _chart(ctx, scope, lambda: charts.target_figure(chart), prefix, caption)
 
 
 @router.command(

@@ -102,7 +102,9 @@ async def test_overview_shows_all_eight_targets_and_a_chart(commune, admin):
     assert await desk_files(commune) == []  # sent as a photo: nothing kept on the desk
 
 
-async def test_a_chart_zalo_cannot_fetch_is_kept_on_the_desk_for_the_unit_it_shows(commune):
+async def test_a_chart_zalo_cannot_fetch_is_kept_on_the_desk_for_the_unit_it_shows(
+    commune, unit_admin
+):
     async with commune.sessionmaker() as session, session.begin():
         repo = Repo(session)
         await repo.accounts.link(await repo.officials.by_code("H2"), "zalo", "z2", "z2")
@@ -118,6 +120,14 @@ async def test_a_chart_zalo_cannot_fetch_is_kept_on_the_desk_for_the_unit_it_sho
     assert kept.title == "Biểu đồ xếp loại — Phòng UB, quý III/2026"
     assert Path(kept.path).read_bytes().startswith(PNG)
     assert Path(kept.path).parent == commune.conversation.options.desk_dir
+    import matplotlib.image
+
+    # A download from the desk, at print resolution (PRINT_DPI), not the phone's.
+    width = matplotlib.image.imread(kept.path).shape[1]
+    assert (
+        width
+        >= 1.5 * matplotlib.image.imread(attached(await unit_admin.send("/chitieu 4"))).shape[1]
+    )
 
 
 async def test_the_chart_draws_every_indicator(commune):

@@ -6,6 +6,7 @@ unit (its unit admins too), the same scope as the chat command that made it."""
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from handlers.services.desk import login_link
 from storage.enums import Role
 from storage.models import DeskFile, Official
 from storage.repo import Repo
@@ -43,6 +44,39 @@ async def keep_file(
             created_at=now,
             expires_at=now + timedelta(days=keep_days),
         )
+    )
+
+
+async def offer_file(
+    repo: Repo,
+    *,
+    official: Official,
+    unit_id: int | None,
+    kind: str,
+    title: str,
+    name: str,
+    path: Path,
+    now: datetime,
+    keep_days: int,
+    base_url: str,
+    actor: str,
+) -> str:
+    """List a written file on the desk and return a one-time login link that opens its
+    download: what a chat gives an admin along with a file it may not be able to send
+    (Zalo takes no documents, Telegram none over 50 MB)."""
+    row = await keep_file(
+        repo,
+        official=official,
+        unit_id=unit_id,
+        kind=kind,
+        title=title,
+        name=name,
+        path=path,
+        now=now,
+        keep_days=keep_days,
+    )
+    return await login_link(
+        repo, official, base_url=base_url, now=now, actor=actor, next_path=download_path(row)
     )
 
 

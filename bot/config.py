@@ -1,7 +1,9 @@
 """Configuration from the environment and `.env` (see `.env.example`)."""
 
+import ipaddress
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -217,6 +219,19 @@ class Settings(BaseSettings):
         )
 
     @property
+    def files_url(self) -> str | None:
+        """The public address platforms fetch the bot's photos from (Zalo takes photos by URL
+        only), served by the bot's HTTP server under /files/: WEBHOOK_BASE_URL (the platforms
+        reach it already), else DESK_BASE_URL when the internet can reach it too (polling mode
+        on a server with a public name). None when there is none: a chart for Zalo is then
+        kept on the desk and its link sent instead."""
+        if self.webhook_base_url:
+            return self.webhook_base_url
+        if self.desk_base_url and is_public(self.desk_base_url):
+            return self.desk_base_url
+        return None
+
+    @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
@@ -236,6 +251,23 @@ class Settings(BaseSettings):
     @property
     def has_platform_token(self) -> bool:
         return self.telegram_bot_token is not None or self.zalo_bot_token is not None
+
+
+# Names that only a local network resolves.
+LOCAL_SUFFIXES = (".local", ".localhost", ".lan", ".internal", ".home.arpa")
+
+
+def is_public(url: str) -> bool:
+    """Whether a platform's servers, out on the internet, could fetch from `url`: not this
+    machine (localhost, 127.x, ::1), not a private, shared or link-local network (10.x,
+    172.16-31.x, 192.168.x, 100.64.x, 169.254.x, fc00::/7), not a name without a dot (an
+    office machine's name) or one only a local network resolves. Any other name is taken as
+    public: whether its DNS points at a public address is for the operator to check."""
+    host = (urlsplit(url).hostname or "").lower()
+    try:
+        return ipaddress.ip_address(host).is_global
+    except ValueError:
+        return "." in host.strip(".") and not host.endswith(LOCAL_SUFFIXES)
 
 
 class ConfigError(Exception):

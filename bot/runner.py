@@ -105,7 +105,7 @@ async def serve(
         # The HTTP server takes webhook calls (in webhook mode) and serves the admins' web
         # desk (in every mode) wherever updates are taken.
         web_app = _web_app(app, health) if receive else None
-        files = _file_shelf(settings, web_app) if settings.webhook_base_url and receive else None
+        files = _file_shelf(settings, web_app) if settings.files_url and receive else None
         inbox = redis_inbox(redis) if redis is not None and receive else handle_here
         channels, failures = [], []
         for channel in build_channels(app, files, inbox):
@@ -209,8 +209,9 @@ def _write_status(health: Health, folder) -> None:
 
 
 def _file_shelf(settings, web_app: web.Application) -> FileShelf:
-    """Files sent by URL (Zalo takes photos by URL only), served by the webhook server."""
-    files = FileShelf(settings.files_dir, settings.webhook_base_url)
+    """Photos sent by URL (Zalo takes photos by URL only), served by the HTTP server at its
+    public address (`Settings.files_url`), in webhook or polling mode."""
+    files = FileShelf(settings.files_dir, settings.files_url)
     files.register(web_app)
     return files
 

@@ -29,9 +29,9 @@ from handlers.errors import UserError
 from handlers.jobs import Job, Jobs, Worker
 from handlers.periods import Calendar, Period, period_label
 from handlers.services.desk import actor_of, may_use_desk
-from handlers.services.desk_files import keep_file, new_path
+from handlers.services.desk_files import keep_file
 from handlers.services.summaries import charts
-from handlers.services.summaries.export import export_checked
+from handlers.services.summaries.export import export_checked, in_file_name, workbook_name
 from handlers.services.summaries.figures import summarise
 from handlers.services.summaries.scope import ScopeError, resolve
 from handlers.texts import t
@@ -42,7 +42,8 @@ from storage.repo import Repo
 
 log = logging.getLogger(__name__)
 
-WORKBOOK, CHART = "workbook", "chart"
+WORKBOOK, CHART = "export", "chart"  # as the chat names the files it keeps on the desk
+DAY = 24 * 3600
 KINDS = (WORKBOOK, CHART)
 # A file still "running" after this was cut short (the bot stopped meanwhile): it no longer
 # blocks its maker, and the page says so.
@@ -102,15 +103,17 @@ async def start_export(
     scope = await resolve(repo, viewer, asked.unit_code, asked.period, today, options.calendar)
     if jobs.busy(job_key(viewer)) or await repo.desk.running_file_of(viewer.id, now - STALE):
         raise UserError(t("desk_files.busy"))
-    where = scope.unit.code.lower() if scope.unit else "toan-xa"
     period = period_label(scope.period)
     if asked.kind == WORKBOOK:
-        title = t("desk_files.title_workbook", where=scope.name, period=period)
-        name, suffix = f"tong-hop-{where}-{scope.period.key}.xlsx", ".xlsx"
+        title = t("summaries.export_title", where=scope.name, period=period)
+        name, prefix, suffix = workbook_name(scope), "tong-hop", ".xlsx"
     else:
-        title = t("desk_files.title_chart", where=scope.name, period=period)
-        name, suffix = f"bieu-do-chi-tieu-{where}-{scope.period.key}.png", ".png"
-    path = new_path(options, asked.kind, suffix)
+        title = t("summaries.chart_file_indicators", where=scope.name, period=period)
+        name = f"bieu-do-chi-tieu-{in_file_name(scope)}-{scope.period.key}.png"
+        prefix, suffix = "chi-tieu", ".png"
+    # Its folder and the one above closed to others (the files hold names and birth dates).
+    options.summaries_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = charts.new_file(options.desk_dir, prefix, suffix, options.desk_keep_days * DAY)
     row = await keep_file(
         repo,
         official=viewer,

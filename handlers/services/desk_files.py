@@ -3,35 +3,15 @@ workbook too big for Telegram or sent on Zalo (which takes no files), a chart at
 resolution, a sheet of invite codes. A file is about the whole commune (admins only) or one
 unit (its unit admins too), the same scope as the chat command that made it."""
 
-import os
-import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from handlers.context import Options
+from handlers.services.desk import login_link
 from storage.enums import Role
 from storage.models import DeskFile, Official
 from storage.repo import Repo
 
 DOWNLOAD = "/desk/taive/{key}"  # the desk's path of one file (bot/desk/pages/downloads.py)
-
-
-def desk_folder(options: Options) -> Path:
-    """Where kept files are written: beside the chat's charts and workbooks, but in a folder
-    of its own, since those are removed after two days and these are kept DESK_KEEP_DAYS
-    (handlers/services/retention.py removes them with their rows)."""
-    return options.summaries_dir / "desk"
-
-
-def new_path(options: Options, prefix: str, suffix: str) -> Path:
-    """A fresh unguessable file, created empty and readable by the bot's user only, in a
-    folder closed to others: the files hold names and birth dates."""
-    folder = desk_folder(options)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    folder.chmod(0o700)
-    path = folder / f"{prefix}-{secrets.token_hex(8)}{suffix}"
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    return path
 
 
 async def keep_file(
@@ -64,6 +44,39 @@ async def keep_file(
             created_at=now,
             expires_at=now + timedelta(days=keep_days),
         )
+    )
+
+
+async def offer_file(
+    repo: Repo,
+    *,
+    official: Official,
+    unit_id: int | None,
+    kind: str,
+    title: str,
+    name: str,
+    path: Path,
+    now: datetime,
+    keep_days: int,
+    base_url: str,
+    actor: str,
+) -> str:
+    """List a written file on the desk and return a one-time login link that opens its
+    download: what a chat gives an admin along with a file it may not be able to send
+    (Zalo takes no documents, Telegram none over 50 MB)."""
+    row = await keep_file(
+        repo,
+        official=official,
+        unit_id=unit_id,
+        kind=kind,
+        title=title,
+        name=name,
+        path=path,
+        now=now,
+        keep_days=keep_days,
+    )
+    return await login_link(
+        repo, official, base_url=base_url, now=now, actor=actor, next_path=download_path(row)
     )
 
 

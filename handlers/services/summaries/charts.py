@@ -218,16 +218,18 @@ def _whole_numbers(axes) -> None:
     axes.set_ylim(bottom=0, top=max(axes.get_ylim()[1], 1))
 
 
-def new_file(folder: Path, prefix: str, suffix: str) -> Path:
-    """A fresh unguessable file name in `folder`, after removing files older than two days
-    (they may hold personal data, and the message that carried them has gone out).
+def new_file(folder: Path, prefix: str, suffix: str, keep_seconds: float = KEEP_SECONDS) -> Path:
+    """A fresh unguessable file name in `folder`, after removing its files older than
+    `keep_seconds` (they may hold personal data, and the message that carried them has gone
+    out; files kept on the desk are in a folder of their own, kept as long as the desk keeps
+    them).
 
     The file is created here, empty, readable by the bot's user only, and its folder closed
     to others: names and birth dates are never readable by anyone else, not even while
     being written (writers truncate it and keep its mode)."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     folder.chmod(0o700)  # made before this rule, or by another program
-    cutoff = time.time() - KEEP_SECONDS
+    cutoff = time.time() - keep_seconds
     for old in folder.iterdir():
         if old.is_file() and old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
@@ -236,8 +238,10 @@ def new_file(folder: Path, prefix: str, suffix: str) -> Path:
     return path
 
 
-def save(figure, folder: Path, prefix: str, dpi: int = DPI) -> Path:
+def save(
+    figure, folder: Path, prefix: str, dpi: int = DPI, keep_seconds: float = KEEP_SECONDS
+) -> Path:
     """The chart as a PNG file: at DPI for a chat, PRINT_DPI for a download to print."""
-    path = new_file(folder, prefix, ".png")
+    path = new_file(folder, prefix, ".png", keep_seconds)
     figure.savefig(path, format="png", dpi=dpi)
     return path

@@ -82,7 +82,7 @@ async def test_an_admin_makes_the_commune_workbook_watches_it_and_downloads_it(
         page = await desk.browser_login("L1")
         await page.click("nav >> text=Tải về")
         assert "Chưa có tệp nào" in await page.inner_text("main")
-        await page.select_option("select[name=kind]", "workbook")
+        await page.select_option("select[name=kind]", "export")
         await page.select_option("select[name=unit]", "")
         period = await page.inner_text("select[name=period] option:checked")  # the current
         await page.click("#make-file")
@@ -114,7 +114,7 @@ async def test_an_admin_makes_the_commune_workbook_watches_it_and_downloads_it(
     assert {c for c, *_ in data.PEOPLE if c != "X1"} <= listed  # every active official
     assert "X1" not in listed
     (made,) = await files(commune)
-    assert (made.status, made.unit_id, made.kind) == ("ready", None, "workbook")
+    assert (made.status, made.unit_id, made.kind) == ("ready", None, "export")
     assert made.size == Path(made.path).stat().st_size
     (export,) = await audited(commune, "export")
     assert export.actor == "official:L1" and "unit:*" in export.note
@@ -125,7 +125,7 @@ async def test_an_admin_makes_the_commune_workbook_watches_it_and_downloads_it(
 async def test_a_unit_workbook_and_the_chart_at_print_resolution(commune):
     async with desk_server(commune) as desk:
         client = await desk.client_login("L1")
-        response = await make(desk, client, kind="workbook", unit="UB")
+        response = await make(desk, client, kind="export", unit="UB")
         assert response.status == 200 and "Đã bắt đầu tạo tệp" in await response.text()
         await commune.conversation.jobs.wait()
         response = await make(desk, client, kind="chart", unit="")
@@ -150,14 +150,14 @@ async def test_a_unit_workbook_and_the_chart_at_print_resolution(commune):
         async with client.get(f"{desk.url}/desk/taive") as response:
             listing = await response.text()
         assert "Tệp Excel tổng hợp — Phòng UB, quý III/2026" in listing
-        assert "Biểu đồ 8 chỉ tiêu (bản in) — Toàn xã, quý III/2026" in listing
+        assert "Biểu đồ các chỉ tiêu — Toàn xã, quý III/2026" in listing
     assert len(await audited(commune, "export_chart")) == 1
 
 
 async def test_a_second_file_waits_for_the_first(commune, held):
     async with desk_server(commune) as desk:
         client = await desk.client_login("L1")
-        assert (await make(desk, client, kind="workbook", unit="")).status == 200
+        assert (await make(desk, client, kind="export", unit="")).status == 200
         assert await asyncio.to_thread(held.reached.wait, 10)
         response = await make(desk, client, kind="chart", unit="")
         text = await response.text()
@@ -189,7 +189,7 @@ async def test_a_file_left_running_by_a_restart_shows_as_interrupted_and_blocks_
 async def test_an_admin_demoted_while_the_file_is_made_gets_nothing(commune, held):
     async with desk_server(commune) as desk:
         client = await desk.client_login("L1")
-        await make(desk, client, kind="workbook", unit="")
+        await make(desk, client, kind="export", unit="")
         assert await asyncio.to_thread(held.reached.wait, 10)
         async with commune.sessionmaker() as session, session.begin():
             await session.execute(
@@ -226,7 +226,7 @@ async def test_a_unit_admin_sees_and_gets_their_units_files_only(commune):
             assert response.status == 200 and response.content_type == "image/png"
 
         # Nor can they make a file about another unit; the whole commune means their own.
-        response = await make(desk, unit_admin, kind="workbook", unit="UA")
+        response = await make(desk, unit_admin, kind="export", unit="UA")
         assert response.status == 400
         assert "Bạn chỉ xem được số liệu của đơn vị mình (Phòng UB)" in await response.text()
         assert len(await files(commune)) == 3
@@ -242,21 +242,21 @@ async def test_refusals_change_nothing(commune):
         async with aiohttp.ClientSession() as anonymous:
             async with anonymous.get(f"{desk.url}/desk/taive") as response:
                 assert response.status == 401
-            form = {"kind": "workbook", "unit": "", "period": "2026Q3", "csrf": "x"}
+            form = {"kind": "export", "unit": "", "period": "2026Q3", "csrf": "x"}
             async with anonymous.post(f"{desk.url}/desk/taive", data=form) as response:
                 assert response.status == 401
         client = await desk.client_login("L1")
         for form in (
-            {"kind": "workbook", "unit": "", "period": "2026Q3"},  # no CSRF token
-            {"kind": "workbook", "unit": "", "period": "2026Q3", "csrf": "forged"},
+            {"kind": "export", "unit": "", "period": "2026Q3"},  # no CSRF token
+            {"kind": "export", "unit": "", "period": "2026Q3", "csrf": "forged"},
         ):
             async with client.post(f"{desk.url}/desk/taive", data=form) as response:
                 assert response.status == 403 and "Biểu mẫu đã cũ" in await response.text()
         for form, said in (
             ({"kind": "macro", "unit": ""}, "Hãy chọn loại tệp"),
-            ({"kind": "workbook", "unit": "ZZ"}, "Không có đơn vị mã «ZZ»"),
-            ({"kind": "workbook", "unit": "", "period": "2026Q9"}, "không phải một quý hợp lệ"),
-            ({"kind": "workbook", "unit": "", "period": "2099Q1"}, "chưa mở"),
+            ({"kind": "export", "unit": "ZZ"}, "Không có đơn vị mã «ZZ»"),
+            ({"kind": "export", "unit": "", "period": "2026Q9"}, "không phải một quý hợp lệ"),
+            ({"kind": "export", "unit": "", "period": "2099Q1"}, "chưa mở"),
         ):
             response = await make(desk, client, **form)
             assert response.status == 400 and said in await response.text(), form

@@ -195,7 +195,7 @@ async def _workbook_in_worker(
         partial(_desk_viewer, official_id=official_id),
         asked,
         progress=lambda sheet: worker.say(line(sheet)),
-        done=partial(_ready, key=key, path=path),
+        done=lambda repo, _official, _scope: _ready(repo, key=key, path=path),
         **made,
     )
 

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from bot.desk.render import APP_KEY, NOW, REPO, SESSION, VIEWER, message, page, redirect
 from handlers.services.desk import current_session, log_in, log_out
+from storage.deliveries import QUEUED_FLAG
 from storage.repo import Repo
 from storage.types import utcnow
 
@@ -44,6 +45,8 @@ async def guard(request: web.Request, handler) -> web.StreamResponse:
             response = await handler(request)
         else:
             response = await _signed_in(request, handler, now)
+    if db_session.info.get(QUEUED_FLAG):  # committed: pushes it queued go out now
+        bot.conversation.outbox.set()
     response.headers.update(HEADERS)
     return response
 

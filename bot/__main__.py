@@ -317,13 +317,38 @@ async def cmd_roster(app: App, args) -> None:
     print(report.text(max_changes=None))  # a terminal has room for every change
 
 
-def cmd_roster_template(args) -> None:
-    """Needs no database: the template is the same for every commune."""
+def cmd_roster_template(settings: Settings, args) -> None:
+    """The template offers the database's units in its «Đơn vị» column when there is a
+    database; it neither creates nor migrates one (a template needs none)."""
     from handlers.services.roster import roster_template
 
     _check_roster_name(args.file)
-    _write(args.file, roster_template(args.file))
-    print(t("roster.template_written", file=args.file))
+    units = asyncio.run(_unit_names(settings))
+    _write(args.file, roster_template(args.file, units))
+    if units:
+        print(t("roster.template_units_written", file=args.file, count=len(units)))
+    else:
+        print(t("roster.template_written", file=args.file))
+
+
+async def _unit_names(settings: Settings) -> list[str]:
+    """The units' names, or none when there is no database (yet) to read them from."""
+    from handlers.services.roster.export import unit_names
+
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        return []
+    kwargs = {"connect_args": {"timeout": 10}} if url.get_backend_name() == "postgresql" else {}
+    engine = db.create_engine(settings.database_url, **kwargs)
+    try:
+        async with db.sessionmaker(engine)() as session:
+            return await unit_names(Repo(session))
+    except (OSError, SQLAlchemyError) as error:  # not reachable, or not migrated yet
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        print(t("roster.template_no_units", reason=redact(reason)), file=sys.stderr)
+        return []
+    finally:
+        await engine.dispose()
 
 
 def _check_roster_name(filename: str) -> None:
@@ -501,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "ask":
             cmd_ask(settings, args)
         elif args.command == "roster" and args.roster_action == "template":
-            cmd_roster_template(args)
+            cmd_roster_template(settings, args)
         elif args.command == "db" and args.action == "backup":
             cmd_db_backup(settings, args)
         else:

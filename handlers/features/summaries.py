@@ -8,27 +8,22 @@ background job (handlers/jobs.py) and pushed when ready: a province's takes minu
 
 import asyncio
 import logging
-from datetime import date
 from functools import partial
 from pathlib import Path
 
 from handlers.context import Context
 from handlers.jobs import Job
 from handlers.router import Access, Router
-from handlers.services.summaries import charts, messages
+from handlers.services.summaries import chart_data, charts, messages
 from handlers.services.summaries.export import export_in_worker
 from handlers.services.summaries.figures import summarise
 from handlers.services.summaries.scope import Scope, resolve, split_args
 from handlers.texts import t
 from handlers.types import Attachment, Reply
-from knowledge.retirement import add_months
 from knowledge.targets import Target, Targets, load_targets
 
 log = logging.getLogger(__name__)
 router = Router()
-
-RATING_PERIODS = 4  # the rating chart shows this many periods, up to the summary's
-TRAINING_MONTHS = 12  # the training chart shows this many months, up to the as-of day
 
 
 def _targets(ctx: Context) -> Targets:
@@ -108,7 +103,7 @@ async def target_detail(ctx: Context) -> list[Reply]:
         parts.append(messages.candidates(found, scope, targets))
     await _audit(ctx, "read_summary", "target", target.number, scope)
     replies = [Reply("\n\n".join(parts))]
-    chart = await _target_chart(ctx, target, scope)
+    chart = await _target_chart(ctx, targets, target, scope)
     return replies + ([chart] if chart else [])
 
 
@@ -120,38 +115,18 @@ def _shows_candidates(target: Target, targets: Targets) -> bool:
     )
 
 
-async def _target_chart(ctx: Context, target: Target, scope: Scope) -> Reply | None:
-    specs = [i.spec for i in target.indicators]
-    folder, queries = ctx.options.summaries_dir, ctx.repo.summaries
-    if any(spec.rates for spec in specs):
-        periods = [scope.period]
-        while len(periods) < RATING_PERIODS:
-            periods.insert(0, periods[0].previous())
-        counts = await queries.rating_counts([p.key for p in periods], scope.unit_id)
-        headcount = await queries.count_in_scope(scope.unit_id)
-        labels = [p.key for p in periods]
-        return await _chart(
-            lambda: charts.ratings_figure(counts, headcount, labels, scope.name),
-            "xep-loai",
-            folder,
-            t("summaries.chart_ratings_caption"),
-        )
-    if any(spec.trains for spec in specs):
-        months = _months_up_to(scope.as_of, TRAINING_MONTHS)
-        since = date(*months[0], 1)
-        counts = await queries.verified_by_month(since, scope.as_of, scope.unit_id)
-        return await _chart(
-            lambda: charts.training_figure(counts, months, scope.name),
-            "boi-duong",
-            folder,
-            t("summaries.chart_training_caption"),
-        )
-    return None
-
-
-def _months_up_to(day: date, count: int) -> list[tuple[int, int]]:
-    first = add_months(day.replace(day=1), 1 - count)
-    return [(d.year, d.month) for d in (add_months(first, n) for n in range(count))]
+async def _target_chart(ctx: Context, targets: Targets, target: Target, scope: Scope):
+    chart = await chart_data.target_chart(ctx.repo, targets, target, scope)
+    if chart is None:
+        return None
+    if isinstance(chart, chart_data.RatingsChart):
+        prefix, caption = "xep-loai", t("summaries.chart_ratings_caption")
+    else:
+        prefix = "boi-duong"
+        caption = t("summaries.chart_training_caption", number=target.number)
+    return await _chart(
+        lambda: charts.target_figure(chart), prefix, ctx.options.summaries_dir, caption
+    )
 
 
 @router.command(

@@ -163,12 +163,12 @@ async def reject(request: web.Request) -> web.Response:
     return redirect("/desk/baocao", done="rejected", ids=str(number))
 
 
-@routes.get("/baocao/{number}/anh")
+@routes.get("/baocao/{id}/anh")
 async def certificate_photo(request: web.Request) -> web.StreamResponse:
     """The photo, for a report the viewer may review (any other: 404, as if there were
     none). Fetched once the request's transaction has ended (see _FetchedPhoto)."""
     repo, viewer = request[REPO], request[VIEWER]
-    numbers = _numbers(request.match_info["number"])
+    numbers = _numbers(request.match_info["id"])
     report = await repo.reports.get(numbers[0]) if len(numbers) == 1 else None
     if report is None or not reviews.may_review(viewer, report):
         return message(request, t("review.photo_title"), t("review.photo_unavailable"), status=404)

@@ -45,7 +45,7 @@ async def guard(request: web.Request, handler) -> web.StreamResponse:
             response = await handler(request)
         else:
             response = await _signed_in(request, handler, now)
-    if db_session.info.get(QUEUED_FLAG):  # committed: pushes it queued go out now
+    if db_session.info.get(QUEUED_FLAG):  # committed pushes (an approval's): sent now
         bot.conversation.outbox.set()
     response.headers.update(HEADERS)
     return response

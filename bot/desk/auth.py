@@ -7,6 +7,7 @@ import secrets
 from aiohttp import web
 
 from bot.desk.render import APP_KEY, NOW, REPO, SESSION, VIEWER, message, page, redirect
+from handlers.formatting import show_megabytes
 from handlers.services.desk import current_session, log_in, log_out
 from storage.deliveries import QUEUED_FLAG
 from storage.repo import Repo
@@ -64,7 +65,17 @@ async def _signed_in(request: web.Request, handler, now) -> web.StreamResponse:
         )
     request[SESSION], request[VIEWER] = session, session.official
     if request.method == "POST":
-        form = await request.post()
+        try:
+            form = await request.post()
+        except web.HTTPRequestEntityTooLarge:  # a file past the HTTP server's own limit
+            return message(
+                request,
+                "Tệp quá lớn",
+                f"Nội dung gửi lên vượt quá {show_megabytes(request.client_max_size)}, giới "
+                "hạn của bàn làm việc, nên chưa được nhận và chưa có gì thay đổi. Hãy chia "
+                "tệp thành vài tệp nhỏ hơn.",
+                status=413,
+            )
         sent = form.get("csrf")
         if not isinstance(sent, str) or not secrets.compare_digest(sent, session.csrf_token):
             return message(

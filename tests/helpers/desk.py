@@ -20,6 +20,7 @@ from aiohttp import web
 
 from bot.app import App
 from bot.desk import mount
+from bot.runner import UPLOAD_MAX
 from handlers.services.desk import login_link
 from storage.enums import Role
 from storage.repo import Repo
@@ -119,7 +120,7 @@ async def desk_server(app: App) -> AsyncIterator[Desk]:
     app = dataclasses.replace(
         app, settings=settings, conversation=app.conversation.with_options(desk_url=url)
     )
-    web_app = web.Application()
+    web_app = web.Application(client_max_size=UPLOAD_MAX)  # as the bot's server
     mount(web_app, app)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()

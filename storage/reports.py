@@ -47,13 +47,16 @@ class ReportRepo:
         )
         return list(rows)
 
-    async def next_pending(self, after_id: int = 0) -> CourseReport | None:
-        """The oldest pending report after `after_id` (to skip past ones already looked at)."""
+    async def next_pending(
+        self, after_id: int = 0, unit_id: int | None = None
+    ) -> CourseReport | None:
+        """The oldest pending report after `after_id` (to skip past ones already looked at),
+        of the officials of one unit if `unit_id` is given."""
+        query = select(CourseReport).where(
+            CourseReport.status == ReportStatus.PENDING, CourseReport.id > after_id
+        )
         return await self.session.scalar(
-            select(CourseReport)
-            .where(CourseReport.status == ReportStatus.PENDING, CourseReport.id > after_id)
-            .order_by(CourseReport.id)
-            .limit(1)
+            _in_unit(query, unit_id).order_by(CourseReport.id).limit(1)
         )
 
     async def count_pending(self, unit_id: int | None = None) -> int:

@@ -19,37 +19,42 @@ from storage.models import CourseReport
 router = Router()
 
 
-@router.command("duyet", access=Access.ADMIN, usage="/duyet [SỐ]", summary="help.duyet")
+@router.command("duyet", access=Access.UNIT_ADMIN, usage="/duyet [SỐ]", summary="help.duyet")
 async def open_card(ctx: Context) -> list[Reply]:
     """The card of report N when it is waiting, else of the oldest one waiting."""
     number = record_id(ctx.args)
+    unit_id = reviews.unit_of(ctx.official)
     report = await ctx.repo.reports.get(number) if number else None
     note = ""
-    if number and (report is None or report.status != ReportStatus.PENDING):
+    if report is not None and not reviews.may_review(ctx.official, report):
+        note, report = t("review.not_in_unit", id=number), None
+    elif number and (report is None or report.status != ReportStatus.PENDING):
         note = (
             t("review.already_reviewed", id=number, status=label(report.status))
             if report
             else t("review.no_such_report")
         )
         report = None
-    report = report or await ctx.repo.reports.next_pending()
+    report = report or await ctx.repo.reports.next_pending(unit_id=unit_id)
     if report is None:
         return [Reply(f"{note}\n{t('review.nothing_pending')}".strip())]
     return await _card(ctx, report, note)
 
 
-@router.command("duyet_sau", access=Access.ADMIN, hidden=True)
+@router.command("duyet_sau", access=Access.UNIT_ADMIN, hidden=True)
 async def later(ctx: Context) -> list[Reply]:
     """«Để sau»: the next report waiting after this one (from the oldest again at the end)."""
-    after = record_id(ctx.args) or 0
-    report = await ctx.repo.reports.next_pending(after) or await ctx.repo.reports.next_pending()
+    after, unit_id = record_id(ctx.args) or 0, reviews.unit_of(ctx.official)
+    pending = ctx.repo.reports.next_pending
+    report = await pending(after, unit_id) or await pending(unit_id=unit_id)
     if report is None:
         return [Reply(t("review.nothing_pending"))]
     return await _card(ctx, report, t("review.no_others_left") if report.id == after else "")
 
 
 async def _card(ctx: Context, report: CourseReport, note: str) -> list[Reply]:
-    others = await ctx.repo.reports.count_pending() - 1  # besides the one on the card
+    # besides the one on the card
+    others = await ctx.repo.reports.count_pending(reviews.unit_of(ctx.official)) - 1
     replies = _show(report, others, problem(report, ctx.knowledge.courses))
     if note:
         replies[-1] = Reply(f"{note}\n\n{replies[-1].text}", replies[-1].choices)
@@ -112,7 +117,7 @@ async def _pending(ctx: Context) -> CourseReport:
         raise Invalid(str(refused)) from None
 
 
-@router.command("duyet_ok", access=Access.ADMIN, hidden=True)
+@router.command("duyet_ok", access=Access.UNIT_ADMIN, hidden=True)
 async def verify(ctx: Context) -> Reply:
     report = await _pending(ctx)
     try:
@@ -171,13 +176,13 @@ REJECT_FORM = router.form(
             ),
         ),
         submit=submit_rejection,
-        access=Access.ADMIN,
+        access=Access.UNIT_ADMIN,
         subject=t("review.label_subject"),
     )
 )
 
 
-@router.command("tuchoi", access=Access.ADMIN, hidden=True)
+@router.command("tuchoi", access=Access.UNIT_ADMIN, hidden=True)
 async def reject(ctx: Context):
     report = await _pending(ctx)
     subject = t(

@@ -57,11 +57,17 @@ def may_review(reviewer: Official, report: CourseReport) -> bool:
     )
 
 
+def unit_of(reviewer: Official) -> int | None:
+    """The unit whose reports `reviewer` reviews: None (every one) for an admin. A unit admin
+    with no unit reviews none (ScopeError)."""
+    unit = visible_unit(reviewer)
+    return unit.id if unit is not None else None
+
+
 async def waiting(repo: Repo, reviewer: Official, limit: int) -> tuple[list[CourseReport], int]:
     """The oldest `limit` pending reports `reviewer` may review, and how many there are in
     all. A unit admin with no unit sees none (ScopeError)."""
-    unit = visible_unit(reviewer)
-    unit_id = unit.id if unit is not None else None
+    unit_id = unit_of(reviewer)
     return await repo.reports.pending(unit_id, limit), await repo.reports.count_pending(unit_id)
 
 

@@ -223,10 +223,11 @@ async def test_a_unit_admin_sees_only_their_unit(commune, unit_admin):
     out = await unit_admin.send("/xuat")
     book = load(attached(out))
     assert codes(book["Cán bộ"]) == ["H2", "S3", "S4", "S5"]
-    assert "lệnh này chỉ dành cho quản trị viên." in await unit_admin.send("/duyet")
+    assert "lệnh này chỉ dành cho quản trị viên." in await unit_admin.send("/moi S3")
     out = await unit_admin.send("/help")
     assert "Dành cho quản trị viên đơn vị" in out and "/tonghop" in out and "/xuat" in out
-    assert "/moi" not in out and "/duyet" not in out
+    assert "/duyet" in out  # their unit's reports (handlers/services/reviews.py)
+    assert "/moi" not in out and "/thongbao" not in out
 
 
 async def test_an_admin_sees_both_admin_lists_in_help(admin):

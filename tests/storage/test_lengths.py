@@ -16,6 +16,8 @@ SHORTENED = {
     "channel_accounts.display_name",  # the platform's display name, shown to admins
     "question_log.folded",  # groups the same question
     "question_log.suggested",  # the ids of suggested entries, shown to admins
+    "desk_files.title",  # a file's title on the desk's «Tải về» page
+    "desk_files.progress",  # a running export's latest progress line
 }
 
 

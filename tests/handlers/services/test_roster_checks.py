@@ -1,6 +1,8 @@
 """Roster import checks: the spellings and file formats accepted, and every problem reported
 with its row and column."""
 
+import io
+import zipfile
 from datetime import date, datetime
 
 import pytest
@@ -194,6 +196,19 @@ async def test_control_characters_are_dropped(empty_app):
 async def test_files_that_are_not_rosters(empty_app, data, filename, message):
     report = await run_import(empty_app, data, filename, deactivate_missing=True)
     assert not report.ok and message in report.text()
+
+
+async def test_an_xlsx_that_unpacks_to_gigabytes_is_refused_unread(empty_app):
+    """A zip bomb: a small file whose one cell unpacks to 200 MB would fill the server's
+    memory before any row is checked. Refused from the zip's own directory, in Vietnamese."""
+    book = io.BytesIO()
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"A" * (200 * 1024 * 1024))
+    data = book.getvalue()
+    assert len(data) < 1024 * 1024
+    report = await run_import(empty_app, data, "ds.xlsx")
+    assert not report.ok and "giải nén ra quá lớn" in report.text()
+    assert (await officials(empty_app)) == {}
 
 
 @pytest.mark.parametrize(

@@ -48,9 +48,14 @@ async def import_in_worker(
     worker.say(t(f"roster_chat.{step}", filename=filename, rows=show_count(len(rows))))
     async with worker.sessionmaker() as session, session.begin():
         repo = Repo(session)
-        await _still_admin(repo, filename, account=account, official_id=official_id)
+        importer = await _still_admin(repo, filename, account=account, official_id=official_id)
         report = await write_checked(
-            repo, report, rows, actor=actor, deactivate_missing=deactivate_missing
+            repo,
+            report,
+            rows,
+            actor=actor,
+            deactivate_missing=deactivate_missing,
+            importer=importer,
         )
         if dry_run:
             counts = {
@@ -90,7 +95,7 @@ async def _still_admin(
     *,
     account: tuple[str, str] | None,
     official_id: int | None,
-) -> None:
+) -> Official:
     """As every step of the chat checks it, against the current record: the file was sent by
     an admin, who may have been demoted or deactivated since."""
     official: Official | None = None
@@ -101,3 +106,4 @@ async def _still_admin(
         official = await repo.officials.get(official_id)
     if official is None or not official.active or official.role != Role.ADMIN:
         raise UserError(t("roster_chat.no_longer_admin", filename=filename))
+    return official

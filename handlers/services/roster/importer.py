@@ -17,6 +17,8 @@ from handlers.services.roster.rows import RosterRow, check_rows
 from handlers.services.roster.sheets import Progress, SheetError, read_rows
 from handlers.services.roster.units import NewUnit, UnitFinder
 from handlers.services.roster.values import ethnic_minority_default, shown_value
+from handlers.texts import t
+from storage.enums import Role
 from storage.models import Official, Unit
 from storage.officials import text_limits
 from storage.repo import Repo
@@ -80,10 +82,17 @@ async def write_checked(
     *,
     actor: str,
     deactivate_missing: bool = False,
+    importer: Official | None = None,
 ) -> RosterReport:
-    """Work out and (unless a dry run) write what the checked rows change; the report says."""
+    """Work out and (unless a dry run) write what the checked rows change; the report says.
+    An admin importing in chat or on the desk (`importer`) cannot take themselves or the
+    last active admin out of service with it: nobody would be left to undo it but the
+    server's operator."""
     filename, dry_run = report.filename, report.dry_run
     plan = await _plan(repo, rows, deactivate_missing)
+    if importer is not None and (problem := await _locks_out(repo, plan, importer)):
+        report.problems.append(Problem(None, None, problem))
+        return report
     report.added = [fields["code"] for fields in plan.added]
     report.updated = [official.code for official, _ in plan.updated]
     report.unchanged = [official.code for official in plan.unchanged]
@@ -93,6 +102,18 @@ async def write_checked(
     if not dry_run:
         await _apply(repo, plan, actor=actor, note=f"roster import: {filename}")
     return report
+
+
+async def _locks_out(repo: Repo, plan: Plan, importer: Official) -> str | None:
+    """Why this plan would leave the importer or every admin out of service, if it would."""
+    leaving = {o.id for o in plan.deactivated}
+    leaving |= {o.id for o, changes in plan.updated if changes.get("active") is False}
+    if importer.id in leaving:
+        return t("roster.would_deactivate_you", name=importer.full_name)
+    admins = [o for o in await repo.officials.all() if o.role == Role.ADMIN and o.active]
+    if admins and all(admin.id in leaving for admin in admins):
+        return t("roster.would_deactivate_admins")
+    return None
 
 
 async def _plan(repo: Repo, rows: list[RosterRow], deactivate_missing: bool) -> Plan:

@@ -285,3 +285,25 @@ async def test_a_damaged_spreadsheet_is_reported_not_imported(app: App):
             location = response.headers["Location"]
         text = await _checked(desk, client, location)
         assert "Không đọc được tệp ds.xlsx" in text and 'id="import"' not in text
+
+
+async def test_an_import_that_would_deactivate_its_admin_is_refused_before_anything_changes(
+    app: App,
+):
+    """«Chuyển sang ngừng công tác» with a file that leaves out the admin importing it (and
+    every other admin) would lock everyone out: the check says so and nothing is written."""
+    async with desk_server(app) as desk:
+        client = await desk.client_login("DEMO001")
+        csrf = await desk.csrf(client, "/desk/danhsach")
+        form = await _form(csrf, "ds.xlsx", xlsx(FILLED), deactivate_missing="1")
+        async with client.post(
+            f"{desk.url}/desk/danhsach", data=form, allow_redirects=False
+        ) as response:
+            location = response.headers["Location"]
+        text = await _checked(desk, client, location)
+        assert "sẽ chuyển chính bạn" in text and 'id="import"' not in text
+        async with client.post(f"{desk.url}{location}/nhap", data={"csrf": csrf}) as response:
+            assert "Đã nhập danh sách" not in await response.text()
+        await desk.app.conversation.jobs.wait()
+    assert "CB001" not in await _codes(app)
+    assert await _count(app, Official, Official.active.is_(False)) == 0

@@ -18,9 +18,15 @@ from storage.repo import Repo
 
 
 async def export_workbook(
-    repo: Repo, summary: Summary, path: Path, zone: ZoneInfo, actor: str
+    repo: Repo,
+    summary: Summary,
+    path: Path,
+    zone: ZoneInfo,
+    actor: str,
+    prepared_by: str | None = None,
 ) -> None:
-    await write_workbook(repo, summary, path, zone)
+    """`prepared_by`: the exporter's name for the title blocks, when known."""
+    await write_workbook(repo, summary, path, zone, prepared_by=prepared_by)
     await _record(repo, summary, path, actor)
 
 
@@ -54,7 +60,8 @@ async def export_in_worker(
     asked = (unit_code, period, today, cal)
     async with worker.reader() as session, session.begin():
         repo = Repo(session)
-        scope = await resolve(repo, await _viewer(repo, account), *asked)
+        viewer = await _viewer(repo, account)
+        scope = await resolve(repo, viewer, *asked)
         summary = await summarise(repo, targets, scope)
         await write_workbook(
             repo,
@@ -62,6 +69,7 @@ async def export_in_worker(
             path,
             zone,
             lambda sheet: worker.say(t("summaries.export_progress", sheet=sheet)),
+            prepared_by=viewer.full_name,
         )
     async with worker.sessionmaker() as session, session.begin():
         repo = Repo(session)

@@ -13,13 +13,18 @@ side of room to spare: a label is never cut off.
 import io
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import BinaryIO
 
 from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from handlers.formatting import show_date
+from handlers.periods import ROMAN, Period
+from handlers.services.summaries.figures import Summary
 from handlers.services.summaries.streamed_rows import RowFile, Styles, splice, style_index
 from handlers.texts import t
+from knowledge.indicators import Basis
 
 FONT_NAME, FONT_SIZE, TITLE_SIZE = "Times New Roman", 11, 13
 DATE_FORMAT = "DD/MM/YYYY"
@@ -45,6 +50,7 @@ def letters_per_line(width: float, style: str = "regular", size: float = FONT_SI
     return max(1, int((width * DIGIT_PIXELS + CELL_PADDING - 6) / letter))
 
 
+@lru_cache(maxsize=1 << 16)  # units, titles and groups repeat down a province's lists
 def line_count(text: str, width: float, style: str = "regular", size: float = FONT_SIZE) -> int:
     """How many lines `text` takes in a cell `width` wide, words wrapped whole."""
     room = letters_per_line(width, style, size)
@@ -170,3 +176,39 @@ def _print_setup(sheet: Worksheet, header: int) -> None:
     sheet.repeat_rows(header)
     sheet.set_margins(**MARGINS)
     sheet.set_footer("&C" + t("summaries.print_page", page="&P", pages="&N"))
+
+
+class Titles:
+    """What every sheet's title block says besides its own title."""
+
+    def __init__(self, summary: Summary, prepared_by: str | None):
+        scope, blank = summary.scope, t("summaries.to_fill_in")
+        self.agency = summary.targets.place.upper() or blank
+        self.lines = [
+            t(
+                "summaries.heading_scope",
+                scope=scope.name,
+                as_of=show_date(scope.as_of),
+                period=period_name(scope.period),
+            ),
+            t(
+                "summaries.heading_prepared",
+                name=prepared_by or blank,
+                today=show_date(scope.today),
+            ),
+        ]
+
+
+def period_name(period: Period) -> str:
+    """ "Quý II/2026", or "Năm 2026" for the annual evaluation (its key is "2026Q4")."""
+    if period.annual:
+        return t("summaries.period_year", year=period.year)
+    return t("summaries.period_quarter", roman=ROMAN[period.quarter], year=period.year)
+
+
+def courses_window(basis: Basis) -> str:
+    """The training period the courses are taken from: «hoàn thành từ … đến …»."""
+    last = show_date(basis.as_of)
+    if basis.training_from is None:
+        return t("summaries.courses_until", last=last)
+    return t("summaries.courses_between", first=show_date(basis.training_from), last=last)

@@ -226,11 +226,11 @@ async def test_no_formula_reaches_the_file(commune, admin):
 
 
 async def test_a_list_longer_than_a_sheet_goes_on_in_the_next(commune, admin, monkeypatch):
-    from handlers.services.summaries import workbook
+    from handlers.services.summaries import lists
 
     # Excel's limit is 1,048,576 rows, title block and header included; here 9: with the
     # title block (4 rows; Khóa học 5) and the header, 4 rows a sheet (Khóa học 3).
-    monkeypatch.setattr(workbook, "EXCEL_ROWS", 9)
+    monkeypatch.setattr(lists, "EXCEL_ROWS", 9)
     book = load(attached(await admin.send("/xuat")))
     assert book.sheetnames[1:] == [
         *("Cán bộ", "Cán bộ (2)", "Cán bộ (3)"),

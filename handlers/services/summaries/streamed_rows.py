@@ -1,11 +1,12 @@
 """The rows of the workbook's long lists, written as SpreadsheetML to temporary files and
 spliced into the workbook XlsxWriter lays out.
 
-XlsxWriter spends about 6 µs a cell on this machine (its checks, a tuple per cell, its XML
-writer), so the whole-country workbook (about 12 million cells) would take it well over the
-minute it may take. Here one row is one string: inline strings, numbers, and dates as Excel's
-serial days, each cell carrying the style index of an XlsxWriter format, so the cells look
-exactly as if XlsxWriter had written them. XlsxWriter still lays out everything else (title
+XlsxWriter spends 4–6 µs a cell on the benchmark machine (its checks, a tuple per cell, its
+XML writer), so the whole-country workbook (300,000 officials, 14 million cells) would take it
+over a minute for its cells alone (bench/xlsx_floor.py). Here a row is one string, about
+0.6 µs a cell: inline strings, numbers, and dates as Excel's serial days, each cell carrying
+the style index of an XlsxWriter format, so the cells look exactly as if XlsxWriter had
+written them (the same escapes, the same styles). XlsxWriter still lays out everything else (title
 block, header, widths, page set-up, filter, frozen panes and the styles themselves); `splice`
 copies its file into the one delivered, each list's rows put just before `</sheetData>` of
 its worksheet. Memory stays flat: rows go to disk as they are made, and from disk into the
@@ -143,12 +144,12 @@ def _inline(text: str) -> tuple[str, bool]:
 def splice(skeleton: BinaryIO, rows: dict[int, RowFile], target: BinaryIO) -> None:
     """Copy the workbook XlsxWriter wrote (`skeleton`) into `target`, with the rows of `rows`
     (worksheet index → its rows) at the end of each one's sheet data and the sheet's
-    dimension widened to them. Level-1 deflate: the lists' XML runs to hundreds of MB, and
-    level 1 packs it 3–4 times faster than the default for a file about a tenth larger."""
+    dimension widened to them. Deflate at zlib's default level: for the 300,000-official
+    workbook (800 MB of XML) level 1 would save 5 s of 43 for a file of 90 MB, not 66."""
     skeleton.seek(0)
     with (
         zipfile.ZipFile(skeleton) as source,
-        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out,
     ):
         for item in source.infolist():
             data = source.read(item.filename)
@@ -163,8 +164,10 @@ def splice(skeleton: BinaryIO, rows: dict[int, RowFile], target: BinaryIO) -> No
             head, tail = data.split(SHEET_END, 1)
             head = _widened(head, part)
             tail = SHEET_END + tail
-            size = len(head) + part.size + len(tail)
-            with out.open(item.filename, "w", force_zip64=size > zipfile.ZIP64_LIMIT) as sheet:
+            info = zipfile.ZipInfo(item.filename, item.date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.file_size = len(head) + part.size + len(tail)  # Zip64 only when it needs it
+            with out.open(info, "w") as sheet:
                 sheet.write(head)
                 part.copy_to(sheet)
                 sheet.write(tail)

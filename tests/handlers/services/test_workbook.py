@@ -15,7 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from knowledge.targets import load_targets
-from storage.models import AuditEntry
+from knowledge.vocabulary import CourseCategory
+from storage.enums import ReportStatus
+from storage.models import AuditEntry, CourseReport, Official
 from tests.helpers import summary_data as data
 from tests.helpers.app import chat_as
 from tests.helpers.workbook_files import codes, header_row, load, table
@@ -215,6 +217,35 @@ async def test_a_units_workbook_lists_every_course_report(commune, admin):
     assert link.data_type == "s" and link.quotePrefix  # text, and stays text when edited
     assert book["Khóa học"]["A2"].value.startswith("DANH SÁCH KHÓA ĐÀO TẠO")
     assert book["Khóa học"]["A3"].value.startswith("Phạm vi: Phòng UA —")
+
+
+async def test_any_text_reads_back_as_typed(commune, admin):
+    """Course names as officials type them: XML's own characters, spaces at either end, tabs
+    and line breaks kept; a control character, and text that looks like Excel's escape for
+    one, written in that escape (_xHHHH_), as XlsxWriter itself writes them."""
+    typed = {
+        "A & B <c> > d": "A & B <c> > d",
+        " Khóa có dấu cách ": " Khóa có dấu cách ",
+        "Dòng 1\nDòng 2\tcột": "Dòng 1\nDòng 2\tcột",
+        "chuông\x07": "chuông_x0007_",
+        "_x0041_": "_x005F_x0041_",
+        "về\rđầu": "về_x000D_đầu",
+    }
+    async with commune.sessionmaker() as session, session.begin():
+        s1 = await session.scalar(select(Official).where(Official.code == "S1"))
+        for name in typed:
+            session.add(
+                CourseReport(
+                    official_id=s1.id,
+                    category=CourseCategory.OTHER,
+                    course_name=name,
+                    completed_on=data.date(2026, 10, 1),
+                    status=ReportStatus.PENDING,
+                )
+            )
+    book = load(attached(await admin.send("/xuat UA")))
+    names = [row["Khóa học"] for row in table(book["Khóa học"])]
+    assert [name for name in names if name in typed.values()] == list(typed.values())
 
 
 async def test_no_formula_reaches_the_file(commune, admin):

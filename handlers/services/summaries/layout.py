@@ -5,9 +5,9 @@ who prepared it), then the header row; it prints on A4 landscape, fitted to the 
 the header row repeated on every page and the page numbered. On screen the title block and
 header stay frozen and the header carries the filter. Text is Times New Roman, the font of
 Vietnamese administrative documents (LibreOffice prints it with the metric-compatible
-Liberation Serif). Excel does not size a row to its wrapped text when a file is written, so
-rows whose text wraps get their height here, from an estimate of its lines that errs on the
-side of room to spare: a label is never cut off.
+Liberation Serif). Spreadsheet programs do not always fit a row to its wrapped text (never a
+merged cell's), so rows whose text wraps get their height here, from an estimate of its lines
+that errs on the side of room to spare: a label is never cut off.
 """
 
 import io
@@ -30,8 +30,9 @@ FONT_NAME, FONT_SIZE, TITLE_SIZE = "Times New Roman", 11, 13
 DATE_FORMAT = "DD/MM/YYYY"
 A4 = 9  # XlsxWriter's paper code
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}  # inches
-# Average width of a letter of Vietnamese text in Times New Roman, in ems, with some room
-# to spare (measured letters run 0.42–0.46 em; bold ones and capitals wider).
+# Average width of a letter of Vietnamese text in Times New Roman, in ems, with room to spare:
+# LibreOffice fits the 40 letters of «Cán bộ có chuyên môn chưa phù hợp vị trí» on one line of
+# a column 34 wide, 0.41 em a letter; bold letters and capitals are wider.
 LETTER_EM = {"regular": 0.44, "bold": 0.48, "capitals": 0.70}
 PIXELS_PER_POINT = 96 / 72
 DIGIT_PIXELS, CELL_PADDING = 7, 5  # what one unit of a column's width is in Excel
@@ -110,7 +111,6 @@ class Book:
         self.date = add({**cell, "num_format": DATE_FORMAT, "align": "center"})
         self.label = add({**font, "bold": True, "text_wrap": True, "valign": "vcenter"})
         self.value = add({**font, "align": "left", "valign": "vcenter"})
-        self.value_date = add({**font, "num_format": DATE_FORMAT, "align": "left"})
         # The streamed rows name their styles by index: fixed now, before any cell uses them.
         self._styles = {
             name: style_index(getattr(self, name))

@@ -32,6 +32,7 @@ from bot.status import describe_status
 from handlers.formatting import local_date, local_datetime, platform_names
 from handlers.services.accounts import ROLES, Change, Refused, describe, set_role, unlink
 from handlers.services.answers import reply_for
+from handlers.services.desk import LINK_TTL, login_link, may_use_desk
 from handlers.services.invites import already_linked_note, issue_invite
 from handlers.services.summaries import ScopeError, export_for_operator
 from handlers.texts import label, t
@@ -316,13 +317,38 @@ async def cmd_roster(app: App, args) -> None:
     print(report.text(max_changes=None))  # a terminal has room for every change
 
 
-def cmd_roster_template(args) -> None:
-    """Needs no database: the template is the same for every commune."""
+def cmd_roster_template(settings: Settings, args) -> None:
+    """The template offers the database's units in its «Đơn vị» column when there is a
+    database; it neither creates nor migrates one (a template needs none)."""
     from handlers.services.roster import roster_template
 
     _check_roster_name(args.file)
-    _write(args.file, roster_template(args.file))
-    print(t("roster.template_written", file=args.file))
+    units = asyncio.run(_unit_names(settings))
+    _write(args.file, roster_template(args.file, units))
+    if units:
+        print(t("roster.template_units_written", file=args.file, count=len(units)))
+    else:
+        print(t("roster.template_written", file=args.file))
+
+
+async def _unit_names(settings: Settings) -> list[str]:
+    """The units' names, or none when there is no database (yet) to read them from."""
+    from handlers.services.roster.export import unit_names
+
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        return []
+    kwargs = {"connect_args": {"timeout": 10}} if url.get_backend_name() == "postgresql" else {}
+    engine = db.create_engine(settings.database_url, **kwargs)
+    try:
+        async with db.sessionmaker(engine)() as session:
+            return await unit_names(Repo(session))
+    except (OSError, SQLAlchemyError) as error:  # not reachable, or not migrated yet
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        print(t("roster.template_no_units", reason=redact(reason)), file=sys.stderr)
+        return []
+    finally:
+        await engine.dispose()
 
 
 def _check_roster_name(filename: str) -> None:
@@ -375,6 +401,44 @@ async def cmd_export(app: App, args) -> None:
     )
 
 
+async def cmd_web(app: App, args) -> None:
+    """The desk alone, without channels: for trying it, or for a commune that wants the desk
+    on another port than the bot's."""
+    from bot.runner import StartError, serve_desk
+
+    settings = app.settings
+    print(
+        t(
+            "desk.serving",
+            url=f"{settings.desk_url}/desk/",
+            host=settings.webhook_host,
+            port=settings.webhook_port,
+        ),
+        file=sys.stderr,
+    )
+    try:
+        await serve_desk(app)
+    except StartError as error:
+        raise Failure(str(error)) from None
+
+
+async def cmd_desk_link(app: App, args) -> None:
+    """A one-time login URL, alone on the last line (scripts take that line)."""
+    async with app.sessionmaker() as session, session.begin():
+        repo = Repo(session)
+        official = await repo.officials.by_code(args.official_code)
+        if official is None:
+            raise Failure(f"Không có cán bộ với mã {args.official_code}.", 2)
+        if not may_use_desk(official):
+            raise Failure(t("desk.not_allowed"), 2)
+        url = await login_link(
+            repo, official, base_url=app.settings.desk_url, now=utcnow(), actor="cli"
+        )
+    until = local_datetime(utcnow() + LINK_TTL, app.conversation.options.timezone)
+    print(t("desk.cli_link", name=official.full_name, until=until))
+    print(url)
+
+
 COMMANDS = {
     "run": cmd_run,
     "webhook": cmd_webhook,
@@ -386,6 +450,8 @@ COMMANDS = {
     "account": cmd_account,
     "roster": cmd_roster,
     "export": cmd_export,
+    "web": cmd_web,
+    "desk-link": cmd_desk_link,
 }
 
 
@@ -460,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "ask":
             cmd_ask(settings, args)
         elif args.command == "roster" and args.roster_action == "template":
-            cmd_roster_template(args)
+            cmd_roster_template(settings, args)
         elif args.command == "db" and args.action == "backup":
             cmd_db_backup(settings, args)
         else:

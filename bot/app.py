@@ -53,6 +53,9 @@ def options_from(settings: Settings) -> Options:
         retention_days=settings.retention_days,
         roster_max_bytes=settings.roster_max_bytes,
         roster_max_rows=settings.roster_max_rows,
+        desk_url=settings.desk_url,
+        desk_keep_days=settings.desk_keep_days,
+        photos_by_link=frozenset() if settings.files_url else frozenset({"zalo"}),
     )
 
 

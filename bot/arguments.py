@@ -98,6 +98,15 @@ def parser() -> argparse.ArgumentParser:
     export = roster_sub.add_parser("export", help="xuất toàn bộ danh sách để sửa và nhập lại")
     export.add_argument("file", metavar="TỆP")
 
+    sub.add_parser(
+        "web",
+        help="chỉ chạy bàn làm việc web (không cần token), tại WEBHOOK_HOST:WEBHOOK_PORT",
+    )
+    desk_link = sub.add_parser(
+        "desk-link", help="tạo liên kết đăng nhập bàn làm việc web (một lần, 10 phút)"
+    )
+    desk_link.add_argument("official_code", metavar="MÃ_CB", help="quản trị viên hoặc QTV đơn vị")
+
     summary = sub.add_parser("export", help="xuất tệp Excel tổng hợp 8 chỉ tiêu (có ghi nhật ký)")
     summary.add_argument("--out", required=True, metavar="TỆP.xlsx")
     summary.add_argument("--unit", metavar="MÃ_ĐƠN_VỊ", help="chỉ một đơn vị (mặc định toàn xã)")

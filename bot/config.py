@@ -1,7 +1,9 @@
 """Configuration from the environment and `.env` (see `.env.example`)."""
 
+import ipaddress
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -40,8 +42,15 @@ class Settings(BaseSettings):
     zalo_api_base: str = "https://bot-api.zaloplatforms.com"
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None
+    # The bot's own HTTP server (webhooks, and the admins' web desk in every mode).
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # The address admins open the web desk at (login links from /web point there). Unset:
+    # WEBHOOK_BASE_URL, else http://localhost:WEBHOOK_PORT (the server's own machine only).
+    desk_base_url: str | None = None
+    # Days a file made for admins (a workbook, a chart, a sheet of invite codes) stays on the
+    # desk's «Tải về» page: the commune's choice, the plan says nothing of it.
+    desk_keep_days: int = Field(default=7, ge=1, le=90)
     timezone: str = "Asia/Ho_Chi_Minh"
     knowledge_dir: Path | None = None
     # Files published for platforms that fetch photos by URL (Zalo), in webhook mode.
@@ -151,7 +160,7 @@ class Settings(BaseSettings):
             raise ValueError("cần 8–256 ký tự gồm chữ, số, '_' hoặc '-'")
         return value
 
-    @field_validator("telegram_api_base", "zalo_api_base", "webhook_base_url")
+    @field_validator("telegram_api_base", "zalo_api_base", "webhook_base_url", "desk_base_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
@@ -204,6 +213,25 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def desk_url(self) -> str:
+        return (
+            self.desk_base_url or self.webhook_base_url or f"http://localhost:{self.webhook_port}"
+        )
+
+    @property
+    def files_url(self) -> str | None:
+        """The public address platforms fetch the bot's photos from (Zalo takes photos by URL
+        only), served by the bot's HTTP server under /files/: WEBHOOK_BASE_URL (the platforms
+        reach it already), else DESK_BASE_URL when the internet can reach it too (polling mode
+        on a server with a public name). None when there is none: a chart for Zalo is then
+        kept on the desk and its link sent instead."""
+        if self.webhook_base_url:
+            return self.webhook_base_url
+        if self.desk_base_url and is_public(self.desk_base_url):
+            return self.desk_base_url
+        return None
+
+    @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
@@ -223,6 +251,23 @@ class Settings(BaseSettings):
     @property
     def has_platform_token(self) -> bool:
         return self.telegram_bot_token is not None or self.zalo_bot_token is not None
+
+
+# Names that only a local network resolves.
+LOCAL_SUFFIXES = (".local", ".localhost", ".lan", ".internal", ".home.arpa")
+
+
+def is_public(url: str) -> bool:
+    """Whether a platform's servers, out on the internet, could fetch from `url`: not this
+    machine (localhost, 127.x, ::1), not a private, shared or link-local network (10.x,
+    172.16-31.x, 192.168.x, 100.64.x, 169.254.x, fc00::/7), not a name without a dot (an
+    office machine's name) or one only a local network resolves. Any other name is taken as
+    public: whether its DNS points at a public address is for the operator to check."""
+    host = (urlsplit(url).hostname or "").lower()
+    try:
+        return ipaddress.ip_address(host).is_global
+    except ValueError:
+        return "." in host.strip(".") and not host.endswith(LOCAL_SUFFIXES)
 
 
 class ConfigError(Exception):

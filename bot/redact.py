@@ -12,6 +12,7 @@ import re
 MASK = "***"
 _BOT_PATH = re.compile(r"/bot[^/\s'\"?#]+")  # …/bot<TOKEN>/method
 _TOKEN_SHAPE = re.compile(r"\b\d{3,}:[A-Za-z0-9_-]{16,}")  # "<bot id>:<secret>", both platforms
+_DESK_LOGIN = re.compile(r"/desk/login/[A-Za-z0-9_-]+")  # a one-time login link's token
 _secrets: set[str] = set()
 
 
@@ -23,6 +24,7 @@ def keep_secret(*values: str | None) -> None:
 def redact(text: str) -> str:
     text = _BOT_PATH.sub(f"/bot{MASK}", text)
     text = _TOKEN_SHAPE.sub(MASK, text)
+    text = _DESK_LOGIN.sub(f"/desk/login/{MASK}", text)
     for secret in _secrets:
         text = text.replace(secret, MASK)
     return text

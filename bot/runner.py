@@ -18,6 +18,7 @@ from bot.channels.telegram import TelegramChannel, make_bot
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloApi
 from bot.delivery import Deliverer, outbox_counts
+from bot.desk import mount as mount_desk
 from bot.health import HEARTBEAT, Health, running_processes
 from bot.redact import redact
 from bot.scaleout import RedisRateLimiter, redis_inbox
@@ -28,6 +29,9 @@ from handlers.texts import t
 log = logging.getLogger(__name__)
 
 JOBS_DRAIN = 60  # seconds a stopping bot waits for background jobs to end
+# The largest request body the HTTP server reads: a roster file uploaded on the desk (its own
+# limit is checked there); webhook updates are a few kilobytes.
+UPLOAD_MAX = 25 * 1024 * 1024
 
 
 class StartError(Exception):
@@ -98,8 +102,10 @@ async def serve(
         _keep_heartbeat(stack, health, settings.state_dir)
         app = await _with_telegram_username(app)
         redis = await _redis(stack, settings.redis_url) if settings.redis_url else None
-        web_app = _web_app(app, health) if settings.webhook_base_url and receive else None
-        files = _file_shelf(settings, web_app) if web_app is not None else None
+        # The HTTP server takes webhook calls (in webhook mode) and serves the admins' web
+        # desk (in every mode) wherever updates are taken.
+        web_app = _web_app(app, health) if receive else None
+        files = _file_shelf(settings, web_app) if settings.files_url and receive else None
         inbox = redis_inbox(redis) if redis is not None and receive else handle_here
         channels, failures = [], []
         for channel in build_channels(app, files, inbox):
@@ -168,7 +174,8 @@ async def _redis(stack: AsyncExitStack, url: str) -> Redis:
 
 
 def _web_app(app: App, health: Health) -> web.Application:
-    web_app = web.Application()
+    web_app = web.Application(client_max_size=UPLOAD_MAX)
+    mount_desk(web_app, app)
 
     async def healthz(_request: web.Request) -> web.Response:
         """This process's channels and last planning round, and the outbox: 200 when every
@@ -202,8 +209,9 @@ def _write_status(health: Health, folder) -> None:
 
 
 def _file_shelf(settings, web_app: web.Application) -> FileShelf:
-    """Files sent by URL (Zalo takes photos by URL only), served by the webhook server."""
-    files = FileShelf(settings.files_dir, settings.webhook_base_url)
+    """Photos sent by URL (Zalo takes photos by URL only), served by the HTTP server at its
+    public address (`Settings.files_url`), in webhook or polling mode."""
+    files = FileShelf(settings.files_dir, settings.files_url)
     files.register(web_app)
     return files
 
@@ -263,12 +271,28 @@ async def _start_pushing(
 
 
 async def _listen(stack: AsyncExitStack, web_app: web.Application, settings) -> None:
-    runner = web.AppRunner(web_app)
+    runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     stack.push_async_callback(runner.cleanup)
     where = f"{settings.webhook_host}:{settings.webhook_port}"
     try:
         await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
     except OSError as error:  # the port taken (a second process), an address not ours
-        raise StartError(f"Không mở được cổng webhook {where}: {error.strerror or error}") from None
-    log.info("webhooks listening on %s", where)
+        raise StartError(
+            f"Không mở được cổng HTTP (webhook, bàn làm việc web) {where}: "
+            f"{error.strerror or error}"
+        ) from None
+    log.info("HTTP server (webhooks, web desk) listening on %s", where)
+
+
+async def serve_desk(app: App, stop: asyncio.Event | None = None) -> None:
+    """`python -m bot web`: the desk alone on WEBHOOK_HOST:WEBHOOK_PORT, no channels, until
+    SIGTERM/SIGINT (or `stop`). Jobs it starts (an export) end before it does."""
+    stop = stop or asyncio.Event()
+    async with AsyncExitStack() as stack:
+        _stop_on_signals(stack, stop)
+        web_app = web.Application(client_max_size=UPLOAD_MAX)
+        mount_desk(web_app, app)
+        stack.push_async_callback(app.conversation.jobs.wait, timeout=JOBS_DRAIN)
+        await _listen(stack, web_app, app.settings)
+        await stop.wait()

@@ -16,6 +16,7 @@ Where each command lives (handlers/features/…):
 | /caidat | settings |
 | a roster file sent in chat | roster |
 | /tonghop, /chitieu, /chuanop, /xuat | summaries |
+| /web | desk |
 | /huy, /quaylai (no form open), /help | basics |
 """
 
@@ -23,6 +24,7 @@ from handlers.context import Context
 from handlers.features import (
     announce,
     basics,
+    desk,
     evaluation,
     leader_review,
     linking,
@@ -51,6 +53,7 @@ FEATURES = (
     settings.router,
     roster.router,
     summaries.router,
+    desk.router,
     basics.router,
 )
 

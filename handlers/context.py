@@ -36,6 +36,18 @@ class Options:
     summaries_dir: Path = Path("data/summaries")  # charts and workbooks sent to admins
     roster_max_bytes: int = 5 * 1024 * 1024  # a roster file sent in chat, checked before download
     roster_max_rows: int = 50_000  # officials in one roster file sent in chat
+    desk_url: str = "http://localhost:8080"  # where admins open the web desk (/web)
+    desk_keep_days: int = 7  # days a file stays on the desk's «Tải về» page
+    # Channels that cannot send a photo from this server: Zalo fetches photos by URL, and
+    # without a public address for them (bot.config.Settings.files_url) a chart is kept on
+    # the desk and its link sent instead.
+    photos_by_link: frozenset[str] = frozenset({"zalo"})
+
+    @property
+    def desk_dir(self) -> Path:
+        """Where files kept on the desk are written: removed after `desk_keep_days`, not
+        after the two days of the other charts and workbooks."""
+        return self.summaries_dir / "desk"
 
 
 @dataclass

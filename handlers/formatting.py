@@ -32,6 +32,11 @@ def show_count(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+def show_megabytes(size: int) -> str:
+    """5242880 → "5 MB", 7654321 → "7,3 MB", 5300000 → "5,05 MB"."""
+    return f"{size / 1024 / 1024:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " MB"
+
+
 def platform_names(platforms) -> str:
     """ "Telegram, Zalo": the messengers' names, as users know them."""
     return ", ".join(t(f"labels.platform_{p}") for p in platforms)

@@ -14,6 +14,10 @@ class Attachment:
     path: str | None = None
     name: str | None = None
     size: int | None = None  # bytes, when the platform says (before any download)
+    # Sent only: where the file is also kept on the web desk («Tải về»), as a one-time login
+    # link that opens its download; a channel that cannot send the file itself (Zalo takes no
+    # documents, Telegram none over 50 MB) gives the link instead.
+    link: str | None = None
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,22 @@ class AccountRepo:
         )
         return list(rows)
 
+    async def platforms(self, official_ids: list[int]) -> dict[int, list[str]]:
+        """The platforms each of these officials has an account on, sorted; an official with
+        none is left out."""
+        if not official_ids:
+            return {}
+        rows = await self.session.execute(
+            select(ChannelAccount.official_id, ChannelAccount.platform)
+            .where(ChannelAccount.official_id.in_(official_ids))
+            .distinct()
+            .order_by(ChannelAccount.official_id, ChannelAccount.platform)
+        )
+        found: dict[int, list[str]] = {}
+        for official_id, platform in rows:
+            found.setdefault(official_id, []).append(platform)
+        return found
+
     async def listing(self, official_id: int | None = None) -> list[ChannelAccount]:
         """Linked accounts (with their officials), by official code and platform."""
         query = select(ChannelAccount).join(ChannelAccount.official)

@@ -38,3 +38,7 @@ class EvaluationRepo:
 
     async def submitted(self, official_id: int, period: str) -> bool:
         return await self.of(official_id, period) is not None
+
+    async def periods(self) -> list[str]:
+        """The periods anyone has submitted an evaluation for."""
+        return list(await self.session.scalars(select(Evaluation.period).distinct()))

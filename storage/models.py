@@ -322,3 +322,58 @@ class AuditEntry(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class DeskLink(Base):
+    """A one-time login link to the web desk: the random token's hash only (the token itself
+    is in the URL the admin was given), valid for minutes, used once."""
+
+    __tablename__ = "desk_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(Bounded(64), unique=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"), index=True)
+    # Where the desk opens after login (a file to download), a path on the desk itself.
+    next_path: Mapped[str | None] = mapped_column(Bounded(200))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DeskSession(Base):
+    """A logged-in browser: the session cookie's hash, ended by logging out, by 8 hours idle,
+    or by the official losing the role (checked on every request)."""
+
+    __tablename__ = "desk_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(Bounded(64), unique=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(Bounded(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+
+    official: Mapped[Official] = relationship(lazy="joined")
+
+
+class DeskFile(Base):
+    """A file made for admins (a workbook, a chart, a sheet of invite codes), listed on the
+    desk's «Tải về» page and kept for a set number of days. `key` names it in URLs."""
+
+    __tablename__ = "desk_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(Bounded(64), unique=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"), index=True)
+    # The unit the file is about; None: the whole commune (admins only).
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    kind: Mapped[str] = mapped_column(Bounded(30))
+    title: Mapped[str] = mapped_column(Bounded(300, shorten=True))
+    name: Mapped[str] = mapped_column(Bounded(200))  # the file name a download gets
+    path: Mapped[str] = mapped_column(Bounded(1000))
+    status: Mapped[str] = mapped_column(Bounded(20), default="running")  # running|ready|failed
+    progress: Mapped[str | None] = mapped_column(Bounded(300, shorten=True))
+    size: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    expires_at: Mapped[datetime]

@@ -1,9 +1,9 @@
 """Queries on units and officials, and the writes a roster import makes."""
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Official, Unit
+from storage.models import ChannelAccount, Official, Unit
 from storage.types import Bounded, max_length
 
 
@@ -31,6 +31,9 @@ class OfficialRepo:
             select(Official).where(func.upper(Official.code) == code.strip().upper())
         )
 
+    async def get(self, official_id: int) -> Official | None:
+        return await self.session.get(Official, official_id)
+
     async def count(self) -> int:
         return await self.session.scalar(select(func.count()).select_from(Official))
 
@@ -40,6 +43,28 @@ class OfficialRepo:
     async def all(self) -> list[Official]:
         """Every official, active or not, by code (their unit loaded with them)."""
         return list(await self.session.scalars(select(Official).order_by(Official.code)))
+
+    async def names(
+        self, unit_id: int | None = None, *, unlinked: bool = False, active: bool = False
+    ) -> list[tuple[int, str, str]]:
+        """(id, code, full name) of the officials of a unit (None: all), by code; only those
+        with no messaging account linked yet (`unlinked`), only those still working
+        (`active`). Light rows: a search folds the names, then loads the page it shows."""
+        query = select(Official.id, Official.code, Official.full_name)
+        if unit_id is not None:
+            query = query.where(Official.unit_id == unit_id)
+        if unlinked:
+            query = query.where(~exists().where(ChannelAccount.official_id == Official.id))
+        if active:
+            query = query.where(Official.active)
+        return [tuple(row) for row in await self.session.execute(query.order_by(Official.code))]
+
+    async def by_ids(self, ids: list[int]) -> list[Official]:
+        """These officials (their units loaded), by code; ids not found are left out."""
+        if not ids:
+            return []
+        query = select(Official).where(Official.id.in_(ids)).order_by(Official.code)
+        return list(await self.session.scalars(query))
 
     async def units(self) -> list[Unit]:
         return list(await self.session.scalars(select(Unit).order_by(Unit.code)))

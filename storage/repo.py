@@ -7,6 +7,7 @@ from storage.audit import AuditRepo
 from storage.campaigns import CampaignRepo
 from storage.conversations import ConversationRepo
 from storage.deliveries import DeliveryRepo
+from storage.desk import DeskRepo
 from storage.evaluations import EvaluationRepo
 from storage.indicators import IndicatorRepo
 from storage.officials import OfficialRepo
@@ -29,3 +30,4 @@ class Repo:
         self.campaigns = CampaignRepo(session)
         self.indicators = IndicatorRepo(session)
         self.summaries = SummaryRepo(session)
+        self.desk = DeskRepo(session)

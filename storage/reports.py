@@ -2,12 +2,12 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from knowledge.vocabulary import attained_level
 from storage.enums import ReportStatus
-from storage.models import CourseReport
+from storage.models import CourseReport, Official
 
 LIVE = (ReportStatus.PENDING, ReportStatus.VERIFIED)  # reports that still count
 
@@ -47,21 +47,36 @@ class ReportRepo:
         )
         return list(rows)
 
-    async def next_pending(self, after_id: int = 0) -> CourseReport | None:
-        """The oldest pending report after `after_id` (to skip past ones already looked at)."""
+    async def next_pending(
+        self, after_id: int = 0, unit_id: int | None = None
+    ) -> CourseReport | None:
+        """The oldest pending report after `after_id` (to skip past ones already looked at),
+        of the officials of one unit if `unit_id` is given."""
+        query = select(CourseReport).where(
+            CourseReport.status == ReportStatus.PENDING, CourseReport.id > after_id
+        )
         return await self.session.scalar(
-            select(CourseReport)
-            .where(CourseReport.status == ReportStatus.PENDING, CourseReport.id > after_id)
-            .order_by(CourseReport.id)
-            .limit(1)
+            _in_unit(query, unit_id).order_by(CourseReport.id).limit(1)
         )
 
-    async def count_pending(self) -> int:
+    async def count_pending(self, unit_id: int | None = None) -> int:
+        """Pending reports, of the officials of one unit if `unit_id` is given."""
         return await self.session.scalar(
-            select(func.count())
-            .select_from(CourseReport)
-            .where(CourseReport.status == ReportStatus.PENDING)
+            _in_unit(
+                select(func.count())
+                .select_from(CourseReport)
+                .where(CourseReport.status == ReportStatus.PENDING),
+                unit_id,
+            )
         )
+
+    async def pending(self, unit_id: int | None = None, limit: int = 50) -> list[CourseReport]:
+        """The oldest pending reports, of the officials of one unit if `unit_id` is given."""
+        query = select(CourseReport).where(CourseReport.status == ReportStatus.PENDING)
+        rows = await self.session.scalars(
+            _in_unit(query, unit_id).order_by(CourseReport.id).limit(limit)
+        )
+        return list(rows)
 
     async def review(
         self,
@@ -70,9 +85,21 @@ class ReportRepo:
         reviewer_id: int,
         now: datetime,
         note: str | None = None,
-    ) -> None:
-        report.status = status
-        report.reviewed_by_id = reviewer_id
-        report.reviewed_at = now
-        report.review_note = note
-        await self.session.flush()
+    ) -> bool:
+        """Verify or reject a report that is still pending; False (nothing changed) if it is
+        not, e.g. another admin has just reviewed it or its official withdrawn it. One
+        conditional UPDATE, so two reviewers at the same moment cannot both succeed."""
+        result = await self.session.execute(
+            update(CourseReport)
+            .where(CourseReport.id == report.id, CourseReport.status == ReportStatus.PENDING)
+            .values(status=status, reviewed_by_id=reviewer_id, reviewed_at=now, review_note=note)
+        )
+        await self.session.refresh(report)
+        return result.rowcount == 1
+
+
+def _in_unit(query, unit_id: int | None):
+    if unit_id is None:
+        return query
+    officials = select(Official.id).where(Official.unit_id == unit_id)
+    return query.where(CourseReport.official_id.in_(officials))

@@ -1,16 +1,16 @@
 """Queries behind the admins' summaries: who has not submitted, the figures the charts draw,
 and the rows of the Excel export (streamed, so a large roster never sits in memory)."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import date
 
-from sqlalchemy import Row, and_, extract, func, not_, select
+from sqlalchemy import Row, and_, extract, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from knowledge.indicators import Basis
+from knowledge.indicators import Basis, Spec, categories, parse_measure
 from knowledge.vocabulary import CourseCategory, Rating
 from storage.enums import ReportStatus
-from storage.indicators import candidate_condition, in_scope
+from storage.indicators import POPULATION_SQL, candidate_condition, in_scope
 from storage.models import CourseReport, Evaluation, Official, Unit
 
 STREAM_BATCH = 2000
@@ -61,10 +61,21 @@ class SummaryRepo:
         return counts
 
     async def verified_by_month(
-        self, since: date, until: date, unit_id: int | None
+        self, since: date, until: date, unit_id: int | None, specs: Sequence[Spec]
     ) -> dict[tuple[int, int], dict[CourseCategory, int]]:
         """Verified course reports by the month they were completed ((year, month) → category →
-        count): training done each month, as admins report it upward."""
+        count), only those the `verified_course` specs count: of their categories, by officials
+        of their populations. A target's chart then draws its own training, not another's."""
+        counted = [
+            and_(
+                CourseReport.category.in_(categories(parse_measure(spec.measure)[1])),
+                POPULATION_SQL[spec.population](),
+            )
+            for spec in specs
+            if spec.trains
+        ]
+        if not counted:
+            return {}
         year = extract("year", CourseReport.completed_on)
         month = extract("month", CourseReport.completed_on)
         query = (
@@ -75,6 +86,7 @@ class SummaryRepo:
                 CourseReport.status == ReportStatus.VERIFIED,
                 CourseReport.completed_on >= since,
                 CourseReport.completed_on <= until,
+                or_(*counted),
             )
             .group_by(year, month, CourseReport.category)
         )

@@ -18,11 +18,15 @@ from bot.app import App
 from storage import db
 from storage.demo import seed_demo
 from tests.helpers import RUN_SLOW, TEST_DATABASE_URL
-from tests.helpers.app import Chat, Database, chat_as
+from tests.helpers.app import Chat, Database, chat_as, free_port
 
 # Bot processes started by tests keep their status files apart from a bot a developer runs
 # in this folder (which would otherwise count as "another bot running").
 os.environ.setdefault("STATE_DIR", tempfile.mkdtemp(prefix="canbo-state-"))
+# Every `run` serves HTTP (webhooks, the web desk): bot processes started by tests listen on
+# the loopback and on a port of this test session, not on a developer's running bot's 8080.
+os.environ["WEBHOOK_HOST"] = "127.0.0.1"
+os.environ.setdefault("WEBHOOK_PORT", str(free_port()))
 
 
 def pytest_collection_modifyitems(config, items):

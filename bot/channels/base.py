@@ -17,8 +17,9 @@ from aiohttp import web
 from bot.health import ChannelHealth
 from bot.redact import redact
 from handlers.conversation import Conversation
+from handlers.services.desk import LINK_TTL
 from handlers.texts import t
-from handlers.types import Download, Incoming, Reply
+from handlers.types import Attachment, Download, Incoming, Reply
 
 log = logging.getLogger(__name__)
 
@@ -206,13 +207,34 @@ async def respond(
 
 def _what(reply: Reply) -> str:
     if reply.attachment is not None:
-        file = reply.attachment
-        return t("channels.part_file", name=file.name or os.path.basename(file.path or "") or "")
+        return t("channels.part_file", name=file_name(reply.attachment))
     return t("channels.part_text")
 
 
 def _not_sent(missing: list[str]) -> str:
     return t("channels.part_not_sent", what=", ".join(dict.fromkeys(missing)))
+
+
+def file_name(attachment: Attachment) -> str:
+    return attachment.name or os.path.basename(attachment.path or "") or ""
+
+
+def with_note(text: str, note: str) -> str:
+    """A reply's text with what the channel says about its file, after a blank line."""
+    return f"{text}\n\n{note}" if text else note
+
+
+def desk_note(key: str, attachment: Attachment, keep_days: int, **values) -> str:
+    """What a channel says instead of a file it cannot send that is kept on the web desk
+    (`attachment.link`): where it is, the one-time link, how long each lasts."""
+    return t(
+        f"channels.{key}",
+        name=file_name(attachment),
+        url=attachment.link,
+        minutes=int(LINK_TTL.total_seconds() // 60),
+        days=keep_days,
+        **values,
+    )
 
 
 Submit = Callable[[Incoming], Awaitable[None]]  # takes one update on

@@ -21,6 +21,8 @@ def render(reply: Reply) -> str:
     if reply.attachment is not None:
         file = reply.attachment
         lines.append(f"[Tệp: {file.path or file.url or file.name or file.file_id}]")
+        if file.link:  # the same file on the web desk, for an admin away from the server
+            lines.append(f"[Bàn làm việc web: {file.link}]")
     return "\n".join(lines)
 
 

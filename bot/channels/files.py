@@ -1,5 +1,6 @@
 """Files published at an unguessable public URL, for platforms that take photos only by URL
-(Zalo). Served by the webhook web server under `/files/`, so only in webhook mode."""
+(Zalo). Served by the bot's HTTP server under `/files/`, wherever it has a public address
+(`Settings.files_url`: WEBHOOK_BASE_URL, or a public DESK_BASE_URL in polling mode)."""
 
 import re
 import secrets

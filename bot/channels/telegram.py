@@ -31,7 +31,16 @@ from aiogram.types import (
 )
 from pydantic import ValidationError
 
-from bot.channels.base import Outgoing, PlatformChannel, SendResult, SendStatus, best_effort
+from bot.channels.base import (
+    Outgoing,
+    PlatformChannel,
+    SendResult,
+    SendStatus,
+    best_effort,
+    desk_note,
+    file_name,
+    with_note,
+)
 from handlers.conversation import Conversation
 from handlers.texts import t
 from handlers.types import Attachment, Incoming, Reply
@@ -42,7 +51,8 @@ PLATFORM = "telegram"
 TEXT_LIMIT = 4096
 # The largest file a bot may upload to Telegram's Bot API. A larger one (the workbook of a very
 # large roster) would be refused after the whole upload, three times over, and the user would
-# hear nothing; they are told instead.
+# hear nothing; they get the file's desk link instead, or are told. Read at each send, so a
+# test may lower it.
 UPLOAD_LIMIT = 50 * 1000 * 1000  # "50 MB", read the stricter way
 WEBHOOK_PATH = "/webhook/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -237,8 +247,9 @@ class TelegramChannel(PlatformChannel):
 
     def _compose(self, reply: Reply) -> Outgoing:
         text, attachment = reply.text, reply.attachment
-        if attachment is not None and (note := _too_big(attachment)):
-            text, attachment = (f"{text}\n\n{note}" if text else note), None
+        keep_days = self.conversation.options.desk_keep_days
+        if attachment is not None and (note := _too_big(attachment, keep_days)):
+            text, attachment = with_note(text, note), None
         return Outgoing(text, attachment, _keyboard(reply))
 
     def _send_text(self, chat_id: str, text: str, markup: Any):
@@ -270,21 +281,24 @@ class TelegramChannel(PlatformChannel):
         return None
 
 
-def _too_big(attachment: Attachment) -> str | None:
-    """What to tell the user instead of sending a local file Telegram would refuse."""
+def _too_big(attachment: Attachment, keep_days: int) -> str | None:
+    """What to tell the user instead of sending a local file Telegram would refuse: its
+    link on the web desk when it is kept there, else what to do."""
     try:
         size = os.path.getsize(attachment.path) if attachment.path else 0
     except OSError:
         return None  # sending it reports what is wrong
     if size <= UPLOAD_LIMIT:
         return None
-    return t(
-        "channels.file_too_big",
-        name=attachment.name or os.path.basename(attachment.path),
-        # Rounded up, so it never reads as within the limit; a Vietnamese decimal comma.
-        size=f"{math.ceil(size / 1e5) / 10:.1f}".replace(".", ","),
-        limit=UPLOAD_LIMIT // 1_000_000,
-    )
+    # Rounded up, so it never reads as within the limit; a Vietnamese decimal comma.
+    sizes = {
+        "size": f"{math.ceil(size / 1e5) / 10:.1f}".replace(".", ","),
+        "limit": f"{UPLOAD_LIMIT / 1e6:g}".replace(".", ","),
+    }
+    if attachment.link:
+        reason = t("channels.too_big_for_telegram", **sizes)
+        return desk_note("file_on_desk", attachment, keep_days, reason=reason)
+    return t("channels.file_too_big", name=file_name(attachment), **sizes)
 
 
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -5,7 +5,16 @@ import json
 import logging
 from typing import Any
 
-from bot.channels.base import Outgoing, PlatformChannel, SendResult, SendStatus, best_effort
+from bot.channels.base import (
+    Outgoing,
+    PlatformChannel,
+    SendResult,
+    SendStatus,
+    best_effort,
+    desk_note,
+    file_name,
+    with_note,
+)
 from bot.channels.files import FileShelf
 from bot.channels.zalo_api import ZaloApi, ZaloError, ZaloNetworkError
 from handlers.conversation import Conversation
@@ -103,10 +112,18 @@ class ZaloChannel(PlatformChannel):
             if photo_url is None and attachment.path and self.files is not None:
                 photo_url = self.files.publish(attachment.path)
         if attachment is not None and photo_url is None:
-            # Zalo takes photos by URL only; with no public address for the file, say so.
-            note = t("channels.file_unavailable", name=attachment.name or attachment.path)
-            text = f"{text}\n\n{note}" if text else note
+            text = with_note(text, self._instead(attachment))
         return Outgoing(text, photo_url)
+
+    def _instead(self, attachment: Attachment) -> str:
+        """What is said instead of a file Zalo cannot be sent (it takes no documents, and
+        photos by a public URL only): where it is kept on the web desk, or that it is not."""
+        if attachment.link is None:
+            return t("channels.file_unavailable", name=file_name(attachment))
+        keep_days = self.conversation.options.desk_keep_days
+        if attachment.kind == "photo":
+            return desk_note("photo_on_desk", attachment, keep_days)
+        return desk_note("file_on_desk", attachment, keep_days, reason=t("channels.zalo_no_files"))
 
     def _send_text(self, chat_id: str, text: str, markup: Any):
         return self.api.send_message(chat_id, text, retries=1)

@@ -8,10 +8,10 @@ from handlers.formatting import show_number
 from handlers.forms import Form, Invalid, Step
 from handlers.periods import Period, current_period, period_label
 from handlers.router import Access, Router, record_id
+from handlers.services import evaluation_review as review
 from handlers.services import ratings
-from handlers.services.campaigns import notify
+from handlers.services.evaluation_review import rating_of
 from handlers.services.ratings import Counts
-from handlers.services.summaries.scope import visible_unit
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
 from knowledge.scoring import RATINGS_HIGH_FIRST
@@ -23,40 +23,6 @@ router = Router()
 
 LIST_LIMIT = 15
 CONFIRM_BUTTONS = 5
-MAX_COMMENT = 1000
-
-
-def _visible_unit_id(ctx: Context) -> int | None:
-    """The unit a unit admin may see; None means every unit (a full admin). A unit admin
-    with no unit: ScopeError, whose message is the reply."""
-    unit = visible_unit(ctx.official)
-    return unit.id if unit else None
-
-
-def rating_of(evaluation: Evaluation) -> Rating:
-    return evaluation.confirmed_rating or evaluation.proposed_rating
-
-
-def quota_warnings(evaluations: list[Evaluation], share: float) -> list[str]:
-    """Units where "xuất sắc" exceeds `share` of those rated "tốt" (Nghị định 335: 20%)."""
-    units: dict[str, list[Rating]] = {}
-    for evaluation in evaluations:
-        unit = evaluation.official.unit.name if evaluation.official.unit else "—"
-        units.setdefault(unit, []).append(rating_of(evaluation))
-    warnings = []
-    for unit, given in units.items():
-        excellent, good = given.count(Rating.XUAT_SAC), given.count(Rating.TOT)
-        if excellent and excellent > share * good:
-            warnings.append(
-                t(
-                    "leader.quota_warning",
-                    unit=unit,
-                    excellent=excellent,
-                    good=good,
-                    share=round(share * 100),
-                )
-            )
-    return warnings
 
 
 @router.command(
@@ -71,7 +37,7 @@ async def list_evaluations(ctx: Context) -> Reply:
         )
     except ValueError:
         return Reply(t("leader.bad_period"))
-    unit_id = _visible_unit_id(ctx)
+    unit_id = review.visible_unit_id(ctx.official)
     evaluations = await ctx.repo.evaluations.for_period(period.key, unit_id)
     if not evaluations:
         return Reply(t("leader.none", period=period_label(period)))
@@ -94,7 +60,7 @@ async def list_evaluations(ctx: Context) -> Reply:
         waiting=len(waiting),
         lines="\n".join(lines),
     )
-    warnings = quota_warnings(evaluations, ctx.options.excellent_share)
+    warnings = review.share_warnings(evaluations, ctx.options.excellent_share)
     if warnings:
         text += "\n\n" + "\n".join(warnings)
     choices = tuple(
@@ -105,9 +71,8 @@ async def list_evaluations(ctx: Context) -> Reply:
 
 
 async def _evaluation(ctx: Context, evaluation_id: int) -> Evaluation:
-    scope = _visible_unit_id(ctx)
-    evaluation = await ctx.repo.evaluations.get(evaluation_id)
-    if evaluation is None or (scope is not None and evaluation.official.unit_id != scope):
+    evaluation = await review.reviewable(ctx.repo, ctx.official, evaluation_id)
+    if evaluation is None:
         raise Invalid(t("leader.not_found"))
     return evaluation
 
@@ -158,15 +123,16 @@ def _changed(ctx: Context) -> bool:
 
 
 def _reason(text: str, ctx: Context) -> str:
-    if len(text) < 3:
-        raise Invalid(t("leader.reason_short"))
-    return text[:MAX_COMMENT]
+    try:
+        return review.reason(text)
+    except UserError as short:
+        raise Invalid(str(short)) from None
 
 
 def _comment(text: str, ctx: Context) -> str:
     if not text:
         raise Invalid(t("forms.empty"))
-    return text[:MAX_COMMENT]
+    return text[: review.MAX_COMMENT]
 
 
 async def submit_confirmation(ctx: Context, answers: dict) -> Reply:
@@ -175,40 +141,18 @@ async def submit_confirmation(ctx: Context, answers: dict) -> Reply:
     except UserError as refused:
         return Reply(str(refused))
     rating = Rating(answers["rating"])
-    before = {"rating": rating_of(evaluation).value, "status": evaluation.status.value}
-    evaluation.confirmed_rating = rating
-    evaluation.status = EvaluationStatus.CONFIRMED
-    evaluation.reviewer_id = ctx.official.id
-    evaluation.review_comment = answers.get("comment")
-    evaluation.reviewed_at = ctx.now
-    await ctx.repo.audit.record(
-        ctx.actor,
-        "evaluation_confirmed",
-        "evaluation",
-        evaluation.id,
-        before=before,
-        after={"rating": rating.value, "status": "confirmed"},
+    await review.confirm(
+        ctx.repo,
+        evaluation,
+        rating,
+        answers.get("comment"),
+        actor=ctx.actor,
+        reviewer=ctx.official,
+        now=ctx.now,
+        options=ctx.options,
     )
-    period = period_label(Period.parse(evaluation.period))
-    notice = t("leader.notice", period=period, rating=label(rating))
-    if rating != evaluation.proposed_rating:
-        notice += "\n" + t(
-            "leader.notice_changed",
-            proposed=label(evaluation.proposed_rating),
-            reason=answers["comment"],
-        )
-    elif answers.get("comment"):
-        notice += "\n" + t("leader.notice_comment", comment=answers["comment"])
-    await notify(
-        ctx, f"eval-confirmed:{evaluation.id}:{ctx.now.isoformat()}", evaluation.official_id, notice
-    )
-    same_unit = [
-        e
-        for e in await ctx.repo.evaluations.for_period(evaluation.period)
-        if e.official.unit_id == evaluation.official.unit_id
-    ]
     text = t("leader.confirmed", name=evaluation.official.full_name, rating=label(rating))
-    for warning in quota_warnings(same_unit, ctx.options.excellent_share):
+    for warning in await review.unit_warnings(ctx.repo, evaluation, ctx.options.excellent_share):
         text += "\n" + warning
     return Reply(text, (Choice(t("leader.back_to_list"), f"/xemdanhgia {evaluation.period}"),))
 

@@ -10,6 +10,7 @@ from datetime import date
 from functools import partial
 
 from handlers.context import Context
+from handlers.formatting import show_megabytes
 from handlers.jobs import Job
 from handlers.router import Router
 from handlers.texts import t
@@ -80,13 +81,11 @@ async def _import(
 
 def _too_big(file: Attachment, size: int, limit: int) -> str:
     return t(
-        "roster_chat.too_big", filename=file.name, size=_megabytes(size), limit=_megabytes(limit)
+        "roster_chat.too_big",
+        filename=file.name,
+        size=show_megabytes(size),
+        limit=show_megabytes(limit),
     )
-
-
-def _megabytes(size: int) -> str:
-    """5242880 → "5 MB", 7654321 → "7,3 MB", 5300000 → "5,05 MB"."""
-    return f"{size / 1024 / 1024:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " MB"
 
 
 router.on_file = on_file

@@ -4,31 +4,42 @@ or one unit with its code) and unit admins (their own unit only).
 Every read that shows names (a target's detail, who has not submitted, the workbook) is
 written to the audit log; the overview shows figures only. The workbook is written in a
 background job (handlers/jobs.py) and pushed when ready: a province's takes minutes.
+
+Files reach every admin: the workbook is also kept on the web desk («Tải về») and the reply
+carries a one-time login link that opens it, which a channel sends instead of the file where
+it cannot send the file (Zalo, Telegram over 50 MB). A chart for a channel that cannot send
+a photo from this server (Options.photos_by_link) is kept on the desk and linked the same way.
 """
 
 import asyncio
 import logging
-from datetime import date
 from functools import partial
 from pathlib import Path
 
 from handlers.context import Context
 from handlers.jobs import Job
+from handlers.periods import period_label
 from handlers.router import Access, Router
-from handlers.services.summaries import charts, messages
-from handlers.services.summaries.export import export_in_worker
+from handlers.services.desk_files import offer_file
+from handlers.services.summaries import chart_data, charts, messages
+from handlers.services.summaries.detail import read_not_submitted, read_target
+from handlers.services.summaries.export import OnDesk, export_in_worker, in_file_name
 from handlers.services.summaries.figures import summarise
 from handlers.services.summaries.scope import Scope, resolve, split_args
 from handlers.texts import t
 from handlers.types import Attachment, Reply
-from knowledge.retirement import add_months
 from knowledge.targets import Target, Targets, load_targets
 
 log = logging.getLogger(__name__)
 router = Router()
 
-RATING_PERIODS = 4  # the rating chart shows this many periods, up to the summary's
-TRAINING_MONTHS = 12  # the training chart shows this many months, up to the as-of day
+DAY = 24 * 3600
+# A chart's title on the desk's «Tải về», by its file's prefix.
+CHART_TITLES = {
+    "chi-tieu": "summaries.chart_file_indicators",
+    "xep-loai": "summaries.chart_file_ratings",
+    "boi-duong": "summaries.chart_file_training",
+}
 
 
 def _targets(ctx: Context) -> Targets:
@@ -43,23 +54,51 @@ async def _scope_asked(ctx: Context) -> tuple[Scope, list[str]]:
     return scope, rest
 
 
-async def _audit(ctx: Context, action: str, entity: str, entity_id, scope: Scope) -> None:
-    await ctx.repo.audit.record(ctx.actor, action, entity, entity_id, note=scope.note)
-
-
-async def _chart(draw, prefix: str, folder: Path, caption: str) -> Reply | None:
+async def _chart(ctx: Context, scope: Scope, draw, prefix: str, caption: str) -> Reply | None:
     """The chart as a photo reply; None (and a log line) if it could not be drawn, so the
-    figures in the text still reach the admin."""
+    figures in the text still reach the admin. On a channel that cannot send a photo from
+    this server, the chart is kept on the desk (at print resolution, as the desk's downloads
+    are) and the photo carries its link."""
+    options = ctx.options
+    by_link = ctx.incoming.channel in options.photos_by_link
 
     def render() -> Path:
-        return charts.save(draw(), folder, prefix)
+        if by_link:
+            _private(options.summaries_dir)
+            keep = options.desk_keep_days * DAY
+            return charts.save(draw(), options.desk_dir, prefix, charts.PRINT_DPI, keep)
+        return charts.save(draw(), options.summaries_dir, prefix)
 
     try:
         path = await asyncio.to_thread(render)
     except Exception:
         log.exception("chart %s could not be drawn", prefix)
         return None
-    return Reply(caption, attachment=Attachment("photo", path=str(path), name=f"{prefix}.png"))
+    name = f"bieu-do-{prefix}-{in_file_name(scope)}-{scope.period.key}.png"
+    link = await _offer_chart(ctx, scope, path, name, prefix) if by_link else None
+    return Reply(caption, attachment=Attachment("photo", path=str(path), name=name, link=link))
+
+
+async def _offer_chart(ctx: Context, scope: Scope, path: Path, name: str, prefix: str) -> str:
+    return await offer_file(
+        ctx.repo,
+        official=ctx.official,
+        unit_id=scope.unit_id,
+        kind="chart",
+        title=t(CHART_TITLES[prefix], where=scope.name, period=period_label(scope.period)),
+        name=name,
+        path=path,
+        now=ctx.now,
+        keep_days=ctx.options.desk_keep_days,
+        base_url=ctx.options.desk_url,
+        actor=ctx.actor,
+    )
+
+
+def _private(folder: Path) -> None:
+    """The folder above the desk's, made closed to others like the desk's own (mkdir makes
+    missing parents with the default mode)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 @router.command(
@@ -73,9 +112,10 @@ async def overview(ctx: Context) -> list[Reply]:
     summary = await summarise(ctx.repo, _targets(ctx), scope)
     replies = [Reply(messages.overview(summary))]
     chart = await _chart(
+        ctx,
+        scope,
         lambda: charts.indicators_figure(summary),
         "chi-tieu",
-        ctx.options.summaries_dir,
         t("summaries.chart_caption"),
     )
     return replies + ([chart] if chart else [])
@@ -93,65 +133,25 @@ async def target_detail(ctx: Context) -> list[Reply]:
     target = targets.get(int(rest[0])) if rest else None
     if target is None:
         return [Reply(messages.target_usage(targets, rest[0] if rest else None))]
-    repo, basis = ctx.repo, scope.basis(targets)
-    specs = [i.spec for i in target.indicators]
-    figures = {f.spec.key: f for f in await repo.indicators.tally(specs, basis)}
-    missing = {spec.key: await repo.indicators.missing(spec, basis) for spec in specs}
-    late = set()
-    if any(spec.rates for spec in specs):
-        late = {o.id for o in await repo.summaries.not_submitted(basis.period, scope.unit_id)}
-    parts = [messages.target_detail(target, scope, figures, missing, late)]
-    if _shows_candidates(target, targets):
-        found = await repo.indicators.degree_candidates(
-            basis, targets.candidates_below, targets.candidates_years, targets.retirement
-        )
-        parts.append(messages.candidates(found, scope, targets))
-    await _audit(ctx, "read_summary", "target", target.number, scope)
+    detail = await read_target(ctx.repo, targets, target, scope, ctx.actor)
+    parts = [messages.target_detail(target, scope, detail.figures, detail.missing, detail.late_ids)]
+    if detail.candidates is not None:
+        parts.append(messages.candidates(detail.candidates, scope, targets))
     replies = [Reply("\n\n".join(parts))]
-    chart = await _target_chart(ctx, target, scope)
+    chart = await _target_chart(ctx, targets, target, scope)
     return replies + ([chart] if chart else [])
 
 
-def _shows_candidates(target: Target, targets: Targets) -> bool:
-    """The six-years-left list goes with the target on university degrees (7)."""
-    return any(
-        i.spec.measure == f"education_at_least:{targets.candidates_below}"
-        for i in target.indicators
-    )
-
-
-async def _target_chart(ctx: Context, target: Target, scope: Scope) -> Reply | None:
-    specs = [i.spec for i in target.indicators]
-    folder, queries = ctx.options.summaries_dir, ctx.repo.summaries
-    if any(spec.rates for spec in specs):
-        periods = [scope.period]
-        while len(periods) < RATING_PERIODS:
-            periods.insert(0, periods[0].previous())
-        counts = await queries.rating_counts([p.key for p in periods], scope.unit_id)
-        headcount = await queries.count_in_scope(scope.unit_id)
-        labels = [p.key for p in periods]
-        return await _chart(
-            lambda: charts.ratings_figure(counts, headcount, labels, scope.name),
-            "xep-loai",
-            folder,
-            t("summaries.chart_ratings_caption"),
-        )
-    if any(spec.trains for spec in specs):
-        months = _months_up_to(scope.as_of, TRAINING_MONTHS)
-        since = date(*months[0], 1)
-        counts = await queries.verified_by_month(since, scope.as_of, scope.unit_id)
-        return await _chart(
-            lambda: charts.training_figure(counts, months, scope.name),
-            "boi-duong",
-            folder,
-            t("summaries.chart_training_caption"),
-        )
-    return None
-
-
-def _months_up_to(day: date, count: int) -> list[tuple[int, int]]:
-    first = add_months(day.replace(day=1), 1 - count)
-    return [(d.year, d.month) for d in (add_months(first, n) for n in range(count))]
+async def _target_chart(ctx: Context, targets: Targets, target: Target, scope: Scope):
+    chart = await chart_data.target_chart(ctx.repo, targets, target, scope)
+    if chart is None:
+        return None
+    if isinstance(chart, chart_data.RatingsChart):
+        prefix, caption = "xep-loai", t("summaries.chart_ratings_caption")
+    else:
+        prefix = "boi-duong"
+        caption = t("summaries.chart_training_caption", number=target.number)
+    return await _chart(ctx, scope, lambda: charts.target_figure(chart), prefix, caption)
 
 
 @router.command(
@@ -162,10 +162,8 @@ def _months_up_to(day: date, count: int) -> list[tuple[int, int]]:
 )
 async def not_submitted(ctx: Context) -> str:
     scope, _ = await _scope_asked(ctx)
-    late = await ctx.repo.summaries.not_submitted(scope.period.key, scope.unit_id)
-    headcount = await ctx.repo.summaries.count_in_scope(scope.unit_id)
-    await _audit(ctx, "read_summary", "not_submitted", scope.period.key, scope)
-    return messages.not_submitted(late, scope, headcount)
+    late = await read_not_submitted(ctx.repo, scope, ctx.actor)
+    return messages.not_submitted(late.officials, scope, late.headcount)
 
 
 @router.command(
@@ -176,7 +174,10 @@ async def export(ctx: Context) -> Reply:
     if ctx.job_running:
         return Reply(t("jobs.busy"))
     unit_code, period, _ = split_args(ctx.args, ctx.options.calendar)
-    path = charts.new_file(ctx.options.summaries_dir, "tong-hop", ".xlsx")
+    options = ctx.options
+    # Written where the desk keeps files: the workbook stays on «Tải về» desk_keep_days.
+    _private(options.summaries_dir)
+    path = charts.new_file(options.desk_dir, "tong-hop", ".xlsx", options.desk_keep_days * DAY)
     ctx.start_job(
         partial(
             _export,
@@ -185,19 +186,20 @@ async def export(ctx: Context) -> Reply:
             unit_code=unit_code,
             period=period,
             today=ctx.local_now.date(),
-            cal=ctx.options.calendar,
+            cal=options.calendar,
             targets=_targets(ctx),
-            zone=ctx.options.timezone,
+            zone=options.timezone,
             actor=ctx.actor,
+            desk=OnDesk(options.desk_url, options.desk_keep_days),
         )
     )
     return Reply(t("summaries.export_working", where=scope.name, period=scope.period.key))
 
 
 async def _export(path: Path, job: Job, **asked) -> Reply:
-    scope = await job.in_worker(export_in_worker, path, **asked)
-    name = f"tong-hop-{scope.unit.code if scope.unit else 'toan-xa'}-{scope.period.key}.xlsx"
+    done = await job.in_worker(export_in_worker, path, **asked)
+    scope = done.scope
     return Reply(
         t("summaries.export_ready", where=scope.name, period=scope.period.key),
-        attachment=Attachment("document", path=str(path), name=name),
+        attachment=Attachment("document", path=str(path), name=done.name, link=done.link),
     )

@@ -96,6 +96,8 @@ async def set_role(change: Change, official: Official, role: Role) -> None:
     if role == Role.UNIT_ADMIN and official.unit is None:
         raise Refused(t("permissions.no_unit", name=official.full_name))
     before, official.role = official.role, role
+    # A web desk open in some browser under the old role ends now, not at its next request.
+    await change.repo.desk.end_sessions_of(official.id, change.now)
     await change.repo.audit.record(
         change.actor,
         "role_changed",

@@ -30,6 +30,35 @@ def test_message_limits_and_retention_reach_the_conversation(monkeypatch):
     assert options.retention_days == 30
 
 
+@pytest.mark.parametrize(
+    ("values", "files_url"),
+    [
+        ({}, None),  # polling on the server's own machine
+        ({"desk_base_url": "http://localhost:8080"}, None),
+        ({"desk_base_url": "http://127.0.0.1:8080"}, None),
+        ({"desk_base_url": "http://192.168.1.20:8080"}, None),  # the office network
+        ({"desk_base_url": "http://10.0.0.5"}, None),
+        ({"desk_base_url": "http://[::1]:8080"}, None),
+        ({"desk_base_url": "http://maychu-xa:8080"}, None),  # a machine's name, no domain
+        ({"desk_base_url": "http://canbo.local"}, None),
+        ({"desk_base_url": "https://canbo.xa-silolau.vn"}, "https://canbo.xa-silolau.vn"),
+        ({"desk_base_url": "http://203.113.131.5:8080"}, "http://203.113.131.5:8080"),
+        (
+            {"webhook_base_url": "https://bot.example.vn", "webhook_secret": "s3cret-123"},
+            "https://bot.example.vn",
+        ),
+    ],
+)
+def test_photos_are_published_only_where_a_platform_can_fetch_them(values, files_url):
+    """Zalo fetches a chart by URL: only from an address on the internet, else the chart is
+    kept on the desk and linked."""
+    from bot.app import options_from
+
+    s = settings(**values)
+    assert s.files_url == files_url
+    assert options_from(s).photos_by_link == (frozenset() if files_url else {"zalo"})
+
+
 def test_bare_schemes_get_async_drivers_and_tokens_stay_secret():
     s = settings(
         database_url="postgresql://canbo:pw@db.local:5432/canbo",

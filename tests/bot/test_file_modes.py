@@ -34,3 +34,15 @@ async def test_charts_and_workbooks_for_admins_are_private(app, tmp_path):
     made = list(folder.iterdir())
     assert made and all(mode(path) == 0o600 for path in made)
     assert mode(folder) == 0o700
+
+
+async def test_workbooks_kept_on_the_desk_are_private(app, tmp_path):
+    os.umask(0o022)
+    folder = tmp_path / "summaries"  # not there yet: /xuat makes it
+    app = dataclasses.replace(app, conversation=app.conversation.with_options(summaries_dir=folder))
+    admin = await chat_as(app, "DEMO001")
+    await admin.send("/xuat")
+    (workbook,) = (folder / "desk").iterdir()
+    assert workbook.suffix == ".xlsx" and workbook.stat().st_size > 0
+    assert mode(workbook) == 0o600
+    assert mode(folder / "desk") == 0o700 and mode(folder) == 0o700

@@ -9,7 +9,7 @@ from handlers.services.roster.columns import COLUMNS
 from handlers.texts import label
 from knowledge import vocabulary as enums
 from tests.helpers.procs import run
-from tests.helpers.roster_files import FILLED, HEADERS, csv_bytes, sheet_rows
+from tests.helpers.roster_files import FILLED, HEADERS, csv_bytes, dropdown, sheet_rows
 
 
 def test_the_template_helps_whoever_fills_it_in():
@@ -27,9 +27,9 @@ def test_the_template_helps_whoever_fills_it_in():
     groups = [row[0].value for row in lists[validations["I"].split("!")[1].replace("$", "")]]
     assert groups == [label(m) for m in enums.PositionGroup]
     rows = {row[0]: row for row in guide.iter_rows(min_row=2, values_only=True) if row[0]}
-    assert rows["Trình độ chuyên môn"][3].startswith("Trung cấp; Cao đẳng; Đại học; Thạc sĩ")
-    assert "ThS" in rows["Trình độ chuyên môn"][3] and rows["Mã cán bộ*"][1] == "Có"
-    assert all(rows[h][2] for h in HEADERS)
+    assert rows["Trình độ chuyên môn"][4].startswith("Trung cấp; Cao đẳng; Đại học; Thạc sĩ")
+    assert "ThS" in rows["Trình độ chuyên môn"][4] and rows["Mã cán bộ*"][1] == "Có"
+    assert all(rows[h][2] and rows[h][3] for h in HEADERS)  # an example and how to fill it in
 
 
 def test_every_column_has_a_header_and_help():
@@ -61,6 +61,11 @@ def test_cli_template_import_export(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "• Thêm mới: 3\n• Cập nhật: 0\n• Không đổi: 0" in done.stdout
     assert "Đơn vị mới: Phòng Nông nghiệp (PNN)." in done.stdout
+
+    # Now there is a database: its units are offered in the next template's «Đơn vị».
+    again = cli("template", str(tmp_path / "mau-2.xlsx"), db=db)
+    assert again.returncode == 0 and "danh sách 1 đơn vị hiện có" in again.stdout
+    assert dropdown(load_workbook(tmp_path / "mau-2.xlsx"), "G") == ["Phòng Nông nghiệp"]
 
     exported = cli("export", str(tmp_path / "ra.xlsx"), db=db)
     assert exported.returncode == 0 and "Đã xuất 3 cán bộ" in exported.stdout

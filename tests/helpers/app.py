@@ -97,6 +97,9 @@ def free_port() -> int:
 async def serving(app: App, database: Database, **settings) -> AsyncIterator[App]:
     """Run the real channels (`python -m bot run`'s code) of `app` with these settings, on
     the test's `database` (the `database` fixture)."""
+    # The HTTP server (webhooks, the desk) runs in every mode: each test on its own port.
+    settings.setdefault("webhook_port", free_port())
+    settings.setdefault("webhook_host", "127.0.0.1")
     app = dataclasses.replace(app, settings=database.settings(**settings))
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(serve(app, stop, ready))

@@ -17,6 +17,23 @@ class FakeZalo(FakeBotApi):
         super().__init__()
         self._ids = itertools.count(1)
         self.received: Counter[str] = Counter()  # requests per method as they arrive
+        # name -> (content, content type): the photos users sent, as the platform's
+        # `photo_url` serves them (photo_url(name)).
+        self.files: dict[str, tuple[bytes, str]] = {}
+
+    def add_routes(self, app) -> None:
+        from aiohttp import web
+
+        async def photo(request):
+            if request.match_info["name"] not in self.files:
+                return web.Response(status=404)
+            content, content_type = self.files[request.match_info["name"]]
+            return web.Response(body=content, content_type=content_type)
+
+        app.router.add_get("/photos/{name}", photo)
+
+    def photo_url(self, name: str) -> str:
+        return f"{self.url}/photos/{name}"
 
     async def _dispatch(self, request):
         # Counted before any fault applies, so a test can wait for a call that is still being

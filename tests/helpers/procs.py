@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from storage import db
 from tests.helpers import ROOT
+from tests.helpers.app import free_port
 
 
 def run(*args, env=None, stdin="", cwd=None) -> subprocess.CompletedProcess:
@@ -52,6 +53,8 @@ def bot_env(**settings: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if not k.endswith(("_TOKEN", "DATABASE_URL", "_API_BASE", "WEBHOOK_BASE_URL"))
     }
+    # The HTTP server (webhooks, the desk) runs in every mode: each process on its own port.
+    env.update({"WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(free_port())})
     env.update({k.upper(): str(v) for k, v in settings.items()})
     env["LOG_LEVEL"] = "INFO"
     return env

@@ -131,6 +131,17 @@ def csv_bytes(rows, headers=HEADERS, *, delimiter=",", bom=True) -> bytes:
     return out.getvalue().encode("utf-8-sig" if bom else "utf-8")
 
 
+def dropdown(workbook, letter: str) -> list[str] | None:
+    """The choices the roster sheet's column `letter` offers, None if it has no dropdown."""
+    sheet = workbook.worksheets[0]
+    for validation in sheet.data_validations.dataValidation:
+        if str(validation.sqref).startswith(f"{letter}2:"):
+            name, cells = validation.formula1.split("!")
+            lists = workbook[name.strip("'")]
+            return [row[0].value for row in lists[cells.replace("$", "")]]
+    return None
+
+
 def sheet_rows(data: bytes) -> list[list]:
     """The data rows of an exported workbook, dates as dates."""
     sheet = load_workbook(io.BytesIO(data)).worksheets[0]

@@ -135,17 +135,44 @@ async def test_chart_queries(commune):
             Rating.KHONG_HOAN_THANH: 1,
         }
         assert counts["2026Q2"] == {Rating.TOT: 1}
-        months = await Repo(session).summaries.verified_by_month(
-            date(2025, 12, 1), data.TODAY, None
-        )
-        assert months[(2025, 12)] == {CourseCategory.JOB_POSITION: 1}
-        assert months[(2026, 4)] == {
-            CourseCategory.JOB_POSITION: 1,
-            CourseCategory.KNOWLEDGE_UPDATE: 1,
-        }
-        assert sum(sum(m.values()) for m in months.values()) == 9  # X1 and S3's 2025 left out
         late = await Repo(session).summaries.not_submitted("2026Q3", None)
         assert [o.code for o in late] == ["S2", "S4", "S5"]
+
+
+def _specs(number: int) -> list[Spec]:
+    return [indicator.spec for indicator in TARGETS.get(number).indicators]
+
+
+async def test_the_training_chart_counts_what_its_target_counts(commune):
+    async with commune.sessionmaker() as session:
+        queries = Repo(session).summaries
+
+        async def by_month(specs, unit_id=None):
+            return await queries.verified_by_month(date(2025, 12, 1), data.TODAY, unit_id, specs)
+
+        C = CourseCategory
+        # Target 2: job-position training only (H1's of 2025 is in the window asked; X1 left).
+        assert await by_month(_specs(2)) == {
+            (2025, 12): {C.JOB_POSITION: 1},
+            (2026, 2): {C.JOB_POSITION: 1},
+            (2026, 3): {C.JOB_POSITION: 1},
+            (2026, 4): {C.JOB_POSITION: 1},
+        }
+        # Target 3: knowledge updates and digital self-study (H1's of 28/11 is after the day).
+        assert await by_month(_specs(3)) == {
+            (2026, 4): {C.KNOWLEDGE_UPDATE: 1},
+            (2026, 5): {C.KNOWLEDGE_UPDATE: 1},
+            (2026, 9): {C.DIGITAL_SELF_STUDY: 1},
+            (2026, 11): {C.DIGITAL_SELF_STUDY: 1},
+        }
+        # Target 1: degrees of those whose major does not fit (S1's; S2's is pending).
+        assert await by_month(_specs(1)) == {(2026, 6): {C.DEGREE: 1}}
+        # Its population too: of the job-position courses, the leadership's only (L1's).
+        leaders = Spec("x", "leadership", "verified_course:job_position")
+        assert await by_month([leaders]) == {(2026, 3): {C.JOB_POSITION: 1}}
+        assert await by_month(_specs(4)) == {}  # no training measure: nothing to count
+        unit_b = (await session.scalar(select(Unit).where(Unit.code == "UB"))).id
+        assert await by_month(_specs(2), unit_b) == {(2026, 4): {C.JOB_POSITION: 1}}
 
 
 def test_every_measure_and_population_of_the_plan_has_its_sql():

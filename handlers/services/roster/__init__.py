@@ -3,7 +3,7 @@
 `import_roster_file` is channel-neutral: the command line and the chat both call it.
 """
 
-from handlers.services.roster.export import export_roster, roster_template
+from handlers.services.roster.export import export_roster, roster_template, roster_template_for
 from handlers.services.roster.importer import import_roster_file
 from handlers.services.roster.report import Problem, RosterReport
 from handlers.services.roster.sheets import SheetError, file_format
@@ -16,4 +16,5 @@ __all__ = [
     "file_format",
     "import_roster_file",
     "roster_template",
+    "roster_template_for",
 ]

@@ -8,14 +8,14 @@ which a caller may cap.
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import PurePath
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import Cell
 
 from handlers.formatting import show_count, show_date
+from handlers.services.roster.cells import as_text, formula_like
 from handlers.services.roster.columns import COLUMNS
 from handlers.services.roster.guide import add_dropdowns, add_guide, style_roster_sheet
 from handlers.texts import t
@@ -29,10 +29,6 @@ PROGRESS_ROWS = 1000
 _XLSX_MAGIC = b"PK"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97–2003 (OLE2)
 _DELIMITERS = ",;\t"
-# What a spreadsheet takes for the start of a formula (OWASP, "CSV injection"): a name such as
-# =HYPERLINK(…) would become a live link. Tab and carriage return too: some spreadsheets skip
-# them and read the rest as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SheetError(Exception):
@@ -128,12 +124,15 @@ def _read_csv(data: bytes, filename: str) -> Iterable[tuple[int, list]]:
         raise SheetError(t("roster.unreadable", filename=filename, reason=error)) from None
 
 
-def write_rows(filename: str, rows: list[list]) -> bytes:
-    """A roster file holding `rows` (cells in COLUMNS order), XLSX or CSV as the name says."""
+def write_rows(filename: str, rows: list[list], units: Sequence[str] = ()) -> bytes:
+    """A roster file holding `rows` (cells in COLUMNS order), XLSX or CSV as the name says.
+
+    An XLSX file also gets the guide and the dropdowns; `units` are the names of the units
+    there are, offered in the «Đơn vị» column."""
     header = [column.header for column in COLUMNS]
     if file_format(filename) == "csv":
         return _write_csv(header, rows)
-    return _write_xlsx(header, rows)
+    return _write_xlsx(header, rows, units)
 
 
 def _write_csv(header: list[str], rows: list[list]) -> bytes:
@@ -151,19 +150,15 @@ def _csv_cell(value) -> str:
         return ""
     text = show_date(value) if isinstance(value, date) else str(value)
     # The quote makes a spreadsheet show the text as it is; reading the file undoes it.
-    return "'" + text if _formula_like(text) else text
+    return "'" + text if formula_like(text) else text
 
 
 def _csv_unescaped(cell: str) -> str:
     """A cell without the quote `_csv_cell` put before formula-like text, and only that one."""
-    return cell[1:] if cell.startswith("'") and _formula_like(cell[1:]) else cell
+    return cell[1:] if cell.startswith("'") and formula_like(cell[1:]) else cell
 
 
-def _formula_like(value) -> bool:
-    return isinstance(value, str) and value.startswith(_FORMULA_STARTS)
-
-
-def _write_xlsx(header: list[str], rows: list[list]) -> bytes:
+def _write_xlsx(header: list[str], rows: list[list], units: Sequence[str]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = t("roster.sheet_roster")
@@ -171,20 +166,11 @@ def _write_xlsx(header: list[str], rows: list[list]) -> bytes:
     for row in rows:
         sheet.append(row)
         for cell in sheet[sheet.max_row]:
-            if _formula_like(cell.value):
-                _as_text(cell)
+            if formula_like(cell.value):
+                as_text(cell)
     style_roster_sheet(sheet, len(rows))
-    add_guide(workbook)
-    add_dropdowns(workbook, sheet, len(rows))
+    add_guide(workbook, units)
+    add_dropdowns(workbook, sheet, len(rows), units)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-def _as_text(cell: Cell) -> None:
-    """Store formula-like text as text: openpyxl made "=…" a formula when it was set.
-
-    The quote prefix (Excel's leading ') keeps it text when someone edits the cell later.
-    """
-    cell.data_type = "s"
-    cell.quotePrefix = True

@@ -370,3 +370,21 @@ async def test_proactive_send_of_choices_and_attachments(channel, zalo):
     document = Attachment("document", path="/srv/bao-cao.pdf", name="bao-cao.pdf")
     assert (await channel.send(USER, Reply("Báo cáo", attachment=document))).ok
     assert "tệp «bao-cao.pdf» chưa gửi được ở đây" in zalo.texts(USER)[-1]
+
+
+async def test_a_file_kept_on_the_desk_is_sent_as_its_link(channel, zalo):
+    """Zalo takes no documents, and photos by a public URL only: a file kept on the web desk
+    goes as its one-time link, said where to find it after the link has expired."""
+    link = "https://ban-lam-viec.example.vn/desk/login/abc123"
+    workbook = Attachment("document", path="/srv/tong-hop.xlsx", name="tong-hop.xlsx", link=link)
+    assert (await channel.send(USER, Reply("📎 Tệp Excel", attachment=workbook))).ok
+    assert zalo.texts(USER)[-1] == (
+        "📎 Tệp Excel\n\n📥 Zalo không cho trợ lý gửi tệp. Tệp «tong-hop.xlsx» đã có trên bàn "
+        "làm việc web, mục «Tải về»: mở liên kết dưới đây để đăng nhập và tải về (liên kết "
+        f"dùng một lần, trong 10 phút).\n{link}\nQuá 10 phút, gõ /web để lấy liên kết mới; "
+        "tệp được giữ ở mục «Tải về» 7 ngày."
+    )
+    chart = Attachment("photo", path="/srv/bieu-do.png", name="bieu-do.png", link=link)
+    assert (await channel.send(USER, Reply("Biểu đồ", attachment=chart))).ok
+    assert "ảnh «bieu-do.png» được để ở bàn làm việc web" in zalo.texts(USER)[-1]
+    assert link in zalo.texts(USER)[-1] and not zalo.called("sendPhoto")

@@ -7,7 +7,7 @@ from sqlalchemy import insert, select
 
 from handlers.types import Attachment, Incoming
 from knowledge.vocabulary import EducationLevel, PoliticalTheoryLevel
-from storage.enums import DeliveryStatus, ReportStatus
+from storage.enums import DeliveryStatus, ReportStatus, Role
 from storage.models import AuditEntry, ConversationState, CourseReport, Delivery, Official
 from storage.repo import Repo
 from tests.helpers.app import Chat, chat_as
@@ -222,6 +222,28 @@ async def test_certificate_photo_reaches_the_reviewer(app, admin_chat):
     assert "Giấy chứng nhận của báo cáo #1\n[Tệp:" in out and "Giấy chứng nhận: có" in out
     (report,) = await stored_reports(app)
     assert report.certificate_file_id == "AgACAgQ-cert" and report.certificate_kind == "photo"
+
+
+async def test_a_unit_admin_reviews_the_reports_of_their_own_unit_only(app, official_chat):
+    """As on the web desk: DEMO011 (unit admin of UBKT) sees and verifies DEMO010's report
+    (UBKT), never DEMO020's (MTTQ), by /duyet, «Để sau», /duyet N or a typed /duyet_ok N."""
+    async with app.sessionmaker() as session, session.begin():
+        (await Repo(session).officials.by_code("DEMO011")).role = Role.UNIT_ADMIN
+    await report_bdhvs(await chat_as(app, "DEMO020"))  # #1, MTTQ
+    await report_bdhvs(official_chat)  # #2, UBKT
+    unit_admin = await chat_as(app, "DEMO011")
+    out = await unit_admin.send("/duyet")
+    assert "Báo cáo #2 (không còn báo cáo nào khác chờ duyệt)" in out and "DEMO020" not in out
+    out = await unit_admin.send("/duyet 1")
+    assert "đơn vị khác" in out and "Báo cáo #2" in out
+    assert "đơn vị khác" in await unit_admin.send("/duyet_ok 1")
+    assert "đơn vị khác" in await unit_admin.send("/tuchoi 1")
+    assert "Đã duyệt báo cáo #2" in await unit_admin.send("/duyet_ok 2")
+    assert "Không có báo cáo nào đang chờ duyệt" in await unit_admin.send("/duyet")
+    assert [r.status for r in await stored_reports(app)] == [
+        ReportStatus.PENDING,
+        ReportStatus.VERIFIED,
+    ]
 
 
 async def test_only_admins_review_and_only_linked_officials_report(app, official_chat):

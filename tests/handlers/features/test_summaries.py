@@ -2,8 +2,10 @@
 tests/helpers/summary_data.py (figures known by construction), on SQLite and PostgreSQL."""
 
 import asyncio
+import os
 import re
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from handlers.services.summaries.scope import Scope
 from handlers.types import Incoming, Reply
 from knowledge.targets import load_targets
 from storage.enums import Role
-from storage.models import AuditEntry, Official
+from storage.models import AuditEntry, DeskFile, Official
 from storage.repo import Repo
 from tests.helpers import ROOT
 from tests.helpers import summary_data as data
@@ -49,6 +51,11 @@ def attached(out: str) -> Path:
     found = re.findall(r"\[Tệp: (.+)\]", out)
     assert found, out
     return Path(found[-1])
+
+
+async def desk_files(app) -> list[DeskFile]:
+    async with app.sessionmaker() as session:
+        return list(await session.scalars(select(DeskFile).order_by(DeskFile.id)))
 
 
 async def audit(app, action: str) -> list[AuditEntry]:
@@ -93,6 +100,35 @@ async def test_overview_shows_all_eight_targets_and_a_chart(commune, admin):
     pixels = matplotlib.image.imread(chart)
     assert pixels.shape[0] > 800 and pixels.shape[1] > 800
     assert await audit(commune, "read_summary") == []  # figures only, no names
+    assert await desk_files(commune) == []  # sent as a photo: nothing kept on the desk
+
+
+async def test_a_chart_zalo_cannot_fetch_is_kept_on_the_desk_for_the_unit_it_shows(
+    commune, unit_admin
+):
+    async with commune.sessionmaker() as session, session.begin():
+        repo = Repo(session)
+        await repo.accounts.link(await repo.officials.by_code("H2"), "zalo", "z2", "z2")
+    text, chart = await commune.conversation.handle(Incoming("zalo", "z2", "z2", text="/chitieu 4"))
+    assert "📌 Chỉ tiêu (4): Kết quả đánh giá, xếp loại" in text.text  # figures, in the text
+    assert chart.text == "Biểu đồ xếp loại theo kỳ đánh giá."
+    assert chart.attachment.name == "bieu-do-xep-loai-UB-2026Q3.png"
+    assert "/desk/login/" in chart.attachment.link
+    (kept,) = await desk_files(commune)
+    async with commune.sessionmaker() as session:
+        unit = (await Repo(session).officials.by_code("H2")).unit
+    assert (kept.kind, kept.unit_id, kept.path) == ("chart", unit.id, chart.attachment.path)
+    assert kept.title == "Biểu đồ xếp loại — Phòng UB, quý III/2026"
+    assert Path(kept.path).read_bytes().startswith(PNG)
+    assert Path(kept.path).parent == commune.conversation.options.desk_dir
+    import matplotlib.image
+
+    # A download from the desk, at print resolution (PRINT_DPI), not the phone's.
+    width = matplotlib.image.imread(kept.path).shape[1]
+    assert (
+        width
+        >= 1.5 * matplotlib.image.imread(attached(await unit_admin.send("/chitieu 4"))).shape[1]
+    )
 
 
 async def test_the_chart_draws_every_indicator(commune):
@@ -188,10 +224,11 @@ async def test_a_unit_admin_sees_only_their_unit(commune, unit_admin):
     out = await unit_admin.send("/xuat")
     book = load(attached(out))
     assert codes(book["Cán bộ"]) == ["H2", "S3", "S4", "S5"]
-    assert "lệnh này chỉ dành cho quản trị viên." in await unit_admin.send("/duyet")
+    assert "lệnh này chỉ dành cho quản trị viên." in await unit_admin.send("/moi S3")
     out = await unit_admin.send("/help")
     assert "Dành cho quản trị viên đơn vị" in out and "/tonghop" in out and "/xuat" in out
-    assert "/moi" not in out and "/duyet" not in out
+    assert "/duyet" in out  # their unit's reports (handlers/services/reviews.py)
+    assert "/moi" not in out and "/thongbao" not in out
 
 
 async def test_an_admin_sees_both_admin_lists_in_help(admin):
@@ -222,6 +259,39 @@ async def test_an_unknown_unit_is_named_with_the_known_ones(admin):
 
 
 # -- the workbook (its contents: tests/handlers/services/test_workbook.py) ----------------------
+
+
+async def test_the_workbook_from_chat(commune, admin):
+    out = await admin.send("/xuat")
+    assert "📎 Tệp Excel tổng hợp — Toàn xã, kỳ 2026Q3" in out
+    path = attached(out)
+    assert path.suffix == ".xlsx"
+    # Kept on the desk too, for the whole commune: the console prints its login link.
+    (kept,) = await desk_files(commune)
+    assert (kept.kind, kept.unit_id, kept.path) == ("export", None, str(path))
+    assert kept.name == "tong-hop-toan-xa-2026Q3.xlsx"
+    assert kept.title == "Tệp Excel tổng hợp — Toàn xã, quý III/2026"
+    assert re.search(r"^\[Bàn làm việc web: http://\S+/desk/login/\S+\]$", out, re.MULTILINE)
+    book = load(path)
+    assert book.sheetnames == ["Tổng hợp", "Cán bộ", "Khóa học", "Đánh giá"]
+    assert book["Tổng hợp"]["A4"].value.startswith("Người lập: Cán bộ L1")
+    (entry,) = await audit(commune, "export")
+    assert entry.actor == "official:L1" and path.name in entry.note
+
+
+async def test_a_workbook_on_the_desk_outlives_the_two_days_other_files_are_kept(commune, admin):
+    options = commune.conversation.options
+    await admin.send("/xuat")
+    (workbook,) = options.desk_dir.iterdir()
+    chart = options.summaries_dir / "chi-tieu-cu.png"
+    chart.write_bytes(PNG)
+    for path, days in ((workbook, 3), (chart, 3)):
+        os.utime(path, (time.time() - days * 86400,) * 2)
+    await admin.send("/tonghop")  # a new chart: those older than two days go
+    assert not chart.exists() and workbook.exists()  # «Tải về» keeps it DESK_KEEP_DAYS
+    os.utime(workbook, (time.time() - (options.desk_keep_days + 1) * 86400,) * 2)
+    await admin.send("/xuat")
+    assert not workbook.exists() and len(list(options.desk_dir.iterdir())) == 1
 
 
 @pytest.fixture
@@ -274,6 +344,7 @@ async def test_the_workbook_is_pushed_when_ready_and_others_are_answered_meanwhi
     book = load(Path(ready.attachment.path))
     assert book.sheetnames == ["Tổng hợp", "Cán bộ", "Khóa học", "Đánh giá"]
     assert ready.attachment.name == "tong-hop-toan-xa-2026Q3.xlsx"
+    assert "/desk/login/" in ready.attachment.link
     (entry,) = await audit(commune, "export")
     assert entry.actor == "official:L1" and Path(ready.attachment.path).name in entry.note
 
@@ -288,8 +359,8 @@ async def test_an_admin_demoted_meanwhile_gets_no_workbook(commune, admin, held_
     await commune.conversation.jobs.wait()
     (refused,) = pushed
     assert REFUSAL in refused.text and refused.attachment is None
-    assert await audit(commune, "export") == []
-    assert not list((commune.settings.summaries_dir).glob("tong-hop-*.xlsx"))
+    assert await audit(commune, "export") == [] and await desk_files(commune) == []
+    assert not list((commune.settings.summaries_dir).rglob("tong-hop-*.xlsx"))
 
 
 async def test_the_export_command(commune, tmp_path, capsys):

@@ -13,6 +13,9 @@ from storage.models import (
     ConversationState,
     CourseReport,
     Delivery,
+    DeskFile,
+    DeskLink,
+    DeskSession,
     LinkFailure,
     ProcessedUpdate,
     QuestionLog,
@@ -133,3 +136,62 @@ async def test_questions_asked_in_chat_outlive_retention_only_for_officials(app)
     await prune_once(app.sessionmaker, app.conversation.options, clock=lambda: later)
 
     assert await _rows(app, QuestionLog, QuestionLog.question) == [question + " nhé"]
+
+
+async def test_the_desks_files_past_keeping_and_spent_links_and_sessions_go(app, tmp_path):
+    """Files of the web desk go from the disk and the database once past their keep time;
+    login links once used or expired, sessions once ended or idle past eight hours."""
+    old_file, new_file = tmp_path / "old.xlsx", tmp_path / "new.xlsx"
+    for path in (old_file, new_file):
+        path.write_bytes(b"PK")
+    async with app.sessionmaker() as session, session.begin():
+        official = await Repo(session).officials.by_code("DEMO001")
+
+        def kept(name: str, path, expires_at) -> DeskFile:
+            return DeskFile(
+                key=name,
+                official_id=official.id,
+                kind="workbook",
+                title=name,
+                name=path.name,
+                path=str(path),
+                status="ready",
+                created_at=expires_at - timedelta(days=7),
+                expires_at=expires_at,
+            )
+
+        def link(name: str, expires_at, used_at=None) -> DeskLink:
+            return DeskLink(
+                token_hash=name, official_id=official.id, expires_at=expires_at, used_at=used_at
+            )
+
+        def browser(name: str, last_seen_at, ended_at=None) -> DeskSession:
+            return DeskSession(
+                token_hash=name,
+                official_id=official.id,
+                csrf_token="x",
+                created_at=last_seen_at,
+                last_seen_at=last_seen_at,
+                ended_at=ended_at,
+            )
+
+        session.add_all(
+            [
+                kept("expired", old_file, NOW - timedelta(seconds=1)),
+                kept("kept", new_file, NOW + timedelta(days=1)),
+                link("used", NOW + timedelta(minutes=5), used_at=NOW - timedelta(minutes=1)),
+                link("expired", NOW - timedelta(minutes=1)),
+                link("unused", NOW + timedelta(minutes=5)),
+                browser("ended", NOW - timedelta(hours=1), ended_at=NOW - timedelta(minutes=30)),
+                browser("idle", NOW - timedelta(hours=8, minutes=1)),
+                browser("live", NOW - timedelta(hours=7)),
+            ]
+        )
+
+    pruned = await prune_once(app.sessionmaker, app.conversation.options, clock=lambda: NOW)
+
+    assert await _rows(app, DeskFile, DeskFile.key) == ["kept"]
+    assert not old_file.exists() and new_file.exists()
+    assert await _rows(app, DeskLink, DeskLink.token_hash) == ["unused"]
+    assert await _rows(app, DeskSession, DeskSession.token_hash) == ["live"]
+    assert pruned["desk_files"] == 1 and pruned["desk_links_and_sessions"] == 4

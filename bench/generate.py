@@ -7,17 +7,24 @@ The schema comes from the migrations (storage.db.upgrade); rows go in with async
 (`copy_records_to_table`), secondary indexes are rebuilt after the load, then VACUUM ANALYZE
 (as autovacuum would). Deterministic for a given --seed. Prints the database URL to use.
 
+With --sqlite FILE the same rows go into a fresh SQLite file instead (migrated the same way,
+written with the sqlite3 module's executemany in SQLAlchemy's storage formats, then ANALYZE),
+for the benchmarks that run on SQLite (bench/workbook.py).
+
 Run: .venv/bin/python bench/generate.py [--officials 300000] [--reports 3000000]
      [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/test] [--name bench_indicators]
      .venv/bin/python bench/generate.py --drop        (drops that database)
+     .venv/bin/python bench/generate.py --sqlite /tmp/bench_workbook.db
 """
 
 import argparse
 import asyncio
 import json
 import random
+import sqlite3
 import time
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import asyncpg
 import yaml
@@ -222,7 +229,70 @@ async def build(url: str, args) -> None:
     await connection.close()
 
 
+def sqlite_value(value):
+    """A value as SQLAlchemy stores it on SQLite (its Date, DateTime and Boolean formats)."""
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def build_sqlite(path: str, args) -> None:
+    connection = sqlite3.connect(path)
+    rng = random.Random(args.seed)
+    units = max(1, args.officials // 100)
+
+    def load(table: str, columns: list[str], rows: list[tuple]) -> None:
+        marks = ", ".join("?" * len(columns))
+        connection.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+            ([sqlite_value(v) for v in row] for row in rows),
+        )
+        connection.commit()
+
+    started = time.monotonic()
+    load(
+        "units",
+        ["id", "code", "name", "active"],
+        [
+            (n, f"U{n:04d}", f"{UNIT_KINDS[n % len(UNIT_KINDS)]} xã số {n}", True)
+            for n in range(1, units + 1)
+        ],
+    )
+    load("officials", OFFICIAL_COLUMNS, officials(rng, args.officials, units))
+    load(
+        "channel_accounts",
+        ["platform", "external_user_id", "chat_id", "official_id", "linked_at"],
+        [("bench", "admin", "admin", 1, T0)],
+    )
+    print(f"units {units}, officials {args.officials}: {time.monotonic() - started:.1f} s")
+    started, courses = time.monotonic(), catalogue()
+    for first in range(1, args.reports + 1, 250_000):
+        size = min(250_000, args.reports + 1 - first)
+        load("course_reports", REPORT_COLUMNS, reports(rng, first, size, args.officials, courses))
+    print(f"course reports {args.reports}: {time.monotonic() - started:.1f} s")
+    started, period = time.monotonic(), current_period(date.today())
+    rows = evaluations(rng, args.officials, period)
+    load("evaluations", EVALUATION_COLUMNS, rows)
+    print(f"evaluations {len(rows)} for {period.key}: {time.monotonic() - started:.1f} s")
+    started = time.monotonic()
+    connection.execute("ANALYZE")
+    connection.close()
+    print(f"ANALYZE: {time.monotonic() - started:.1f} s")
+
+
 async def main(args) -> None:
+    if args.sqlite:
+        Path(args.sqlite).unlink(missing_ok=True)
+        url = f"sqlite+aiosqlite:///{args.sqlite}"
+        started = time.monotonic()
+        await migrate(url)
+        build_sqlite(args.sqlite, args)
+        print(f"generated in {time.monotonic() - started:.0f} s: {url}")
+        return
     server = make_url(args.database_url)
     url = server.set(database=args.name).render_as_string(hide_password=False)
     admin = await asyncpg.connect(
@@ -252,4 +322,5 @@ if __name__ == "__main__":
     )
     parser.add_argument("--name", default="bench_indicators", help="the database to (re)create")
     parser.add_argument("--drop", action="store_true", help="drop the database and stop")
+    parser.add_argument("--sqlite", help="write a fresh SQLite file here instead of PostgreSQL")
     asyncio.run(main(parser.parse_args()))

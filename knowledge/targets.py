@@ -1,7 +1,9 @@
 """The plan's eight targets (`<KNOWLEDGE_DIR>/targets.yaml`) as indicator specs.
 
 A knowledge folder without its own targets.yaml uses the packaged one: the targets come from
-the provincial resolution, the same for every commune. Problems name the file.
+the provincial resolution, the same for every commune. Problems name the file. `place`, the
+commune the plan applies to, is read from the folder's plan.yaml (the packaged one when it
+has none): the agency named on the workbook's title block.
 """
 
 from dataclasses import dataclass, field
@@ -41,6 +43,7 @@ class Targets:
     candidates_years: int = 6
     candidates_source: str = ""
     retirement: dict = field(default_factory=lambda: dict(RULES))  # Gender → RetirementRule
+    place: str = ""  # plan.yaml's `place`: "xã Sì Lở Lầu"
 
     def get(self, number: int) -> Target | None:
         return next((t for t in self.targets if t.number == number), None)
@@ -55,15 +58,22 @@ class Targets:
 
 
 def load_targets(folder: Path | None = None) -> Targets:
-    path = Path(folder or PACKAGED) / FILENAME
-    if not path.is_file():
-        path = PACKAGED / FILENAME
-    return _load(path, path.stat().st_mtime_ns)
+    path = _in(folder, FILENAME)
+    plan = _in(folder, "plan.yaml")
+    return _load(path, path.stat().st_mtime_ns, plan, plan.stat().st_mtime_ns)
+
+
+def _in(folder: Path | None, name: str) -> Path:
+    """The file of the knowledge folder, or the packaged one if the folder has none."""
+    path = Path(folder or PACKAGED) / name
+    return path if path.is_file() else PACKAGED / name
 
 
 @cache
-def _load(path: Path, mtime: int) -> Targets:  # the mtime makes an edited file load again
+def _load(path: Path, mtime: int, plan: Path, plan_mtime: int) -> Targets:
+    # The mtimes make an edited file load again.
     data = read_yaml(path)
+    meta = read_yaml(plan)
     if not isinstance(data, dict) or not isinstance(data.get("targets"), list):
         raise KnowledgeError(f"{path}: cần danh sách 'targets'")
     try:
@@ -77,6 +87,7 @@ def _load(path: Path, mtime: int) -> Targets:  # the mtime makes an edited file 
             candidates_years=int(candidates.get("years_left_over", 6)),
             candidates_source=str(candidates.get("source", "")),
             retirement=_retirement(data.get("retirement")),
+            place=str(meta.get("place") or "") if isinstance(meta, dict) else "",
         )
     except (KeyError, TypeError, ValueError) as error:
         raise KnowledgeError(f"{path}: {error}") from None

@@ -128,7 +128,7 @@ class SummaryRepo:
             .where(in_scope(basis.unit_id))
             .order_by(Unit.code, Official.full_name, Official.code)
         )
-        async for row in await self._stream(query):
+        async for row in self._stream(query):
             yield row
 
     async def stream_courses(self, basis: Basis) -> AsyncIterator[Row]:
@@ -162,7 +162,48 @@ class SummaryRepo:
                 CourseReport.id,
             )
         )
-        async for row in await self._stream(query):
+        async for row in self._stream(query):
+            yield row
+
+    async def stream_course_counts(self, basis: Basis) -> AsyncIterator[Row]:
+        """Each active official in scope with the number of their VERIFIED course reports of
+        each category completed within the plan's training period (from `training_from`, when
+        set, to the as-of day): rows (code, full_name, unit, category, count), one per
+        official and category, the rows of one official together, in the order of the other
+        lists; an official with none has one row with category and count None. The reports
+        are grouped first, then joined to the officials (one pass over the reports' index)."""
+        window = CourseReport.completed_on <= basis.as_of
+        if basis.training_from is not None:
+            window = and_(window, CourseReport.completed_on >= basis.training_from)
+        if basis.unit_id is not None:  # one unit's reports only, not the whole set's
+            window = and_(
+                window,
+                CourseReport.official_id.in_(select(Official.id).where(in_scope(basis.unit_id))),
+            )
+        counts = (
+            select(
+                CourseReport.official_id,
+                CourseReport.category,
+                func.count().label("count"),
+            )
+            .where(CourseReport.status == ReportStatus.VERIFIED, window)
+            .group_by(CourseReport.official_id, CourseReport.category)
+            .subquery()
+        )
+        query = (
+            select(
+                Official.code,
+                Official.full_name,
+                Unit.name.label("unit"),
+                counts.c.category,
+                counts.c.count,
+            )
+            .outerjoin(Unit, Unit.id == Official.unit_id)
+            .outerjoin(counts, counts.c.official_id == Official.id)
+            .where(in_scope(basis.unit_id))
+            .order_by(Unit.code, Official.full_name, Official.code, counts.c.category)
+        )
+        async for row in self._stream(query):
             yield row
 
     async def stream_evaluations(self, basis: Basis) -> AsyncIterator[Row]:
@@ -193,8 +234,14 @@ class SummaryRepo:
             .where(in_scope(basis.unit_id))
             .order_by(Unit.code, Official.full_name, Official.code)
         )
-        async for row in await self._stream(query):
+        async for row in self._stream(query):
             yield row
 
-    async def _stream(self, query):
-        return await self.session.stream(query.execution_options(yield_per=STREAM_BATCH))
+    async def _stream(self, query) -> AsyncIterator[Row]:
+        """The rows of `query`, fetched a batch at a time. Taken by the batch from the async
+        result: each step of its row-by-row iteration crosses into SQLAlchemy's greenlet,
+        which cost more than writing the row does."""
+        result = await self.session.stream(query.execution_options(yield_per=STREAM_BATCH))
+        async for batch in result.partitions():
+            for row in batch:
+                yield row

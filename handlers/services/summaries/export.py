@@ -48,9 +48,15 @@ def workbook_name(scope: Scope) -> str:
 
 
 async def export_workbook(
-    repo: Repo, summary: Summary, path: Path, zone: ZoneInfo, actor: str
+    repo: Repo,
+    summary: Summary,
+    path: Path,
+    zone: ZoneInfo,
+    actor: str,
+    prepared_by: str | None = None,
 ) -> None:
-    await write_workbook(repo, summary, path, zone)
+    """`prepared_by`: the exporter's name for the title blocks, when known."""
+    await write_workbook(repo, summary, path, zone, prepared_by=prepared_by)
     await _record(repo, summary, path, actor)
 
 
@@ -119,9 +125,10 @@ async def export_checked(
     the file is removed. Returns the scope and what `done` returned."""
     async with worker.reader() as session, session.begin():
         repo = Repo(session)
-        scope = await resolve(repo, await viewer(repo), *asked)
+        asker = await viewer(repo)
+        scope = await resolve(repo, asker, *asked)
         summary = await summarise(repo, targets, scope)
-        await write_workbook(repo, summary, path, zone, progress)
+        await write_workbook(repo, summary, path, zone, progress, prepared_by=asker.full_name)
     async with worker.sessionmaker() as session, session.begin():
         repo = Repo(session)
         try:

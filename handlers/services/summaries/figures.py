@@ -1,6 +1,7 @@
 """A summary's figures, and how one indicator reads in a message."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from handlers.formatting import show_date
 from handlers.services.summaries.scope import Scope
@@ -94,4 +95,9 @@ def indicator_line(indicator: Indicator, figure: Figure) -> str:
 
 
 def deadline(figure: Figure, scope: Scope) -> str:
-    return show_date(figure.spec.deadline or scope.period.due)
+    return show_date(deadline_day(figure, scope))
+
+
+def deadline_day(figure: Figure, scope: Scope) -> date:
+    """The day the indicator must be met by: its own, or the rating period's deadline."""
+    return figure.spec.deadline or scope.period.due

@@ -1,174 +1,113 @@
 """The Excel workbook of a summary: sheets Tổng hợp, Cán bộ, Khóa học, Đánh giá.
 
-Written with xlsxwriter in constant-memory mode (each row goes to disk as it is written), fed
-from streamed queries, so memory stays flat however many officials there are; a list longer
-than Excel's 1,048,576 rows goes on over "Khóa học (2)" and so on. Every sheet has Vietnamese
-headers, a frozen header row, a filter, set widths and dd/mm/yyyy dates. Text is always
-written as text, never as a formula; text a spreadsheet would take for one (starting with
-= + - @, or a tab or carriage return) also gets Excel's "quote prefix", so it stays text when
-someone edits the cell.
+Print-ready (layout.py): a title block on every sheet, A4 landscape fitted to the page's
+width, the header repeated on every page, an STT column first on the lists (lists.py),
+numbers and dates stored as numbers and dates; Tổng hợp on one page (summary_sheet.py). The
+lists are fed from streamed queries and their rows streamed to disk (streamed_rows.py), so
+memory stays flat however many officials there are; a list longer than Excel's 1,048,576 rows
+goes on over "Khóa học (2)" and so on.
+
+Khóa học depends on the scope: for one unit it lists every course report (all but withdrawn
+ones) of the plan's training period; for the whole commune or province it holds one row per
+official with the number of verified courses of each category in that period (the list of
+several hundred thousand reports is each unit's workbook's).
+
+Text is always written as text, never as a formula; text a spreadsheet would take for one
+(starting with = + - @, or a tab or carriage return) also gets Excel's "quote prefix", so it
+stays text when someone edits the cell.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from xlsxwriter import Workbook
-
-from handlers.periods import period_label
-from handlers.services.summaries.figures import Summary, deadline, goal, status_word
+from handlers.periods import Period
+from handlers.services.summaries.figures import Summary
+from handlers.services.summaries.layout import Book, Column, Titles, courses_window, period_name
+from handlers.services.summaries.lists import ListSheet
+from handlers.services.summaries.summary_sheet import summary_sheet
 from handlers.texts import label, t
 from knowledge.courses import LEVELS
 from knowledge.indicators import Basis
 from knowledge.retirement import retirement_date
 from knowledge.targets import Targets
+from knowledge.vocabulary import CourseCategory
 from storage.repo import Repo
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-DATE_FORMAT = "DD/MM/YYYY"
-EXCEL_ROWS = 1_048_576  # rows per sheet, the header row included
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str  # a text key
-    width: float
-
-
-class Book:
-    """The xlsxwriter workbook and the few cell formats every sheet shares."""
-
-    def __init__(self, handle):
-        self.workbook = Workbook(handle, {"constant_memory": True})
-        self.header = self.workbook.add_format(
-            {
-                "bold": True,
-                "font_color": "#FFFFFF",
-                "bg_color": "#1F4E78",
-                "valign": "vcenter",
-                "text_wrap": True,
-            }
-        )
-        self.date = self.workbook.add_format({"num_format": DATE_FORMAT})
-        self.as_text = self.workbook.add_format({"quote_prefix": True})
-        self.yes, self.no = t("summaries.yes_word"), t("summaries.no_word")
-
-    def close(self) -> None:
-        self.workbook.close()
-
-
-class Sheet:
-    """One streamed sheet: the header row, then rows; the filter is set when it is closed.
-    Past Excel's row limit the rows go on in a new sheet "Title (2)" with the same header."""
-
-    def __init__(self, book: Book, title: str, columns: list[Column]):
-        self.book, self.title, self.columns = book, title, columns
-        self.parts = 0
-        self._start_part()
-
-    def add(self, values: list) -> None:
-        if self.row == EXCEL_ROWS - 1:
-            self.close()
-            self._start_part()
-        self.row += 1
-        for column, value in enumerate(values):
-            if value is not None:
-                self._write(column, value)
-
-    def gap(self) -> None:
-        self.row += 1
-
-    def close(self) -> None:
-        self.sheet.autofilter(0, 0, self.row, len(self.columns) - 1)
-
-    def _start_part(self) -> None:
-        self.parts += 1
-        title = self.title if self.parts == 1 else f"{self.title} ({self.parts})"
-        self.sheet = self.book.workbook.add_worksheet(title)
-        for number, column in enumerate(self.columns):
-            self.sheet.set_column(number, number, column.width)
-        self.sheet.freeze_panes(1, 0)
-        for number, column in enumerate(self.columns):
-            self.sheet.write_string(0, number, t(column.header), self.book.header)
-        self.row = 0
-
-    def _write(self, column: int, value) -> None:
-        if isinstance(value, bool):
-            value = self.book.yes if value else self.book.no
-        if isinstance(value, str):
-            style = self.book.as_text if value.startswith(FORMULA_START) else None
-            self.sheet.write_string(self.row, column, value, style)
-        elif isinstance(value, date):
-            self.sheet.write_datetime(self.row, column, value, self.book.date)
-        else:
-            self.sheet.write_number(self.row, column, value)
-
-
-SUMMARY_COLUMNS = [
-    Column("summaries.col_key", 9),
-    Column("summaries.col_indicator", 55),
-    Column("summaries.col_population", 30),
-    Column("summaries.col_numerator", 10),
-    Column("summaries.col_denominator", 10),
-    Column("summaries.col_percent", 10),
-    Column("summaries.col_goal", 12),
-    Column("summaries.col_deadline", 12),
-    Column("summaries.col_status", 16),
-    Column("summaries.col_note", 60),
-]
 OFFICIAL_COLUMNS = [
-    Column("summaries.col_code", 12),
-    Column("summaries.col_name", 26),
-    Column("summaries.col_gender", 8),
-    Column("summaries.col_birth_date", 12),
-    Column("summaries.col_ethnicity", 10),
-    Column("summaries.col_minority", 10),
-    Column("summaries.col_unit", 30),
-    Column("summaries.col_title", 30),
-    Column("summaries.col_group", 30),
-    Column("summaries.col_vice_chair", 10),
-    Column("summaries.col_education", 12),
-    Column("summaries.col_major", 24),
-    Column("summaries.col_major_fits", 12),
-    Column("summaries.col_political_theory", 14),
-    Column("summaries.col_state_management", 18),
-    Column("summaries.col_equipped", 12),
-    Column("summaries.col_retirement", 14),
-    Column("summaries.col_candidate", 18),
+    Column("summaries.col_code", 10),
+    Column("summaries.col_name", 20, wrap=True),
+    Column("summaries.col_gender", 5),
+    Column("summaries.col_birth_date", 11),
+    Column("summaries.col_ethnicity", 8, wrap=True),
+    Column("summaries.col_minority", 7),
+    Column("summaries.col_unit", 18, wrap=True),
+    Column("summaries.col_title", 18, wrap=True),
+    Column("summaries.col_group", 16, wrap=True),
+    Column("summaries.col_vice_chair", 9),
+    Column("summaries.col_education", 10, wrap=True),
+    Column("summaries.col_major", 14, wrap=True),
+    Column("summaries.col_major_fits", 9),
+    Column("summaries.col_political_theory", 10, wrap=True),
+    Column("summaries.col_state_management", 11, wrap=True),
+    Column("summaries.col_equipped", 9),
+    Column("summaries.col_retirement", 11),
+    Column("summaries.col_candidate", 8),
 ]
 COURSE_COLUMNS = [
-    Column("summaries.col_code", 12),
-    Column("summaries.col_name", 26),
-    Column("summaries.col_unit", 30),
-    Column("summaries.col_category", 30),
-    Column("summaries.col_course", 45),
-    Column("summaries.col_provider", 30),
-    Column("summaries.col_completed", 14),
-    Column("summaries.col_hours", 8),
-    Column("summaries.col_level", 14),
-    Column("summaries.col_report_status", 14),
+    Column("summaries.col_code", 10),
+    Column("summaries.col_name", 20, wrap=True),
+    Column("summaries.col_unit", 18, wrap=True),
+    Column("summaries.col_category", 16, wrap=True),
+    Column("summaries.col_course", 32, wrap=True),
+    Column("summaries.col_provider", 20, wrap=True),
+    Column("summaries.col_completed", 11),
+    Column("summaries.col_hours", 6),
+    Column("summaries.col_level", 11, wrap=True),
+    Column("summaries.col_report_status", 10, wrap=True),
+]
+COUNT_COLUMNS = [
+    Column("summaries.col_code", 10),
+    Column("summaries.col_name", 20, wrap=True),
+    Column("summaries.col_unit", 18, wrap=True),
+    *(Column(f"summaries.category_{c.value}", 10) for c in CourseCategory),
+    Column("summaries.col_total", 8),
 ]
 EVALUATION_COLUMNS = [
-    Column("summaries.col_code", 12),
-    Column("summaries.col_name", 26),
-    Column("summaries.col_unit", 30),
+    Column("summaries.col_code", 10),
+    Column("summaries.col_name", 20, wrap=True),
+    Column("summaries.col_unit", 18, wrap=True),
     Column("summaries.col_period", 10),
-    Column("summaries.col_points", 10),
-    Column("summaries.col_proposed", 28),
-    Column("summaries.col_confirmed", 28),
-    Column("summaries.col_counted", 28),
-    Column("summaries.col_submitted", 14),
+    Column("summaries.col_points", 7),
+    Column("summaries.col_proposed", 15, wrap=True),
+    Column("summaries.col_confirmed", 15, wrap=True),
+    Column("summaries.col_counted", 15, wrap=True),
+    Column("summaries.col_submitted", 11),
     # Mẫu 01's four counts of products, then the grounds that make the rating «không hoàn
     # thành nhiệm vụ» whatever the score.
-    Column("summaries.col_assigned", 12),
-    Column("summaries.col_tasks_completed", 12),
-    Column("summaries.col_on_time", 12),
-    Column("summaries.col_quality", 14),
-    Column("summaries.col_disciplined", 14),
-    Column("summaries.col_degenerated", 16),
+    Column("summaries.col_assigned", 10),
+    Column("summaries.col_tasks_completed", 10),
+    Column("summaries.col_on_time", 10),
+    Column("summaries.col_quality", 10),
+    Column("summaries.col_disciplined", 9),
+    Column("summaries.col_degenerated", 9),
 ]
+
+
+# Words looked up once, not for every cell of a province's lists.
+@cache
+def yes_no(value: bool) -> str:
+    return t("summaries.yes_word") if value else t("summaries.no_word")
+
+
+named = cache(label)  # an enumeration value's Vietnamese name
+
+
+@cache
+def _text(key: str) -> str:
+    return t(key)
 
 
 async def write_workbook(
@@ -177,60 +116,85 @@ async def write_workbook(
     path: Path,
     zone: ZoneInfo,
     progress: Callable[[str], None] | None = None,
+    *,
+    prepared_by: str | None = None,
 ) -> None:
-    """`progress` is told the title of each long sheet as its writing starts."""
+    """`progress` is told the title of each long sheet as its writing starts; `prepared_by`
+    is the name of whoever exports it, shown in every title block (a line to fill in by hand
+    when None)."""
     progress = progress or (lambda _title: None)
     # Opened first, so an unwritable path fails before any row is made.
-    with path.open("wb") as handle:
-        book = Book(handle)
+    with path.open("wb") as handle, Book() as book:
+        titles = Titles(summary, prepared_by)
         basis = summary.scope.basis(summary.targets)
-        _summary_sheet(book, summary, basis)
+        summary_sheet(book, summary, basis, titles)
         progress(t("summaries.sheet_officials"))
-        await _officials_sheet(book, repo, basis, summary.targets)
+        await _officials_sheet(book, repo, basis, summary.targets, titles)
         progress(t("summaries.sheet_courses"))
-        await _courses_sheet(book, repo, basis)
+        if summary.scope.unit is None:
+            await _course_counts_sheet(book, repo, basis, titles)
+        else:
+            await _courses_sheet(book, repo, basis, titles)
         progress(t("summaries.sheet_evaluations"))
-        await _evaluations_sheet(book, repo, basis, zone)
-        book.close()
+        await _evaluations_sheet(book, repo, basis, summary.scope.period, zone, titles)
+        book.write(handle)
 
 
-async def _officials_sheet(book: Book, repo: Repo, basis: Basis, targets: Targets) -> None:
-    sheet = Sheet(book, t("summaries.sheet_officials"), OFFICIAL_COLUMNS)
+async def _officials_sheet(
+    book: Book, repo: Repo, basis: Basis, targets: Targets, titles: Titles
+) -> None:
+    sheet = ListSheet(
+        book,
+        t("summaries.sheet_officials"),
+        t("summaries.title_officials"),
+        OFFICIAL_COLUMNS,
+        titles,
+    )
+    retirement: dict[tuple, date] = {}  # by (birth date, gender): they repeat
     async for row in repo.summaries.stream_officials(
         basis, targets.candidates_below, targets.candidates_years, targets.retirement
     ):
-        retires = (
-            retirement_date(row.birth_date, row.gender, targets.retirement)
-            if row.birth_date
-            else None
-        )
+        retires = None
+        if row.birth_date:
+            key = (row.birth_date, row.gender)
+            if key not in retirement:
+                retirement[key] = retirement_date(*key, targets.retirement)
+            retires = retirement[key]
         sheet.add(
             [
                 row.code,
                 row.full_name,
-                label(row.gender),
+                named(row.gender),
                 row.birth_date,
                 row.ethnicity,
-                row.ethnic_minority,
+                yes_no(row.ethnic_minority),
                 row.unit,
                 row.title,
-                label(row.position_group),
-                row.is_vice_chair,
+                named(row.position_group),
+                yes_no(row.is_vice_chair),
                 _level(row.education_level),
                 row.major,
-                row.major_fits_position,
+                yes_no(row.major_fits_position),
                 _level(row.political_theory_level),
                 _level(row.state_management_level),
-                row.equipped_to_standard,
+                yes_no(row.equipped_to_standard),
                 retires,
-                bool(row.candidate),
+                yes_no(row.candidate),
             ]
         )
     sheet.close()
 
 
-async def _courses_sheet(book: Book, repo: Repo, basis: Basis) -> None:
-    sheet = Sheet(book, t("summaries.sheet_courses"), COURSE_COLUMNS)
+async def _courses_sheet(book: Book, repo: Repo, basis: Basis, titles: Titles) -> None:
+    """One unit's workbook: every course report of the training period, one row each."""
+    sheet = ListSheet(
+        book,
+        t("summaries.sheet_courses"),
+        t("summaries.title_courses"),
+        COURSE_COLUMNS,
+        titles,
+        [t("summaries.heading_courses", window=courses_window(basis))],
+    )
     statuses = {}
     async for row in repo.summaries.stream_courses(basis):
         if row.status not in statuses:
@@ -240,7 +204,7 @@ async def _courses_sheet(book: Book, repo: Repo, basis: Basis) -> None:
                 row.code,
                 row.full_name,
                 row.unit,
-                label(row.category),
+                named(row.category),
                 row.course_name,
                 row.provider,
                 row.completed_on,
@@ -252,48 +216,54 @@ async def _courses_sheet(book: Book, repo: Repo, basis: Basis) -> None:
     sheet.close()
 
 
-async def _evaluations_sheet(book: Book, repo: Repo, basis: Basis, zone: ZoneInfo) -> None:
-    sheet = Sheet(book, t("summaries.sheet_evaluations"), EVALUATION_COLUMNS)
+async def _course_counts_sheet(book: Book, repo: Repo, basis: Basis, titles: Titles) -> None:
+    """The whole scope's workbook: one row per official, the verified courses of the training
+    period counted by category. The query gives one row per official and category, an
+    official's rows together; they are folded into one here."""
+    sheet = ListSheet(
+        book,
+        t("summaries.sheet_courses"),
+        t("summaries.title_course_counts"),
+        COUNT_COLUMNS,
+        titles,
+        [t("summaries.heading_course_counts", window=courses_window(basis))],
+    )
+    official, counts = None, {}
+
+    def add() -> None:
+        numbers = [counts.get(category, 0) for category in CourseCategory]
+        sheet.add([official.code, official.full_name, official.unit, *numbers, sum(numbers)])
+
+    async for row in repo.summaries.stream_course_counts(basis):
+        if official is None or row.code != official.code:
+            if official is not None:
+                add()
+            official, counts = row, {}
+        if row.category is not None:
+            counts[row.category] = row.count
+    if official is not None:
+        add()
+    sheet.close()
+
+
+async def _evaluations_sheet(
+    book: Book, repo: Repo, basis: Basis, period: Period, zone: ZoneInfo, titles: Titles
+) -> None:
+    sheet = ListSheet(
+        book,
+        t("summaries.sheet_evaluations"),
+        t("summaries.title_evaluations"),
+        EVALUATION_COLUMNS,
+        titles,
+    )
+    name = period_name(period)
     async for row in repo.summaries.stream_evaluations(basis):
-        sheet.add([row.code, row.full_name, row.unit, basis.period, *_evaluation_cells(row, zone)])
+        sheet.add([row.code, row.full_name, row.unit, name, *_evaluation_cells(row, zone)])
     sheet.close()
-
-
-def _summary_sheet(book: Book, summary: Summary, basis: Basis) -> None:
-    sheet = Sheet(book, t("summaries.sheet_summary"), SUMMARY_COLUMNS)
-    for indicator in summary.targets.indicators:
-        figure = summary.figure(indicator)
-        percentage = figure.percentage
-        sheet.add(
-            [
-                indicator.spec.key,
-                indicator.label,
-                t(f"summaries.population_{indicator.spec.population}"),
-                figure.numerator if figure.spec.measure else None,
-                figure.denominator,
-                round(percentage, 1) if percentage is not None else None,
-                goal(figure),
-                deadline(figure, summary.scope),
-                status_word(figure),
-                indicator.note or None,
-            ]
-        )
-    sheet.close()
-    scope = summary.scope
-    sheet.gap()
-    for key, text in (
-        ("summaries.info_scope", scope.name),
-        ("summaries.info_as_of", scope.as_of),
-        ("summaries.info_period", period_label(scope.period)),
-        ("summaries.info_headcount", str(summary.headcount)),
-        ("summaries.info_candidates", str(summary.candidates)),
-        ("summaries.info_courses", _courses_window(basis)),
-    ):
-        sheet.add([t(key), text])
 
 
 def _level(member) -> str | None:
-    return label(member) if member is not None else None
+    return named(member) if member is not None else None
 
 
 def _report_level(category, level: str | None) -> str | None:
@@ -301,33 +271,31 @@ def _report_level(category, level: str | None) -> str | None:
     levels = LEVELS.get(category)
     if not level or levels is None or level not in {m.value for m in levels}:
         return level
-    return label(levels(level))
+    return named(levels(level))
 
 
 def _evaluation_cells(row, zone: ZoneInfo) -> list:
     if row.evaluation is None:
-        return [None, t("summaries.not_submitted_cell"), None, t("summaries.not_rated"), None]
+        not_submitted = _text("summaries.not_submitted_cell")
+        return [None, not_submitted, None, _text("summaries.not_rated"), *[None] * 7]
     counted = row.confirmed_rating or row.proposed_rating
     return [
         row.total_points,
-        t(f"summaries.rating_full_{row.proposed_rating.value}"),
-        t(f"summaries.rating_full_{row.confirmed_rating.value}") if row.confirmed_rating else None,
-        t(f"summaries.rating_full_{counted.value}"),
+        _rating(row.proposed_rating),
+        _rating(row.confirmed_rating) if row.confirmed_rating else None,
+        _rating(counted),
         _local_day(row.submitted_at, zone),
         row.tasks_assigned,
         row.tasks_completed,
         row.tasks_on_time,
         row.tasks_quality,
-        row.disciplined,
-        row.degenerated,
+        yes_no(row.disciplined),
+        yes_no(row.degenerated),
     ]
 
 
-def _courses_window(basis: Basis) -> str:
-    last = basis.as_of.strftime("%d/%m/%Y")
-    if basis.training_from is None:
-        return t("summaries.courses_until", last=last)
-    return t("summaries.courses_between", first=basis.training_from.strftime("%d/%m/%Y"), last=last)
+def _rating(rating) -> str:
+    return _text(f"summaries.rating_full_{rating.value}")
 
 
 def _local_day(moment: datetime | None, zone: ZoneInfo) -> date | None:

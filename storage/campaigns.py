@@ -54,6 +54,19 @@ class CampaignRepo:
         await self.session.flush()
         return campaign
 
+    async def announced_since(self, created_by: str, since: datetime) -> list[Campaign]:
+        """The announcements `created_by` made from `since` on, latest first."""
+        rows = await self.session.scalars(
+            select(Campaign)
+            .where(
+                Campaign.kind == CampaignKind.ANNOUNCEMENT,
+                Campaign.created_by == created_by,
+                Campaign.created_at >= since,
+            )
+            .order_by(Campaign.created_at.desc(), Campaign.id.desc())
+        )
+        return list(rows)
+
     async def ready(self, now: datetime) -> list[Campaign]:
         """Campaigns whose time has come and whose deliveries are not queued yet."""
         rows = await self.session.scalars(

@@ -107,15 +107,18 @@ def _audience(ctx: Context, answers: dict) -> dict:
 
 async def submit(ctx: Context, answers: dict) -> Reply:
     send_at = _send_at(answers)
-    done = await service.announce(
-        ctx.repo,
-        answers["text"],
-        _audience(ctx, answers),
-        send_at,
-        now=ctx.now,
-        options=ctx.options,
-        actor=ctx.actor,
-    )
+    try:
+        done = await service.announce(
+            ctx.repo,
+            answers["text"],
+            _audience(ctx, answers),
+            send_at,
+            now=ctx.now,
+            options=ctx.options,
+            actor=ctx.actor,
+        )
+    except service.AlreadySent as repeat:  # the form closes: nothing more to send
+        return Reply(str(repeat))
     campaign = done.campaign
     if send_at is not None:
         when = local_datetime(send_at, ctx.options.timezone)

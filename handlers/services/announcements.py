@@ -6,6 +6,7 @@ báo» both work through here, so the rules, the audit entries and the outbox ar
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from handlers.context import Options
 from handlers.dates import parse_moment
@@ -21,6 +22,9 @@ MIN_TEXT = 5
 MAX_TEXT = 1500
 LOOK_AHEAD_DAYS = 366  # how far ahead an announcement may be scheduled
 PREVIEW = 40  # characters of an announcement shown in the list of campaigns
+# The same send again by the same author within this long is a repeat (a form posted twice, a
+# page reloaded after «Gửi ngay»), not a new announcement: it is not queued again.
+REPEAT_WINDOW = timedelta(minutes=10)
 AUDIENCES = ("all", "unit", "group", "not_submitted")
 # A campaign's deliveries by where they are, in the order they are told.
 PROGRESS = ("sent", "queued", "later", "retry", "failed", "blocked", "dropped")
@@ -74,6 +78,29 @@ async def reach(repo: Repo, audience: dict) -> Reach:
     return Reach(len(linked), len(everyone))
 
 
+class AlreadySent(UserError):
+    """The same announcement was sent by the same author moments ago; nothing was stored."""
+
+    def __init__(self, earlier: Campaign, zone: ZoneInfo):
+        at = earlier.created_at.astimezone(zone)
+        super().__init__(t("announce.already_sent", at=f"{at:%H:%M %d/%m/%Y}", id=earlier.id))
+        self.earlier = earlier
+
+
+async def repeated(
+    repo: Repo, text: str, audience: dict, send_at: datetime | None, *, now: datetime, actor: str
+) -> Campaign | None:
+    """The announcement `actor` made in the last REPEAT_WINDOW with the same text, audience
+    and schedule (both «now», or the same time), if any."""
+    stored = t("announce.message", text=checked_text(text))
+    for earlier in await repo.campaigns.announced_since(actor, now - REPEAT_WINDOW):
+        sent_now = earlier.send_at == earlier.created_at
+        same_time = sent_now if send_at is None else not sent_now and earlier.send_at == send_at
+        if earlier.text == stored and earlier.audience == audience and same_time:
+            return earlier
+    return None
+
+
 @dataclass(frozen=True)
 class Announced:
     campaign: Campaign
@@ -93,7 +120,9 @@ async def announce(
 ) -> Announced:
     """Store the announcement (audited); with no `send_at`, queue it now, in this
     transaction, for the sender to take at once (not at the next planning round, minutes
-    away). Raises UserError for a text out of bounds."""
+    away). Raises UserError for a text out of bounds, AlreadySent for a repeat."""
+    if earlier := await repeated(repo, text, audience, send_at, now=now, actor=actor):
+        raise AlreadySent(earlier, options.timezone)
     campaign = await repo.campaigns.add(
         Campaign(
             key=f"announcement:{uuid.uuid4().hex}",
@@ -102,6 +131,7 @@ async def announce(
             audience=audience,
             send_at=send_at or now,
             created_by=actor,
+            created_at=now,  # equal to send_at when sent now: `repeated` tells them so
         )
     )
     await repo.audit.record(

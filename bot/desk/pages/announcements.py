@@ -21,7 +21,7 @@ from storage.models import Unit
 
 routes = web.RouteTableDef()
 LISTED = 20  # campaigns shown, latest first
-NOTICES = ("sent", "scheduled", "cancelled", "not_cancellable")
+NOTICES = ("sent", "scheduled", "cancelled", "not_cancellable", "already_sent")
 
 
 @dataclass(frozen=True)
@@ -102,15 +102,18 @@ async def send(request: web.Request) -> web.Response:
         checked = await _checked(request, draft)
     except UserError as problem:
         return await _compose(request, draft, error=str(problem))
-    done = await service.announce(
-        request[REPO],
-        checked.text,
-        checked.audience,
-        checked.send_at,
-        now=request[NOW],
-        options=request.app[APP_KEY].conversation.options,
-        actor=actor_of(request[VIEWER]),
-    )
+    try:
+        done = await service.announce(
+            request[REPO],
+            checked.text,
+            checked.audience,
+            checked.send_at,
+            now=request[NOW],
+            options=request.app[APP_KEY].conversation.options,
+            actor=actor_of(request[VIEWER]),
+        )
+    except service.AlreadySent as repeat:  # posted again (Back and reload): not queued again
+        return redirect("/desk/thongbao", done="already_sent", id=repeat.earlier.id)
     notice = "scheduled" if checked.send_at is not None else "sent"
     return redirect("/desk/thongbao", done=notice, id=done.campaign.id)
 
@@ -172,8 +175,14 @@ async def _notice(request: web.Request) -> dict | None:
     campaign = await request[REPO].campaigns.get(campaign_id) if campaign_id else None
     if campaign is None:
         return None
-    progress = await service.progress(request[REPO], campaign, request[NOW])
     options = request.app[APP_KEY].conversation.options
+    if done == "already_sent":
+        return {
+            "done": done,
+            "id": campaign_id,
+            "text": str(service.AlreadySent(campaign, options.timezone)),
+        }
+    progress = await service.progress(request[REPO], campaign, request[NOW])
     return {
         "done": done,
         "id": campaign_id,

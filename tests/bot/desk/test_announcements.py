@@ -343,3 +343,50 @@ async def test_one_already_being_sent_is_not_cancelled(app: App):
                 assert response.status == 200
                 assert "Không hủy được thông báo" in await response.text()
     assert await count(app, Campaign) == 1 and await count(app, Delivery) == 3
+
+
+async def test_the_same_send_posted_twice_is_queued_once(app: App):
+    """Back and reload after «Gửi ngay», or the form posted twice: one campaign, one set of
+    deliveries; the second post is told when the first went."""
+    without_quiet_hours(app)
+    await link(app, *LD)
+    async with desk_server(app) as desk:
+        client = await desk.client_login("DEMO001")
+        data = form(await desk.csrf(client, "/desk/thongbao"))
+        async with client.post(f"{desk.url}/desk/thongbao/gui", data=data) as response:
+            assert "Đang gửi thông báo #1 tới 3 cán bộ" in await response.text()
+        async with client.post(f"{desk.url}/desk/thongbao/gui", data=data) as response:
+            text = await response.text()
+        (campaign,) = await rows(app, Campaign)
+        sent = f"{campaign.created_at.astimezone(ZONE):%H:%M %d/%m/%Y}"
+        assert f"Thông báo này đã được gửi lúc {sent} (#1); không gửi lại." in text
+        assert "Đang gửi thông báo #2" not in text
+        # The same text at a time, or to another audience, is another announcement.
+        data = data | {"at": tomorrow_at_ten()}
+        for _ in range(2):
+            async with client.post(f"{desk.url}/desk/thongbao/gui", data=data) as response:
+                assert response.status == 200
+        lead = str(await unit_id(app, "LD"))
+        async with client.post(
+            f"{desk.url}/desk/thongbao/gui", data=form(data["csrf"], who="unit", unit=lead)
+        ) as response:
+            assert "Đang gửi thông báo #3 tới 3 cán bộ" in await response.text()
+    assert [c.id for c in await rows(app, Campaign)] == [1, 2, 3]
+    assert await count(app, Delivery) == 6  # #1 and #3 to the three; #2 not due yet
+    assert len(await rows(app, AuditEntry, AuditEntry.action == "announcement")) == 3
+
+
+async def test_sending_the_same_again_in_the_browser_is_refused(app: App):
+    without_quiet_hours(app)
+    await link(app, *LD)
+    async with desk_server(app) as desk:
+        page = await desk.browser_login("DEMO001")
+        await compose(page, desk)
+        await page.click("#send")
+        assert "Đang gửi thông báo #1" in await page.inner_text("#notice")
+        await compose(page, desk)
+        await page.click("#send")
+        notice = await page.inner_text("#notice")
+        assert "Thông báo này đã được gửi lúc" in notice and "(#1); không gửi lại." in notice
+        assert 'id="campaign-2"' not in await page.content()
+    assert await count(app, Campaign) == 1 and await count(app, Delivery) == 3

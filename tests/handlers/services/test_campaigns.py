@@ -282,6 +282,22 @@ async def test_on_a_leap_day_an_announcement_is_scheduled_and_shown_as_typed(app
     assert "Chưa đúng dạng ngày giờ" in out or "Không có ngày" in out
 
 
+async def test_the_same_announcement_sent_again_in_chat_is_not_queued_twice(app):
+    now = [at("06/12/2026", "14:30")]
+    app.conversation.clock = lambda: now[0]
+    await chat_as(app, "DEMO002")
+    admin = await chat_as(app, "DEMO001")
+    send = ("/thongbao_moi", "1", "Họp chi bộ lúc 16 giờ", "1", "xác nhận")
+    assert "Đang gửi thông báo #1 tới 2 cán bộ" in await admin.send(*send)
+    now[0] = at("06/12/2026", "14:39")
+    out = await admin.send(*send)
+    assert "Thông báo này đã được gửi lúc 14:30 06/12/2026 (#1); không gửi lại." in out
+    async with app.sessionmaker() as session:
+        assert len(list(await session.scalars(select(Delivery)))) == 2
+    now[0] = at("06/12/2026", "14:41")  # ten minutes on: sent again, as asked
+    assert "Đang gửi thông báo #2 tới 2 cán bộ" in await admin.send(*send)
+
+
 async def test_the_quiet_hours_hint_follows_the_setting(app):
     app.conversation.options = dataclasses.replace(app.conversation.options, quiet=(22, 6))
     admin = await chat_as(app, "DEMO001")

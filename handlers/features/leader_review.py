@@ -51,6 +51,7 @@ async def list_evaluations(ctx: Context) -> Reply:
             rating=label(rating_of(e)),
             status=label(e.status),
         )
+        + (f" {t('leader.own_mark')}" if e in waiting and review.own(ctx.official, e) else "")
         for e in (waiting + [e for e in evaluations if e not in waiting])[:LIST_LIMIT]
     ]
     text = t(
@@ -65,7 +66,7 @@ async def list_evaluations(ctx: Context) -> Reply:
         text += "\n\n" + "\n".join(warnings)
     choices = tuple(
         Choice(t("leader.confirm_button", id=e.id, name=e.official.full_name), f"/xacnhan {e.id}")
-        for e in waiting[:CONFIRM_BUTTONS]
+        for e in [e for e in waiting if not review.own(ctx.official, e)][:CONFIRM_BUTTONS]
     )
     return Reply(text, choices)
 
@@ -80,6 +81,8 @@ async def _evaluation(ctx: Context, evaluation_id: int) -> Evaluation:
 @router.command("xacnhan", access=Access.UNIT_ADMIN, hidden=True)
 async def open_confirmation(ctx: Context):
     evaluation = await _evaluation(ctx, record_id(ctx.args) or 0)
+    if review.own(ctx.official, evaluation):
+        return Reply(t("leader.own_evaluation"))
     counts = Counts.of_evaluation(evaluation)
     grounds = ratings.grounds_of_evaluation(evaluation)
     reason = ratings.why(evaluation.total_points, counts, grounds, to_leader=True)
@@ -132,7 +135,10 @@ def _reason(text: str, ctx: Context) -> str:
 def _comment(text: str, ctx: Context) -> str:
     if not text:
         raise Invalid(t("forms.empty"))
-    return text[: review.MAX_COMMENT]
+    try:
+        return review.comment(text)
+    except UserError as long:
+        raise Invalid(str(long)) from None
 
 
 async def submit_confirmation(ctx: Context, answers: dict) -> Reply:
@@ -141,16 +147,19 @@ async def submit_confirmation(ctx: Context, answers: dict) -> Reply:
     except UserError as refused:
         return Reply(str(refused))
     rating = Rating(answers["rating"])
-    await review.confirm(
-        ctx.repo,
-        evaluation,
-        rating,
-        answers.get("comment"),
-        actor=ctx.actor,
-        reviewer=ctx.official,
-        now=ctx.now,
-        options=ctx.options,
-    )
+    try:
+        await review.confirm(
+            ctx.repo,
+            evaluation,
+            rating,
+            answers.get("comment"),
+            actor=ctx.actor,
+            reviewer=ctx.official,
+            now=ctx.now,
+            options=ctx.options,
+        )
+    except UserError as refused:  # their own (the form was opened some other way)
+        return Reply(str(refused))
     text = t("leader.confirmed", name=evaluation.official.full_name, rating=label(rating))
     for warning in await review.unit_warnings(ctx.repo, evaluation, ctx.options.excellent_share):
         text += "\n" + warning

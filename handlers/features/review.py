@@ -55,13 +55,15 @@ async def later(ctx: Context) -> list[Reply]:
 async def _card(ctx: Context, report: CourseReport, note: str) -> list[Reply]:
     # besides the one on the card
     others = await ctx.repo.reports.count_pending(reviews.unit_of(ctx.official)) - 1
-    replies = _show(report, others, problem(report, ctx.knowledge.courses))
+    replies = _show(
+        report, others, problem(report, ctx.knowledge.courses), reviews.own(ctx.official, report)
+    )
     if note:
         replies[-1] = Reply(f"{note}\n\n{replies[-1].text}", replies[-1].choices)
     return replies
 
 
-def _show(report: CourseReport, others: int, trouble: str | None) -> list[Reply]:
+def _show(report: CourseReport, others: int, trouble: str | None, own: bool) -> list[Reply]:
     official = report.official
     details = t(
         "review.card",
@@ -81,9 +83,11 @@ def _show(report: CourseReport, others: int, trouble: str | None) -> list[Reply]
         details += "\n" + t("review.inactive")
     if trouble:  # written before the form checked this: shown as it is, and only rejected
         details += "\n\n" + t("review.inconsistent", problem=trouble)
+    if own:  # shown, as it is waiting, but someone else reviews it
+        details += "\n\n" + t("review.own_report_mark")
     choices = (
-        *(() if trouble else (Choice(t("review.verify_button"), f"/duyet_ok {report.id}"),)),
-        Choice(t("review.reject_button"), f"/tuchoi {report.id}"),
+        *(() if trouble or own else (Choice(t("review.verify_button"), f"/duyet_ok {report.id}"),)),
+        *(() if own else (Choice(t("review.reject_button"), f"/tuchoi {report.id}"),)),
         Choice(t("review.later_button"), f"/duyet_sau {report.id}"),
     )
     replies = []

@@ -29,6 +29,7 @@ class Outcome(StrEnum):
     CONFIRMED = "confirmed"
     CHANGED = "changed"  # no longer as the page showed it: confirmed meanwhile, resubmitted
     NOT_FOUND = "not_found"  # gone, or outside the viewer's unit
+    OWN = "own"  # the viewer's own: another admin confirms it
 
 
 def rating_of(evaluation: Evaluation) -> Rating:
@@ -75,6 +76,12 @@ def visible_unit_id(viewer: Official) -> int | None:
     return unit.id if unit else None
 
 
+def own(viewer: Official, evaluation: Evaluation) -> bool:
+    """The viewer's own self-evaluation: someone else confirms it (nobody reviews their own
+    work)."""
+    return evaluation.official_id == viewer.id
+
+
 async def reviewable(repo: Repo, viewer: Official, evaluation_id: int) -> Evaluation | None:
     """The evaluation, if it exists and `viewer` may review it."""
     scope = visible_unit_id(viewer)
@@ -89,16 +96,29 @@ def reason(text: str) -> str:
     text = text.strip()
     if len(text) < MIN_REASON:
         raise UserError(t("leader.reason_short"))
-    return text[:MAX_COMMENT]
+    return _within_limit(text, "leader.label_reason")
+
+
+def comment(text: str) -> str:
+    """An optional comment to the official, stripped; refused when too long."""
+    return _within_limit(text.strip(), "leader.label_comment")
+
+
+def _within_limit(text: str, label_key: str) -> str:
+    # Refused, not cut: the official would read a sentence broken off, and nobody would know.
+    if len(text) > MAX_COMMENT:
+        raise UserError(
+            t("forms.too_long", label=t(label_key), length=len(text), limit=MAX_COMMENT)
+        )
+    return text
 
 
 def comment_for(evaluation: Evaluation, rating: Rating, text: str | None) -> str | None:
     """What goes with `rating`: a reason if it is not the one proposed, else an optional
-    comment. Raises UserError when a reason is needed and missing."""
+    comment. Raises UserError when a reason is needed and missing, or either is too long."""
     if rating != evaluation.proposed_rating:
         return reason(text or "")
-    text = (text or "").strip()
-    return text[:MAX_COMMENT] or None
+    return comment(text or "") or None
 
 
 async def confirm(
@@ -113,7 +133,10 @@ async def confirm(
     options: Options,
 ) -> None:
     """Confirm `evaluation` at `rating`, audited, and tell the official (the reason when it
-    is not the rating they proposed, else the comment if any)."""
+    is not the rating they proposed, else the comment if any). Raises UserError, changing
+    nothing, for the reviewer's own evaluation or a reason or comment out of bounds."""
+    if own(reviewer, evaluation):
+        raise UserError(t("leader.own_evaluation"))
     comment = comment_for(evaluation, rating, comment)
     before = {"rating": rating_of(evaluation).value, "status": evaluation.status.value}
     evaluation.confirmed_rating = rating
@@ -172,6 +195,8 @@ async def confirm_shown(
     evaluation = await reviewable(repo, viewer, evaluation_id)
     if evaluation is None:
         return Outcome.NOT_FOUND
+    if own(viewer, evaluation):
+        return Outcome.OWN
     if state_of(evaluation) != shown:
         return Outcome.CHANGED
     if rating is None:

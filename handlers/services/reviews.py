@@ -57,6 +57,11 @@ def may_review(reviewer: Official, report: CourseReport) -> bool:
     )
 
 
+def own(reviewer: Official, report: CourseReport) -> bool:
+    """The reviewer's own report: someone else reviews it (nobody reviews their own work)."""
+    return report.official_id == reviewer.id
+
+
 def unit_of(reviewer: Official) -> int | None:
     """The unit whose reports `reviewer` reviews: None (every one) for an admin. A unit admin
     with no unit reviews none (ScopeError)."""
@@ -72,12 +77,15 @@ async def waiting(repo: Repo, reviewer: Official, limit: int) -> tuple[list[Cour
 
 
 async def pending_report(repo: Repo, reviewer: Official, report_id: int) -> CourseReport:
-    """Report `report_id`, if it exists, `reviewer` may review it, and it is still pending."""
+    """Report `report_id`, if it exists, `reviewer` may review it (in scope, not their own),
+    and it is still pending."""
     report = await repo.reports.get(report_id)
     if report is None:
         raise ReviewRefused(t("review.not_found", id=report_id))
     if not may_review(reviewer, report):
         raise ReviewRefused(t("review.not_in_unit", id=report_id))
+    if own(reviewer, report):
+        raise ReviewRefused(t("review.own_report", id=report_id))
     if report.status != ReportStatus.PENDING:
         raise ReviewRefused(await already_reviewed(repo, report))
     return report

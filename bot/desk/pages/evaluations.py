@@ -29,7 +29,7 @@ from handlers.texts import label, t
 from knowledge.scoring import RATINGS_HIGH_FIRST
 from knowledge.vocabulary import Rating
 from storage.enums import EvaluationStatus, Role
-from storage.models import Evaluation, Unit
+from storage.models import Evaluation, Official, Unit
 
 routes = web.RouteTableDef()
 
@@ -108,6 +108,7 @@ async def confirm_as_proposed(request: web.Request) -> web.Response:
         "done": len(outcomes[Outcome.CONFIRMED]),
         "changed": ".".join(map(str, outcomes[Outcome.CHANGED])),
         "missing": len(outcomes[Outcome.NOT_FOUND]),
+        "own": len(outcomes[Outcome.OWN]),
     }
     return redirect("/desk/danhgia", **back, **{k: v for k, v in told.items() if v})
 
@@ -121,7 +122,7 @@ async def _list(
     status: int = 200,
 ) -> web.Response:
     options = request.app[APP_KEY].conversation.options
-    rows = [_row(e) for e in evaluations]
+    rows = [_row(e, request[VIEWER]) for e in evaluations]
     return page(
         request,
         "evaluations.html",
@@ -130,6 +131,7 @@ async def _list(
         error=error,
         rows=rows,
         waiting=[row for row in rows if row["waiting"]],
+        confirmable=[row for row in rows if row["waiting"] and not row["own"]],
         warnings=review.share_warnings(evaluations, options.excellent_share),
         periods=await _periods(request, view.period if view else None),
         units=await _units(request),
@@ -137,7 +139,7 @@ async def _list(
     )
 
 
-def _row(evaluation: Evaluation) -> dict:
+def _row(evaluation: Evaluation, viewer: Official) -> dict:
     official = evaluation.official
     return {
         "id": evaluation.id,
@@ -152,6 +154,7 @@ def _row(evaluation: Evaluation) -> dict:
         "adjusted": evaluation.status == EvaluationStatus.CONFIRMED
         and evaluation.confirmed_rating != evaluation.proposed_rating,
         "grounds": [g.label for g in ratings.grounds_of_evaluation(evaluation)],
+        "own": review.own(viewer, evaluation),  # listed, marked: another admin confirms it
     }
 
 
@@ -162,6 +165,7 @@ async def _notice(request: web.Request) -> dict:
         "none": query.get("done") == "none",
         "done": _count(query.get("done")),
         "missing": _count(query.get("missing")),
+        "own": _count(query.get("own")),
         "changed": [],
         "adjusted": None,
     }
@@ -216,7 +220,8 @@ async def confirm_one(request: web.Request) -> web.Response:
         return _not_found(request)
     typed = {
         "rating": str(form.get("rating", "")),
-        "comment": str(form.get("comment", "")),
+        # A browser sends a textarea's line breaks as CRLF: counted as one, as in chat.
+        "comment": str(form.get("comment", "")).replace("\r\n", "\n"),
         "unit": str(form.get("unit", ""))[:20],
         "shown": str(form.get("shown", ""))[:40],
     }
@@ -238,6 +243,8 @@ async def confirm_one(request: web.Request) -> web.Response:
         )
     except UserError as refused:  # no reason for another rating: nothing written
         return await _card(request, evaluation, **typed, error=str(refused))
+    if outcome == Outcome.OWN:
+        return await _card(request, evaluation, **typed, error=t("leader.own_evaluation"))
     if outcome == Outcome.CHANGED:
         return redirect(f"/desk/danhgia/{evaluation.id}", done="changed")
     back = {"unit": typed["unit"]} if typed["unit"] else {}
@@ -273,7 +280,7 @@ async def _card(
         "evaluation.html",
         status=400 if error else 200,
         evaluation=evaluation,
-        row=_row(evaluation),
+        row=_row(evaluation, request[VIEWER]),
         period=period,
         general=show_number(evaluation.general_points),
         tasks=show_number(evaluation.task_points),
@@ -287,6 +294,7 @@ async def _card(
         comment=comment,
         unit=unit,
         review_state=shown or review.state_of(evaluation),
+        max_comment=review.MAX_COMMENT,
         error=error,
         changed=changed,
     )

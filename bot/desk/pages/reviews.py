@@ -45,6 +45,7 @@ async def _page(
             "level": reviews.level_label(report),
             "problem": reviews.problem(report, catalogue),
             "photo": _photo_state(report, bot.settings),
+            "own": reviews.own(viewer, report),  # listed, marked: another admin reviews it
         }
         for report in shown
     ]

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from bot.app import App
 from handlers.periods import current_period
+from handlers.services.evaluation_review import state_of
 from knowledge.vocabulary import Rating
 from storage.enums import EvaluationStatus, Role
 from storage.models import AuditEntry, Delivery, Evaluation, Official
@@ -446,3 +447,76 @@ async def test_an_admin_demoted_mid_session_changes_nothing(app: App):
         async with client.post(desk.url + "/desk/danhgia", data=data) as response:
             assert response.status == 401
     assert await nothing_confirmed(app, evaluation)
+
+
+# -- nobody confirms their own; a comment over the limit is refused, not cut -----------------
+
+OWN = "Bạn không tự xác nhận bản tự đánh giá của mình được; hãy nhờ quản trị viên khác."
+
+
+async def test_nobody_confirms_their_own_self_evaluation(app: App):
+    """DEMO011, unit admin of UBKT: their own row is listed, marked, left out of «Xác nhận
+    tất cả»; its card has no form; a forged confirmation is refused and changes nothing."""
+    await set_role(app, "DEMO011", Role.UNIT_ADMIN)
+    own = await submitted(app, "DEMO011", Rating.TOT)
+    tuan = await submitted(app, "DEMO010", Rating.TOT)
+    async with desk_server(app) as desk:
+        page = await desk.browser_login("DEMO011")
+        await page.goto(desk.url + LIST)
+        row = await page.inner_text(f"#row-{own.id}")
+        assert "Chờ xác nhận" in row and "cần quản trị viên khác xác nhận" in row
+        assert await page.query_selector(f"#row-{own.id} input[name=pick]") is None
+        assert "1 bản chờ xác nhận" in await page.inner_text("#confirm-all")
+        await page.click("#confirm-all")
+        assert "Đã xác nhận 1 bản" in await page.inner_text("#notice")
+        await page.click(f"#row-{own.id} >> text=Xem, điều chỉnh")
+        assert await page.inner_text("#own") == OWN
+        assert await page.query_selector("#confirm-one") is None
+
+        client = await desk.client_login("DEMO011")
+        csrf = await desk.csrf(client, LIST)
+        shown = f"{own.id}:{state_of(await stored(app, own.id))}"
+        data = {"csrf": csrf, "quarter": PERIOD, "pick": shown, "action": "chosen"}
+        async with client.post(f"{desk.url}/desk/danhgia", data=data) as response:
+            assert OWN in await response.text()
+        data = {"csrf": csrf, "rating": "xuat_sac", "comment": "Tự nâng", "shown": shown[2:]}
+        async with client.post(f"{desk.url}/desk/danhgia/{own.id}", data=data) as response:
+            assert response.status == 400 and OWN in await response.text()
+    assert await nothing_confirmed_by_anyone(app, own)
+    assert (await stored(app, tuan.id)).status == EvaluationStatus.CONFIRMED
+    assert set(await pushes(app)) == {"DEMO010"}
+
+
+async def nothing_confirmed_by_anyone(app: App, evaluation: Evaluation) -> bool:
+    now = await stored(app, evaluation.id)
+    entries = [e.entity_id for e in await audit(app)]
+    return now.status == EvaluationStatus.SUBMITTED and str(evaluation.id) not in entries
+
+
+async def test_a_comment_over_the_limit_is_refused_with_the_text_kept(app: App):
+    evaluation = await submitted(app, "DEMO010", Rating.TOT)
+    path = f"/desk/danhgia/{evaluation.id}"
+    async with desk_server(app) as desk:
+        client = await desk.client_login("DEMO001")
+        state = re.search(
+            r'name="shown" value="([^"]+)"', await (await client.get(desk.url + path)).text()
+        ).group(1)
+        csrf = await desk.csrf(client, path)
+        long = "Cố gắng phát huy. " * 55 + "Tốt"  # 993 characters
+        for rating, comment, said in (
+            ("tot", long + "x" * 8, "«Nhận xét» dài 1001 ký tự, quá giới hạn 1000 ký tự"),
+            ("hoan_thanh", long + "x" * 9, "«Lý do điều chỉnh» dài 1002 ký tự, quá giới hạn 1000"),
+        ):
+            data = {"csrf": csrf, "rating": rating, "comment": comment, "shown": state}
+            async with client.post(desk.url + path, data=data) as response:
+                text = await response.text()
+                assert response.status == 400 and said in text
+                assert f">{comment}</textarea>" in text
+        assert await nothing_confirmed(app, evaluation)
+        # 1,000 characters, line breaks sent by a browser as CRLF counted once: taken whole.
+        comment = long[:-3] + "\r\n" + "x" * 9
+        assert len(comment.replace("\r\n", "\n")) == 1000
+        data = {"csrf": csrf, "rating": "tot", "comment": comment, "shown": state}
+        async with client.post(desk.url + path, data=data) as response:
+            assert "Đã xác nhận xếp loại Hoàng Minh Tuấn" in await response.text()
+    assert (await stored(app, evaluation.id)).review_comment == comment.replace("\r\n", "\n")

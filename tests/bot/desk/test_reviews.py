@@ -392,3 +392,44 @@ async def test_a_photo_address_inside_the_servers_network_is_not_fetched(app: Ap
             async with client.get(f"{desk.url}/desk/baocao/{number}/anh") as response:
                 assert response.status == 502 and UNAVAILABLE in await response.text()
                 assert response.content_type == "text/plain"
+
+
+async def test_nobody_reviews_their_own_report(app: App):
+    """DEMO011, unit admin of UBKT, sees their own report listed, marked for another admin,
+    with no button; a forged approval or rejection is refused and changes nothing."""
+    await set_role(app, "DEMO011", Role.UNIT_ADMIN)
+    own = await add_report(app, "DEMO011")
+    colleague = await add_report(app, "DEMO010")
+    refusal = "Bạn không tự duyệt báo cáo của mình được; hãy nhờ quản trị viên khác."
+    async with desk_server(app) as desk:
+        page = await desk.browser_login("DEMO011")
+        await page.goto(f"{desk.url}/desk/baocao")
+        card = await page.inner_text(f"#bao-cao-{own}")
+        assert "Đây là báo cáo của chính bạn: cần một quản trị viên khác duyệt." in card
+        assert await page.query_selector(f"#bao-cao-{own} button") is None
+        assert await page.query_selector(f"#bao-cao-{own} input[type=checkbox]") is None
+        await page.check(f"#bao-cao-{colleague} input[type=checkbox]")
+        await page.click("#bulk button")
+        assert f"Đã duyệt báo cáo #{colleague}." in await page.inner_text(".notice")
+
+        client = await desk.client_login("DEMO011")
+        csrf = await desk.csrf(client, "/desk/baocao")
+        for path, form in (
+            ("duyet", {"report": str(own)}),
+            ("tuchoi", {"report": str(own), "reason": "Tự từ chối thử"}),
+        ):
+            data = {"csrf": csrf, **form}
+            async with client.post(f"{desk.url}/desk/baocao/{path}", data=data) as response:
+                text = await response.text()
+                assert refusal in text and "Không thay đổi gì" in text
+    assert (await report(app, own)).status == ReportStatus.PENDING
+    assert set(await pushes(app)) == {f"report-reviewed:{colleague}"}
+    assert [e.entity_id for e in await audit(app, "report_verified")] == [str(colleague)]
+    assert await audit(app, "report_rejected") == []
+    # Another admin reviews it.
+    async with desk_server(app) as desk:
+        client = await desk.client_login("DEMO001")
+        data = {"csrf": await desk.csrf(client, "/desk/baocao"), "report": str(own)}
+        async with client.post(f"{desk.url}/desk/baocao/duyet", data=data) as response:
+            assert f"Đã duyệt báo cáo #{own}." in await response.text()
+    assert (await report(app, own)).status == ReportStatus.VERIFIED

@@ -181,6 +181,47 @@ async def test_a_unit_admin_reviews_their_own_unit_only(app, clock):
     assert "chỉ dành cho quản trị viên" in await unit_admin.send("/thongbao")
 
 
+async def test_nobody_confirms_their_own_self_evaluation(app, clock, admin_chat):
+    from storage.enums import Role
+    from storage.models import Official
+
+    async with app.sessionmaker() as session, session.begin():
+        head = await session.scalar(select(Official).where(Official.code == "DEMO011"))
+        head.role = Role.UNIT_ADMIN  # Ủy ban Kiểm tra Đảng ủy, like DEMO010
+    unit_admin = await chat_as(app, "DEMO011")
+    await unit_admin.send("/danhgia", *ANSWERS, "1", "xác nhận")
+    await (await chat_as(app, "DEMO010")).send("/danhgia", *ANSWERS, "1", "xác nhận")
+    own, other = await evaluations(app)
+    out = await unit_admin.send("/xemdanhgia")
+    assert "Pờ Thị Xuân" in out and "(của bạn: cần quản trị viên khác xác nhận)" in out
+    assert f"Xác nhận #{other.id} Hoàng Minh Tuấn" in out and f"Xác nhận #{own.id}" not in out
+    out = await unit_admin.send(f"/xacnhan {own.id}")
+    refusal = "Bạn không tự xác nhận bản tự đánh giá của mình được; hãy nhờ quản trị viên khác."
+    assert refusal in out and "Lãnh đạo xếp loại" not in out
+    assert "Xếp loại" not in await unit_admin.send("Hoàn thành tốt nhiệm vụ")  # no form
+    assert [e.status for e in await evaluations(app)] == [EvaluationStatus.SUBMITTED] * 2
+    # Another admin confirms it.
+    await admin_chat.send(f"/xacnhan {own.id}", "Hoàn thành tốt nhiệm vụ", "bỏ qua")
+    assert "Đã xác nhận xếp loại Pờ Thị Xuân" in await admin_chat.send("1")
+
+
+async def test_a_comment_over_the_limit_is_refused_not_cut(app, clock, official_chat, admin_chat):
+    await official_chat.send("/danhgia", *ANSWERS, "1", "xác nhận")
+    (evaluation,) = await evaluations(app)
+    await admin_chat.send(f"/xacnhan {evaluation.id}")
+    out = await admin_chat.send("Hoàn thành tốt nhiệm vụ", "Tốt. " * 200 + "x")  # 1,001
+    assert "«Nhận xét» dài 1001 ký tự, quá giới hạn 1000 ký tự" in out
+    out = await admin_chat.send("Cố gắng phát huy")
+    assert "Cố gắng phát huy" in out
+    await admin_chat.send("1")
+    (evaluation,) = await evaluations(app)
+    assert evaluation.review_comment == "Cố gắng phát huy"
+    # A reason for another rating: the same limit.
+    await admin_chat.send(f"/xacnhan {evaluation.id}")
+    out = await admin_chat.send("Hoàn thành nhiệm vụ", "Chưa đạt. " * 101)
+    assert "«Lý do điều chỉnh» dài 1009 ký tự, quá giới hạn 1000 ký tự" in out
+
+
 async def test_a_unit_admin_without_a_unit_sees_no_ones_evaluation(app, clock):
     from storage.enums import Role
     from storage.models import Official

@@ -246,6 +246,35 @@ async def test_a_unit_admin_reviews_the_reports_of_their_own_unit_only(app, offi
     ]
 
 
+async def test_nobody_reviews_their_own_report(app, admin_chat):
+    """DEMO011, unit admin of UBKT, reported a course: listed for them, marked, but verified
+    or rejected by another admin only."""
+    async with app.sessionmaker() as session, session.begin():
+        (await Repo(session).officials.by_code("DEMO011")).role = Role.UNIT_ADMIN
+    unit_admin = await chat_as(app, "DEMO011")
+    await report_bdhvs(unit_admin)  # #1
+    out = await unit_admin.send("/duyet")
+    assert "Báo cáo #1" in out and "Đây là báo cáo của chính bạn" in out
+    assert "/duyet_ok 1" not in out and "/tuchoi 1" not in out
+    refusal = "Bạn không tự duyệt báo cáo của mình được; hãy nhờ quản trị viên khác."
+    assert refusal in await unit_admin.send("/duyet_ok 1")
+    assert refusal in await unit_admin.send("/tuchoi 1")
+    async with app.sessionmaker() as session:
+        assert list(await session.scalars(select(Delivery))) == []
+        assert (
+            list(
+                await session.scalars(
+                    select(AuditEntry).where(
+                        AuditEntry.action.in_(["report_verified", "report_rejected"])
+                    )
+                )
+            )
+            == []
+        )
+    assert [r.status for r in await stored_reports(app)] == [ReportStatus.PENDING]
+    assert "Đã duyệt báo cáo #1" in await admin_chat.send("/duyet_ok 1")
+
+
 async def test_only_admins_review_and_only_linked_officials_report(app, official_chat):
     assert "chỉ dành cho quản trị viên" in await official_chat.send("/duyet")
     assert "chỉ dành cho quản trị viên" in await official_chat.send("/duyet_ok 1")

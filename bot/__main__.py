@@ -30,6 +30,7 @@ from bot.redact import keep_secret, redact, setup_logging
 from bot.scheduler import plan_once
 from bot.status import describe_status
 from handlers.formatting import local_date, local_datetime, platform_names
+from handlers.periods import period_label
 from handlers.services.accounts import ROLES, Change, Refused, describe, set_role, unlink
 from handlers.services.answers import reply_for
 from handlers.services.desk import LINK_TTL, login_link, may_use_desk
@@ -395,7 +396,7 @@ async def cmd_export(app: App, args) -> None:
             "summaries.exported",
             where=scope.name,
             date=scope.as_of.strftime("%d/%m/%Y"),
-            period=scope.period.key,
+            period=period_label(scope.period),
             file=args.out,
         )
     )

@@ -408,17 +408,14 @@ async def cmd_web(app: App, args) -> None:
     from bot.runner import StartError, serve_desk
 
     settings = app.settings
-    print(
-        t(
-            "desk.serving",
-            url=f"{settings.desk_url}/desk/",
-            host=settings.webhook_host,
-            port=settings.webhook_port,
-        ),
-        file=sys.stderr,
+    serving = t(
+        "desk.serving",
+        url=f"{settings.desk_url}/desk/",
+        host=settings.webhook_host,
+        port=settings.webhook_port,
     )
     try:
-        await serve_desk(app)
+        await serve_desk(app, ready=lambda: print(serving, file=sys.stderr, flush=True))
     except StartError as error:
         raise Failure(str(error)) from None
 

@@ -10,11 +10,11 @@ from tests.helpers.desk import desk_server
 async def test_a_day_asked_for_is_kept_in_the_form_and_the_target_links(app: App):
     async with desk_server(app) as desk:
         client = await desk.client_login("DEMO001")
-        async with client.get(f"{desk.url}/desk/?date=2026-05-01") as response:
+        async with client.get(f"{desk.url}/desk/", params={"date": "01/05/2026"}) as response:
             text = await response.text()
         assert response.status == 200 and "Tính đến ngày 01/05/2026" in text
-        assert 'name="date" value="2026-05-01"' in text
-        assert "/desk/chitieu/1?date=2026-05-01" in text and "quarter=" not in text
+        assert 'value="01/05/2026"' in text
+        assert "/desk/chitieu/1?date=01%2F05%2F2026" in text and "quarter=" not in text
 
 
 async def test_odd_days_and_both_filters_are_refused_in_words(app: App):
@@ -22,6 +22,7 @@ async def test_odd_days_and_both_filters_are_refused_in_words(app: App):
     cases = {
         "date=1900-01-01": "quá xa",
         f"date={tomorrow}": "tương lai",
+        "date=30/02/2026": "Ngày không hợp lệ",
         "date=2026-02-30": "Ngày không hợp lệ",
         "date=2026-05-01&quarter=2026Q1": "không chọn cả hai",
         "quarter=2031Q1": "chưa mở",

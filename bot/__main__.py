@@ -30,6 +30,7 @@ from bot.redact import keep_secret, redact, setup_logging
 from bot.scheduler import plan_once
 from bot.status import describe_status
 from handlers.formatting import local_date, local_datetime, platform_names
+from handlers.periods import period_label
 from handlers.services.accounts import ROLES, Change, Refused, describe, set_role, unlink
 from handlers.services.answers import reply_for
 from handlers.services.desk import LINK_TTL, login_link, may_use_desk
@@ -395,7 +396,7 @@ async def cmd_export(app: App, args) -> None:
             "summaries.exported",
             where=scope.name,
             date=scope.as_of.strftime("%d/%m/%Y"),
-            period=scope.period.key,
+            period=period_label(scope.period),
             file=args.out,
         )
     )
@@ -407,17 +408,14 @@ async def cmd_web(app: App, args) -> None:
     from bot.runner import StartError, serve_desk
 
     settings = app.settings
-    print(
-        t(
-            "desk.serving",
-            url=f"{settings.desk_url}/desk/",
-            host=settings.webhook_host,
-            port=settings.webhook_port,
-        ),
-        file=sys.stderr,
+    serving = t(
+        "desk.serving",
+        url=f"{settings.desk_url}/desk/",
+        host=settings.webhook_host,
+        port=settings.webhook_port,
     )
     try:
-        await serve_desk(app)
+        await serve_desk(app, ready=lambda: print(serving, file=sys.stderr, flush=True))
     except StartError as error:
         raise Failure(str(error)) from None
 

@@ -285,7 +285,7 @@ async def _listen(stack: AsyncExitStack, web_app: web.Application, settings) -> 
     log.info("HTTP server (webhooks, web desk) listening on %s", where)
 
 
-async def serve_desk(app: App, stop: asyncio.Event | None = None) -> None:
+async def serve_desk(app: App, stop: asyncio.Event | None = None, ready=None) -> None:
     """`python -m bot web`: the desk alone on WEBHOOK_HOST:WEBHOOK_PORT, no channels, until
     SIGTERM/SIGINT (or `stop`). Jobs it starts (an export) end before it does."""
     stop = stop or asyncio.Event()
@@ -295,4 +295,6 @@ async def serve_desk(app: App, stop: asyncio.Event | None = None) -> None:
         mount_desk(web_app, app)
         stack.push_async_callback(app.conversation.jobs.wait, timeout=JOBS_DRAIN)
         await _listen(stack, web_app, app.settings)
+        if ready is not None:
+            ready()  # said once the port is ours, not before
         await stop.wait()

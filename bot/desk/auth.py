@@ -52,10 +52,13 @@ async def guard(request: web.Request, handler) -> web.StreamResponse:
     now = utcnow()
     async with bot.sessionmaker() as db_session, db_session.begin():
         request[REPO], request[NOW] = Repo(db_session), now
-        if getattr(handler, "desk_public", False):
-            response = await handler(request)
-        else:
-            response = await _signed_in(request, handler, now)
+        try:
+            if getattr(handler, "desk_public", False):
+                response = await handler(request)
+            else:
+                response = await _signed_in(request, handler, now)
+        except (web.HTTPNotFound, web.HTTPMethodNotAllowed) as error:
+            response = _not_here(request, error)
     if db_session.info.get(QUEUED_FLAG):  # committed pushes (an approval's): sent now
         bot.conversation.outbox.set()
     for call in request.get(AFTER_COMMIT, ()):
@@ -136,6 +139,18 @@ async def logout(request: web.Request) -> web.Response:
     )
     response.del_cookie(COOKIE, path="/desk")
     return response
+
+
+def _not_here(request: web.Request, error: web.HTTPException) -> web.Response:
+    """A page that does not exist, or a form's address opened from the history: said in
+    Vietnamese, with the way back (the session is not checked: this shows nothing)."""
+    return message(
+        request,
+        "Không có trang này",
+        "Địa chỉ này không có trang nào để xem (có thể là địa chỉ của một biểu mẫu đã gửi, mở "
+        "lại từ lịch sử trình duyệt). Hãy mở trang từ thanh menu.",
+        status=error.status,
+    )
 
 
 def _link_refused(request: web.Request) -> web.Response:

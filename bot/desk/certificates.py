@@ -1,8 +1,9 @@
-"""A course report's certificate photo, fetched server-side from the platform it was sent on,
+"""A course report's certificate (a photo, or a PDF sent as a document), fetched server-side from the platform it was sent on,
 for the desk to show beside the report: on Telegram by its file id (getFile, then the file,
 with the bot's token); on Zalo from the photo address the platform gave.
 
-Only images are served (recognised by their first bytes, never by what the far side says), at
+Only images and PDFs are served (recognised by their first bytes, never by what the far side
+says), at
 most MAX_BYTES, within TIMEOUT. A Zalo address is fetched only from a public address (or the
 configured Zalo API server itself), so a forged update cannot make the desk reach into the
 server's own network.
@@ -30,11 +31,16 @@ SIGNATURES = (  # (first bytes, offset, content type)
     (b"GIF87a", 0, "image/gif"),
     (b"GIF89a", 0, "image/gif"),
     (b"WEBP", 8, "image/webp"),  # after "RIFF" and the size
+    (b"%PDF-", 0, "application/pdf"),  # officials often send a scanned certificate as a PDF
 )
 
 
 class Unavailable(Exception):
-    """The photo cannot be shown (none, no token, platform down, not an image, too big)."""
+    """The certificate cannot be shown (none, no token, platform down, too big)."""
+
+
+class Unsupported(Unavailable):
+    """It was fetched but is neither an image nor a PDF."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,10 @@ class Photo:
     body: bytes
     content_type: str
 
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
+
 
 async def fetch(certificate: Certificate, settings: Settings) -> Photo:
     if not certificate.fetchable(settings):
@@ -75,14 +85,14 @@ async def fetch(certificate: Certificate, settings: Settings) -> Photo:
             body = await _from_telegram(certificate.file_id, settings)
     except (aiohttp.ClientError, TelegramAPIError, OSError, TimeoutError, ValueError) as error:
         raise Unavailable(str(error)) from None
-    return Photo(body, image_type(body))
+    return Photo(body, file_type(body))
 
 
-def image_type(body: bytes) -> str:
+def file_type(body: bytes) -> str:
     for signature, offset, content_type in SIGNATURES:
         if body[offset : offset + len(signature)] == signature:
             return content_type
-    raise Unavailable("not an image")
+    raise Unsupported("neither an image nor a PDF")
 
 
 async def _from_telegram(file_id: str, settings: Settings) -> bytes:

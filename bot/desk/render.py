@@ -58,6 +58,7 @@ def page(request: web.Request, template: str, status: int = 200, **context) -> w
         "csrf": session.csrf_token if session is not None else "",
         "zone": request.app[APP_KEY].conversation.options.timezone,
         "path": request.path,
+        "asked": request.query,  # what the page's filters were given, shown in them again
     }
     return aiohttp_jinja2.render_template(template, request, common | context, status=status)
 

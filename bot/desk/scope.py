@@ -3,7 +3,7 @@ the same rules as the chat's /tonghop: admins any unit or the whole commune, uni
 own unit only."""
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from aiohttp import web
 
@@ -16,6 +16,8 @@ from knowledge.targets import Targets, load_targets
 from storage.enums import Role
 from storage.models import Unit
 
+FIRST_YEAR = 2000
+
 
 async def scope_of(request: web.Request) -> Scope:
     """Raises ScopeError (its text is shown) for a unit or period the viewer may not see."""
@@ -25,6 +27,8 @@ async def scope_of(request: web.Request) -> Scope:
     unit = (request.query.get("unit") or "").strip().upper() or None
     quarter = (request.query.get("quarter") or "").strip()
     day = _day(request.query.get("date"), today)
+    if day is not None and quarter:
+        raise UserError("Chọn một trong hai: kỳ đánh giá hoặc ngày tính đến, không chọn cả hai.")
     try:
         period = Period.parse(quarter, options.calendar) if quarter else None
     except ValueError:
@@ -38,12 +42,19 @@ async def scope_of(request: web.Request) -> Scope:
 def _day(text: str | None, today: date) -> date | None:
     if not text:
         return None
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise UserError("Ngày không hợp lệ; chọn ngày trong ô lịch (ngày/tháng/năm).") from None
+    day = None
+    for shape in ("%d/%m/%Y", "%Y-%m-%d"):  # as typed, or as a browser's date field sends it
+        try:
+            day = datetime.strptime(text.strip(), shape).date()
+            break
+        except ValueError:
+            continue
+    if day is None:
+        raise UserError("Ngày không hợp lệ; ghi ngày/tháng/năm, ví dụ 30/09/2026.")
     if day > today:
         raise UserError("Chưa thể lấy số liệu cho một ngày trong tương lai.")
+    if day.year < FIRST_YEAR:  # as quarters are read: "1900Q1" is a typo, so is 01/01/1900
+        raise UserError(f"Ngày {day:%d/%m/%Y} quá xa; chọn một ngày từ năm {FIRST_YEAR}.")
     return day
 
 
@@ -59,9 +70,11 @@ def targets_of(request: web.Request) -> Targets:
     return load_targets(request.app[APP_KEY].settings.knowledge_dir)
 
 
-def query_of(scope: Scope) -> dict[str, str]:
-    """The query that gives this scope again (links between pages keep it)."""
-    query = {"quarter": scope.period.key}
+def query_of(scope: Scope, request: web.Request | None = None) -> dict[str, str]:
+    """The query that gives this scope again (links between pages keep it): the day it was
+    asked for, else its quarter."""
+    asked_day = request is not None and request.query.get("date")
+    query = {"date": f"{scope.as_of:%d/%m/%Y}"} if asked_day else {"quarter": scope.period.key}
     if scope.unit is not None:
         query["unit"] = scope.unit.code
     return query

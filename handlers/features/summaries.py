@@ -193,13 +193,13 @@ async def export(ctx: Context) -> Reply:
             desk=OnDesk(options.desk_url, options.desk_keep_days),
         )
     )
-    return Reply(t("summaries.export_working", where=scope.name, period=scope.period.key))
+    return Reply(t("summaries.export_working", where=scope.name, period=period_label(scope.period)))
 
 
 async def _export(path: Path, job: Job, **asked) -> Reply:
     done = await job.in_worker(export_in_worker, path, **asked)
     scope = done.scope
     return Reply(
-        t("summaries.export_ready", where=scope.name, period=scope.period.key),
+        t("summaries.export_ready", where=scope.name, period=period_label(scope.period)),
         attachment=Attachment("document", path=str(path), name=done.name, link=done.link),
     )

@@ -57,6 +57,10 @@ def _matching(named: list[tuple[int, str, str]], words: list[str]) -> list[tuple
     return [row for row in named if matches(words, row[1], row[2])]
 
 
+def _containing(named: list[tuple[int, str, str]], typed: str) -> list[tuple[int, str, str]]:
+    return [row for row in named if typed in f"{row[2]} {row[1]}".casefold()]
+
+
 def matches(words: list[str], code: str, name: str) -> bool:
     """Every word typed (folded) is in the official's name or code: «nguyen hoa», «Hòa» and
     «demo01» all find Nguyễn Thị Hòa, DEMO012."""
@@ -77,6 +81,8 @@ async def find_officials(
     named = await repo.officials.names(unit.id if unit else None, unlinked=unlinked)
     if words:  # folding a province's names takes a while: not on the event loop
         named = await asyncio.to_thread(_matching, named, words)
+    elif text.strip():  # only signs folding drops («_», «-»): found as typed, not everyone
+        named = _containing(named, text.strip().casefold())
     found = [official_id for official_id, _, _ in named]
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = min(max(page, 1), pages)

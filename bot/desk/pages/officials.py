@@ -3,8 +3,8 @@ by who has not linked a messaging account yet; and invite codes for those who ha
 unit's (or the ones ticked) at once, as a sheet to print.
 
 A search is posted, not put in the URL: what is typed is often a name. Invite codes are shown
-once, on the page that answers the post (only their hashes are stored), and only admins make
-them, as only admins may use /moi in chat."""
+once, on the page that answers the post (only their hashes are stored; posting again makes new
+ones, the sheet says so), and only admins make them, as only admins may use /moi in chat."""
 
 from aiohttp import web
 
@@ -77,8 +77,8 @@ async def invite(request: web.Request) -> web.Response:
             unit = await unit_in_scope(repo, viewer, _text(form.get("unit")))
         except UserError as refused:
             return message(request, title, str(refused), status=400)
-        if unit is None:
-            return message(request, title, t("desk_people.invite_nobody_chosen"), status=400)
+        if unit is None:  # «— chọn đơn vị —», never every unit at once
+            return message(request, title, t("desk_people.invite_no_unit"), status=400)
         found = await repo.officials.names(unit.id, unlinked=True, active=True)
         ids = [official_id for official_id, _, _ in found]
     else:

@@ -44,7 +44,7 @@ async def overview(request: web.Request) -> web.Response:
         summary=summary,
         rows=rows,
         units=await units_for(request),
-        query=urlencode(query_of(scope)),
+        query=urlencode(query_of(scope, request)),
     )
 
 

@@ -7,7 +7,7 @@ import logging
 
 from aiohttp import web
 
-from bot.desk.certificates import Certificate, Unavailable, fetch
+from bot.desk.certificates import Certificate, Unavailable, Unsupported, fetch
 from bot.desk.render import APP_KEY, NOW, REPO, VIEWER, message, page, redirect
 from handlers.errors import UserError
 from handlers.services import reviews
@@ -74,11 +74,14 @@ async def _page(
 
 
 def _photo_state(report, settings) -> str:
-    """Whether the photo is shown, "unavailable" (no way to fetch it here) or "none" sent."""
+    """Whether the photo is "shown", a "document" (a PDF: linked, as a browser shows no PDF in
+    an image box), "unavailable" (no way to fetch it here) or "none" sent."""
     certificate = Certificate.of(report)
     if certificate is None:
         return "none"
-    return "shown" if certificate.fetchable(settings) else "unavailable"
+    if not certificate.fetchable(settings):
+        return "unavailable"
+    return "document" if report.certificate_kind == "document" else "shown"
 
 
 async def _outcome(request: web.Request) -> dict | None:
@@ -166,8 +169,9 @@ async def reject(request: web.Request) -> web.Response:
 
 @routes.get("/baocao/{id}/anh")
 async def certificate_photo(request: web.Request) -> web.StreamResponse:
-    """The photo, for a report the viewer may review (any other: 404, as if there were
-    none). Fetched once the request's transaction has ended (see _FetchedPhoto)."""
+    """The photo or PDF, for a report the viewer may review (any other: 404, as if there were
+    none). Fetched once the request's transaction has ended (see _FetchedPhoto); what cannot
+    be shown is said on a page, in Vietnamese."""
     repo, viewer = request[REPO], request[VIEWER]
     numbers = _numbers(request.match_info["id"])
     report = await repo.reports.get(numbers[0]) if len(numbers) == 1 else None
@@ -195,11 +199,18 @@ class _FetchedPhoto(web.Response):
             photo = await fetch(self._certificate, self._settings)
         except Unavailable as error:
             log.info("certificate of report %s not fetched: %s", self._number, error)
-            self.set_status(502)
-            self.text = t("review.photo_unavailable")
+            why = (
+                "certificate_unsupported" if isinstance(error, Unsupported) else "photo_unavailable"
+            )
+            shown = message(request, t("review.photo_title"), t(f"review.{why}"), status=502)
+            self.set_status(shown.status)
+            self.body, self.content_type, self.charset = shown.body, "text/html", "utf-8"
         else:
             self.body = photo.body
             self.content_type = photo.content_type
+            if photo.is_pdf:  # shown in the browser's own viewer, not saved
+                name = f"giay-chung-nhan-{self._number}.pdf"
+                self.headers["Content-Disposition"] = f'inline; filename="{name}"'
         return await super().prepare(request)
 
 

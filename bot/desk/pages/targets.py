@@ -73,7 +73,7 @@ async def target_page(request: web.Request) -> web.Response:
     candidates = None
     if detail.candidates is not None and shown in (None, CANDIDATES):
         candidates = Paged.of(detail.candidates, number if shown == CANDIDATES else 1)
-    query = query_of(scope)
+    query = query_of(scope, request)
     return page(
         request,
         "target.html",
@@ -160,7 +160,7 @@ async def not_submitted_page(request: web.Request) -> web.Response:
     except UserError as refused:
         return message(request, "Chưa nộp tự đánh giá", str(refused), status=400)
     late = await read_not_submitted(request[REPO], scope, actor_of(request[VIEWER]))
-    query = query_of(scope)
+    query = query_of(scope, request)
     return page(
         request,
         "not_submitted.html",

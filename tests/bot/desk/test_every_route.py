@@ -82,3 +82,15 @@ async def test_who_may_not_use_the_desk_gets_no_link(app: App, who):
 async def _audit_count(app: App) -> int:
     async with app.sessionmaker() as session:
         return await session.scalar(select(func.count()).select_from(AuditEntry))
+
+
+async def test_an_unknown_address_or_a_form_address_opened_again_is_said_in_vietnamese(app: App):
+    async with desk_server(app) as desk:
+        client = await desk.client_login("DEMO001")
+        posts_only = [p for m, p, public in desk_routes(app) if m == "POST" and not public]
+        gets = {p for m, p, _ in desk_routes(app) if m == "GET"}
+        for path in ["/desk/khong-co-trang-nay", *(p for p in posts_only if p not in gets)]:
+            async with client.get(desk.url + path) as response:
+                assert response.status in (404, 405), path
+                text = await response.text()
+                assert "Không có trang này" in text and "Not Found" not in text, path

@@ -6,7 +6,7 @@ import dataclasses
 import re
 
 import aiohttp
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.app import App
 from storage.enums import Role
@@ -73,6 +73,32 @@ async def test_the_officials_page_shows_who_has_not_linked_and_finds_names_witho
     assert await _count(app, AuditEntry, AuditEntry.action == "read_officials") == 3
 
 
+async def test_a_search_for_a_sign_finds_only_those_whose_name_or_code_has_it(app: App):
+    async def searched(page, text: str) -> list[str]:
+        await page.fill("input[name=q]", text)
+        await page.click("#search")
+        return list(await _rows(page))
+
+    async with desk_server(app) as desk:
+        page = await desk.browser_login("DEMO001")
+        await page.goto(f"{desk.url}/desk/canbo")
+        assert await searched(page, "_") == [] and await searched(page, "%") == []
+        assert "0 cán bộ" in await page.inner_text("main")
+    async with app.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(Official).where(Official.code == "DEMO020").values(code="DEMO_020")
+        )
+        await session.execute(
+            update(Official).where(Official.code == "DEMO021").values(full_name="Lò Văn 100%")
+        )
+    async with desk_server(app) as desk:
+        page = await desk.browser_login("DEMO001")
+        await page.goto(f"{desk.url}/desk/canbo")
+        assert await searched(page, "_") == ["DEMO_020"]
+        assert await searched(page, "%") == ["DEMO021"]
+        assert len(await searched(page, "")) == 40
+
+
 async def test_the_officials_page_filters_by_unit(app: App):
     unit = await _unit_of(app, "DEMO010")
     async with desk_server(app) as desk:
@@ -129,6 +155,38 @@ async def test_invite_codes_for_a_unit_make_a_printable_sheet_and_the_codes_work
     assert linked == 1
     assert await _count(app, InviteCode) == len(waiting)
     assert await _count(app, AuditEntry, AuditEntry.action == "invite") == len(waiting)
+
+
+async def test_the_unit_for_invite_codes_must_be_chosen_and_posting_again_makes_new_codes(
+    app: App,
+):
+    unit = await _unit_of(app, "DEMO010")
+    waiting = await _unlinked_active(app, unit.code)
+    async with desk_server(app) as desk:
+        page = await desk.browser_login("DEMO001")
+        await page.goto(f"{desk.url}/desk/canbo")
+        chosen = await page.eval_on_selector(
+            "#invite-unit select[name=unit]", "s => s.options[s.selectedIndex].text"
+        )
+        assert chosen == "— chọn đơn vị —"
+        await page.click("#invite-unit >> text=Tạo mã mời")
+        assert "Chưa chọn đơn vị" in await page.inner_text("main")
+        assert await _count(app, InviteCode) == 0
+
+        await page.goto(f"{desk.url}/desk/canbo")
+        await page.select_option("#invite-unit select[name=unit]", unit.code)
+        await page.click("#invite-unit >> text=Tạo mã mời")
+        notice = await page.inner_text(".notice")
+        assert "tạo thêm mã mới" in notice and "vẫn dùng được đến khi hết hạn" in notice
+        first = (await page.inner_text(".slip .code")).strip()
+        client = await desk.client_login("DEMO001")
+        csrf = await desk.csrf(client, "/desk/canbo")
+        form = {"csrf": csrf, "mode": "unit", "unit": unit.code}
+        async with client.post(f"{desk.url}/desk/canbo/moi", data=form) as response:
+            assert response.status == 200 and first not in await response.text()
+    assert await _count(app, InviteCode) == 2 * len(waiting)
+    reply = await Chat(app, "new-phone-2").send(f"/start {first}")
+    assert "Đã liên kết tài khoản với cán bộ" in reply, "the earlier code still works"
 
 
 async def test_ticked_officials_get_codes_and_one_linked_meanwhile_is_said_so(app: App):

@@ -165,6 +165,41 @@ async def test_an_admin_sees_the_photos_approves_one_report_and_rejects_another(
     }
 
 
+async def test_a_certificate_sent_as_a_pdf_is_linked_and_opens_as_a_pdf(app: App, telegram):
+    telegram.files["BQACAgQ-cert"] = pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+    number = await add_report(
+        app, "DEMO010", platform="telegram", kind="document", file_id="BQACAgQ-cert"
+    )
+    async with desk_server(on_platforms(app, telegram)) as desk:
+        page = await desk.browser_login("DEMO001")
+        await page.goto(f"{desk.url}/desk/baocao")
+        await page.wait_for_load_state("networkidle")
+        shown = await page.inner_text(f"#bao-cao-{number}")
+        assert "Mở giấy chứng nhận (PDF)" in shown and UNAVAILABLE not in shown
+        assert await page.query_selector(f"#bao-cao-{number} object") is None
+        link = page.locator(f"#bao-cao-{number} >> text=Mở giấy chứng nhận (PDF)")
+        opened = await page.request.get(desk.url + await link.get_attribute("href"))
+        assert opened.status == 200 and await opened.body() == pdf
+        assert opened.headers["content-type"] == "application/pdf"
+        assert opened.headers["content-disposition"].startswith("inline")
+    assert str(number) in {e.entity_id for e in await audit(app, "read_certificate")}
+
+
+async def test_a_certificate_neither_image_nor_pdf_is_said_on_a_page(app: App, telegram):
+    telegram.files["BQACAgQ-doc"] = b"PK\x03\x04 a word document"
+    number = await add_report(
+        app, "DEMO010", platform="telegram", kind="document", file_id="BQACAgQ-doc"
+    )
+    async with desk_server(on_platforms(app, telegram)) as desk:
+        page = await desk.browser_login("DEMO001")
+        await page.goto(f"{desk.url}/desk/baocao/{number}/anh")
+        assert "Giấy chứng nhận" in await page.inner_text("h1")
+        assert "không phải ảnh hay tệp PDF" in await page.inner_text("main")
+        client = await desk.client_login("DEMO001")
+        async with client.get(f"{desk.url}/desk/baocao/{number}/anh") as response:
+            assert response.status == 502 and response.content_type == "text/html"
+
+
 async def test_several_reports_are_approved_in_one_go(app: App):
     numbers = [await add_report(app, code) for code in ("DEMO010", "DEMO011", "DEMO012")]
     async with desk_server(app) as desk:
@@ -191,12 +226,12 @@ async def test_approving_with_no_box_ticked_says_so(app: App):
     assert (await report(app, number)).status == ReportStatus.PENDING
 
 
-@pytest.mark.parametrize("why", ["platform down", "no token", "not an image"])
+@pytest.mark.parametrize("why", ["platform down", "no token", "not an image nor a PDF"])
 async def test_a_photo_that_cannot_be_fetched_says_so_and_the_review_still_works(
     app: App, telegram, why
 ):
     telegram.files["AgACAgQ-cert"] = (
-        b"%PDF-1.7 not a photo" if why == "not an image" else png(120, 80, "red")
+        b"PK\x03\x04 not a photo" if why == "not an image nor a PDF" else png(120, 80, "red")
     )
     if why == "platform down":
         telegram.fail("getFile", 502, 502, 502)
@@ -388,10 +423,15 @@ async def test_a_photo_address_inside_the_servers_network_is_not_fetched(app: Ap
         zalo.files["page.html"] = (b"<html><script>alert(1)</script></html>", "image/png")
         html = await add_report(app, "DEMO012", platform="zalo", url=zalo.photo_url("page.html"))
         client = await desk.client_login("DEMO001")
-        for number in (inside, private, html):
+        for number, said in (
+            (inside, UNAVAILABLE),
+            (private, UNAVAILABLE),
+            (html, "không phải ảnh hay tệp PDF"),
+        ):
             async with client.get(f"{desk.url}/desk/baocao/{number}/anh") as response:
-                assert response.status == 502 and UNAVAILABLE in await response.text()
-                assert response.content_type == "text/plain"
+                assert response.status == 502 and said in await response.text()
+                assert response.content_type == "text/html"  # a desk page, in Vietnamese
+                assert "<script>alert(1)" not in await response.text()
 
 
 async def test_nobody_reviews_their_own_report(app: App):

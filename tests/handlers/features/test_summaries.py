@@ -263,7 +263,7 @@ async def test_an_unknown_unit_is_named_with_the_known_ones(admin):
 
 async def test_the_workbook_from_chat(commune, admin):
     out = await admin.send("/xuat")
-    assert "📎 Tệp Excel tổng hợp — Toàn xã, kỳ 2026Q3" in out
+    assert "📎 Tệp Excel tổng hợp — Toàn xã, kỳ đánh giá quý III/2026" in out
     path = attached(out)
     assert path.suffix == ".xlsx"
     # Kept on the desk too, for the whole commune: the console prints its login link.
@@ -333,14 +333,14 @@ async def test_the_workbook_is_pushed_when_ready_and_others_are_answered_meanwhi
     commune, admin, unit_admin, held_export
 ):
     working, pushed = await export_pushed(commune, held_export)
-    assert "⏳ Đang lập tệp Excel tổng hợp — Toàn xã, kỳ 2026Q3" in working.text
+    assert "⏳ Đang lập tệp Excel tổng hợp — Toàn xã, kỳ đánh giá quý III/2026" in working.text
     assert working.attachment is None
     out = await unit_admin.send("/tonghop")  # while the export is being made
     assert "— Phòng UB" in out and pushed == []
     held_export.set()
     await commune.conversation.jobs.wait()
     (ready,) = pushed
-    assert "📎 Tệp Excel tổng hợp — Toàn xã, kỳ 2026Q3" in ready.text
+    assert "📎 Tệp Excel tổng hợp — Toàn xã, kỳ đánh giá quý III/2026" in ready.text
     book = load(Path(ready.attachment.path))
     assert book.sheetnames == ["Tổng hợp", "Cán bộ", "Khóa học", "Đánh giá"]
     assert ready.attachment.name == "tong-hop-toan-xa-2026Q3.xlsx"
@@ -369,7 +369,7 @@ async def test_the_export_command(commune, tmp_path, capsys):
     out = tmp_path / "bao-cao.xlsx"
     args = parser().parse_args(["export", "--out", str(out), "--unit", "ua", "--quarter", "2026Q2"])
     await cmd_export(commune, args)
-    assert "Đã xuất tổng hợp (Phòng UA, tính đến 30/06/2026, kỳ 2026Q2)" in capsys.readouterr().out
+    assert "Đã xuất tổng hợp (Phòng UA, tính đến 30/06/2026, kỳ đánh giá quý II/2026)" in capsys.readouterr().out
     book = load(out)
     assert codes(book["Cán bộ"]) == ["H1", "L1", "L2", "L3", "S1", "S2"]  # by unit, name
     assert {row["Kỳ"] for row in table(book["Đánh giá"])} == {"Quý II/2026"}

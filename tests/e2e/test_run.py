@@ -149,7 +149,11 @@ async def test_a_webhook_port_already_taken_is_one_line_and_touches_nothing(tele
             tmp_path,
         )
     assert code == 1
-    assert log.strip().splitlines()[-1].startswith(f"Không mở được cổng HTTP (webhook, bàn làm việc web) 127.0.0.1:{port}:")
+    assert (
+        log.strip()
+        .splitlines()[-1]
+        .startswith(f"Không mở được cổng HTTP (webhook, bàn làm việc web) 127.0.0.1:{port}:")
+    )
     assert "Traceback" not in log
     assert "plan-campaigns" not in log  # the scheduler was never started
 

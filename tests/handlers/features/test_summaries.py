@@ -369,7 +369,10 @@ async def test_the_export_command(commune, tmp_path, capsys):
     out = tmp_path / "bao-cao.xlsx"
     args = parser().parse_args(["export", "--out", str(out), "--unit", "ua", "--quarter", "2026Q2"])
     await cmd_export(commune, args)
-    assert "Đã xuất tổng hợp (Phòng UA, tính đến 30/06/2026, kỳ đánh giá quý II/2026)" in capsys.readouterr().out
+    assert (
+        "Đã xuất tổng hợp (Phòng UA, tính đến 30/06/2026, kỳ đánh giá quý II/2026)"
+        in capsys.readouterr().out
+    )
     book = load(out)
     assert codes(book["Cán bộ"]) == ["H1", "L1", "L2", "L3", "S1", "S2"]  # by unit, name
     assert {row["Kỳ"] for row in table(book["Đánh giá"])} == {"Quý II/2026"}

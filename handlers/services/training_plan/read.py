@@ -1,0 +1,126 @@
+"""Who may see which plan, and the plan read from the database.
+
+The scope follows /tonghop's rules (handlers/services/summaries/scope.py): admins the whole
+commune or any unit, unit admins their own unit only. A plan names officials: every read of
+one is audited by whoever asks for it.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from handlers.periods import Calendar
+from handlers.services.road import roads_of
+from handlers.services.summaries.scope import ScopeError, resolve
+from handlers.services.training_plan.plan import Plan, build_plan
+from handlers.texts import t
+from knowledge.answers import KnowledgeBase
+from knowledge.targets import Targets
+from storage.models import Official, Unit
+from storage.repo import Repo
+
+FIRST_YEAR = 2000  # as the desk reads dates: an earlier year is a typo
+YEARS_AHEAD = 10
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a plan is asked for: a year and a unit (None: the whole commune)."""
+
+    year: int
+    unit: Unit | None
+
+    @property
+    def where(self) -> str:
+        return self.unit.name if self.unit is not None else t("summaries.commune")
+
+    @property
+    def in_file_name(self) -> str:
+        return self.unit.code if self.unit is not None else "toan-xa"
+
+    @property
+    def file_name(self) -> str:
+        return f"ke-hoach-dao-tao-{self.year}-{self.in_file_name}.xlsx"
+
+    @property
+    def note(self) -> str:
+        """For the audit log."""
+        return f"unit:{self.unit.code if self.unit is not None else '*'} year:{self.year}"
+
+
+def default_year(today: date) -> int:
+    """Registrations are made in the autumn for the year after."""
+    return today.year + 1
+
+
+def parse_year(text: str | None, today: date) -> int:
+    """The year typed, or next year when none is; ScopeError for one that is not a year."""
+    if text is None or not text.strip():
+        return default_year(today)
+    text = text.strip()
+    last = today.year + YEARS_AHEAD
+    if not (text.isascii() and text.isdigit()) or not FIRST_YEAR <= int(text) <= last:
+        raise ScopeError(
+            t(
+                "training_plan.bad_year",
+                value=text[:20],
+                first=FIRST_YEAR,
+                last=last,
+                example=default_year(today),
+            )
+        )
+    return int(text)
+
+
+def split_args(args: str, today: date) -> tuple[int, str | None]:
+    """(year, unit code) from /kehoachdaotao's arguments, in any order."""
+    year, unit_code = None, None
+    for word in args.split():
+        if word.isascii() and word.lstrip("+-").isdigit():
+            year = parse_year(word, today)
+        elif unit_code is None:
+            unit_code = word.upper()
+        else:
+            raise ScopeError(t("training_plan.usage"))
+    return (year if year is not None else default_year(today)), unit_code
+
+
+async def asked_by(
+    repo: Repo, viewer: Official, unit_code: str | None, year: int, today: date, cal: Calendar
+) -> Asked:
+    """The plan `viewer` may see: ScopeError for a unit they may not see (summaries' rules)."""
+    scope = await resolve(repo, viewer, unit_code, None, today, cal)
+    return Asked(year, scope.unit)
+
+
+async def unit_asked(repo: Repo, unit_code: str | None, year: int) -> Asked:
+    """For the command line, whose user holds the database: any unit or the whole commune."""
+    if not unit_code:
+        return Asked(year, None)
+    units = await repo.officials.units()
+    unit = next((u for u in units if u.code.upper() == unit_code.strip().upper()), None)
+    if unit is None:
+        codes = ", ".join(u.code for u in units)
+        raise ScopeError(t("summaries.unknown_unit", code=unit_code, codes=codes))
+    return Asked(year, unit)
+
+
+async def read_plan(
+    repo: Repo, asked: Asked, *, knowledge: KnowledgeBase, targets: Targets, today: date
+) -> Plan:
+    """The plan; it names officials, so whoever shows it audits it (`audit_plan`)."""
+    unit_id = asked.unit.id if asked.unit is not None else None
+    registrations = await repo.registrations.for_year(asked.year, unit_id)
+    ids = [row[0] for row in await repo.officials.names(unit_id, active=True)]
+    officials = await repo.officials.by_ids(ids)
+    roads = await roads_of(repo, officials, knowledge, today)
+    titles = {i.spec.key: i.short for i in targets.indicators}
+    return build_plan(
+        asked.year, asked.where, registrations, officials, roads, titles, targets.candidates_years
+    )
+
+
+async def audit_plan(
+    repo: Repo, actor: str, asked: Asked, action: str = "read", file: str | None = None
+) -> None:
+    note = f"{asked.note} file:{file}" if file else asked.note
+    await repo.audit.record(actor, action, "training_plan", asked.year, note=note)

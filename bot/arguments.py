@@ -111,6 +111,14 @@ def parser() -> argparse.ArgumentParser:
     summary.add_argument("--out", required=True, metavar="TỆP.xlsx")
     summary.add_argument("--unit", metavar="MÃ_ĐƠN_VỊ", help="chỉ một đơn vị (mặc định toàn xã)")
     summary.add_argument("--quarter", metavar="2026Q2", help="kỳ xếp loại (mặc định quý này)")
+
+    plan = sub.add_parser(
+        "training-plan",
+        help="xuất tệp Excel kế hoạch đào tạo, bồi dưỡng cả năm theo đăng ký (có ghi nhật ký)",
+    )
+    plan.add_argument("--year", metavar="NĂM", help="năm của kế hoạch (mặc định năm sau)")
+    plan.add_argument("--out", required=True, metavar="TỆP.xlsx")
+    plan.add_argument("--unit", metavar="MÃ_ĐƠN_VỊ", help="chỉ một đơn vị (mặc định toàn xã)")
     return p
 
 

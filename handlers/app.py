@@ -16,6 +16,7 @@ Where each command lives (handlers/features/…):
 | /caidat | settings |
 | a roster file sent in chat | roster |
 | /tonghop, /chitieu, /chuanop, /xuat | summaries |
+| /kehoachdaotao | training_plan |
 | /web | desk |
 | /huy, /quaylai (no form open), /help | basics |
 """
@@ -36,6 +37,7 @@ from handlers.features import (
     roster,
     settings,
     summaries,
+    training_plan,
 )
 from handlers.features.basics import help_reply
 from handlers.router import Router
@@ -53,6 +55,7 @@ FEATURES = (
     settings.router,
     roster.router,
     summaries.router,
+    training_plan.router,
     desk.router,
     basics.router,
 )

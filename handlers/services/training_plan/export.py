@@ -146,6 +146,8 @@ async def plan_for_operator(repo: Repo, path: Path, request: Request) -> Plan:
     whole commune. ScopeError for an unknown unit; the export is audited as "cli"."""
     asked = await unit_asked(repo, request.unit_code, request.year)
     plan = await _read(repo, asked, request)
-    write_plan(plan, path, agency=request.targets.place.upper(), prepared_by=None, today=request.today)
+    write_plan(
+        plan, path, agency=request.targets.place.upper(), prepared_by=None, today=request.today
+    )
     await audit_plan(repo, request.actor, asked, "export", path.name)
     return plan

@@ -1,0 +1,43 @@
+"""The plan as a short chat message: what fits a phone screen, the file has the rest."""
+
+from handlers.services.training_plan.plan import Plan
+from handlers.texts import label, t
+
+TOP_GROUPS = 5  # the most registered programmes named in the message
+
+
+def overview(plan: Plan) -> str:
+    lines = [t("training_plan.message_title", year=plan.year, where=plan.where)]
+    if not plan.lines:
+        lines.append(t("training_plan.message_none", year=plan.year))
+    else:
+        lines.append(
+            t(
+                "training_plan.message_counts",
+                registrations=len(plan.lines),
+                officials=plan.registered,
+                headcount=plan.headcount,
+            )
+        )
+        lines += [
+            t("training_plan.message_category", category=label(category), count=count)
+            for category, count in plan.by_category()
+        ]
+        top = sorted(plan.groups, key=lambda g: -g.count)[:TOP_GROUPS]
+        lines.append("")
+        lines.append(t("training_plan.message_top"))
+        lines += [
+            t(
+                "training_plan.message_group",
+                detail=g.detail,
+                category=label(g.category),
+                count=g.count,
+            )
+            for g in top
+        ]
+    lines.append("")
+    if plan.flags:
+        lines.append(t("training_plan.message_flagged", count=len(plan.flags)))
+    else:
+        lines.append(t("training_plan.message_no_flag"))
+    return "\n".join(lines)

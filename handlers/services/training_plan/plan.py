@@ -6,6 +6,7 @@ target each serves, and the officials the plan says must be sent to study who di
 (handlers/services/road.py) and only groups them, so it is tested over plain rows.
 """
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -18,6 +19,7 @@ from knowledge.vocabulary import CourseCategory
 # danh»; «cử cán bộ chưa đạt chuẩn … đi đào tạo đại học»).
 SENT_FOR = (CourseCategory.DEGREE, CourseCategory.POLITICAL_THEORY)
 COURSES_SHOWN = 3  # catalogue courses named beside a flag
+NAMED_TARGET = re.compile(r"\s*\(chỉ tiêu \d+\)\s*$", re.IGNORECASE)
 
 
 class Registration(Protocol):
@@ -156,7 +158,10 @@ def serves(key: str | None, road, titles: Mapping[str, str]) -> str | None:
     gap = next((g for g in (road.gaps if road is not None else ()) if g.key == key), None)
     title = gap.title if gap is not None else titles.get(key, key)
     number = gap.target if gap is not None else _number(key)
-    return t("training_plan.target", number=number, title=title) if number else title
+    if not number:
+        return title
+    title = NAMED_TARGET.sub("", title)  # «Trình độ đại học (chỉ tiêu 7)»: said in front
+    return t("training_plan.target", number=number, title=title)
 
 
 def _number(key: str) -> int | None:

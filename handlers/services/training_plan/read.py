@@ -113,7 +113,9 @@ async def read_plan(
     ids = [row[0] for row in await repo.officials.names(unit_id, active=True)]
     officials = await repo.officials.by_ids(ids)
     roads = await roads_of(repo, officials, knowledge, today)
-    titles = {i.spec.key: i.short for i in targets.indicators}
+    titles = {i.spec.key: i.short for i in targets.indicators} | {
+        s.key: s.title for s in targets.road
+    }
     return build_plan(
         asked.year, asked.where, registrations, officials, roads, titles, targets.candidates_years
     )

@@ -34,6 +34,7 @@ NAV = (
     ("/desk/thongbao", "Thông báo", True),
     ("/desk/canbo", "Cán bộ", False),
     ("/desk/danhsach", "Danh sách", True),
+    ("/desk/kehoachdaotao", "Kế hoạch đào tạo", False),
     ("/desk/taive", "Tải về", False),
 )
 

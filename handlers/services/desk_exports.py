@@ -138,11 +138,11 @@ async def start_export(
         zone=options.timezone,
         actor=actor_of(viewer),
     )
-    run = partial(_run, work=work, key=row.key, path=path, sessionmaker=sessionmaker)
-    return row, partial(jobs.start, job_key(viewer), run, _nowhere)
+    run = partial(run_desk_job, work=work, key=row.key, path=path, sessionmaker=sessionmaker)
+    return row, partial(jobs.start, job_key(viewer), run, nowhere)
 
 
-async def _run(job: Job, *, work, key: str, path: Path, sessionmaker) -> list[Reply]:
+async def run_desk_job(job: Job, *, work, key: str, path: Path, sessionmaker) -> list[Reply]:
     """The job on the event loop: the work in a worker thread, its progress copied to the
     row meanwhile; the row marked failed (and the half-made file removed) if the file did not
     get made."""
@@ -175,7 +175,7 @@ async def _copy_progress(job: Job, key: str, sessionmaker) -> None:
                 await Repo(session).desk.set_progress(key, written)
 
 
-async def _nowhere(_reply: Reply) -> None:
+async def nowhere(_reply: Reply) -> None:
     """A desk file's job has no chat to push to."""
 
 
@@ -192,10 +192,10 @@ async def _workbook_in_worker(
     await export_checked(
         worker,
         path,
-        partial(_desk_viewer, official_id=official_id),
+        partial(desk_viewer, official_id=official_id),
         asked,
         progress=lambda sheet: worker.say(line(sheet)),
-        done=lambda repo, _official, _scope: _ready(repo, key=key, path=path),
+        done=lambda repo, _official, _scope: mark_ready(repo, key=key, path=path),
         **made,
     )
 
@@ -227,14 +227,14 @@ async def _chart_in_worker(
     """The overview chart (figures only, no names) drawn at print resolution."""
     async with worker.reader() as session, session.begin():
         repo = Repo(session)
-        scope = await resolve(repo, await _desk_viewer(repo, official_id), *asked)
+        scope = await resolve(repo, await desk_viewer(repo, official_id), *asked)
         summary = await summarise(repo, targets, scope)
     worker.say(t("desk_files.progress_chart"))
     charts.indicators_figure(summary).savefig(path, format="png", dpi=charts.PRINT_DPI)
     async with worker.sessionmaker() as session, session.begin():
         repo = Repo(session)
         try:
-            await resolve(repo, await _desk_viewer(repo, official_id), *asked)
+            await resolve(repo, await desk_viewer(repo, official_id), *asked)
         except UserError:
             path.unlink(missing_ok=True)
             raise
@@ -245,10 +245,10 @@ async def _chart_in_worker(
             scope.period.key,
             note=f"{scope.note} file:{path.name}",
         )
-        await _ready(repo, key=key, path=path)
+        await mark_ready(repo, key=key, path=path)
 
 
-async def _desk_viewer(repo: Repo, official_id: int) -> Official:
+async def desk_viewer(repo: Repo, official_id: int) -> Official:
     """The asker's current record, if they may still use the desk."""
     official = await repo.officials.get(official_id)
     if not may_use_desk(official):
@@ -256,5 +256,5 @@ async def _desk_viewer(repo: Repo, official_id: int) -> Official:
     return official
 
 
-async def _ready(repo: Repo, *, key: str, path: Path) -> None:
+async def mark_ready(repo: Repo, *, key: str, path: Path) -> None:
     await repo.desk.finish_file(key, "ready", path.stat().st_size, None)

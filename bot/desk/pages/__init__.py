@@ -9,6 +9,7 @@ from bot.desk.pages import (
     reviews,
     roster,
     targets,
+    training_plan,
 )
 
 ROUTES = (
@@ -19,5 +20,6 @@ ROUTES = (
     announcements.routes,
     officials.routes,
     roster.routes,
+    training_plan.routes,
     downloads.routes,
 )

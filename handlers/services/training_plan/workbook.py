@@ -123,9 +123,11 @@ def _table(book: Book, sheet, header: int, columns: list[Column], rows: list, em
         row += 1
         lines = 1
         total = number == len(rows) and values and values[0] == t("training_plan.total")
-        cells = ["" if total else number, *values]
+        cells = [None if total else number, *values]
         for col, (column, value) in enumerate(zip(columns, cells, strict=True)):
-            if isinstance(value, str):
+            if value is None or value == "":
+                sheet.write_blank(row, col, None, book.text)
+            elif isinstance(value, str):
                 sheet.write_string(row, col, value, book.wrapped if column.wrap else book.text)
                 lines = max(lines, line_count(value, column.width) if column.wrap else 1)
             else:

@@ -1,0 +1,65 @@
+"""`python -m bot training-plan --year 2027 --out FILE.xlsx [--unit CODE]`: the workbook for
+the operator, audited as "cli"; exit 2 with a Vietnamese message for a bad year, an unknown
+unit or a file name that is not .xlsx."""
+
+import pytest
+from sqlalchemy import select
+
+from bot.__main__ import Failure, cmd_training_plan, parser
+from storage.models import AuditEntry
+from tests.helpers import plan_data
+from tests.helpers import summary_data as data
+from tests.helpers.procs import run
+from tests.helpers.workbook_files import load, table
+
+
+@pytest.fixture
+async def commune(database, tmp_path):
+    async with data.open_commune(database, tmp_path / "summaries") as app:
+        await plan_data.register(app)
+        yield app
+
+
+async def training_plan(app, *words: str) -> None:
+    await cmd_training_plan(app, parser().parse_args(["training-plan", *words]))
+
+
+async def test_the_operator_gets_any_units_plan(commune, tmp_path, capsys):
+    out = tmp_path / "kh.xlsx"
+    await training_plan(commune, "--year", "2027", "--out", str(out), "--unit", "ub")
+    said = capsys.readouterr().out
+    assert said.startswith("Đã ghi kế hoạch đào tạo năm 2027 (Phòng UB: 2 đăng ký, 2 cán bộ")
+    book = load(out)
+    assert book["Tổng hợp"]["A3"].value.startswith("Phạm vi: Phòng UB")
+    assert [row["Mã cán bộ"] for row in table(book["Theo đơn vị"])] == ["H2", "S4"]
+    async with commune.sessionmaker() as session:
+        (entry,) = await session.scalars(select(AuditEntry).where(AuditEntry.entity == "training_plan"))
+    assert (entry.actor, entry.action) == ("cli", "export") and "kh.xlsx" in entry.note
+
+
+@pytest.mark.parametrize(
+    "words, said",
+    [
+        (["--year", "27", "--out", "kh.xlsx"], "«27» không phải một năm hợp lệ"),
+        (["--year", "2027", "--out", "kh.xlsx", "--unit", "XYZ"], "Không có đơn vị mã «XYZ»"),
+        (["--year", "2027", "--out", "kh.csv"], "Tên tệp phải kết thúc bằng .xlsx"),
+    ],
+)
+async def test_what_cannot_be_made_exits_2_and_says_why(commune, tmp_path, words, said):
+    words = [str(tmp_path / w) if w.startswith("kh.") else w for w in words]
+    with pytest.raises(Failure, match=said) as failed:
+        await training_plan(commune, *words)
+    assert failed.value.code == 2
+    assert not list(tmp_path.glob("kh.*"))
+
+
+def test_the_command_line_exits_0_then_2(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/cli.db"}
+    assert run("demo-data", env=env).returncode == 0
+    out = tmp_path / "ke-hoach.xlsx"
+    done = run("training-plan", "--year", "2027", "--out", str(out), env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Đã ghi kế hoạch đào tạo năm 2027 (Toàn xã" in done.stdout
+    assert load(out).sheetnames == ["Tổng hợp", "Theo đơn vị", "Cần cử đi học"]
+    refused = run("training-plan", "--year", "hai", "--out", str(out), env=env)
+    assert refused.returncode == 2 and "không phải một năm hợp lệ" in refused.stderr

@@ -33,7 +33,9 @@ async def test_the_operator_gets_any_units_plan(commune, tmp_path, capsys):
     assert book["Tổng hợp"]["A3"].value.startswith("Phạm vi: Phòng UB")
     assert [row["Mã cán bộ"] for row in table(book["Theo đơn vị"])] == ["H2", "S4"]
     async with commune.sessionmaker() as session:
-        (entry,) = await session.scalars(select(AuditEntry).where(AuditEntry.entity == "training_plan"))
+        (entry,) = await session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "training_plan")
+        )
     assert (entry.actor, entry.action) == ("cli", "export") and "kh.xlsx" in entry.note
 
 

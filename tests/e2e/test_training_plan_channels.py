@@ -55,9 +55,9 @@ async def test_on_zalo_the_plan_comes_with_a_desk_link(app, database, zalo, tmp_
         ready = next(m for m in zalo.texts(ZALO_ADMIN) if "📥" in m)
         assert ready.startswith("📎 Kế hoạch đào tạo, bồi dưỡng năm 2027 — Toàn xã")
         (link,) = LINK.findall(ready)
-        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
-            async with client.post(link) as opened:
-                assert opened.status == 200
-                content = await opened.read()
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with aiohttp.ClientSession(cookie_jar=jar) as client, client.post(link) as opened:
+            assert opened.status == 200
+            content = await opened.read()
     book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["Tổng hợp", "Theo đơn vị", "Cần cử đi học"]

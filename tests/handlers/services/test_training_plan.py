@@ -165,8 +165,9 @@ def test_a_required_political_theory_gap_without_a_registration_is_flagged_once(
     plan = build_plan(2027, "Toàn xã", registered, people, roads, {}, 6)
     flags = {flag.person.code: flag.reasons for flag in plan.flags}
     assert set(flags) == {"A", "C"}  # B registered; D's gap is a group share, not a standard
-    assert flags["A"] == ("Chưa đạt tiêu chuẩn chức danh: Cao cấp LLCT (chỉ tiêu 5); "
-                          "chưa đăng ký Lý luận chính trị",)
+    assert flags["A"] == (
+        "Chưa đạt tiêu chuẩn chức danh: Cao cấp LLCT (chỉ tiêu 5); chưa đăng ký Lý luận chính trị",
+    )
     # C: the degree said once, in the plan's words; the required LLCT gap besides.
     assert len(flags["C"]) == 2 and "Mục III.2.d" in flags["C"][0]
     assert plan.lines[0].serves == "Chỉ tiêu 5: Cao cấp LLCT"

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.scheduler import plan_once
-from knowledge.vocabulary import CourseCategory, EducationLevel
+from knowledge.vocabulary import CourseCategory
 from storage.enums import ReportStatus
 from storage.models import CourseReport, Delivery, Official
 from tests.helpers.app import Chat, chat_as

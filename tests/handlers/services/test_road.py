@@ -43,7 +43,9 @@ async def test_roads_agree_with_the_indicators_missing_lists(app):
         roads = await roads_of(repo, officials, app.conversation.knowledge, TODAY)
         selects = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
         assert len(selects) == 1  # the reports of all 40, at once
-        basis = Basis(as_of=TODAY, period="2026Q2", period_due=TODAY, training_from=date(2026, 1, 1))
+        basis = Basis(
+            as_of=TODAY, period="2026Q2", period_due=TODAY, training_from=date(2026, 1, 1)
+        )
         for step in TARGETS.road:
             spec = TARGETS.indicator(step.key).spec
             missing = {o.id for o in await repo.indicators.missing(spec, basis)}

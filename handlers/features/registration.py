@@ -240,7 +240,11 @@ async def submit_deletion(ctx: Context, answers: dict) -> str:
         "registration_deleted",
         "training_registration",
         registration.id,
-        before={"year": registration.year, "course": registration.course_name},
+        before={
+            "year": registration.year,
+            "category": registration.category.value,
+            "course": registration.course_name,
+        },
     )
     await ctx.repo.registrations.delete(registration)
     return t("registration.deleted", name=registration.course_name, year=registration.year)

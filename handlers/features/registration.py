@@ -148,6 +148,7 @@ REGISTRATION_FORM = router.form(
                 t("registration.ask_specialisation"),
                 when=_is_degree,
                 max_length=max_length(TrainingRegistration.specialisation),
+                follow_up=True,  # a detail of the course: the step count stays the same
             ),
             Step(
                 "study_form",

@@ -10,6 +10,7 @@ Where each command lives (handlers/features/…):
 | /dangky, /xoadangky, /handangky | registration |
 | /danhgia | evaluation |
 | /toi | profile |
+| /lotrinh | road |
 | /duyet, /duyet_ok, /duyet_sau, /tuchoi | review |
 | /xemdanhgia, /xacnhan | leader_review |
 | /thongbao, /thongbao_moi, /thongbao_huy | announce |
@@ -35,6 +36,7 @@ from handlers.features import (
     registration,
     reports,
     review,
+    road,
     roster,
     settings,
     summaries,
@@ -49,6 +51,7 @@ FEATURES = (
     registration.router,
     evaluation.router,
     profile.router,
+    road.router,
     review.router,
     leader_review.router,
     announce.router,

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import insert
 from storage.models import ChannelAccount, ConversationState, ProcessedUpdate
+from storage.types import utcnow
 
 QUESTIONS = 100_000  # question numbers wrap around here (as handlers.conversation numbers them)
 
@@ -44,6 +45,19 @@ class ConversationRepo:
         )
         if user is None:
             return None
+        await self.session.execute(  # first contact: a state with no form open
+            insert(self.session, ConversationState.__table__)
+            .values(
+                platform=platform,
+                external_user_id=user,
+                step=0,
+                answers={},
+                choices=[],
+                question=0,
+                updated_at=utcnow(),
+            )
+            .on_conflict_do_nothing()
+        )
         where = (
             ConversationState.platform == platform,
             ConversationState.external_user_id == user,

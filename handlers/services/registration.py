@@ -102,6 +102,8 @@ def _day_month(text: str) -> tuple[int, int]:
     if not found:
         raise WindowInvalid(t("registration.window_format", text=text.strip()))
     day, month = int(found[1]), int(found[2])
+    if (day, month) == (29, 2):
+        raise WindowInvalid(t("registration.window_leap_day"))
     try:
         date(_PLAIN_YEAR, month, day)
     except ValueError:

@@ -3,12 +3,13 @@ admins their own unit only, officials are refused; the message is short, the wor
 as a file kept on the desk too; every read is audited."""
 
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from storage.models import AuditEntry, DeskFile
+from storage.models import AuditEntry, DeskFile, TrainingRegistration
 from tests.helpers import plan_data
 from tests.helpers import summary_data as data
 from tests.helpers.app import chat_as
@@ -90,3 +91,22 @@ async def test_an_official_is_refused(commune):
     assert REFUSAL in out and "[Tệp:" not in out and "Cán bộ S3" not in out
     assert "/kehoachdaotao" not in await official.send("/help")
     assert await audit(commune) == []
+
+
+async def test_a_registration_made_with_dangky_shows_up_in_the_plan(app, official_chat):
+    """The issue's acceptance, on the demo roster: registered in the window, then in the plan."""
+    opened = datetime(2026, 10, 5, 10, 0, tzinfo=timezone(timedelta(hours=7)))
+    app.conversation.clock = lambda: opened
+    # Political theory, its first catalogue course, «Vừa làm vừa học», no gap, confirmed.
+    out = await official_chat.send(
+        "/dangky", "4", "1", "2", "Không gắn với chỉ tiêu nào", "xác nhận"
+    )
+    async with app.sessionmaker() as session:
+        (registered,) = await session.scalars(select(TrainingRegistration))
+    assert registered.year == 2027, out
+    admin = await chat_as(app, "DEMO001")
+    out = await admin.send("/kehoachdaotao")
+    assert "1 đăng ký của 1/" in out and "• Lý luận chính trị: 1" in out
+    (row,) = table(load(attached(out))["Theo đơn vị"])
+    assert (row["Mã cán bộ"], row["Khóa học"]) == ("DEMO010", registered.course_name)
+    assert row["Hình thức học"] == "Vừa làm vừa học"

@@ -23,6 +23,7 @@ from bot.channels.console import (
     render,
     run_console,
 )
+from bot.cli_reports import ReportFailure, periodic_report
 from bot.config import ConfigError, Settings, load_settings
 from bot.delivery import Deliverer, outbox_counts
 from bot.health import running_processes
@@ -402,6 +403,13 @@ async def cmd_export(app: App, args) -> None:
     )
 
 
+async def cmd_report(app: App, args) -> None:
+    try:
+        print(await periodic_report(app, args))
+    except ReportFailure as error:
+        raise Failure(str(error), 2) from None
+
+
 async def cmd_web(app: App, args) -> None:
     """The desk alone, without channels: for trying it, or for a commune that wants the desk
     on another port than the bot's."""
@@ -448,6 +456,7 @@ COMMANDS = {
     "account": cmd_account,
     "roster": cmd_roster,
     "export": cmd_export,
+    "report": cmd_report,
     "web": cmd_web,
     "desk-link": cmd_desk_link,
 }

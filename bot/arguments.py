@@ -111,6 +111,18 @@ def parser() -> argparse.ArgumentParser:
     summary.add_argument("--out", required=True, metavar="TỆP.xlsx")
     summary.add_argument("--unit", metavar="MÃ_ĐƠN_VỊ", help="chỉ một đơn vị (mặc định toàn xã)")
     summary.add_argument("--quarter", metavar="2026Q2", help="kỳ xếp loại (mặc định quý này)")
+
+    report = sub.add_parser(
+        "report", help="lập dự thảo báo cáo sơ kết 6 tháng, tổng kết năm (tệp Word .docx)"
+    )
+    report.add_argument("--out", required=True, metavar="TỆP.docx")
+    report.add_argument(
+        "--period",
+        metavar="2026H1|2026",
+        help="2026H1: sơ kết 6 tháng đầu năm; 2026: tổng kết năm (mặc định: tháng 6 và tháng "
+        "12 là kỳ đang kết thúc, các tháng khác là kỳ gần nhất đã kết thúc)",
+    )
+    report.add_argument("--unit", metavar="MÃ_ĐƠN_VỊ", help="chỉ một đơn vị (mặc định toàn xã)")
     return p
 
 

@@ -16,6 +16,7 @@ Where each command lives (handlers/features/…):
 | /caidat | settings |
 | a roster file sent in chat | roster |
 | /tonghop, /chitieu, /chuanop, /xuat | summaries |
+| /baocaodinhky | periodic_report |
 | /web | desk |
 | /huy, /quaylai (no form open), /help | basics |
 """
@@ -28,6 +29,7 @@ from handlers.features import (
     evaluation,
     leader_review,
     linking,
+    periodic_report,
     permissions,
     profile,
     questions,
@@ -53,6 +55,7 @@ FEATURES = (
     settings.router,
     roster.router,
     summaries.router,
+    periodic_report.router,
     desk.router,
     basics.router,
 )

@@ -1,5 +1,6 @@
 """«Tạo tệp mới» on the desk's «Tải về» page: the summary workbook (the commune's, or one
-unit's with its full course list) or the chart of the eight targets at print resolution,
+unit's with its full course list), the chart of the eight targets at print resolution, or
+(full admins only) the periodic report draft (handlers/services/report/drafts.py),
 made in a background job (handlers/jobs.py) and kept for download (desk_files.py).
 
 `start_export`, inside the request's transaction, checks the scope the viewer may see,

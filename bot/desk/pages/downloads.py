@@ -1,6 +1,7 @@
 """Tải về: the files kept for admins (handlers/services/desk_files.py), newest first, with
-how far along the ones being made are; «Tạo tệp mới» (the summary workbook or the chart of
-the eight targets, made in a background job: handlers/services/desk_exports.py); and each
+how far along the ones being made are; «Tạo tệp mới» (the summary workbook, the chart of
+the eight targets or, for full admins, the periodic report draft, made in a background job:
+handlers/services/desk_exports.py); and each
 file's download, checked against the viewer's role and unit and audited."""
 
 import unicodedata

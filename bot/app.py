@@ -45,6 +45,7 @@ def options_from(settings: Settings) -> Options:
         calendar=Calendar(settings.eval_open_day, settings.eval_due_day, settings.reminder_days),
         excellent_share=settings.excellent_share,
         self_study_days=settings.self_study_days,
+        knowledge_dir=settings.knowledge_dir,
         catch_up_days=settings.catch_up_days,
         quiet=settings.quiet,
         summaries_dir=settings.summaries_dir,

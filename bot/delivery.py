@@ -9,6 +9,7 @@ database lock held during the network call), and its outcome written in another.
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections import deque
@@ -179,8 +180,9 @@ class Deliverer:
                 if not claimed and not await self._claim(delivery_id):
                     return  # another sender has it
                 claimed = True
+                sent = await self._offered(reply, platform, chat_id)
                 # Started within the slot; awaited outside it, so sends overlap.
-                sending = asyncio.ensure_future(self.channels[platform].send(chat_id, reply))
+                sending = asyncio.ensure_future(self.channels[platform].send(chat_id, sent))
             result = await sending
             if result.status is SendStatus.RETRY_AFTER:
                 await limiter.hold(chat_id, result.retry_after or 1)
@@ -189,6 +191,19 @@ class Deliverer:
         if not chats and not await self._claim(delivery_id):
             return  # another sender recorded it
         await self._record(delivery_id, result)
+
+    async def _offered(self, reply: Reply, platform: str, chat_id: str) -> Reply:
+        """A push with choices becomes the chat's latest question, so its button, its number
+        or its label picks one as an answer's would; in the middle of a form it goes without
+        them (only the form's question can be answered there)."""
+        if not reply.choices:
+            return reply
+        choices = [[c.label, c.value] for c in reply.choices]
+        async with self.sessionmaker() as session, session.begin():
+            question = await Repo(session).conversations.offer_pushed(platform, chat_id, choices)
+        if question is None:  # a form is open: its own choices stay the ones to pick
+            return dataclasses.replace(reply, choices=())
+        return dataclasses.replace(reply, question=question)
 
     async def _chats(self, repo: Repo, delivery: Delivery) -> tuple[list[tuple[str, str]], bool]:
         """(platform, chat id) to try in turn: the one chat a push is addressed to, or the

@@ -9,6 +9,7 @@ Where each command lives (handlers/features/…):
 | /baocao, /khoahoc, /rut | reports |
 | /danhgia | evaluation |
 | /toi | profile |
+| /lotrinh | road |
 | /duyet, /duyet_ok, /duyet_sau, /tuchoi | review |
 | /xemdanhgia, /xacnhan | leader_review |
 | /thongbao, /thongbao_moi, /thongbao_huy | announce |
@@ -35,6 +36,7 @@ from handlers.features import (
     questions,
     reports,
     review,
+    road,
     roster,
     settings,
     summaries,
@@ -48,6 +50,7 @@ FEATURES = (
     reports.router,
     evaluation.router,
     profile.router,
+    road.router,
     review.router,
     leader_review.router,
     announce.router,

@@ -31,6 +31,9 @@ class Options:
     calendar: Calendar = field(default_factory=Calendar)
     excellent_share: float = 0.20
     self_study_days: int = 60
+    # The knowledge folder (None: the packaged one), for work done outside a chat update
+    # that reads the plan's data: the scheduler's quarterly road nudge.
+    knowledge_dir: Path | None = None
     catch_up_days: int = 7  # announcements this recent reach officials who link later
     quiet: tuple[int, int] = (21, 7)  # no pushes from 21:00 to 07:00 local time
     summaries_dir: Path = Path("data/summaries")  # charts and workbooks sent to admins

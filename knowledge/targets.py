@@ -36,6 +36,20 @@ class Target:
 
 
 @dataclass(frozen=True)
+class RoadStep:
+    """One thing on an official's road to the standard: an indicator (`key`) as the official
+    reads it (`title`); the self-study step has no indicator (`key` "self_study")."""
+
+    key: str
+    title: str
+    source: str = ""  # the self-study step's; an indicator's is its target's
+
+
+# The measures a road step can be built on: what one official does to meet them.
+ROAD_MEASURES = ("education_at_least", "political_theory_at_least", "verified_course")
+
+
+@dataclass(frozen=True)
 class Targets:
     targets: tuple[Target, ...]
     training_from: date | None
@@ -44,9 +58,18 @@ class Targets:
     candidates_source: str = ""
     retirement: dict = field(default_factory=lambda: dict(RULES))  # Gender → RetirementRule
     place: str = ""  # plan.yaml's `place`: "xã Sì Lở Lầu"
+    road: tuple[RoadStep, ...] = ()  # the indicators on an official's road, as listed
+    self_study: RoadStep | None = None  # «Bình dân học vụ số», kept up recently
 
     def get(self, number: int) -> Target | None:
         return next((t for t in self.targets if t.number == number), None)
+
+    def target_of(self, key: str) -> Target | None:
+        """The target an indicator key belongs to."""
+        return next((t for t in self.targets if any(i.spec.key == key for i in t.indicators)), None)
+
+    def indicator(self, key: str) -> Indicator | None:
+        return next((i for i in self.indicators if i.spec.key == key), None)
 
     @property
     def indicators(self) -> list[Indicator]:
@@ -80,6 +103,7 @@ def _load(path: Path, mtime: int, plan: Path, plan_mtime: int) -> Targets:
         targets = tuple(_target(item) for item in data["targets"])
         candidates = data.get("degree_candidates") or {}
         EducationLevel(candidates.get("below", "dai_hoc"))
+        steps, self_study = _road(data.get("road") or {}, targets)
         return Targets(
             targets=targets,
             training_from=data.get("training_from"),
@@ -88,6 +112,8 @@ def _load(path: Path, mtime: int, plan: Path, plan_mtime: int) -> Targets:
             candidates_source=str(candidates.get("source", "")),
             retirement=_retirement(data.get("retirement")),
             place=str(meta.get("place") or "") if isinstance(meta, dict) else "",
+            road=steps,
+            self_study=self_study,
         )
     except (KeyError, TypeError, ValueError) as error:
         raise KnowledgeError(f"{path}: {error}") from None
@@ -128,6 +154,30 @@ def _indicator(row: dict) -> Indicator:
     return Indicator(
         spec, str(row["label"]), str(row.get("short") or row["label"]), str(row.get("note") or "")
     )
+
+
+def _road(data: dict, targets: tuple[Target, ...]) -> tuple[tuple[RoadStep, ...], RoadStep | None]:
+    """The `road` section: each step an indicator one official can meet by training."""
+    measures = {i.spec.key: i.spec.measure for t in targets for i in t.indicators}
+    steps: list[RoadStep] = []
+    for row in data.get("steps") or ():
+        key, title = str(row["key"]), str(row.get("title") or "").strip()
+        where = f"road: bước '{key}'"
+        if key not in measures:
+            raise ValueError(f"{where}: không có chỉ tiêu này")
+        if (measures[key] or "").partition(":")[0] not in ROAD_MEASURES:
+            raise ValueError(f"{where}: chỉ tiêu không đo bằng trình độ hay khóa học")
+        if not title:
+            raise ValueError(f"{where}: cần 'title'")
+        if any(step.key == key for step in steps):
+            raise ValueError(f"{where}: bị trùng")
+        steps.append(RoadStep(key, title))
+    self_study = None
+    if row := data.get("self_study"):
+        if not str(row.get("title") or "").strip():
+            raise ValueError("road: self_study cần 'title'")
+        self_study = RoadStep("self_study", str(row["title"]), str(row.get("source") or ""))
+    return tuple(steps), self_study
 
 
 def _retirement(data: dict | None) -> dict:

@@ -55,6 +55,13 @@ class DeliveryRepo:
             self.session.info[QUEUED_FLAG] = True  # the sender is woken once this commits
         return result.rowcount == 1
 
+    async def keys_starting(self, prefix: str) -> set[str]:
+        """The keys of the pushes queued (or sent) under `prefix`: who already has one."""
+        rows = await self.session.scalars(
+            select(Delivery.key).where(Delivery.key.startswith(prefix, autoescape=True))
+        )
+        return set(rows)
+
     async def due(
         self, now: datetime, platforms: Collection[str], limit: int = 100
     ) -> list[Delivery]:

@@ -1,15 +1,26 @@
 """Queries on course reports."""
 
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from knowledge.vocabulary import attained_level
+from knowledge.vocabulary import CourseCategory, attained_level
 from storage.enums import ReportStatus
 from storage.models import CourseReport, Official
 
 LIVE = (ReportStatus.PENDING, ReportStatus.VERIFIED)  # reports that still count
+
+
+class LiveReports(NamedTuple):
+    """An official's live reports of one category, level and status."""
+
+    category: CourseCategory
+    level: str | None
+    verified: bool  # False: pending
+    latest: date  # the latest completion among them
 
 
 class ReportRepo:
@@ -46,6 +57,42 @@ class ReportRepo:
             .limit(limit)
         )
         return list(rows)
+
+    async def live_by_official(
+        self, official_ids: Sequence[int], since: date, until: date
+    ) -> dict[int, list[LiveReports]]:
+        """The pending and verified reports completed from `since` to `until` of these
+        officials, grouped by category, level and status, with the latest completion of each
+        group: what an official's road reads (handlers.services.road). One query."""
+        if not official_ids:
+            return {}
+        rows = await self.session.execute(
+            select(
+                CourseReport.official_id,
+                CourseReport.category,
+                CourseReport.level,
+                CourseReport.status,
+                func.max(CourseReport.completed_on),
+            )
+            .where(
+                CourseReport.official_id.in_(list(official_ids)),
+                CourseReport.status.in_(LIVE),
+                CourseReport.completed_on >= since,
+                CourseReport.completed_on <= until,
+            )
+            .group_by(
+                CourseReport.official_id,
+                CourseReport.category,
+                CourseReport.level,
+                CourseReport.status,
+            )
+        )
+        found: dict[int, list[LiveReports]] = {}
+        for official_id, category, level, status, latest in rows:
+            found.setdefault(official_id, []).append(
+                LiveReports(category, level, status == ReportStatus.VERIFIED, latest)
+            )
+        return found
 
     async def next_pending(
         self, after_id: int = 0, unit_id: int | None = None

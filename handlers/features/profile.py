@@ -1,8 +1,10 @@
-"""/toi: the linked official's own record."""
+"""/toi: the linked official's own record, and where their road to the standard stands."""
 
 from handlers.context import Context
 from handlers.formatting import show_date
 from handlers.router import Access, Router
+from handlers.services.road import road_of
+from handlers.services.road_messages import profile_line
 from handlers.texts import label, t
 
 router = Router()
@@ -16,7 +18,14 @@ def _yes_no(value: bool) -> str:
 async def profile(ctx: Context) -> str:
     official = ctx.official
     accounts = await ctx.repo.accounts.of_official(official.id)
-    return t(
+    road = await road_of(
+        ctx.repo,
+        official,
+        ctx.knowledge,
+        ctx.local_now.date(),
+        self_study_days=ctx.options.self_study_days,
+    )
+    card = t(
         "profile.card",
         name=official.full_name,
         code=official.code,
@@ -36,3 +45,4 @@ async def profile(ctx: Context) -> str:
         role=label(official.role),
         channels=", ".join(t(f"labels.platform_{a.platform}") for a in accounts) or "—",
     )
+    return card + "\n\n" + profile_line(road)

@@ -1,5 +1,5 @@
-"""/caidat: an official turns the optional nudges (self-study, training registration) off or
-on; evaluation reminders and announcements always arrive."""
+"""/caidat: an official turns the optional nudges (self-study, training registration, the
+quarterly road nudge) off or on; evaluation reminders and announcements always arrive."""
 
 from handlers.context import Context
 from handlers.router import Access, Router

@@ -12,7 +12,13 @@ from datetime import date, datetime, time, timedelta
 from handlers.context import Context, Options
 from handlers.formatting import show_date
 from handlers.periods import open_period, period_label
+from handlers.services.road import roads_with
+from handlers.services.road_messages import next_step, view_choice
 from handlers.texts import t
+from handlers.types import Choice
+from knowledge.courses import Catalogue
+from knowledge.entries import PACKAGED
+from knowledge.targets import load_targets
 from storage.enums import CampaignKind
 from storage.models import Campaign, Delivery
 from storage.repo import Repo
@@ -20,6 +26,7 @@ from storage.repo import Repo
 SEND_AT = time(8, 0)  # calendar pushes go out at 08:00 local time
 TRAINING_DAY = (1, 10)  # yearly reminder to register training needs (plan III.2.d)
 SELF_STUDY_DAY = 15  # the monthly Bình dân học vụ số nudge
+ROAD_NUDGE_DAY = 10  # each quarter's road nudge: this day of its first month (after eval is due)
 CATCH_UP = timedelta(days=7)  # a missed yearly or monthly push still goes out within a week
 
 
@@ -40,10 +47,12 @@ def next_allowed(moment: datetime, options: Options) -> datetime:
     return morning
 
 
-async def notify(ctx: Context, key: str, official_id: int, text: str) -> None:
+async def notify(
+    ctx: Context, key: str, official_id: int, text: str, choices: tuple[Choice, ...] = ()
+) -> None:
     """Queue a message to one official (a review's outcome), in this update's transaction,
     to go out now or, in the quiet hours, in the morning."""
-    await tell(ctx.repo, key, official_id, text, ctx.now, ctx.options)
+    await tell(ctx.repo, key, official_id, text, ctx.now, ctx.options, choices=choices)
 
 
 async def tell(
@@ -54,17 +63,25 @@ async def tell(
     now: datetime,
     options: Options,
     to: tuple[str, str] | None = None,
+    choices: tuple[Choice, ...] = (),
 ) -> None:
     """`notify` outside a chat update (the operator's command line); with `to` (platform,
     chat id), to that chat only: an account no longer linked to the official."""
-    await repo.deliveries.enqueue(key, official_id, text, due_at=next_allowed(now, options), to=to)
+    await repo.deliveries.enqueue(
+        key,
+        official_id,
+        text,
+        [(c.label, c.value) for c in choices],
+        due_at=next_allowed(now, options),
+        to=to,
+    )
 
 
 async def plan(repo: Repo, now: datetime, options: Options) -> int:
-    """Create the calendar campaigns due by `now`, then queue every ready campaign's
-    deliveries. Returns how many deliveries were queued."""
+    """Create the calendar campaigns due by `now`, queue the quarter's road nudges, then
+    every ready campaign's deliveries. Returns how many deliveries were queued."""
     await _calendar_campaigns(repo, now, options)
-    queued = 0
+    queued = await _road_nudges(repo, now, options)
     for campaign in await repo.campaigns.ready(now):
         queued += await expand(repo, campaign, now, options)
     return queued
@@ -158,6 +175,40 @@ async def _calendar_campaigns(repo: Repo, now: datetime, options: Options) -> No
             {"who": "no_self_study", "since": since, "optional": True},
             nudge_at,
         )
+
+
+async def _road_nudges(repo: Repo, now: datetime, options: Options) -> int:
+    """Once a quarter, to each official with nudges on who has something left to do on their
+    road to the standard: that one next step and a course for it (plan I.2: «có lộ trình cụ
+    thể»). Keyed per quarter and official: queued once, and within the catch-up week to
+    whoever links their account late."""
+    today = now.astimezone(options.timezone).date()
+    quarter = (today.month - 1) // 3 + 1
+    nudge_at = local_moment(date(today.year, 3 * quarter - 2, ROAD_NUDGE_DAY), SEND_AT, options)
+    if not nudge_at <= now < nudge_at + CATCH_UP:
+        return 0
+    prefix = f"road-nudge:{today.year}Q{quarter}:"
+    done = await repo.deliveries.keys_starting(prefix)
+    wanted = await repo.campaigns.recipients({"who": "all", "optional": True})
+    officials = await repo.officials.by_ids([i for i in wanted if f"{prefix}{i}" not in done])
+    if not officials:
+        return 0
+    folder = options.knowledge_dir or PACKAGED
+    targets, catalogue = load_targets(folder), Catalogue.load(folder)
+    roads = await roads_with(repo, officials, targets, catalogue, today, options.self_study_days)
+    view, queued = view_choice(), 0
+    for official in officials:
+        step = next_step(roads[official.id])
+        if step is None:
+            continue
+        queued += await repo.deliveries.enqueue(
+            f"{prefix}{official.id}",
+            official.id,
+            step,
+            [(view.label, view.value)],
+            due_at=next_allowed(max(now, nudge_at), options),
+        )
+    return queued
 
 
 async def still_wanted(repo: Repo, delivery: Delivery) -> bool:

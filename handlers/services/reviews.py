@@ -14,6 +14,7 @@ from handlers.context import Options
 from handlers.errors import UserError
 from handlers.services.campaigns import tell
 from handlers.services.desk import actor_of
+from handlers.services.road_messages import view_choice
 from handlers.services.summaries.scope import visible_unit
 from handlers.texts import label, t
 from knowledge.courses import Catalogue
@@ -183,7 +184,16 @@ async def verify(
     notice = t("review.notice_verified", id=report.id, course=report.course_name)
     if raised:
         notice += "\n" + t("review.notice_level", level=raised)
-    await tell(repo, f"report-reviewed:{report.id}", report.official_id, notice, now, options)
+    # Where the official now stands: one tap to their road.
+    await tell(
+        repo,
+        f"report-reviewed:{report.id}",
+        report.official_id,
+        notice,
+        now,
+        options,
+        choices=(view_choice(),),
+    )
     return Verified(report, raised)
 
 

@@ -1,0 +1,57 @@
+"""The road agrees with the summaries: whoever /chitieu lists as missing an indicator has that
+gap on their road, and nobody else; the whole commune's roads take one reports query."""
+
+from datetime import date
+
+from sqlalchemy import event, select
+
+from handlers.services.road import roads_of
+from knowledge.indicators import Basis
+from knowledge.targets import load_targets
+from knowledge.vocabulary import CourseCategory
+from storage.enums import ReportStatus
+from storage.models import CourseReport, Official
+from storage.repo import Repo
+
+TODAY = date(2026, 5, 4)
+TARGETS = load_targets()
+
+
+async def test_roads_agree_with_the_indicators_missing_lists(app):
+    async with app.sessionmaker() as session, session.begin():
+        officials = list(await session.scalars(select(Official).order_by(Official.id)))
+        for number, official in enumerate(officials[:12]):
+            category = [CourseCategory.JOB_POSITION, CourseCategory.KNOWLEDGE_UPDATE][number % 2]
+            status = ReportStatus.VERIFIED if number % 3 else ReportStatus.PENDING
+            session.add(
+                CourseReport(
+                    official_id=official.id,
+                    category=category,
+                    course_name="Khóa",
+                    completed_on=date(2026, 2, 1),
+                    status=status,
+                )
+            )
+    async with app.sessionmaker() as session:
+        repo = Repo(session)
+        statements = []
+        event.listen(
+            session.bind.sync_engine,
+            "before_cursor_execute",
+            lambda *args: statements.append(args[2]),
+        )
+        roads = await roads_of(repo, officials, app.conversation.knowledge, TODAY)
+        selects = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+        assert len(selects) == 1  # the reports of all 40, at once
+        basis = Basis(
+            as_of=TODAY, period="2026Q2", period_due=TODAY, training_from=date(2026, 1, 1)
+        )
+        for step in TARGETS.road:
+            spec = TARGETS.indicator(step.key).spec
+            missing = {o.id for o in await repo.indicators.missing(spec, basis)}
+            with_gap = {i for i, road in roads.items() if step.key in {g.key for g in road.gaps}}
+            assert with_gap == missing, step.key
+        candidates = await repo.indicators.degree_candidates(basis)
+        assert {i for i, road in roads.items() if road.degree_candidate} == {
+            o.id for o in candidates
+        }

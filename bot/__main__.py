@@ -24,6 +24,7 @@ from bot.channels.console import (
     run_console,
 )
 from bot.cli_plans import PlanFailure, training_plan
+from bot.cli_reports import ReportFailure, periodic_report
 from bot.config import ConfigError, Settings, load_settings
 from bot.delivery import Deliverer, outbox_counts
 from bot.health import running_processes
@@ -410,6 +411,13 @@ async def cmd_training_plan(app: App, args) -> None:
         raise Failure(str(error), 2) from None
 
 
+async def cmd_report(app: App, args) -> None:
+    try:
+        print(await periodic_report(app, args))
+    except ReportFailure as error:
+        raise Failure(str(error), 2) from None
+
+
 async def cmd_web(app: App, args) -> None:
     """The desk alone, without channels: for trying it, or for a commune that wants the desk
     on another port than the bot's."""
@@ -457,6 +465,7 @@ COMMANDS = {
     "roster": cmd_roster,
     "export": cmd_export,
     "training-plan": cmd_training_plan,
+    "report": cmd_report,
     "web": cmd_web,
     "desk-link": cmd_desk_link,
 }

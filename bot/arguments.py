@@ -119,6 +119,17 @@ def parser() -> argparse.ArgumentParser:
     plan.add_argument("--year", metavar="NĂM", help="năm của kế hoạch (mặc định năm sau)")
     plan.add_argument("--out", required=True, metavar="TỆP.xlsx")
     plan.add_argument("--unit", metavar="MÃ_ĐƠN_VỊ", help="chỉ một đơn vị (mặc định toàn xã)")
+    report = sub.add_parser(
+        "report", help="lập dự thảo báo cáo sơ kết 6 tháng, tổng kết năm (tệp Word .docx)"
+    )
+    report.add_argument("--out", required=True, metavar="TỆP.docx")
+    report.add_argument(
+        "--period",
+        metavar="2026H1|2026",
+        help="2026H1: sơ kết 6 tháng đầu năm; 2026: tổng kết năm (mặc định: tháng 6 và tháng "
+        "12 là kỳ đang kết thúc, các tháng khác là kỳ gần nhất đã kết thúc)",
+    )
+    report.add_argument("--unit", metavar="MÃ_ĐƠN_VỊ", help="chỉ một đơn vị (mặc định toàn xã)")
     return p
 
 

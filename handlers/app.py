@@ -19,6 +19,7 @@ Where each command lives (handlers/features/…):
 | a roster file sent in chat | roster |
 | /tonghop, /chitieu, /chuanop, /xuat | summaries |
 | /kehoachdaotao | training_plan |
+| /baocaodinhky | periodic_report |
 | /web | desk |
 | /huy, /quaylai (no form open), /help | basics |
 """
@@ -31,6 +32,7 @@ from handlers.features import (
     evaluation,
     leader_review,
     linking,
+    periodic_report,
     permissions,
     profile,
     questions,
@@ -62,6 +64,7 @@ FEATURES = (
     roster.router,
     summaries.router,
     training_plan.router,
+    periodic_report.router,
     desk.router,
     basics.router,
 )

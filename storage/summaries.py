@@ -95,6 +95,39 @@ class SummaryRepo:
             counts.setdefault((int(y), int(m)), {})[CourseCategory(category)] = int(number)
         return counts
 
+    async def verified_by_category(
+        self, since: date, until: date, unit_id: int | None
+    ) -> tuple[dict[CourseCategory, tuple[int, int]], int]:
+        """VERIFIED course reports of the active officials in scope completed from `since` to
+        `until`: for each category (reports, officials who have one), and how many officials
+        have any (one who took several categories is counted once there)."""
+        window = (
+            CourseReport.status == ReportStatus.VERIFIED,
+            CourseReport.completed_on >= since,
+            CourseReport.completed_on <= until,
+            in_scope(unit_id),
+        )
+        query = (
+            select(
+                CourseReport.category,
+                func.count(),
+                func.count(func.distinct(CourseReport.official_id)),
+            )
+            .join(Official, Official.id == CourseReport.official_id)
+            .where(*window)
+            .group_by(CourseReport.category)
+        )
+        counts = {
+            CourseCategory(category): (int(reports), int(officials))
+            for category, reports, officials in await self.session.execute(query)
+        }
+        people = await self.session.scalar(
+            select(func.count(func.distinct(CourseReport.official_id)))
+            .join(Official, Official.id == CourseReport.official_id)
+            .where(*window)
+        )
+        return counts, int(people or 0)
+
     # -- the export's rows ------------------------------------------------------------------------
     # Plain rows of the columns the workbook shows (no ORM objects: a province's export runs to a
     # million rows), streamed in batches so memory stays flat.

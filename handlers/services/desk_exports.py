@@ -1,5 +1,6 @@
 """«Tạo tệp mới» on the desk's «Tải về» page: the summary workbook (the commune's, or one
-unit's with its full course list) or the chart of the eight targets at print resolution,
+unit's with its full course list), the chart of the eight targets at print resolution, or
+(full admins only) the periodic report draft (handlers/services/report/drafts.py),
 made in a background job (handlers/jobs.py) and kept for download (desk_files.py).
 
 `start_export`, inside the request's transaction, checks the scope the viewer may see,
@@ -30,6 +31,8 @@ from handlers.jobs import Job, Jobs, Worker
 from handlers.periods import Calendar, Period, period_label
 from handlers.services.desk import actor_of, may_use_desk
 from handlers.services.desk_files import keep_file
+from handlers.services.report import drafts
+from handlers.services.report.period import ReportPeriod, parse_report_period
 from handlers.services.summaries import charts
 from handlers.services.summaries.export import export_checked, in_file_name, workbook_name
 from handlers.services.summaries.figures import summarise
@@ -43,8 +46,9 @@ from storage.repo import Repo
 log = logging.getLogger(__name__)
 
 WORKBOOK, CHART = "export", "chart"  # as the chat names the files it keeps on the desk
+REPORT = drafts.KIND  # the periodic report draft: full admins only
 DAY = 24 * 3600
-KINDS = (WORKBOOK, CHART)
+KINDS = (WORKBOOK, CHART, REPORT)
 # A file still "running" after this was cut short (the bot stopped meanwhile): it no longer
 # blocks its maker, and the page says so.
 STALE = timedelta(hours=1)
@@ -60,21 +64,25 @@ SHEET_PERCENT = {
 
 @dataclass(frozen=True)
 class Asked:
-    kind: str  # WORKBOOK or CHART
+    kind: str  # WORKBOOK, CHART or REPORT
     unit_code: str | None  # None: the whole commune
     period: Period | None  # None: the current one
+    report: ReportPeriod | None = None  # REPORT's; None: the default one
 
 
-def asked_from(kind: str, unit: str, period: str, cal: Calendar) -> Asked:
+def asked_from(kind: str, unit: str, period: str, cal: Calendar, report: str = "") -> Asked:
     """What the form asks for; UserError for a kind or period that is not one."""
     if kind not in KINDS:
         raise UserError(t("desk_files.bad_kind"))
+    unit_code = unit.strip().upper() or None
+    if kind == REPORT:  # the report's own period; the quarter is not asked
+        return Asked(kind, unit_code, None, parse_report_period(report) if report.strip() else None)
     period = period.strip()
     try:
         parsed = Period.parse(period, cal) if period else None
     except ValueError:
         raise ScopeError(t("summaries.bad_quarter", value=period[:20])) from None
-    return Asked(kind, unit.strip().upper() or None, parsed)
+    return Asked(kind, unit_code, parsed)
 
 
 def job_key(official: Official) -> str:
@@ -95,19 +103,34 @@ async def start_export(
     targets: Targets,
     jobs: Jobs,
     sessionmaker: async_sessionmaker,
+    knowledge_dir: Path | None = None,
 ) -> tuple[DeskFile, Callable[[], None]]:
     """The file asked for, listed as being made, and the call that starts its job (to make
     once the request's transaction has committed). Raises ScopeError for a unit or period
-    the viewer may not see, UserError while another file of theirs is being made."""
+    the viewer may not see (UserError for a report asked by anyone but a full admin),
+    UserError while another file of theirs is being made."""
     today = now.astimezone(options.timezone).date()
-    scope = await resolve(repo, viewer, asked.unit_code, asked.period, today, options.calendar)
+    if asked.kind == REPORT:
+        report = drafts.Asked(
+            asked.report, asked.unit_code, today, options.calendar, targets, knowledge_dir
+        )
+        report, unit = await drafts.prepare(repo, viewer, report)
+        scope_unit_id = unit.id if unit else None
+    else:
+        scope = await resolve(repo, viewer, asked.unit_code, asked.period, today, options.calendar)
+        scope_unit_id = scope.unit_id
     if jobs.busy(job_key(viewer)) or await repo.desk.running_file_of(viewer.id, now - STALE):
         raise UserError(t("desk_files.busy"))
-    period = period_label(scope.period)
-    if asked.kind == WORKBOOK:
+    if asked.kind == REPORT:
+        where = unit.name if unit else t("summaries.commune")
+        title = drafts.title(report.period, where)
+        name, prefix, suffix = drafts.file_name(report.period, unit), "bao-cao", ".docx"
+    elif asked.kind == WORKBOOK:
+        period = period_label(scope.period)
         title = t("summaries.export_title", where=scope.name, period=period)
         name, prefix, suffix = workbook_name(scope), "tong-hop", ".xlsx"
     else:
+        period = period_label(scope.period)
         title = t("summaries.chart_file_indicators", where=scope.name, period=period)
         name = f"bieu-do-chi-tieu-{in_file_name(scope)}-{scope.period.key}.png"
         prefix, suffix = "chi-tieu", ".png"
@@ -117,7 +140,7 @@ async def start_export(
     row = await keep_file(
         repo,
         official=viewer,
-        unit_id=scope.unit_id,
+        unit_id=scope_unit_id,
         kind=asked.kind,
         title=title,
         name=name,
@@ -127,17 +150,26 @@ async def start_export(
         status="running",
     )
     row.progress = t("desk_files.progress_start")
-    made = _workbook_in_worker if asked.kind == WORKBOOK else _chart_in_worker
-    work = partial(
-        made,
-        path=path,
-        key=row.key,
-        official_id=viewer.id,
-        asked=(asked.unit_code, asked.period, today, options.calendar),
-        targets=targets,
-        zone=options.timezone,
-        actor=actor_of(viewer),
-    )
+    if asked.kind == REPORT:
+        work = partial(
+            _report_in_worker,
+            path=path,
+            key=row.key,
+            official_id=viewer.id,
+            asked=report,
+            actor=actor_of(viewer),
+        )
+    else:
+        work = partial(
+            _workbook_in_worker if asked.kind == WORKBOOK else _chart_in_worker,
+            path=path,
+            key=row.key,
+            official_id=viewer.id,
+            asked=(asked.unit_code, asked.period, today, options.calendar),
+            targets=targets,
+            zone=options.timezone,
+            actor=actor_of(viewer),
+        )
     run = partial(run_desk_job, work=work, key=row.key, path=path, sessionmaker=sessionmaker)
     return row, partial(jobs.start, job_key(viewer), run, nowhere)
 
@@ -246,6 +278,20 @@ async def _chart_in_worker(
             note=f"{scope.note} file:{path.name}",
         )
         await mark_ready(repo, key=key, path=path)
+
+
+async def _report_in_worker(
+    worker: Worker, *, path: Path, key: str, official_id: int, asked: drafts.Asked, actor: str
+) -> None:
+    """The periodic report draft, for a full admin still (drafts.draft_checked)."""
+
+    async def viewer(repo: Repo) -> Official:
+        return drafts.admin_only(await desk_viewer(repo, official_id))
+
+    async def ready(repo: Repo, _official: Official, _made) -> None:
+        await mark_ready(repo, key=key, path=path)
+
+    await drafts.draft_checked(worker, path, viewer, asked, actor, ready)
 
 
 async def desk_viewer(repo: Repo, official_id: int) -> Official:

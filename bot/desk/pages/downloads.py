@@ -1,6 +1,7 @@
 """Tải về: the files kept for admins (handlers/services/desk_files.py), newest first, with
-how far along the ones being made are; «Tạo tệp mới» (the summary workbook or the chart of
-the eight targets, made in a background job: handlers/services/desk_exports.py); and each
+how far along the ones being made are; «Tạo tệp mới» (the summary workbook, the chart of
+the eight targets or, for full admins, the periodic report draft, made in a background job:
+handlers/services/desk_exports.py); and each
 file's download, checked against the viewer's role and unit and audited."""
 
 import unicodedata
@@ -16,6 +17,7 @@ from handlers.periods import current_period
 from handlers.services.desk import actor_of
 from handlers.services.desk_exports import asked_from, is_stale, start_export
 from handlers.services.desk_files import download_path, may_see_file
+from handlers.services.report.period import ReportPeriod, default_report_period
 from storage.enums import Role
 from storage.models import DeskFile
 
@@ -40,6 +42,7 @@ async def make_file(request: web.Request) -> web.Response:
             str(form.get("unit", "")),
             str(form.get("period", "")),
             options.calendar,
+            str(form.get("report_period", "")),
         )
         _, begin = await start_export(
             request[REPO],
@@ -50,6 +53,7 @@ async def make_file(request: web.Request) -> web.Response:
             targets=targets_of(request),
             jobs=bot.conversation.jobs,
             sessionmaker=bot.sessionmaker,
+            knowledge_dir=bot.settings.knowledge_dir,
         )
     except UserError as refused:
         return await _files(request, refused=str(refused), status=400)
@@ -69,7 +73,8 @@ async def _files(
     ]
     makers = {row.official_id: await repo.officials.get(row.official_id) for row in kept}
     rows = [_row(row, makers[row.official_id], now) for row in kept]
-    periods = [current_period(now.astimezone(options.timezone).date(), options.calendar)]
+    today = now.astimezone(options.timezone).date()
+    periods = [current_period(today, options.calendar)]
     while len(periods) < PERIODS_OFFERED:
         periods.append(periods[-1].previous())
     return page(
@@ -82,8 +87,21 @@ async def _files(
         refused=refused,
         units=await units_for(request),
         periods=periods,
+        report_periods=_report_periods(today) if viewer.role == Role.ADMIN else [],
+        report_default=default_report_period(today),
         keep_days=options.desk_keep_days,
     )
+
+
+def _report_periods(today) -> list[ReportPeriod]:
+    """This year (under way), its first half, and last year's two: the reports an admin may
+    draft; the default one is preselected."""
+    return [
+        ReportPeriod(year, half)
+        for year in (today.year, today.year - 1)
+        for half in (False, True)
+        if ReportPeriod(year, half).first_day <= today
+    ]
 
 
 def _row(row: DeskFile, maker, now) -> dict:

@@ -7,6 +7,7 @@ Where each command lives (handlers/features/…):
 | /start, /moi | linking |
 | any text outside a form, /hoi, /xem, /toanvan, /cauhoimoi, /kb_reload | questions |
 | /baocao, /khoahoc, /rut | reports |
+| /dangky, /xoadangky, /handangky | registration |
 | /danhgia | evaluation |
 | /toi | profile |
 | /lotrinh | road |
@@ -34,6 +35,7 @@ from handlers.features import (
     permissions,
     profile,
     questions,
+    registration,
     reports,
     review,
     road,
@@ -48,6 +50,7 @@ FEATURES = (
     linking.router,
     questions.router,
     reports.router,
+    registration.router,
     evaluation.router,
     profile.router,
     road.router,

@@ -31,3 +31,8 @@ def label(member: Enum | None) -> str:
     if member is None:
         return t("labels.none")
     return _texts()[f"labels.{type(member).__name__}"][member.value]
+
+
+def options(key: str) -> dict[str, str]:
+    """A list of named choices kept as data (key → Vietnamese label), in the file's order."""
+    return dict(_texts()[key])

@@ -8,7 +8,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from knowledge.vocabulary import CourseCategory
 from storage.db import insert
 from storage.enums import CampaignKind, DeliveryStatus, ReportStatus
-from storage.models import Campaign, ChannelAccount, CourseReport, Delivery, Evaluation, Official
+from storage.models import (
+    Campaign,
+    ChannelAccount,
+    CourseReport,
+    Delivery,
+    Evaluation,
+    Official,
+    TrainingRegistration,
+)
 from storage.types import utcnow
 
 
@@ -80,8 +88,8 @@ class CampaignRepo:
         self, audience: dict, official_id: int | None = None, *, linked: bool = True
     ) -> list[int]:
         """Ids of the active officials with a linked account that `audience` describes:
-        {"who": "all" | "unit" | "group" | "not_submitted" | "no_self_study", "unit_id",
-        "group", "period", "since"}, and "optional": true to skip those who turned nudges off.
+        {"who": "all" | "unit" | "group" | "not_submitted" | "no_self_study" |
+        "not_registered", "unit_id", "group", "period", "since", "year"}, and "optional": true to skip those who turned nudges off.
         With `official_id`: that official, if the audience includes them. With `linked` off:
         those with no linked account too (whom the campaign cannot reach yet)."""
         query = select(Official.id).where(Official.active.is_(True))
@@ -107,6 +115,13 @@ class CampaignRepo:
                     CourseReport.category == CourseCategory.DIGITAL_SELF_STUDY,
                     CourseReport.status.in_((ReportStatus.PENDING, ReportStatus.VERIFIED)),
                     CourseReport.completed_on >= date.fromisoformat(audience["since"]),
+                )
+            )
+        if who == "not_registered":
+            query = query.where(
+                ~exists().where(
+                    TrainingRegistration.official_id == Official.id,
+                    TrainingRegistration.year == audience["year"],
                 )
             )
         if audience.get("optional"):

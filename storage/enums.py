@@ -35,6 +35,9 @@ class EvaluationStatus(StrEnum):
 class CampaignKind(StrEnum):
     EVAL_OPEN = "eval_open"
     EVAL_REMINDER = "eval_reminder"
-    TRAINING_REGISTRATION = "training_registration"  # yearly, plan III.2.d
+    # The yearly notice before /dangky existed; kept so campaigns sent then still read.
+    TRAINING_REGISTRATION = "training_registration"
+    REGISTRATION_OPEN = "registration_open"  # the training registration window opens (III.2.d)
+    REGISTRATION_REMINDER = "registration_reminder"  # days before it closes, to the unregistered
     SELF_STUDY_NUDGE = "self_study_nudge"  # monthly, Bình dân học vụ số
     ANNOUNCEMENT = "announcement"  # an admin's /thongbao

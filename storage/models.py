@@ -377,3 +377,38 @@ class DeskFile(Base):
     size: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     expires_at: Mapped[datetime]
+
+
+class TrainingRegistration(Base):
+    """A course an official registers for, for next year's training plan (plan III.2.d:
+    «hằng năm đăng ký đào tạo, đào tạo lại, bồi dưỡng»). Changed by deleting and adding
+    again while the registration window is open."""
+
+    __tablename__ = "training_registrations"
+    __table_args__ = (Index("ix_training_registrations_year_official", "year", "official_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
+    year: Mapped[int] = mapped_column(Integer)  # the year the training is for
+    category: Mapped[CourseCategory] = mapped_column(_enum(CourseCategory))
+    course_id: Mapped[str | None] = mapped_column(Bounded(64))  # catalogue id, if matched
+    course_name: Mapped[str] = mapped_column(Bounded(300))
+    specialisation: Mapped[str | None] = mapped_column(Bounded(200))  # degree programmes
+    # A key of the study forms in handlers/texts/registration.yaml («Tập trung», …).
+    study_form: Mapped[str] = mapped_column(Bounded(30))
+    gap: Mapped[str | None] = mapped_column(Bounded(20))  # the Gap.key of the road it closes
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    official: Mapped[Official] = relationship(lazy="joined")
+
+
+class CommuneSetting(Base):
+    """A setting the commune's admins choose from chat (e.g. the registration window)."""
+
+    __tablename__ = "commune_settings"
+
+    key: Mapped[str] = mapped_column(Bounded(50), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_by: Mapped[str] = mapped_column(Bounded(100))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -12,6 +12,7 @@ from storage.evaluations import EvaluationRepo
 from storage.indicators import IndicatorRepo
 from storage.officials import OfficialRepo
 from storage.questions import QuestionRepo
+from storage.registrations import RegistrationRepo, SettingRepo
 from storage.reports import ReportRepo
 from storage.summaries import SummaryRepo
 
@@ -31,3 +32,5 @@ class Repo:
         self.indicators = IndicatorRepo(session)
         self.summaries = SummaryRepo(session)
         self.desk = DeskRepo(session)
+        self.registrations = RegistrationRepo(session)
+        self.settings = SettingRepo(session)

@@ -6,13 +6,14 @@ from datetime import date
 
 from handlers import forms
 from handlers.context import Context
+from handlers.course_steps import CATEGORY_CHOICES, catalogue_course, category_of, course_steps
 from handlers.dates import parse_day
 from handlers.formatting import show_date
 from handlers.forms import Form, Invalid, Step
 from handlers.router import Access, Router, record_id
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
-from knowledge.courses import Catalogue, Course, adds_detail
+from knowledge.courses import Catalogue
 from knowledge.vocabulary import LEVELS, CourseCategory, attained_level
 from storage.enums import ReportStatus
 from storage.models import CourseReport
@@ -20,75 +21,8 @@ from storage.types import max_length
 
 router = Router()
 
-# Most reported first: self-study and short courses far outnumber degrees.
-CATEGORY_ORDER = (
-    CourseCategory.DIGITAL_SELF_STUDY,
-    CourseCategory.KNOWLEDGE_UPDATE,
-    CourseCategory.JOB_POSITION,
-    CourseCategory.POLITICAL_THEORY,
-    CourseCategory.STATE_MANAGEMENT,
-    CourseCategory.DEGREE,
-    CourseCategory.DEFENCE_SECURITY,
-    CourseCategory.OTHER,
-)
-COURSE_BUTTONS = 8
 MAX_HOURS = 2000
-YES, NO = "yes", "no"
 DEFAULT_PROVIDER = "p:default"  # the catalogue's provider for the chosen course
-
-
-def _category(ctx: Context) -> CourseCategory:
-    return CourseCategory(ctx.state.answers["category"])
-
-
-def _catalogue_course(ctx: Context) -> Course | None:
-    """The catalogue course the official picked or confirmed, if any."""
-    chosen = (ctx.state.answers.get("course") or {}).get("id")
-    return ctx.knowledge.courses.get(chosen) if chosen else None
-
-
-# -- steps ----------------------------------------------------------------------------------
-
-
-def _course_choices(ctx: Context) -> tuple[Choice, ...]:
-    courses = ctx.knowledge.courses.in_category(_category(ctx))[:COURSE_BUTTONS]
-    return tuple(Choice(c.name, f"c:{c.id}") for c in courses)
-
-
-def parse_course(text: str, ctx: Context) -> dict:
-    catalogue = ctx.knowledge.courses
-    if ctx.picked and ctx.picked.startswith("c:"):  # a button of this step (the core checks)
-        course = catalogue.get(ctx.picked[2:])
-        if course is None or course.category != _category(ctx):
-            raise Invalid(t("reports.course_other_category"))
-        return {"id": course.id, "name": course.name}
-    if not text:
-        raise Invalid(t("reports.course_empty"))
-    match = catalogue.match(text, _category(ctx))
-    if match is None:
-        return {"name": text}
-    if match.sure:  # one of its names, but for a typo: named as the catalogue names it
-        return {"id": match.course.id, "name": match.course.name}
-    return {"name": text, "guess": match.course.id, "guess_name": match.course.name}
-
-
-def _linked(typed: str, course: Course) -> dict:
-    """The catalogue course, under the name typed when that says more (its field of study)."""
-    return {"id": course.id, "name": typed if adds_detail(typed, course) else course.name}
-
-
-def parse_guess(text: str, ctx: Context) -> dict:
-    """The course as confirmed: the catalogue's when the guess is right, else the name typed.
-    Stored under "course", so the summary shows (and submit writes) the course decided on."""
-    typed = ctx.state.answers["course"]
-    guessed = ctx.knowledge.courses.get(typed["guess"])
-    if ctx.picked == YES and guessed is not None:  # (None: gone from a reloaded catalogue)
-        return _linked(typed["name"], guessed)
-    if ctx.picked == YES:
-        return {"name": typed["name"]}
-    if ctx.picked == NO:
-        return {"name": typed["name"]}
-    raise Invalid(t("forms.pick_one"))
 
 
 # "8", "8 giờ", "8h", "1 tiếng": with a unit, "1" is one hour even where "1" picks «Bỏ qua».
@@ -134,38 +68,34 @@ def _certificate_prompt(ctx: Context) -> str:
 
 
 def _levelled(ctx: Context) -> bool:
-    return "category" in ctx.state.answers and _category(ctx) in LEVELS
+    return "category" in ctx.state.answers and category_of(ctx) in LEVELS
 
 
 def _needs_level(ctx: Context) -> bool:
     """Asked for a levelled category when the course named does not fix the level."""
     if not _levelled(ctx) or "course" not in ctx.state.answers:
         return False
-    course = _catalogue_course(ctx)
+    course = catalogue_course(ctx)
     return not (course and course.level)
 
 
 def _course_level(ctx: Context) -> str | None:
-    course = _catalogue_course(ctx)
+    course = catalogue_course(ctx)
     return course.level if _levelled(ctx) and course and course.level else None
 
 
 def _level_choices(ctx: Context) -> tuple[Choice, ...]:
-    return tuple(Choice(label(level), level.value) for level in LEVELS[_category(ctx)])
-
-
-def _guessed(ctx: Context) -> bool:
-    return "guess" in ctx.state.answers.get("course", {})
+    return tuple(Choice(label(level), level.value) for level in LEVELS[category_of(ctx)])
 
 
 def _provider_choices(ctx: Context) -> tuple[Choice, ...]:
-    course = _catalogue_course(ctx)
+    course = catalogue_course(ctx)
     return (Choice(course.provider, DEFAULT_PROVIDER),) if course and course.provider else ()
 
 
 def _provider(text: str, ctx: Context) -> str:
-    if ctx.picked == DEFAULT_PROVIDER and _catalogue_course(ctx):
-        return _catalogue_course(ctx).provider
+    if ctx.picked == DEFAULT_PROVIDER and catalogue_course(ctx):
+        return catalogue_course(ctx).provider
     if not text:
         raise Invalid(t("reports.provider_empty"))
     return text
@@ -185,7 +115,7 @@ def check(answers: dict, catalogue: Catalogue) -> None:
     chosen = answers["course"].get("id")
     course = catalogue.get(chosen) if chosen else None
     if chosen and (course is None or course.category != category):
-        raise Invalid(t("reports.course_other_category"))
+        raise Invalid(t("courses.course_other_category"))
     try:
         attained_level(category, answers.get("level"))
     except ValueError:
@@ -250,28 +180,13 @@ REPORT_FORM = router.form(
                 "category",
                 t("reports.label_category"),
                 t("reports.ask_category"),
-                choices=tuple(Choice(label(c), c.value) for c in CATEGORY_ORDER),
+                choices=CATEGORY_CHOICES,
                 show=lambda v: label(CourseCategory(v)),
             ),
-            Step(
-                "course",
+            *course_steps(
                 t("reports.label_course"),
                 t("reports.ask_course"),
-                parse=parse_course,
-                choices=_course_choices,
-                show=lambda c: c["name"],
-                max_length=max_length(CourseReport.course_name),
-            ),
-            # "Có phải khóa …?" when the name typed is close to a catalogue course but not sure.
-            Step(
-                "course",
-                t("reports.label_course"),
-                lambda ctx: t("reports.ask_guess", name=ctx.state.answers["course"]["guess_name"]),
-                parse=parse_guess,
-                choices=(Choice(t("reports.guess_yes"), YES), Choice(t("reports.guess_no"), NO)),
-                when=_guessed,
-                in_summary=False,
-                follow_up=True,
+                max_length(CourseReport.course_name),
             ),
             Step(
                 "level",

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from handlers.context import Context, Options
 from handlers.formatting import show_date
 from handlers.periods import open_period, period_label
+from handlers.services.registration import window_days, window_in
 from handlers.services.road import roads_with
 from handlers.services.road_messages import next_step, view_choice
 from handlers.texts import t
@@ -24,7 +25,8 @@ from storage.models import Campaign, Delivery
 from storage.repo import Repo
 
 SEND_AT = time(8, 0)  # calendar pushes go out at 08:00 local time
-TRAINING_DAY = (1, 10)  # yearly reminder to register training needs (plan III.2.d)
+# Days before the training registration window closes that those not registered are reminded.
+REGISTRATION_REMINDERS = (7, 1)
 SELF_STUDY_DAY = 15  # the monthly Bình dân học vụ số nudge
 ROAD_NUDGE_DAY = 10  # each quarter's road nudge: this day of its first month (after eval is due)
 CATCH_UP = timedelta(days=7)  # a missed yearly or monthly push still goes out within a week
@@ -111,12 +113,16 @@ async def _deliver(
 
 
 async def catch_up(repo: Repo, official_id: int, now: datetime, options: Options) -> int:
-    """Queue, once, what an official who just linked their account missed: the open
-    self-evaluation's notice (with its deadline) and the announcements of the last
-    `options.catch_up_days` days meant for them. How many were queued."""
+    """Queue, once, what an official who just linked their account missed: the notices of
+    the open self-evaluation (with its deadline) and of the open training registration, and
+    the announcements of the last `options.catch_up_days` days meant for them. How many were
+    queued."""
     today = now.astimezone(options.timezone).date()
     period = open_period(today, options.calendar)
     keys = [f"eval-open:{period.key}"] if period is not None else []
+    registration = window_in(await window_days(repo), today.year)
+    if registration.is_open(today):
+        keys.append(f"registration-open:{registration.year}")
     since = now - timedelta(days=options.catch_up_days)
     queued = 0
     for campaign in await repo.campaigns.expanded(keys, CampaignKind.ANNOUNCEMENT, since):
@@ -155,15 +161,7 @@ async def _calendar_campaigns(repo: Repo, now: datetime, options: Options) -> No
                     remind_at,
                 )
 
-    training_at = local_moment(date(today.year, *TRAINING_DAY), SEND_AT, options)
-    if training_at <= now < training_at + CATCH_UP:
-        await repo.campaigns.ensure(
-            f"training-registration:{today.year}",
-            CampaignKind.TRAINING_REGISTRATION,
-            t("campaigns.training_registration", year=today.year),
-            {"who": "all", "optional": True},
-            training_at,
-        )
+    await _registration_campaigns(repo, today, now, options)
 
     nudge_at = local_moment(today.replace(day=SELF_STUDY_DAY), SEND_AT, options)
     if nudge_at <= now < nudge_at + CATCH_UP:
@@ -175,6 +173,40 @@ async def _calendar_campaigns(repo: Repo, now: datetime, options: Options) -> No
             {"who": "no_self_study", "since": since, "optional": True},
             nudge_at,
         )
+
+
+async def _registration_campaigns(repo: Repo, today: date, now: datetime, options: Options) -> None:
+    """The training registration window (the one admins set, read from the database): a
+    notice to all when it opens, reminders to those not registered before it closes. Both
+    are optional nudges (/caidat)."""
+    window = window_in(await window_days(repo), today.year)
+    if today > window.closes:
+        return
+    closes = show_date(window.closes)
+    opens_at = local_moment(window.opens, SEND_AT, options)
+    if opens_at <= now:
+        await repo.campaigns.ensure(
+            f"registration-open:{window.year}",
+            CampaignKind.REGISTRATION_OPEN,
+            t("campaigns.registration_open", year=window.year, closes=closes),
+            {"who": "all", "optional": True},
+            opens_at,
+        )
+    for days in REGISTRATION_REMINDERS:
+        remind_at = local_moment(window.closes - timedelta(days=days), SEND_AT, options)
+        if opens_at <= remind_at <= now:
+            await repo.campaigns.ensure(
+                f"registration-reminder:{window.year}:{days}",
+                CampaignKind.REGISTRATION_REMINDER,
+                t("campaigns.registration_reminder", year=window.year, days=days, closes=closes),
+                {
+                    "who": "not_registered",
+                    "year": window.year,
+                    "optional": True,
+                    "condition": f"not_registered:{window.year}",
+                },
+                remind_at,
+            )
 
 
 async def _road_nudges(repo: Repo, now: datetime, options: Options) -> int:
@@ -212,8 +244,12 @@ async def _road_nudges(repo: Repo, now: datetime, options: Options) -> int:
 
 
 async def still_wanted(repo: Repo, delivery: Delivery) -> bool:
-    """Checked just before sending: a reminder to submit is dropped once the official has."""
+    """Checked just before sending: a reminder to submit (or register) is dropped once the
+    official has."""
     if delivery.condition and delivery.condition.startswith("not_submitted:"):
         period = delivery.condition.removeprefix("not_submitted:")
         return not await repo.evaluations.submitted(delivery.official_id, period)
+    if delivery.condition and delivery.condition.startswith("not_registered:"):
+        year = int(delivery.condition.removeprefix("not_registered:"))
+        return not await repo.registrations.registered(delivery.official_id, year)
     return True

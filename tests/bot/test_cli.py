@@ -86,7 +86,7 @@ def test_chat_as_a_given_official(db_env):
 
 def test_db_upgrade(db_env):
     result = run("db", "upgrade", env=db_env)
-    assert result.returncode == 0 and "phiên bản lược đồ 0009" in result.stdout
+    assert result.returncode == 0 and "phiên bản lược đồ 0010" in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,15 @@ from sqlalchemy import select
 from handlers.texts import label
 from knowledge.vocabulary import PositionGroup
 from storage.enums import ReportStatus, Role
-from storage.models import AuditEntry, Campaign, CourseReport, Evaluation, Official, Unit
+from storage.models import (
+    AuditEntry,
+    Campaign,
+    CourseReport,
+    Evaluation,
+    Official,
+    TrainingRegistration,
+    Unit,
+)
 from tests.helpers.forms_walk import ADMIN, OFFICIAL, restore, say, walk
 
 SKIPPED = "(bỏ qua)"
@@ -145,7 +153,37 @@ async def _cancellation(session, answers) -> dict[str, str]:
     return {"Hủy thông báo": f"#{cancelled.entity_id} · hẹn gửi {at:%d/%m/%Y %H:%M} · «{text}»"}
 
 
+STUDY_FORMS = {"full_time": "Tập trung", "part_time": "Vừa làm vừa học", "online": "Trực tuyến"}
+
+
+async def _registration(session, answers) -> dict[str, str]:
+    registration = await _latest(session, TrainingRegistration)
+    titles = {key: title for key, title, _ in answers["gaps"]}
+    stored = {
+        "Loại": label(registration.category),
+        "Khóa học": registration.course_name,
+        "Hình thức học": STUDY_FORMS[registration.study_form],
+        "Chỉ tiêu hướng tới": titles.get(registration.gap, "Không gắn với chỉ tiêu nào"),
+    }
+    if registration.specialisation:
+        stored["Chuyên ngành"] = registration.specialisation
+    return stored
+
+
+async def _registration_deleted(session, answers) -> dict[str, str]:
+    deleted = await session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "registration_deleted")
+    )
+    assert await session.get(TrainingRegistration, answers["registration_id"]) is None
+    course, category = deleted.before["course"], deleted.before["category"]
+    from knowledge.vocabulary import CourseCategory
+
+    return {"Đăng ký": f"{course} ({label(CourseCategory(category))})"}
+
+
 STORED = {
+    "dangky": _registration,
+    "xoadangky": _registration_deleted,
     "baocao": _report,
     "danhgia": _evaluation,
     "tuchoi": _rejection,

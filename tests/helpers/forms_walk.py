@@ -18,7 +18,15 @@ from handlers.types import Choice, Incoming
 from knowledge.scoring import Scheme
 from knowledge.vocabulary import CourseCategory, Rating
 from storage.enums import CampaignKind
-from storage.models import Campaign, ConversationState, CourseReport, Evaluation, Official
+from storage.models import (
+    Campaign,
+    CommuneSetting,
+    ConversationState,
+    CourseReport,
+    Evaluation,
+    Official,
+    TrainingRegistration,
+)
 
 # 10:00 on 25/06/2026 in Hanoi: quarter II's self-evaluation is open (20/06 to 05/07).
 NOW = datetime(2026, 6, 25, 3, 0, tzinfo=timezone.utc)
@@ -61,6 +69,11 @@ ROUTES: dict[str, list[list[str]]] = {
             "Có sáng kiến được công nhận",
         ],
     ],
+    "dangky": [
+        # A degree programme typed loosely ("Có phải khóa …?"), yes; its specialisation; the
+        # form of study; the first gap of the road.
+        ["/dangky them", "6", "dai hoc luat", "1", "Luật hành chính", "2", "1"],
+    ],
     "tuchoi": [["/tuchoi {report}", "Ảnh chứng nhận bị mờ"]],
     "xacnhan": [
         ["/xacnhan {evaluation}", "1", "Vượt kế hoạch được giao"],  # not as proposed: a reason
@@ -73,6 +86,7 @@ ROUTES: dict[str, list[list[str]]] = {
     # The forms that only confirm what their button named.
     "quyen": [[f"/quyen_doi {OFFICIAL} role:admin"]],
     "rut": [["/rut {own_report}"]],
+    "xoadangky": [["/xoadangky 1"]],
     "thongbao_huy": [["/thongbao_huy {scheduled}"]],
 }
 # Data the bot keeps about people and their work; not the conversation's own bookkeeping.
@@ -109,8 +123,9 @@ class Spot:
 
 async def seed_reviewables(app) -> dict[str, int]:
     """What the forms that act on a record need: a pending course report and a submitted
-    self-evaluation of OFFICIAL (to review), a pending report of ADMIN (to withdraw) and an
-    announcement scheduled for later (to cancel)."""
+    self-evaluation of OFFICIAL (to review), a pending report of ADMIN (to withdraw), an
+    announcement scheduled for later (to cancel), and a training registration window open at
+    NOW with a registration of ADMIN in it (to delete)."""
     async with app.sessionmaker() as session, session.begin():
         official = await session.scalar(select(Official).where(Official.code == OFFICIAL))
         admin = await session.scalar(select(Official).where(Official.code == ADMIN))
@@ -148,7 +163,19 @@ async def seed_reviewables(app) -> dict[str, int]:
             send_at=NOW + timedelta(days=30),
             created_by="test",
         )
-        session.add_all([report, own_report, evaluation, scheduled])
+        window = CommuneSetting(
+            key="registration_window",
+            value={"opens": [1, 6], "closes": [30, 6]},
+            updated_by="test",
+        )
+        registration = TrainingRegistration(
+            official_id=admin.id,
+            year=2027,
+            category=CourseCategory.POLITICAL_THEORY,
+            course_name="Trung cấp lý luận chính trị",
+            study_form="part_time",
+        )
+        session.add_all([report, own_report, evaluation, scheduled, window, registration])
         await session.flush()
         return {
             "report": report.id,

@@ -21,9 +21,9 @@ async def test_migrations_build_exactly_the_models(database):
                 lambda c: compare_metadata(MigrationContext.configure(c), Base.metadata)
             )
         assert diff == []
-        assert await db.current_revision(app.engine) == "0009"
+        assert await db.current_revision(app.engine) == "0010"
     async with database.app() as app:  # upgrading again is a no-op
-        assert await db.current_revision(app.engine) == "0009"
+        assert await db.current_revision(app.engine) == "0010"
 
 
 async def test_sqlite_connections_use_wal_foreign_keys_and_normal_sync(tmp_path):

@@ -1,0 +1,104 @@
+"""The course steps forms share (/baocao reports a course done, /dangky registers one to
+take): the category, then the course from the catalogue, by button or typed loosely, with a
+"Có phải khóa …?" check when the name typed is close to a course but not surely it."""
+
+from handlers.context import Context
+from handlers.forms import Invalid, Step
+from handlers.texts import label, t
+from handlers.types import Choice
+from knowledge.courses import Course, adds_detail
+from knowledge.vocabulary import CourseCategory
+
+# Most reported first: self-study and short courses far outnumber degrees.
+CATEGORY_ORDER = (
+    CourseCategory.DIGITAL_SELF_STUDY,
+    CourseCategory.KNOWLEDGE_UPDATE,
+    CourseCategory.JOB_POSITION,
+    CourseCategory.POLITICAL_THEORY,
+    CourseCategory.STATE_MANAGEMENT,
+    CourseCategory.DEGREE,
+    CourseCategory.DEFENCE_SECURITY,
+    CourseCategory.OTHER,
+)
+CATEGORY_CHOICES = tuple(Choice(label(c), c.value) for c in CATEGORY_ORDER)
+COURSE_BUTTONS = 8
+YES, NO = "yes", "no"
+
+
+def category_of(ctx: Context) -> CourseCategory:
+    return CourseCategory(ctx.state.answers["category"])
+
+
+def catalogue_course(ctx: Context) -> Course | None:
+    """The catalogue course the official picked or confirmed, if any."""
+    chosen = (ctx.state.answers.get("course") or {}).get("id")
+    return ctx.knowledge.courses.get(chosen) if chosen else None
+
+
+def course_choices(ctx: Context) -> tuple[Choice, ...]:
+    courses = ctx.knowledge.courses.in_category(category_of(ctx))[:COURSE_BUTTONS]
+    return tuple(Choice(c.name, f"c:{c.id}") for c in courses)
+
+
+def parse_course(text: str, ctx: Context) -> dict:
+    catalogue = ctx.knowledge.courses
+    if ctx.picked and ctx.picked.startswith("c:"):  # a button of this step (the core checks)
+        course = catalogue.get(ctx.picked[2:])
+        if course is None or course.category != category_of(ctx):
+            raise Invalid(t("courses.course_other_category"))
+        return {"id": course.id, "name": course.name}
+    if not text:
+        raise Invalid(t("courses.course_empty"))
+    match = catalogue.match(text, category_of(ctx))
+    if match is None:
+        return {"name": text}
+    if match.sure:  # one of its names, but for a typo: named as the catalogue names it
+        return {"id": match.course.id, "name": match.course.name}
+    return {"name": text, "guess": match.course.id, "guess_name": match.course.name}
+
+
+def _linked(typed: str, course: Course) -> dict:
+    """The catalogue course, under the name typed when that says more (its field of study)."""
+    return {"id": course.id, "name": typed if adds_detail(typed, course) else course.name}
+
+
+def parse_guess(text: str, ctx: Context) -> dict:
+    """The course as confirmed: the catalogue's when the guess is right, else the name typed.
+    Stored under "course", so the summary shows (and submit writes) the course decided on."""
+    typed = ctx.state.answers["course"]
+    guessed = ctx.knowledge.courses.get(typed["guess"])
+    if ctx.picked == YES and guessed is not None:  # (None: gone from a reloaded catalogue)
+        return _linked(typed["name"], guessed)
+    if ctx.picked in (YES, NO):
+        return {"name": typed["name"]}
+    raise Invalid(t("forms.pick_one"))
+
+
+def _guessed(ctx: Context) -> bool:
+    return "guess" in ctx.state.answers.get("course", {})
+
+
+def course_steps(label: str, prompt: str, max_length: int) -> tuple[Step, Step]:
+    """The course (catalogue buttons, or typed), then the check of a close but unsure match."""
+    return (
+        Step(
+            "course",
+            label,
+            prompt,
+            parse=parse_course,
+            choices=course_choices,
+            show=lambda c: c["name"],
+            max_length=max_length,
+        ),
+        # "Có phải khóa …?" when the name typed is close to a catalogue course but not sure.
+        Step(
+            "course",
+            label,
+            lambda ctx: t("courses.ask_guess", name=ctx.state.answers["course"]["guess_name"]),
+            parse=parse_guess,
+            choices=(Choice(t("courses.guess_yes"), YES), Choice(t("courses.guess_no"), NO)),
+            when=_guessed,
+            in_summary=False,
+            follow_up=True,
+        ),
+    )

@@ -1,0 +1,326 @@
+"""/dangky: an official registers the training they need for next year (plan III.2.d), in the
+window admins set with /handangky; /xoadangky removes one while the window is open."""
+
+from datetime import date
+
+from handlers import forms
+from handlers.context import Context
+from handlers.course_steps import CATEGORY_CHOICES, catalogue_course, course_steps
+from handlers.formatting import show_date
+from handlers.forms import Form, Invalid, Step
+from handlers.router import Access, Router, record_id
+from handlers.services.registration import SETTING as WINDOW_SETTING
+from handlers.services.registration import (
+    Window,
+    WindowInvalid,
+    current_window,
+    next_window,
+    parse_window,
+    study_form_label,
+    study_forms,
+    window_days,
+    window_in,
+)
+from handlers.services.road import road_of
+from handlers.texts import label, t
+from handlers.types import Choice, Reply
+from knowledge.vocabulary import CourseCategory
+from storage.models import TrainingRegistration
+from storage.types import max_length
+
+router = Router()
+
+ADD = "them"  # /dangky them: open the form
+NO_GAP = "none"
+DELETE_BUTTONS = 5
+
+
+async def _window(ctx: Context) -> tuple[Window, date]:
+    """The window open today or the next to open, and today (local)."""
+    today = ctx.local_now.date()
+    return next_window(await window_days(ctx.repo), today), today
+
+
+def _line(number: int, registration: TrainingRegistration) -> str:
+    details = [label(registration.category)]
+    if registration.specialisation:
+        details.append(t("registration.line_specialisation", name=registration.specialisation))
+    details.append(study_form_label(registration.study_form))
+    return t(
+        "registration.line",
+        number=number,
+        name=registration.course_name,
+        details="; ".join(details),
+    )
+
+
+def _lines(registrations: list[TrainingRegistration]) -> str:
+    return "\n".join(_line(n, r) for n, r in enumerate(registrations, 1))
+
+
+# -- the form -------------------------------------------------------------------------------
+
+
+def _is_degree(ctx: Context) -> bool:
+    return ctx.state.answers.get("category") == CourseCategory.DEGREE.value
+
+
+def _gap_choices(ctx: Context) -> tuple[Choice, ...]:
+    """The gaps of the official's road (computed when the form opened): those the chosen
+    category closes first, then the others; and «none»."""
+    gaps = ctx.state.answers.get("gaps") or []
+    chosen = ctx.state.answers.get("category")
+    ordered = [g for g in gaps if g[2] == chosen] + [g for g in gaps if g[2] != chosen]
+    return (
+        *(Choice(title, key) for key, title, _ in ordered),
+        Choice(t("registration.no_gap"), NO_GAP),
+    )
+
+
+def _has_gaps(ctx: Context) -> bool:
+    return bool(ctx.state.answers.get("gaps"))
+
+
+async def submit(ctx: Context, answers: dict) -> str:
+    """Writes the answers confirmed, if the window is still open for the year they are for."""
+    window, today = await _window(ctx)
+    if not window.is_open(today) or window.year != answers["year"]:
+        return t("registration.closed_at_submit", year=answers["year"])
+    course = answers["course"]
+    chosen = catalogue_course(ctx)
+    if chosen is not None and chosen.category != CourseCategory(answers["category"]):
+        raise Invalid(t("courses.course_other_category"))
+    gap = answers.get("gap")
+    registration = await ctx.repo.registrations.add(
+        TrainingRegistration(
+            official_id=ctx.official.id,
+            year=answers["year"],
+            category=CourseCategory(answers["category"]),
+            course_id=course.get("id"),
+            course_name=course["name"],
+            specialisation=answers.get("specialisation") if _is_degree(ctx) else None,
+            study_form=answers["study_form"],
+            gap=None if gap in (None, NO_GAP) else gap,
+        )
+    )
+    await ctx.repo.audit.record(
+        ctx.actor,
+        "registration_created",
+        "training_registration",
+        registration.id,
+        after={
+            "year": registration.year,
+            "category": registration.category.value,
+            "course": registration.course_name,
+            "specialisation": registration.specialisation,
+            "study_form": registration.study_form,
+            "gap": registration.gap,
+        },
+    )
+    return t(
+        "registration.received",
+        name=registration.course_name,
+        year=registration.year,
+        closes=show_date(window.closes),
+    )
+
+
+REGISTRATION_FORM = router.form(
+    Form(
+        name="dangky",
+        title=t("registration.title"),
+        steps=(
+            Step(
+                "category",
+                t("registration.label_category"),
+                t("registration.ask_category"),
+                choices=CATEGORY_CHOICES,
+                show=lambda v: label(CourseCategory(v)),
+            ),
+            *course_steps(
+                t("registration.label_course"),
+                t("registration.ask_course"),
+                max_length(TrainingRegistration.course_name),
+            ),
+            Step(
+                "specialisation",
+                t("registration.label_specialisation"),
+                t("registration.ask_specialisation"),
+                when=_is_degree,
+                max_length=max_length(TrainingRegistration.specialisation),
+                follow_up=True,  # a detail of the course: the step count stays the same
+            ),
+            Step(
+                "study_form",
+                t("registration.label_study_form"),
+                t("registration.ask_study_form"),
+                choices=lambda ctx: tuple(Choice(name, key) for key, name in study_forms().items()),
+                show=study_form_label,
+            ),
+            Step(
+                "gap",
+                t("registration.label_gap"),
+                t("registration.ask_gap"),
+                choices=_gap_choices,
+                when=_has_gaps,
+                default=lambda ctx: NO_GAP,
+            ),
+        ),
+        submit=submit,
+    )
+)
+
+
+async def _open_form(ctx: Context, window: Window, today: date) -> list[Reply]:
+    road = await road_of(ctx.repo, ctx.official, ctx.knowledge, today)
+    gaps = [[g.key, g.title, g.category.value] for g in road.gaps]
+    opened = await forms.start(ctx, REGISTRATION_FORM, {"year": window.year, "gaps": gaps})
+    intro = t("registration.intro", year=window.year, closes=show_date(window.closes))
+    return [Reply(f"{intro}\n\n{opened[0].text}", opened[0].choices)]
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+@router.command("dangky", access=Access.OFFICIAL, summary="help.dangky", menu="help.menu_dangky")
+async def register(ctx: Context):
+    window, today = await _window(ctx)
+    if not window.is_open(today):
+        return await _closed(ctx, window, today)
+    mine = await ctx.repo.registrations.of_official(ctx.official.id, window.year)
+    if not mine or ctx.args.strip().lower() == ADD:
+        return await _open_form(ctx, window, today)
+    choices = (Choice(t("registration.add_button"), f"/dangky {ADD}"),)
+    choices += tuple(
+        Choice(t("registration.delete_button", number=n), f"/xoadangky {n}")
+        for n in range(1, min(len(mine), DELETE_BUTTONS) + 1)
+    )
+    text = t(
+        "registration.mine_open",
+        year=window.year,
+        closes=show_date(window.closes),
+        lines=_lines(mine),
+    )
+    return Reply(text, choices)
+
+
+async def _closed(ctx: Context, coming: Window, today: date) -> str:
+    """Outside the window: when it opens, and what they registered in the last one."""
+    days = await window_days(ctx.repo)
+    this_year = current_window(days, today)
+    last = this_year if today > this_year.closes else window_in(days, today.year - 1)
+    text = t(
+        "registration.closed",
+        year=coming.year,
+        opens=show_date(coming.opens),
+        closes=show_date(coming.closes),
+    )
+    mine = await ctx.repo.registrations.of_official(ctx.official.id, last.year)
+    if mine:
+        return text + "\n\n" + t("registration.registered", year=last.year, lines=_lines(mine))
+    return text
+
+
+async def _own(ctx: Context, number: int | None, window: Window) -> TrainingRegistration:
+    """The official's registration `number` (as listed) for the open window's year."""
+    mine = await ctx.repo.registrations.of_official(ctx.official.id, window.year)
+    if number is None or not 1 <= number <= len(mine):
+        raise Invalid(t("registration.no_such_number", count=len(mine)))
+    return mine[number - 1]
+
+
+async def submit_deletion(ctx: Context, answers: dict) -> str:
+    window, today = await _window(ctx)
+    registration = await ctx.repo.registrations.get(answers["registration_id"])
+    if not window.is_open(today) or window.year != answers["year"]:
+        return t("registration.closed_at_submit", year=answers["year"])
+    if registration is None or registration.official_id != ctx.official.id:
+        return t("registration.already_gone")
+    await ctx.repo.audit.record(
+        ctx.actor,
+        "registration_deleted",
+        "training_registration",
+        registration.id,
+        before={
+            "year": registration.year,
+            "category": registration.category.value,
+            "course": registration.course_name,
+        },
+    )
+    await ctx.repo.registrations.delete(registration)
+    return t("registration.deleted", name=registration.course_name, year=registration.year)
+
+
+# Only confirmed, like /rut: a "1" sent by mistake after /dangky deletes nothing.
+DELETE_FORM = router.form(
+    Form(
+        name="xoadangky",
+        title=t("registration.delete_title"),
+        steps=(),
+        submit=submit_deletion,
+        subject=t("registration.label_registration"),
+    )
+)
+
+
+@router.command("xoadangky", access=Access.OFFICIAL, usage="/xoadangky SỐ", hidden=True)
+async def delete(ctx: Context):
+    window, today = await _window(ctx)
+    if not window.is_open(today):
+        return await _closed(ctx, window, today)
+    registration = await _own(ctx, record_id(ctx.args), window)
+    subject = t(
+        "registration.subject",
+        name=registration.course_name,
+        category=label(registration.category),
+    )
+    return await forms.start(
+        ctx,
+        DELETE_FORM,
+        {"registration_id": registration.id, "year": window.year, "subject": subject},
+    )
+
+
+# -- the window, for admins -----------------------------------------------------------------
+
+
+@router.command(
+    "handangky", access=Access.ADMIN, usage="/handangky [MỞ ĐÓNG]", summary="help.handangky"
+)
+async def set_window(ctx: Context) -> str:
+    parts = ctx.args.split()
+    before = await window_days(ctx.repo)
+    if not parts:
+        return _window_shown(before, ctx.local_now.date())
+    if len(parts) != 2:
+        return t("registration.window_usage")
+    try:
+        after = parse_window(*parts)
+    except WindowInvalid as problem:
+        return f"⚠️ {problem}"
+    await ctx.repo.settings.set(WINDOW_SETTING, after.as_setting(), ctx.actor)
+    await ctx.repo.audit.record(
+        ctx.actor,
+        "registration_window_set",
+        "commune_setting",
+        WINDOW_SETTING,
+        before=before.as_setting(),
+        after=after.as_setting(),
+    )
+    return t("registration.window_set") + "\n\n" + _window_shown(after, ctx.local_now.date())
+
+
+def _window_shown(days, today: date) -> str:
+    window = next_window(days, today)
+    state = "window_open_now" if window.is_open(today) else "window_opens_later"
+    return t(
+        "registration.window_shown",
+        opens=f"{days.opens[0]:02d}/{days.opens[1]:02d}",
+        closes=f"{days.closes[0]:02d}/{days.closes[1]:02d}",
+        state=t(
+            f"registration.{state}",
+            year=window.year,
+            opens=show_date(window.opens),
+            closes=show_date(window.closes),
+        ),
+    )

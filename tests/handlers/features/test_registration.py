@@ -1,0 +1,240 @@
+"""The annual training registration (/dangky) in the window admins set (/handangky), through
+the console seam, with the clock set."""
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from handlers.services.registration import (
+    WindowDays,
+    WindowInvalid,
+    next_window,
+    parse_window,
+    study_form_label,
+)
+from handlers.texts import t
+from knowledge.vocabulary import CourseCategory
+from storage.enums import Role
+from storage.models import AuditEntry, CommuneSetting, Official, TrainingRegistration
+from tests.helpers.app import chat_as
+
+HANOI = timezone(timedelta(hours=7))
+BEFORE = datetime(2026, 6, 5, 10, 0, tzinfo=HANOI)  # the 2026 window has not opened
+OPEN = datetime(2026, 10, 5, 10, 0, tzinfo=HANOI)  # inside 01/10–15/11/2026: for 2027
+LAST_MINUTE = datetime(2026, 11, 15, 23, 50, tzinfo=HANOI)
+CLOSED = datetime(2026, 11, 16, 0, 10, tzinfo=HANOI)
+# Political theory, its first catalogue course, «Vừa làm vừa học», no gap.
+POLITICAL_THEORY = ["4", "1", "2", "Không gắn với chỉ tiêu nào", "xác nhận"]
+
+
+@pytest.fixture
+def clock(app):
+    now = [OPEN]
+    app.conversation.clock = lambda: now[0]
+    return now
+
+
+async def registrations(app) -> list[TrainingRegistration]:
+    async with app.sessionmaker() as session:
+        rows = await session.scalars(select(TrainingRegistration).order_by(TrainingRegistration.id))
+        return list(rows)
+
+
+async def audit(app, action: str) -> list[AuditEntry]:
+    async with app.sessionmaker() as session:
+        return list(await session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+
+
+# -- the window -----------------------------------------------------------------------------
+
+
+def test_the_default_window_is_october_to_mid_november_for_the_next_year():
+    days = WindowDays()
+    window = next_window(days, date(2026, 6, 5))
+    assert (window.opens, window.closes, window.year) == (
+        date(2026, 10, 1),
+        date(2026, 11, 15),
+        2027,
+    )
+    assert window.is_open(date(2026, 11, 15)) and not window.is_open(date(2026, 9, 30))
+    after = next_window(days, date(2026, 11, 16))
+    assert (after.opens, after.year) == (date(2027, 10, 1), 2028)
+
+
+@pytest.mark.parametrize(
+    "opens, closes, problem",
+    [
+        ("31/09", "15/11", "Không có ngày 31/09"),
+        ("29/02", "15/03", "Không dùng ngày 29/02"),
+        ("15/11", "01/10", "Ngày mở phải trước ngày đóng"),
+        ("01/10", "01/10", "Ngày mở phải trước ngày đóng"),
+        ("tháng 10", "15/11", "không phải một ngày dạng ngày/tháng"),
+    ],
+)
+def test_a_window_that_is_no_window_is_refused_with_the_reason(opens, closes, problem):
+    with pytest.raises(WindowInvalid, match=problem):
+        parse_window(opens, closes)
+
+
+def test_a_window_typed_as_day_and_month():
+    assert parse_window("1/9", "30-09") == WindowDays((1, 9), (30, 9))
+    assert study_form_label("part_time") == "Vừa làm vừa học"
+
+
+# -- /dangky ---------------------------------------------------------------------------------
+
+
+async def test_outside_the_window_it_says_when_it_opens_and_for_which_year(clock, official_chat):
+    clock[0] = BEFORE
+    out = await official_chat.send("/dangky")
+    assert "Đăng ký cho năm 2027 mở từ ngày 01/10/2026 đến hết ngày 15/11/2026." in out
+    assert "Bạn muốn đăng ký" not in out
+
+
+async def test_register_two_delete_one_then_closed(app, clock, official_chat):
+    out = await official_chat.send("/dangky")
+    assert "Đăng ký đào tạo, bồi dưỡng năm 2027" in out and "15/11/2026" in out
+    assert "1. Bình dân học vụ số (tự học)" in out and "6. Đào tạo chuyên môn" in out
+    out = await official_chat.send(*POLITICAL_THEORY)
+    assert "✅ Đã đăng ký «" in out and "cho năm 2027" in out
+    assert "đến hết ngày 15/11/2026" in out
+    out = await official_chat.send("/dangky")
+    assert "1. " in out and "Vừa làm vừa học" in out and "Thêm đăng ký" in out
+    out = await official_chat.send("1")  # «Thêm đăng ký»
+    assert "Bạn muốn đăng ký loại đào tạo" in out
+    out = await official_chat.send("2", "Pháp luật về đất đai", "3", "4", "xác nhận")
+    assert "✅ Đã đăng ký «Pháp luật về đất đai» cho năm 2027" in out
+    first, second = await registrations(app)
+    assert first.category == CourseCategory.POLITICAL_THEORY and first.course_id
+    assert (second.category, second.study_form) == (CourseCategory.KNOWLEDGE_UPDATE, "online")
+    assert first.year == second.year == 2027 and first.gap is None
+    out = await official_chat.send("/dangky")
+    assert "2. Pháp luật về đất đai" in out and "Xóa 2" in out
+    out = await official_chat.send("3")  # «Xóa 2»: only asks to confirm
+    assert "Vui lòng kiểm tra lại xóa đăng ký" in out and "Pháp luật về đất đai" in out
+    assert len(await registrations(app)) == 2
+    out = await official_chat.send("xác nhận")
+    assert "🗑 Đã xóa đăng ký «Pháp luật về đất đai» cho năm 2027" in out
+    assert [r.id for r in await registrations(app)] == [first.id]
+    assert len(await audit(app, "registration_created")) == 2
+    assert len(await audit(app, "registration_deleted")) == 1
+
+    clock[0] = CLOSED  # after the window: shown, no longer changed
+    out = await official_chat.send("/dangky")
+    assert "Đăng ký cho năm 2028 mở từ ngày 01/10/2027" in out
+    assert "Bạn đã đăng ký cho năm 2027:" in out and "1. " in out
+    out = await official_chat.send("/xoadangky 1")
+    assert "Đăng ký cho năm 2028 mở từ ngày 01/10/2027" in out
+    out = await official_chat.send("/dangky them")
+    assert "Bạn muốn đăng ký" not in out
+    assert [r.id for r in await registrations(app)] == [first.id]
+
+
+async def test_a_form_confirmed_after_the_window_closed_is_refused(app, clock, official_chat):
+    clock[0] = LAST_MINUTE
+    out = await official_chat.send("/dangky", *POLITICAL_THEORY[:-1])
+    assert "Vui lòng kiểm tra lại đăng ký đào tạo" in out
+    clock[0] = CLOSED
+    out = await official_chat.send("xác nhận")
+    assert "⛔ Đã hết thời gian đăng ký đào tạo, bồi dưỡng năm 2027" in out
+    assert await registrations(app) == []
+
+
+async def test_a_deletion_confirmed_after_the_window_closed_is_refused(app, clock, official_chat):
+    clock[0] = LAST_MINUTE
+    await official_chat.send("/dangky", *POLITICAL_THEORY)
+    out = await official_chat.send("/xoadangky 1")
+    assert "Vui lòng kiểm tra lại xóa đăng ký" in out
+    clock[0] = CLOSED
+    out = await official_chat.send("xác nhận")
+    assert "⛔ Đã hết thời gian" in out
+    assert len(await registrations(app)) == 1
+
+
+async def test_a_course_typed_loosely_matches_the_catalogue(app, clock, official_chat):
+    out = await official_chat.send("/dangky", "6", "dai hoc luat")
+    assert "Có phải khóa «Đào tạo đại học»?" in out
+    out = await official_chat.send("1")
+    assert "Chuyên ngành cụ thể" in out
+    await official_chat.send("Luật hành chính", "2", "Không gắn với chỉ tiêu nào")
+    out = await official_chat.send("xác nhận")
+    assert "✅ Đã đăng ký" in out
+    (registration,) = await registrations(app)
+    assert registration.course_id == "dt-dai-hoc"
+    assert registration.specialisation == "Luật hành chính"
+    # A name the catalogue knows but for typos: taken as the catalogue names it.
+    await official_chat.send(
+        "/dangky them", "1", "ki nang so co bn", "3", "Không gắn với chỉ tiêu nào"
+    )
+    await official_chat.send("xác nhận")
+    latest = (await registrations(app))[-1]
+    assert (latest.course_id, latest.course_name) == ("bdhvs-ky-nang-so", "Kỹ năng số cơ bản")
+    assert latest.specialisation is None  # asked for degree programmes only
+
+
+async def test_the_gaps_of_the_road_are_offered_those_of_the_category_first(app, clock):
+    chat = await chat_as(app, "DEMO009")  # below the standard expected of their post
+    out = await chat.send("/dangky", "6", "1", "Luật", "1")
+    assert "Khóa học này giúp bạn đạt chỉ tiêu nào" in out
+    lines = [line.strip() for line in out.splitlines() if line.strip()[:2] in {"1.", "2.", "3."}]
+    assert lines[-3:] == [
+        "1. Đào tạo lại chuyên môn phù hợp vị trí việc làm (chỉ tiêu 1)",
+        "2. Trình độ thạc sĩ (chỉ tiêu 6)",
+        "3. Bồi dưỡng theo vị trí việc làm (chỉ tiêu 2)",
+    ]
+    assert "Không gắn với chỉ tiêu nào" in out
+    out = await chat.send("1")
+    assert "Chỉ tiêu hướng tới: Đào tạo lại chuyên môn phù hợp vị trí việc làm" in out
+    await chat.send("xác nhận")
+    (registration,) = await registrations(app)
+    assert registration.gap == "1b"
+
+
+# -- /handangky ------------------------------------------------------------------------------
+
+
+async def window_setting(app) -> dict | None:
+    async with app.sessionmaker() as session:
+        setting = await session.get(CommuneSetting, "registration_window")
+        return None if setting is None else setting.value
+
+
+async def test_admins_see_and_set_the_window_and_it_is_audited(app, clock, admin_chat):
+    out = await admin_chat.send("/handangky")
+    assert "từ 01/10 đến hết 15/11" in out and "Đang mở: đăng ký cho năm 2027" in out
+    out = await admin_chat.send("/handangky 31/09 15/11")
+    assert "Không có ngày 31/09" in out
+    out = await admin_chat.send("/handangky 15/11 01/10")
+    assert "Ngày mở phải trước ngày đóng" in out
+    assert await window_setting(app) is None
+    out = await admin_chat.send("/handangky 01/09 30/09")
+    assert "✅ Đã đặt lại thời gian đăng ký" in out
+    assert "Lần tới: đăng ký cho năm 2028, từ ngày 01/09/2027 đến hết ngày 30/09/2027" in out
+    assert await window_setting(app) == {"opens": [1, 9], "closes": [30, 9]}
+    (entry,) = await audit(app, "registration_window_set")
+    assert entry.before == {"opens": [1, 10], "closes": [15, 11]} and entry.actor.endswith(
+        "DEMO001"
+    )
+    # Officials now find the window closed (it closed on 30/09/2026).
+    official = await chat_as(app, "DEMO010")
+    assert "mở từ ngày 01/09/2027" in await official.send("/dangky")
+
+
+async def test_officials_and_unit_admins_may_not_set_the_window(app, clock, official_chat):
+    out = await official_chat.send("/handangky 01/09 30/09")
+    assert t("common.admin_only").split("\n")[0] in out
+    async with app.sessionmaker() as session, session.begin():
+        unit_admin = await session.scalar(select(Official).where(Official.code == "DEMO011"))
+        unit_admin.role = Role.UNIT_ADMIN
+    chat = await chat_as(app, "DEMO011")
+    out = await chat.send("/handangky 01/09 30/09")
+    assert t("common.admin_only").split("\n")[0] in out
+    assert await window_setting(app) is None
+    assert await audit(app, "registration_window_set") == []
+
+
+async def test_help_lists_dangky_for_officials_and_handangky_for_admins(official_chat, admin_chat):
+    out = await official_chat.send("/help")
+    assert "/dangky" in out and "/handangky" not in out and "🎓 Đăng ký đào tạo" in out
+    assert "/handangky" in await admin_chat.send("/help")

@@ -88,8 +88,6 @@ def _level_choices(ctx: Context) -> tuple[Choice, ...]:
     return tuple(Choice(label(level), level.value) for level in LEVELS[category_of(ctx)])
 
 
-
-
 def _provider_choices(ctx: Context) -> tuple[Choice, ...]:
     course = catalogue_course(ctx)
     return (Choice(course.provider, DEFAULT_PROVIDER),) if course and course.provider else ()

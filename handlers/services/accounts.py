@@ -138,3 +138,23 @@ def describe(official: Official, accounts: list[ChannelAccount], options: Option
         state=t("permissions.active") if official.active else t("permissions.not_active"),
         accounts="\n".join(lines) or t("permissions.no_accounts"),
     )
+
+
+SUMMARY_ROLES = frozenset({Role.ADMIN, Role.UNIT_ADMIN})
+
+
+async def still_allowed(
+    repo: Repo, account: tuple[str, str], roles: frozenset[Role] = SUMMARY_ROLES
+) -> Official:
+    """The official behind a chat account (platform, user id), read again when a background
+    job starts and ends: active and holding one of `roles`, else UserError with the reason.
+    Who lost the right while a file was being made gets nothing."""
+    found = await repo.accounts.find(*account)
+    official = found.official if found is not None else None
+    if official is None or not official.active:
+        raise UserError(t("common.inactive") if found is not None else t("common.need_link"))
+    if official.role not in roles:
+        raise UserError(
+            t("common.admin_only" if Role.UNIT_ADMIN not in roles else "common.unit_admin_only")
+        )
+    return official

@@ -16,6 +16,7 @@ from typing import Any
 from handlers.errors import UserError
 from handlers.jobs import Worker
 from handlers.periods import Calendar
+from handlers.services.accounts import still_allowed
 from handlers.services.desk_files import offer_file
 from handlers.services.report.figures import ReportData, gather, report_scope
 from handlers.services.report.period import ReportPeriod, check_begun, default_report_period
@@ -150,8 +151,7 @@ async def draft_for_chat(
     with a login link that opens it (what Zalo gets instead of the file)."""
 
     async def viewer(repo: Repo) -> Official:
-        found = await repo.accounts.find(*account)
-        return admin_only(found.official if found is not None else None, linked=found is not None)
+        return await still_allowed(repo, account, frozenset({Role.ADMIN}))
 
     async def offer(repo: Repo, official: Official, made: Made) -> str:
         return await offer_file(
@@ -172,10 +172,10 @@ async def draft_for_chat(
     return Made(made.data, made.name, link)
 
 
-def admin_only(official: Official | None, linked: bool = True) -> Official:
+def admin_only(official: Official | None) -> Official:
     """The official if they may make the commune's report: an active full admin."""
     if official is None or not official.active:
-        raise UserError(t("common.inactive") if linked else t("common.need_link"))
+        raise UserError(t("common.inactive"))
     if official.role != Role.ADMIN:
         raise UserError(t("common.admin_only"))
     return official

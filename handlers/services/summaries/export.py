@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 from handlers.errors import UserError
 from handlers.jobs import Worker
 from handlers.periods import Calendar, Period, period_label
+from handlers.services.accounts import still_allowed
 from handlers.services.desk_files import offer_file
 from handlers.services.summaries.figures import Summary, summarise
 from handlers.services.summaries.scope import Scope, ScopeError, resolve, when
 from handlers.services.summaries.workbook import write_workbook
 from handlers.texts import t
 from knowledge.targets import Targets
-from storage.enums import Role
 from storage.models import Official
 from storage.repo import Repo
 from storage.types import utcnow
@@ -94,7 +94,7 @@ async def export_in_worker(
     scope, link = await export_checked(
         worker,
         path,
-        partial(_viewer, account=account),
+        partial(still_allowed, account=account),
         (unit_code, period, today, cal),
         targets=targets,
         zone=zone,
@@ -159,17 +159,6 @@ async def _offer(
         base_url=desk.base_url,
         actor=actor,
     )
-
-
-async def _viewer(repo: Repo, account: tuple[str, str]) -> Official:
-    """The official behind the account (platform, user id) if they may still see summaries."""
-    found = await repo.accounts.find(*account)
-    official = found.official if found is not None else None
-    if official is None or not official.active:
-        raise UserError(t("common.inactive") if found is not None else t("common.need_link"))
-    if official.role not in (Role.ADMIN, Role.UNIT_ADMIN):
-        raise UserError(t("common.unit_admin_only"))
-    return official
 
 
 async def export_for_operator(

@@ -12,6 +12,7 @@ from typing import Any
 from handlers.errors import UserError
 from handlers.jobs import Worker
 from handlers.periods import Calendar
+from handlers.services.accounts import still_allowed
 from handlers.services.desk_files import offer_file
 from handlers.services.summaries.export import OnDesk
 from handlers.services.training_plan.plan import Plan
@@ -26,7 +27,6 @@ from handlers.services.training_plan.workbook import write_plan
 from handlers.texts import t
 from knowledge.answers import KnowledgeBase
 from knowledge.targets import Targets
-from storage.enums import Role
 from storage.models import Official
 from storage.repo import Repo
 from storage.types import utcnow
@@ -124,21 +124,10 @@ async def plan_in_worker(
         )
 
     async def by_account(repo: Repo) -> Official:
-        return await account_viewer(repo, account)
+        return await still_allowed(repo, account)
 
     made, link = await plan_checked(worker, path, by_account, request, done=offer)
     return Made(made.asked, made.plan, link)
-
-
-async def account_viewer(repo: Repo, account: tuple[str, str]) -> Official:
-    """The official behind the account (platform, user id) if they may still see plans."""
-    found = await repo.accounts.find(*account)
-    official = found.official if found is not None else None
-    if official is None or not official.active:
-        raise UserError(t("common.inactive") if found is not None else t("common.need_link"))
-    if official.role not in (Role.ADMIN, Role.UNIT_ADMIN):
-        raise UserError(t("common.unit_admin_only"))
-    return official
 
 
 async def plan_for_operator(repo: Repo, path: Path, request: Request) -> Plan:

@@ -10,7 +10,6 @@ from handlers.services.training_plan.read import first_year, parse_year
 from handlers.texts import t
 from knowledge.targets import load_targets
 from storage.repo import Repo
-from storage.types import utcnow
 
 
 class PlanFailure(Exception):
@@ -22,7 +21,7 @@ async def training_plan(app, args) -> str:
     if not args.out.lower().endswith(".xlsx"):
         raise PlanFailure(t("training_plan.not_xlsx", file=args.out))
     options = app.conversation.options
-    today = utcnow().astimezone(options.timezone).date()
+    today = app.conversation.clock().astimezone(options.timezone).date()
     async with app.sessionmaker() as session, session.begin():
         targets = load_targets(app.settings.knowledge_dir)
         try:

@@ -24,9 +24,8 @@ from handlers.services.training_plan.read import (
 
 routes = web.RouteTableDef()
 
-YEARS_AROUND = (
-    2  # the picker offers this many years either side of next year, from the plan's first
-)
+# The picker offers this many years either side of next year, none before the plan's first.
+YEARS_AROUND = 2
 
 
 @routes.get("/kehoachdaotao")
@@ -78,7 +77,8 @@ def _today(request: web.Request):
 
 
 async def _page(request, plan, today, *, unit=None, error=None, status=200) -> web.Response:
-    middle, first = today.year + 1, first_year(targets_of(request))
+    first = first_year(targets_of(request))
+    low, high = today.year + 1 - YEARS_AROUND, today.year + 1 + YEARS_AROUND
     return page(
         request,
         "training_plan.html",
@@ -86,7 +86,7 @@ async def _page(request, plan, today, *, unit=None, error=None, status=200) -> w
         plan=plan,
         unit=unit,
         error=error,
-        years=list(range(max(first, middle - YEARS_AROUND), max(first, middle + YEARS_AROUND) + 1)),
+        years=list(range(max(first, low), max(first, high) + 1)),
         units=await units_for(request),
         study_form=study_form_label,
     )

@@ -28,8 +28,11 @@ def overview(plan: Plan) -> str:
         lines.append("")
         lines.append(t("training_plan.message_top"))
         lines += [
+            # «Đào tạo thạc sĩ, chuyên ngành Luật» names its category already.
             t(
-                "training_plan.message_group",
+                "training_plan.message_group_degree"
+                if g.specialisation
+                else "training_plan.message_group",
                 detail=g.detail,
                 category=label(g.category),
                 count=g.count,

@@ -92,7 +92,7 @@ class Flag:
     years_left: int | None
     reasons: tuple[str, ...]
     courses: tuple[str, ...]  # catalogue courses that would close what is missing
-    service_left: str = ""  # «6 năm 1 tháng (12/2032)»: to the statutory retirement age
+    service_left: str = ""  # «6 năm 1 tháng (đến 28/12/2032)»: to the statutory retirement age
 
 
 @dataclass(frozen=True)

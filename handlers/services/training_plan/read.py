@@ -80,7 +80,7 @@ def parse_year(text: str | None, today: date, first: int) -> int:
                 value=text[:20],
                 first=first,
                 last=last,
-                example=default_year(today),
+                example=max(default_year(today), first),
             )
         )
     if int(text) < first:

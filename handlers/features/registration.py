@@ -207,6 +207,9 @@ REGISTRATION_FORM = router.form(
                 choices=_gap_choices,
                 when=_has_gaps,
                 default=lambda ctx: NO_GAP,
+                # Asked only when the course closes a gap (known once it is chosen): counted
+                # with the form of study, so the step count never changes on the way.
+                follow_up=True,
             ),
         ),
         submit=submit,

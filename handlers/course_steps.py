@@ -69,8 +69,11 @@ def parse_course(text: str, ctx: Context, catalogue_only: frozenset = frozenset(
 
 def _only_catalogue(typed: str, ctx: Context) -> str:
     """Why a name typed is refused where only the catalogue's programmes are taken."""
-    names = ", ".join(f"«{c.name}»" for c in ctx.knowledge.courses.in_category(category_of(ctx)))
-    return t("courses.catalogue_only", typed=typed[:40], names=names)
+    return t("courses.catalogue_only", typed=typed[:40], names=_names(ctx))
+
+
+def _names(ctx: Context) -> str:
+    return ", ".join(f"«{c.name}»" for c in ctx.knowledge.courses.in_category(category_of(ctx)))
 
 
 def _linked(typed: str, course: Course) -> dict:
@@ -86,7 +89,7 @@ def parse_guess(text: str, ctx: Context, catalogue_only: frozenset = frozenset()
     if ctx.picked == YES and guessed is not None:  # (None: gone from a reloaded catalogue)
         return _linked(typed["name"], guessed)
     if ctx.picked in (YES, NO) and category_of(ctx) in catalogue_only:
-        raise Invalid(_only_catalogue(typed["name"], ctx) + "\n" + t("courses.go_back"))
+        raise Invalid(t("courses.catalogue_only_not_guessed", names=_names(ctx)))
     if ctx.picked in (YES, NO):
         return {"name": typed["name"]}
     raise Invalid(t("forms.pick_one"))

@@ -45,7 +45,8 @@ async def _window(ctx: Context) -> tuple[Window, date]:
 
 
 def _line(number: int, registration: TrainingRegistration) -> str:
-    details = [label(registration.category)]
+    # «Đào tạo chuyên môn», without its bracketed examples: the line has brackets of its own.
+    details = [forms.BRACKETED.sub("", label(registration.category)).strip()]
     if registration.specialisation:
         details.append(t("registration.line_specialisation", name=registration.specialisation))
     details.append(study_form_label(registration.study_form))

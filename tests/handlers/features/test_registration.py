@@ -19,7 +19,7 @@ from knowledge.vocabulary import CourseCategory
 from storage.enums import Role
 from storage.models import AuditEntry, CommuneSetting, Official, TrainingRegistration
 from storage.repo import Repo
-from tests.helpers.app import chat_as
+from tests.helpers.app import chat_as, invite_code, serving
 
 HANOI = timezone(timedelta(hours=7))
 BEFORE = datetime(2026, 6, 5, 10, 0, tzinfo=HANOI)  # the 2026 window has not opened
@@ -143,6 +143,7 @@ async def test_a_form_confirmed_after_the_window_closed_is_refused(app, clock, o
     clock[0] = CLOSED
     out = await official_chat.send("xác nhận")
     assert "⛔ Đã hết thời gian đăng ký đào tạo, bồi dưỡng năm 2027" in out
+    assert "liên hệ quản trị viên của xã" in out and "Ban Xây dựng Đảng" not in out
     assert await registrations(app) == []
 
 
@@ -268,7 +269,8 @@ async def test_a_degree_must_be_a_programme_of_the_catalogue(app, clock, officia
     out = await official_chat.send("thac si")
     assert "Chuyên ngành cụ thể" in out
     out = await official_chat.send("/quaylai", "dai hoc luat", "2")  # «Không phải»
-    assert "không phải một chương trình đào tạo" in out and "/quaylai" in out
+    assert "chỉ chọn được một trong các chương trình: «Đào tạo đại học»" in out
+    assert "Gõ /quaylai để chọn lại chương trình" in out
     out = await official_chat.send("/quaylai", "2")
     assert "Chuyên ngành cụ thể" in out
     await official_chat.send("Luật", "1", "xác nhận")
@@ -338,6 +340,27 @@ async def test_admins_see_and_set_the_window_and_it_is_audited(app, clock, admin
     assert "mở từ ngày 01/09/2027" in await official.send("/dangky")
 
 
+async def test_moving_the_window_into_the_past_closes_it_now_and_says_so(app, clock, admin_chat):
+    official = await chat_as(app, "DEMO010")
+    await official.send("/dangky", *POLITICAL_THEORY)
+    await (await chat_as(app, "DEMO012")).send("/dangky", *POLITICAL_THEORY)
+    await official.send("/dangky them", "4", "2", "2", "xác nhận")
+    out = await admin_chat.send("/handangky 01/09 30/09")
+    assert "đăng ký đào tạo, bồi dưỡng năm 2027 đang mở nay đóng ngay" in out
+    assert "có 2 cán bộ đã đăng ký (3 đăng ký)" in out
+    assert out.count("\n> ") == 0 and "Thông tin đã đúng chưa?" not in out  # told, not asked
+    out = await official.send("/dangky")
+    assert "Hiện chưa đến" not in out
+    assert "🎓 Đăng ký đào tạo, bồi dưỡng năm 2027 đã đóng (hạn cuối: ngày 30/09/2026)." in out
+    assert "Bạn đã đăng ký cho năm 2027:\n1. Sơ cấp lý luận chính trị" in out
+    assert out.rstrip().endswith(
+        "Đăng ký cho năm 2028 mở từ ngày 01/09/2027 đến hết ngày 30/09/2027."
+    )
+    # Moving it within the open window says nothing of closing.
+    await admin_chat.send("/handangky 01/10 15/11")
+    assert "đóng ngay" not in await admin_chat.send("/handangky 01/10 20/11")
+
+
 async def test_officials_and_unit_admins_may_not_set_the_window(app, clock, official_chat):
     out = await official_chat.send("/handangky 01/09 30/09")
     assert t("common.admin_only").split("\n")[0] in out
@@ -355,3 +378,30 @@ async def test_help_lists_dangky_for_officials_and_handangky_for_admins(official
     out = await official_chat.send("/help")
     assert "/dangky" in out and "/handangky" not in out and "🎓 Đăng ký đào tạo" in out
     assert "/handangky" in await admin_chat.send("/help")
+
+
+async def test_on_zalo_a_habitual_one_links_no_unrelated_target(app, database, zalo, clock):
+    """The tester's case on the real Zalo channel: DEMO029 answers every question «1» or «2»
+    by habit; the LLCT course is not linked to the university target, and a «2» is no
+    specialisation."""
+    user = "zl-029"
+    async with serving(app, database, zalo_bot_token=zalo.token, zalo_api_base=zalo.url):
+        await zalo.say(user, f"/start {await invite_code(app, 'DEMO029')}")
+        sent = 1
+        for text in ("/dangky", "4", "2", "2"):
+            await zalo.reply_to(user, sent - 1)
+            await zalo.say(user, text)
+            sent += 1
+        summary = await zalo.reply_to(user, sent - 1)
+        assert "• Chỉ tiêu hướng tới: Không gắn với chỉ tiêu nào" in summary
+        assert "chỉ tiêu 7" not in summary and "\n1. ✅ Xác nhận" in summary
+        clock[0] += timedelta(seconds=30)
+        await zalo.say(user, "1")
+        assert "✅ Đã đăng ký «Trung cấp lý luận chính trị»" in await zalo.reply_to(user, sent)
+        for text in ("/dangky them", "6", "1", "2"):
+            sent += 1
+            await zalo.say(user, text)
+            await zalo.reply_to(user, sent)
+        assert "«2» không phải một chuyên ngành" in zalo.texts(user)[-1]
+    (registration,) = await registrations(app)
+    assert (registration.course_id, registration.gap) == ("llct-trung-cap", None)

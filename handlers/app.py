@@ -7,7 +7,8 @@ Where each command lives (handlers/features/…):
 | /start, /moi | linking |
 | any text outside a form, /hoi, /xem, /toanvan, /cauhoimoi, /kb_reload | questions |
 | /baocao, /khoahoc, /rut | reports |
-| /dangky, /xoadangky, /handangky | registration |
+| /dangky, /xoadangky | registration |
+| /handangky | registration_window |
 | /danhgia | evaluation |
 | /toi | profile |
 | /lotrinh | road |
@@ -37,6 +38,7 @@ from handlers.features import (
     profile,
     questions,
     registration,
+    registration_window,
     reports,
     review,
     road,
@@ -53,6 +55,7 @@ FEATURES = (
     questions.router,
     reports.router,
     registration.router,
+    registration_window.router,
     evaluation.router,
     profile.router,
     road.router,

@@ -2,9 +2,11 @@
 take): the category, then the course from the catalogue, by button or typed loosely, with a
 "Có phải khóa …?" check when the name typed is close to a course but not surely it."""
 
+from functools import partial
+
 from handlers.context import Context
 from handlers.forms import Invalid, Step
-from handlers.texts import label, t
+from handlers.texts import label, options, t
 from handlers.types import Choice
 from knowledge.courses import Course, adds_detail
 from knowledge.vocabulary import CourseCategory
@@ -21,6 +23,8 @@ CATEGORY_ORDER = (
     CourseCategory.OTHER,
 )
 CATEGORY_CHOICES = tuple(Choice(label(c), c.value) for c in CATEGORY_ORDER)
+# What officials type for a category ("llct", "đại học"): value -> names, kept in YAML.
+CATEGORY_ALIASES = options("courses.category_aliases")
 COURSE_BUTTONS = 8
 YES, NO = "yes", "no"
 
@@ -40,7 +44,9 @@ def course_choices(ctx: Context) -> tuple[Choice, ...]:
     return tuple(Choice(c.name, f"c:{c.id}") for c in courses)
 
 
-def parse_course(text: str, ctx: Context) -> dict:
+def parse_course(text: str, ctx: Context, catalogue_only: frozenset = frozenset()) -> dict:
+    """The course picked, or typed: the catalogue's when it names one (asked about when
+    unsure); else the name typed, unless the category takes catalogue courses only."""
     catalogue = ctx.knowledge.courses
     if ctx.picked and ctx.picked.startswith("c:"):  # a button of this step (the core checks)
         course = catalogue.get(ctx.picked[2:])
@@ -50,6 +56,10 @@ def parse_course(text: str, ctx: Context) -> dict:
     if not text:
         raise Invalid(t("courses.course_empty"))
     match = catalogue.match(text, category_of(ctx))
+    if match is None and category_of(ctx) in catalogue_only:
+        raise Invalid(_only_catalogue(text, ctx))
+    if match is None and not any(ch.isalpha() for ch in text):  # "?", "…": no course name
+        raise Invalid(t("courses.course_no_letters", typed=text[:20]))
     if match is None:
         return {"name": text}
     if match.sure:  # one of its names, but for a typo: named as the catalogue names it
@@ -57,18 +67,29 @@ def parse_course(text: str, ctx: Context) -> dict:
     return {"name": text, "guess": match.course.id, "guess_name": match.course.name}
 
 
+def _only_catalogue(typed: str, ctx: Context) -> str:
+    """Why a name typed is refused where only the catalogue's programmes are taken."""
+    return t("courses.catalogue_only", typed=typed[:40], names=_names(ctx))
+
+
+def _names(ctx: Context) -> str:
+    return ", ".join(f"«{c.name}»" for c in ctx.knowledge.courses.in_category(category_of(ctx)))
+
+
 def _linked(typed: str, course: Course) -> dict:
     """The catalogue course, under the name typed when that says more (its field of study)."""
     return {"id": course.id, "name": typed if adds_detail(typed, course) else course.name}
 
 
-def parse_guess(text: str, ctx: Context) -> dict:
+def parse_guess(text: str, ctx: Context, catalogue_only: frozenset = frozenset()) -> dict:
     """The course as confirmed: the catalogue's when the guess is right, else the name typed.
     Stored under "course", so the summary shows (and submit writes) the course decided on."""
     typed = ctx.state.answers["course"]
     guessed = ctx.knowledge.courses.get(typed["guess"])
     if ctx.picked == YES and guessed is not None:  # (None: gone from a reloaded catalogue)
         return _linked(typed["name"], guessed)
+    if ctx.picked in (YES, NO) and category_of(ctx) in catalogue_only:
+        raise Invalid(t("courses.catalogue_only_not_guessed", names=_names(ctx)))
     if ctx.picked in (YES, NO):
         return {"name": typed["name"]}
     raise Invalid(t("forms.pick_one"))
@@ -78,14 +99,33 @@ def _guessed(ctx: Context) -> bool:
     return "guess" in ctx.state.answers.get("course", {})
 
 
-def course_steps(label: str, prompt: str, max_length: int) -> tuple[Step, Step]:
-    """The course (catalogue buttons, or typed), then the check of a close but unsure match."""
+def category_step(label: str, prompt: str) -> Step:
+    """The category: by button, number, label (also without its part in brackets) or alias."""
+    return Step(
+        "category",
+        label,
+        prompt,
+        choices=CATEGORY_CHOICES,
+        aliases=CATEGORY_ALIASES,
+        show=_category_label,
+    )
+
+
+def _category_label(value: str) -> str:
+    return label(CourseCategory(value))
+
+
+def course_steps(
+    label: str, prompt: str, max_length: int, catalogue_only: frozenset = frozenset()
+) -> tuple[Step, Step]:
+    """The course (catalogue buttons, or typed), then the check of a close but unsure match.
+    In the categories `catalogue_only` names, a name typed must be one of the catalogue's."""
     return (
         Step(
             "course",
             label,
             prompt,
-            parse=parse_course,
+            parse=partial(parse_course, catalogue_only=catalogue_only),
             choices=course_choices,
             show=lambda c: c["name"],
             max_length=max_length,
@@ -95,7 +135,7 @@ def course_steps(label: str, prompt: str, max_length: int) -> tuple[Step, Step]:
             "course",
             label,
             lambda ctx: t("courses.ask_guess", name=ctx.state.answers["course"]["guess_name"]),
-            parse=parse_guess,
+            parse=partial(parse_guess, catalogue_only=catalogue_only),
             choices=(Choice(t("courses.guess_yes"), YES), Choice(t("courses.guess_no"), NO)),
             when=_guessed,
             in_summary=False,

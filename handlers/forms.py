@@ -10,9 +10,10 @@ rather than asks (a course's level from the catalogue) is a step's `default`, ke
 answers and shown in the summary like any other.
 """
 
+import dataclasses
 import inspect
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,6 +38,7 @@ class Invalid(UserError):
     and the question is asked again."""
 
 
+BRACKETED = re.compile(r"\([^)]*\)")  # "Đào tạo chuyên môn (đại học, thạc sĩ, tiến sĩ)"
 NUMBER_LIKE = re.compile(r"(?:so |cau |lua chon )?[\d ]+")  # folded: "2", "#2", "2.5", "số 2"
 
 
@@ -80,6 +82,9 @@ class Step:
     # (`max_length(CourseReport.provider)`), so a longer one is refused here, asking again,
     # rather than failing the submit.
     max_length: int | None = None
+    # Other names a choice answers to when typed (choice value -> names, from YAML: "llct"
+    # for «Lý luận chính trị»), besides its label and its label without the part in brackets.
+    aliases: Mapping[str, Sequence[str]] = dataclasses.field(default_factory=dict)
 
     def options(self, ctx: Context) -> tuple[Choice, ...]:
         return tuple(self.choices(ctx) if callable(self.choices) else self.choices)
@@ -249,9 +254,30 @@ def _sent_twice(ctx: Context) -> bool:
     )
 
 
+def _named(
+    typed: str, options: Sequence[Choice], aliases: Mapping[str, Sequence[str]]
+) -> str | None:
+    """The one choice `typed` names by its label without the part in brackets ("dao tao chuyen
+    mon") or by one of its `aliases` ("dai hoc"); None when it names none, or several. Exact
+    after folding, never fuzzy; the summary's «Xác nhận» is no step, so never taken this way."""
+    folded = fold(typed)
+    named = {
+        choice.value
+        for choice in options
+        if folded
+        and (
+            fold(BRACKETED.sub(" ", choice.label)) == folded
+            or folded in {fold(name) for name in aliases.get(choice.value, ())}
+        )
+    }
+    return named.pop() if len(named) == 1 else None
+
+
 async def _parse(step: Step, ctx: Context) -> Any:
     text = ctx.text.strip()
     options = step.options(ctx)
+    if options and ctx.picked is None and (value := _named(text, options, step.aliases)):
+        ctx.picked = ctx.text = text = value
     if options and ctx.picked is None and not step.takes_numbers and numeral(text):
         raise Invalid(t("forms.no_such_choice", typed=text[:20]))
     if ctx.picked is None and step.max_length is not None and len(text) > step.max_length:

@@ -1,21 +1,22 @@
 """/dangky: an official registers the training they need for next year (plan III.2.d), in the
-window admins set with /handangky; /xoadangky removes one while the window is open."""
+window admins set with /handangky (registration_window.py); /xoadangky removes one while the
+window is open."""
 
 from datetime import date
 
 from handlers import forms
 from handlers.context import Context
-from handlers.course_steps import CATEGORY_CHOICES, catalogue_course, course_steps
+from handlers.course_steps import catalogue_course, category_step, course_steps
 from handlers.formatting import show_date
 from handlers.forms import Form, Invalid, Step
 from handlers.router import Access, Router, record_id
-from handlers.services.registration import SETTING as WINDOW_SETTING
 from handlers.services.registration import (
     Window,
-    WindowInvalid,
+    closing_gaps,
     current_window,
+    gap_rows,
     next_window,
-    parse_window,
+    same_course,
     study_form_label,
     study_forms,
     window_days,
@@ -42,7 +43,8 @@ async def _window(ctx: Context) -> tuple[Window, date]:
 
 
 def _line(number: int, registration: TrainingRegistration) -> str:
-    details = [label(registration.category)]
+    # «Đào tạo chuyên môn», without its bracketed examples: the line has brackets of its own.
+    details = [forms.BRACKETED.sub("", label(registration.category)).strip()]
     if registration.specialisation:
         details.append(t("registration.line_specialisation", name=registration.specialisation))
     details.append(study_form_label(registration.study_form))
@@ -65,20 +67,62 @@ def _is_degree(ctx: Context) -> bool:
     return ctx.state.answers.get("category") == CourseCategory.DEGREE.value
 
 
+def _closing_gaps(ctx: Context) -> list[tuple[str, str]]:
+    """The gaps of the official's road (worked out when the form opened) that the category and
+    course chosen can close."""
+    return closing_gaps(
+        ctx.state.answers.get("gaps") or [],
+        ctx.state.answers.get("category"),
+        (ctx.state.answers.get("course") or {}).get("id"),
+        ctx.knowledge.courses,
+    )
+
+
 def _gap_choices(ctx: Context) -> tuple[Choice, ...]:
-    """The gaps of the official's road (computed when the form opened): those the chosen
-    category closes first, then the others; and «none»."""
-    gaps = ctx.state.answers.get("gaps") or []
-    chosen = ctx.state.answers.get("category")
-    ordered = [g for g in gaps if g[2] == chosen] + [g for g in gaps if g[2] != chosen]
     return (
-        *(Choice(title, key) for key, title, _ in ordered),
+        *(Choice(title, key) for key, title in _closing_gaps(ctx)),
         Choice(t("registration.no_gap"), NO_GAP),
     )
 
 
 def _has_gaps(ctx: Context) -> bool:
-    return bool(ctx.state.answers.get("gaps"))
+    """Asked only when the course can close a gap: none to offer stores none, unasked."""
+    return bool(_closing_gaps(ctx))
+
+
+def parse_specialisation(text: str, ctx: Context) -> str:
+    if not any(ch.isalpha() for ch in text):  # a habitual "2" where no list is on offer
+        raise Invalid(t("registration.specialisation_no_letters", typed=text[:20]))
+    return text
+
+
+async def _repeated(ctx: Context, answers: dict) -> TrainingRegistration | None:
+    """The official's registration for the same year, course and specialisation, if any."""
+    course = answers.get("course") or {}
+    specialisation = answers.get("specialisation") if _is_degree(ctx) else None
+    mine = await ctx.repo.registrations.of_official(ctx.official.id, answers["year"])
+    for registration in mine:
+        if same_course(registration, course.get("id"), course.get("name", ""), specialisation):
+            return registration
+    return None
+
+
+async def parse_study_form(text: str, ctx: Context) -> str:
+    """The form of study; refused (keeping the answers) when the course is already registered,
+    so the official learns it before the summary."""
+    if ctx.picked not in study_forms():
+        raise Invalid(t("forms.pick_one"))
+    await _refuse_repeat(ctx, ctx.state.answers)
+    return ctx.picked
+
+
+async def _refuse_repeat(ctx: Context, answers: dict) -> None:
+    if (existing := await _repeated(ctx, answers)) is not None:
+        mine = await ctx.repo.registrations.of_official(ctx.official.id, answers["year"])
+        number = next(n for n, r in enumerate(mine, 1) if r.id == existing.id)
+        raise Invalid(
+            t("registration.repeated", line=_line(number, existing), year=answers["year"])
+        )
 
 
 async def submit(ctx: Context, answers: dict) -> str:
@@ -86,6 +130,7 @@ async def submit(ctx: Context, answers: dict) -> str:
     window, today = await _window(ctx)
     if not window.is_open(today) or window.year != answers["year"]:
         return t("registration.closed_at_submit", year=answers["year"])
+    await _refuse_repeat(ctx, answers)  # also made since (another chat, a double form)
     course = answers["course"]
     chosen = catalogue_course(ctx)
     if chosen is not None and chosen.category != CourseCategory(answers["category"]):
@@ -130,22 +175,18 @@ REGISTRATION_FORM = router.form(
         name="dangky",
         title=t("registration.title"),
         steps=(
-            Step(
-                "category",
-                t("registration.label_category"),
-                t("registration.ask_category"),
-                choices=CATEGORY_CHOICES,
-                show=lambda v: label(CourseCategory(v)),
-            ),
+            category_step(t("registration.label_category"), t("registration.ask_category")),
             *course_steps(
                 t("registration.label_course"),
                 t("registration.ask_course"),
                 max_length(TrainingRegistration.course_name),
+                catalogue_only=frozenset({CourseCategory.DEGREE}),
             ),
             Step(
                 "specialisation",
                 t("registration.label_specialisation"),
                 t("registration.ask_specialisation"),
+                parse=parse_specialisation,
                 when=_is_degree,
                 max_length=max_length(TrainingRegistration.specialisation),
                 follow_up=True,  # a detail of the course: the step count stays the same
@@ -154,6 +195,7 @@ REGISTRATION_FORM = router.form(
                 "study_form",
                 t("registration.label_study_form"),
                 t("registration.ask_study_form"),
+                parse=parse_study_form,
                 choices=lambda ctx: tuple(Choice(name, key) for key, name in study_forms().items()),
                 show=study_form_label,
             ),
@@ -164,6 +206,9 @@ REGISTRATION_FORM = router.form(
                 choices=_gap_choices,
                 when=_has_gaps,
                 default=lambda ctx: NO_GAP,
+                # Asked only when the course closes a gap (known once it is chosen): counted
+                # with the form of study, so the step count never changes on the way.
+                follow_up=True,
             ),
         ),
         submit=submit,
@@ -173,8 +218,9 @@ REGISTRATION_FORM = router.form(
 
 async def _open_form(ctx: Context, window: Window, today: date) -> list[Reply]:
     road = await road_of(ctx.repo, ctx.official, ctx.knowledge, today)
-    gaps = [[g.key, g.title, g.category.value] for g in road.gaps]
-    opened = await forms.start(ctx, REGISTRATION_FORM, {"year": window.year, "gaps": gaps})
+    opened = await forms.start(
+        ctx, REGISTRATION_FORM, {"year": window.year, "gaps": gap_rows(road.gaps)}
+    )
     intro = t("registration.intro", year=window.year, closes=show_date(window.closes))
     return [Reply(f"{intro}\n\n{opened[0].text}", opened[0].choices)]
 
@@ -205,20 +251,30 @@ async def register(ctx: Context):
 
 
 async def _closed(ctx: Context, coming: Window, today: date) -> str:
-    """Outside the window: when it opens, and what they registered in the last one."""
+    """Outside the window: the last one (closed, and what they registered in it), then when
+    the next opens."""
     days = await window_days(ctx.repo)
     this_year = current_window(days, today)
-    last = this_year if today > this_year.closes else window_in(days, today.year - 1)
-    text = t(
-        "registration.closed",
-        year=coming.year,
-        opens=show_date(coming.opens),
-        closes=show_date(coming.closes),
-    )
+    if today > this_year.closes:  # this year's has closed (or was just moved to the past)
+        last = this_year
+        parts = [t("registration.closed", year=last.year, closed=show_date(last.closes))]
+    else:
+        last = window_in(days, today.year - 1)
+        parts = [t("registration.not_yet")]
     mine = await ctx.repo.registrations.of_official(ctx.official.id, last.year)
     if mine:
-        return text + "\n\n" + t("registration.registered", year=last.year, lines=_lines(mine))
-    return text
+        parts.append(t("registration.registered", year=last.year, lines=_lines(mine)))
+    elif last is this_year:
+        parts.append(t("registration.registered_none", year=last.year))
+    parts.append(
+        t(
+            "registration.opens",
+            year=coming.year,
+            opens=show_date(coming.opens),
+            closes=show_date(coming.closes),
+        )
+    )
+    return "\n\n".join(parts)
 
 
 async def _own(ctx: Context, number: int | None, window: Window) -> TrainingRegistration:
@@ -278,49 +334,4 @@ async def delete(ctx: Context):
         ctx,
         DELETE_FORM,
         {"registration_id": registration.id, "year": window.year, "subject": subject},
-    )
-
-
-# -- the window, for admins -----------------------------------------------------------------
-
-
-@router.command(
-    "handangky", access=Access.ADMIN, usage="/handangky [MỞ ĐÓNG]", summary="help.handangky"
-)
-async def set_window(ctx: Context) -> str:
-    parts = ctx.args.split()
-    before = await window_days(ctx.repo)
-    if not parts:
-        return _window_shown(before, ctx.local_now.date())
-    if len(parts) != 2:
-        return t("registration.window_usage")
-    try:
-        after = parse_window(*parts)
-    except WindowInvalid as problem:
-        return f"⚠️ {problem}"
-    await ctx.repo.settings.set(WINDOW_SETTING, after.as_setting(), ctx.actor)
-    await ctx.repo.audit.record(
-        ctx.actor,
-        "registration_window_set",
-        "commune_setting",
-        WINDOW_SETTING,
-        before=before.as_setting(),
-        after=after.as_setting(),
-    )
-    return t("registration.window_set") + "\n\n" + _window_shown(after, ctx.local_now.date())
-
-
-def _window_shown(days, today: date) -> str:
-    window = next_window(days, today)
-    state = "window_open_now" if window.is_open(today) else "window_opens_later"
-    return t(
-        "registration.window_shown",
-        opens=f"{days.opens[0]:02d}/{days.opens[1]:02d}",
-        closes=f"{days.closes[0]:02d}/{days.closes[1]:02d}",
-        state=t(
-            f"registration.{state}",
-            year=window.year,
-            opens=show_date(window.opens),
-            closes=show_date(window.closes),
-        ),
     )

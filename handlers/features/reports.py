@@ -6,7 +6,7 @@ from datetime import date
 
 from handlers import forms
 from handlers.context import Context
-from handlers.course_steps import CATEGORY_CHOICES, catalogue_course, category_of, course_steps
+from handlers.course_steps import catalogue_course, category_of, category_step, course_steps
 from handlers.dates import parse_day
 from handlers.formatting import show_date
 from handlers.forms import Form, Invalid, Step
@@ -176,13 +176,7 @@ REPORT_FORM = router.form(
         title=t("reports.title"),
         intro=t("reports.intro"),
         steps=(
-            Step(
-                "category",
-                t("reports.label_category"),
-                t("reports.ask_category"),
-                choices=CATEGORY_CHOICES,
-                show=lambda v: label(CourseCategory(v)),
-            ),
+            category_step(t("reports.label_category"), t("reports.ask_category")),
             *course_steps(
                 t("reports.label_course"),
                 t("reports.ask_course"),

@@ -1,6 +1,7 @@
 """The annual training registration window (plan III.2.d: «hằng năm đăng ký đào tạo, đào tạo
 lại, bồi dưỡng»): which window a day falls in, whether it is open, the year registered for,
-when it next opens; and the forms of study offered.
+when it next opens; the forms of study offered; which of an official's gaps a course may
+serve, and whether a registration repeats one already made.
 
 The plan gives no dates: the window is the commune's choice. By default it runs from 01/10 to
 15/11 of a year, for training in the next year; admins change it with /handangky, and it is
@@ -8,10 +9,15 @@ stored as a commune setting.
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from handlers.texts import options, t
+from knowledge.courses import Catalogue
+from knowledge.normalize import fold
+from knowledge.road import Gap
+from storage.models import TrainingRegistration
 from storage.repo import Repo
 
 SETTING = "registration_window"
@@ -109,3 +115,67 @@ def _day_month(text: str) -> tuple[int, int]:
     except ValueError:
         raise WindowInvalid(t("registration.window_no_such_day", text=text.strip())) from None
     return day, month
+
+
+# -- which gaps a registration may serve ----------------------------------------------------
+
+
+def gap_rows(gaps: Sequence[Gap]) -> list[list]:
+    """The road's gaps as kept in the form's answers (JSON): key, title, the categories of
+    training that close it, and the catalogue courses that do."""
+    return [
+        [
+            gap.key,
+            gap.title,
+            sorted({gap.category.value, *(c.category.value for c in gap.courses)}),
+            [c.id for c in gap.courses],
+        ]
+        for gap in gaps
+    ]
+
+
+def closing_gaps(
+    rows: Sequence[list], category: str | None, course_id: str | None, catalogue: Catalogue
+) -> list[tuple[str, str]]:
+    """(key, title) of the gaps a course of `category` (the catalogue's `course_id`, if it is
+    one) can close. A catalogue course closes a gap only if the gap names it among its courses
+    of that category (Trung cấp LLCT does not close «Cao cấp LLCT»); a course typed freely
+    (level unknown) may serve any gap of its category."""
+    closing = []
+    for key, title, categories, course_ids in (_row(row) for row in rows):
+        if category is None:
+            closing.append((key, title))
+            continue
+        if category not in categories:
+            continue
+        of_category = [c for c in course_ids if _category(catalogue, c) == category]
+        if course_id is None or course_id in of_category or not of_category:
+            closing.append((key, title))
+    return closing
+
+
+def _row(row: list) -> tuple[str, str, list[str], list[str]]:
+    # Rows kept by an older version of the form: [key, title, category].
+    key, title, categories, *rest = row
+    categories = [categories] if isinstance(categories, str) else categories
+    return key, title, categories, rest[0] if rest else []
+
+
+def _category(catalogue: Catalogue, course_id: str) -> str | None:
+    course = catalogue.get(course_id)
+    return course.category.value if course else None
+
+
+def same_course(
+    registration: TrainingRegistration,
+    course_id: str | None,
+    course_name: str,
+    specialisation: str | None,
+) -> bool:
+    """Whether `registration` is for the same course (the catalogue's, else by name, case and
+    diacritics aside) and the same specialisation."""
+    if course_id or registration.course_id:
+        course = course_id == registration.course_id
+    else:
+        course = fold(course_name) == fold(registration.course_name)
+    return course and fold(specialisation or "") == fold(registration.specialisation or "")

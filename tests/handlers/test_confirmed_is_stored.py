@@ -158,7 +158,7 @@ STUDY_FORMS = {"full_time": "Tập trung", "part_time": "Vừa làm vừa học"
 
 async def _registration(session, answers) -> dict[str, str]:
     registration = await _latest(session, TrainingRegistration)
-    titles = {key: title for key, title, _ in answers["gaps"]}
+    titles = {key: title for key, title, *_ in answers["gaps"]}
     stored = {
         "Loại": label(registration.category),
         "Khóa học": registration.course_name,

@@ -183,3 +183,29 @@ async def test_the_summary_wants_the_confirm_choice_not_its_typed_value():
     (reply,) = await say(state, CONFIRM)
     assert reply.text.startswith(t("forms.confirm_reask"))
     assert SUBMITTED == []
+
+
+async def test_a_label_typed_without_its_brackets_or_an_alias_picks_one_choice_only():
+    step = Step(
+        "kind",
+        "Loại",
+        "Chọn loại:",
+        choices=(
+            Choice("Đào tạo chuyên môn (đại học, thạc sĩ)", "degree"),
+            Choice("Lý luận chính trị", "llct"),
+            Choice("Khác (ghi rõ)", "a"),
+            Choice("Khác (tự học)", "b"),
+        ),
+        aliases={"llct": ["LLCT"], "degree": ["đại học"]},
+    )
+    form = Form(name="unit_test", title="thử", steps=(step,), submit=submit)
+    for typed, value in (("dao tao chuyen mon", "degree"), ("llct", "llct"), ("Đại học", "degree")):
+        state = ConversationState(platform="console", external_user_id="u1", step=0, answers={})
+        await forms.start(context(state), form)
+        await forms.answer(context(state, typed), form)
+        assert state.answers["kind"] == value, typed
+    # «khac» names two choices: neither is taken.
+    state = ConversationState(platform="console", external_user_id="u1", step=0, answers={})
+    await forms.start(context(state), form)
+    (reply,) = await forms.answer(context(state, "khac"), form)
+    assert t("forms.pick_one") in reply.text and "kind" not in state.answers

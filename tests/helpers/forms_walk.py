@@ -71,8 +71,10 @@ ROUTES: dict[str, list[list[str]]] = {
     ],
     "dangky": [
         # A degree programme typed loosely ("Có phải khóa …?"), yes; its specialisation; the
-        # form of study; the first gap of the road.
-        ["/dangky them", "6", "dai hoc luat", "1", "Luật hành chính", "2", "1"],
+        # form of study (the admin has no gap a university degree closes: none asked).
+        ["/dangky them", "6", "dai hoc luat", "1", "Luật hành chính", "2"],
+        # A knowledge update from the catalogue; the form of study; the gap it closes.
+        ["/dangky them", "2", "1", "1", "1"],
     ],
     "tuchoi": [["/tuchoi {report}", "Ảnh chứng nhận bị mờ"]],
     "xacnhan": [

@@ -14,18 +14,21 @@ from handlers.services.registration import (
     study_form_label,
 )
 from handlers.texts import t
+from handlers.types import Incoming
 from knowledge.vocabulary import CourseCategory
 from storage.enums import Role
 from storage.models import AuditEntry, CommuneSetting, Official, TrainingRegistration
-from tests.helpers.app import chat_as
+from storage.repo import Repo
+from tests.helpers.app import chat_as, invite_code, serving
 
 HANOI = timezone(timedelta(hours=7))
 BEFORE = datetime(2026, 6, 5, 10, 0, tzinfo=HANOI)  # the 2026 window has not opened
 OPEN = datetime(2026, 10, 5, 10, 0, tzinfo=HANOI)  # inside 01/10–15/11/2026: for 2027
 LAST_MINUTE = datetime(2026, 11, 15, 23, 50, tzinfo=HANOI)
 CLOSED = datetime(2026, 11, 16, 0, 10, tzinfo=HANOI)
-# Political theory, its first catalogue course, «Vừa làm vừa học», no gap.
-POLITICAL_THEORY = ["4", "1", "2", "Không gắn với chỉ tiêu nào", "xác nhận"]
+# Political theory, its first catalogue course, «Vừa làm vừa học» (DEMO010 has no gap it
+# closes: the step is not asked).
+POLITICAL_THEORY = ["4", "1", "2", "xác nhận"]
 
 
 @pytest.fixture
@@ -103,7 +106,9 @@ async def test_register_two_delete_one_then_closed(app, clock, official_chat):
     assert "1. " in out and "Vừa làm vừa học" in out and "Thêm đăng ký" in out
     out = await official_chat.send("1")  # «Thêm đăng ký»
     assert "Bạn muốn đăng ký loại đào tạo" in out
-    out = await official_chat.send("2", "Pháp luật về đất đai", "3", "4", "xác nhận")
+    out = await official_chat.send(
+        "2", "Pháp luật về đất đai", "3", "Không gắn với chỉ tiêu nào", "xác nhận"
+    )
     assert "✅ Đã đăng ký «Pháp luật về đất đai» cho năm 2027" in out
     first, second = await registrations(app)
     assert first.category == CourseCategory.POLITICAL_THEORY and first.course_id
@@ -138,6 +143,7 @@ async def test_a_form_confirmed_after_the_window_closed_is_refused(app, clock, o
     clock[0] = CLOSED
     out = await official_chat.send("xác nhận")
     assert "⛔ Đã hết thời gian đăng ký đào tạo, bồi dưỡng năm 2027" in out
+    assert "liên hệ quản trị viên của xã" in out and "Ban Xây dựng Đảng" not in out
     assert await registrations(app) == []
 
 
@@ -173,22 +179,135 @@ async def test_a_course_typed_loosely_matches_the_catalogue(app, clock, official
     assert latest.specialisation is None  # asked for degree programmes only
 
 
-async def test_the_gaps_of_the_road_are_offered_those_of_the_category_first(app, clock):
+def numbered(out: str) -> list[str]:
+    """The numbered choices of the latest question."""
+    lines = out.split("\n> ")[-1].splitlines()
+    return [line.strip() for line in lines if line.strip()[:1].isdigit() and ". " in line]
+
+
+async def test_only_the_gaps_the_course_closes_are_offered(app, clock):
     chat = await chat_as(app, "DEMO009")  # below the standard expected of their post
     out = await chat.send("/dangky", "6", "1", "Luật", "1")
     assert "Khóa học này giúp bạn đạt chỉ tiêu nào" in out
-    lines = [line.strip() for line in out.splitlines() if line.strip()[:2] in {"1.", "2.", "3."}]
-    assert lines[-3:] == [
+    # «Trình độ thạc sĩ» and «Bồi dưỡng theo vị trí việc làm» are not closed by a university
+    # degree: not offered.
+    assert numbered(out) == [
         "1. Đào tạo lại chuyên môn phù hợp vị trí việc làm (chỉ tiêu 1)",
-        "2. Trình độ thạc sĩ (chỉ tiêu 6)",
-        "3. Bồi dưỡng theo vị trí việc làm (chỉ tiêu 2)",
+        "2. Không gắn với chỉ tiêu nào",
     ]
-    assert "Không gắn với chỉ tiêu nào" in out
     out = await chat.send("1")
     assert "Chỉ tiêu hướng tới: Đào tạo lại chuyên môn phù hợp vị trí việc làm" in out
     await chat.send("xác nhận")
     (registration,) = await registrations(app)
     assert registration.gap == "1b"
+
+
+async def test_a_course_that_closes_no_gap_is_not_linked_to_an_unrelated_one(app, clock):
+    """DEMO029 (Cao đẳng, already Trung cấp LLCT) registering Trung cấp LLCT, answering by
+    number as on Zalo: the university target is not offered first; no gap step at all."""
+    chat = await chat_as(app, "DEMO029")
+    out = await chat.send("/dangky", "4", "2", "2")
+    assert "Trình độ đại học (chỉ tiêu 7)" not in out
+    assert "Vui lòng kiểm tra lại đăng ký đào tạo" in out
+    assert "• Chỉ tiêu hướng tới: Không gắn với chỉ tiêu nào" in out
+    assert "Đã đăng ký «Trung cấp lý luận chính trị»" in await chat.send("1")
+    (registration,) = await registrations(app)
+    assert (registration.course_id, registration.gap) == ("llct-trung-cap", None)
+    # A university degree is offered the university target, and nothing else but «none».
+    out = await chat.send("/dangky them", "6", "1", "Luật", "2")
+    assert numbered(out) == ["1. Trình độ đại học (chỉ tiêu 7)", "2. Không gắn với chỉ tiêu nào"]
+
+
+async def test_the_same_course_twice_in_a_year_is_refused(app, clock, official_chat):
+    await official_chat.send("/dangky", "6", "1", "Luật", "2", "xác nhận")
+    out = await official_chat.send("/dangky them", "6", "dai hoc", "luật ", "2")
+    assert "Bạn đã đăng ký khóa này cho năm 2027: 1. Đào tạo đại học" in out
+    assert "chuyên ngành Luật" in out and "Bạn muốn học theo hình thức nào?" in out
+    # Another specialisation is another registration.
+    out = await official_chat.send("/quaylai", "Quản lý đất đai", "2", "xác nhận")
+    assert "✅ Đã đăng ký «Đào tạo đại học»" in out
+    # A name typed, not from the catalogue, compared case and diacritics aside.
+    await official_chat.send("/dangky them", "2", "Pháp luật về đất đai", "3")
+    await official_chat.send("Không gắn với chỉ tiêu nào", "xác nhận")
+    out = await official_chat.send("/dangky them", "2", "phap luat ve dat dai", "1")
+    assert "Bạn đã đăng ký khóa này cho năm 2027: 3. Pháp luật về đất đai" in out
+    assert [r.specialisation for r in await registrations(app)] == [
+        "Luật",
+        "Quản lý đất đai",
+        None,
+    ]
+
+
+async def zalo_says(app, *texts: str) -> str:
+    """DEMO010 on Zalo (numbers only, no buttons): the last reply's text."""
+    async with app.sessionmaker() as session, session.begin():
+        repo = Repo(session)
+        if await repo.accounts.find("zalo", "z10") is None:
+            await repo.accounts.link(await repo.officials.by_code("DEMO010"), "zalo", "z10", "z10")
+    for text in texts:
+        replies = await app.conversation.handle(Incoming("zalo", "z10", "z10", text=text))
+    return "\n".join(reply.text for reply in replies)
+
+
+async def test_a_repeat_made_meanwhile_is_refused_at_the_confirmation(app, clock, official_chat):
+    await official_chat.send("/dangky", "4", "1", "2")  # at the summary, not confirmed
+    await zalo_says(app, "/dangky", "4", "1", "1")  # the same official, on Zalo
+    clock[0] += timedelta(seconds=30)  # a «1» read before sent, not the same «1» twice
+    out = await zalo_says(app, "1")
+    assert "✅ Đã đăng ký «Sơ cấp lý luận chính trị»" in out
+    out = await official_chat.send("xác nhận")
+    assert "Bạn đã đăng ký khóa này cho năm 2027: 1. Sơ cấp lý luận chính trị" in out
+    assert len(await registrations(app)) == 1
+
+
+async def test_a_degree_must_be_a_programme_of_the_catalogue(app, clock, official_chat):
+    out = await official_chat.send("/dangky", "6", "Luat")
+    assert "«Luat» không phải một chương trình đào tạo" in out
+    assert "«Đào tạo đại học», «Đào tạo thạc sĩ», «Đào tạo tiến sĩ»" in out
+    assert "Chuyên ngành (ví dụ: Luật, Quản lý đất đai) sẽ hỏi ở bước tiếp theo" in out
+    assert numbered(out)[:3] == ["1. Đào tạo đại học", "2. Đào tạo thạc sĩ", "3. Đào tạo tiến sĩ"]
+    out = await official_chat.send("thac si")
+    assert "Chuyên ngành cụ thể" in out
+    out = await official_chat.send("/quaylai", "dai hoc luat", "2")  # «Không phải»
+    assert "chỉ chọn được một trong các chương trình: «Đào tạo đại học»" in out
+    assert "Gõ /quaylai để chọn lại chương trình" in out
+    out = await official_chat.send("/quaylai", "2")
+    assert "Chuyên ngành cụ thể" in out
+    await official_chat.send("Luật", "1", "xác nhận")
+    (registration,) = await registrations(app)
+    assert (registration.course_id, registration.specialisation) == ("dt-thac-si", "Luật")
+
+
+async def test_a_number_is_no_specialisation(app, clock, official_chat):
+    out = await official_chat.send("/dangky", "6", "1", "2")
+    assert "«2» không phải một chuyên ngành" in out and "Chuyên ngành cụ thể" in out
+    out = await official_chat.send("Luật")
+    assert "Bạn muốn học theo hình thức nào?" in out
+    # Nor is a course name without a letter, where a name may be typed.
+    out = await official_chat.send("/huy", "/dangky", "2", "...")
+    assert "«...» chưa phải tên khóa học" in out
+
+
+@pytest.mark.parametrize(
+    "typed, category",
+    [
+        ("dao tao chuyen mon", "Đào tạo chuyên môn (đại học, thạc sĩ, tiến sĩ)"),
+        ("dai hoc", "Đào tạo chuyên môn (đại học, thạc sĩ, tiến sĩ)"),
+        ("LLCT", "Lý luận chính trị"),
+        ("cap nhat kien thuc", "Cập nhật kiến thức (pháp luật, CNTT, chuyển đổi số…)"),
+        ("binh dan hoc vu so", "Bình dân học vụ số (tự học)"),
+    ],
+)
+async def test_a_category_typed_without_its_brackets_or_by_a_short_name(
+    app, clock, official_chat, typed, category
+):
+    await official_chat.send("/dangky", typed, "/quaylai")  # back to the category step
+    out = await official_chat.send(typed)
+    assert "Khóa học nào?" in out, typed
+    await official_chat.send("/huy")
+    # /baocao has the same category step.
+    out = await official_chat.send("/baocao", typed)
+    assert "Chọn trong danh sách hoặc gõ tên khóa học" in out.split("\n> ")[-1], typed
 
 
 # -- /handangky ------------------------------------------------------------------------------
@@ -221,6 +340,27 @@ async def test_admins_see_and_set_the_window_and_it_is_audited(app, clock, admin
     assert "mở từ ngày 01/09/2027" in await official.send("/dangky")
 
 
+async def test_moving_the_window_into_the_past_closes_it_now_and_says_so(app, clock, admin_chat):
+    official = await chat_as(app, "DEMO010")
+    await official.send("/dangky", *POLITICAL_THEORY)
+    await (await chat_as(app, "DEMO012")).send("/dangky", *POLITICAL_THEORY)
+    await official.send("/dangky them", "4", "2", "2", "xác nhận")
+    out = await admin_chat.send("/handangky 01/09 30/09")
+    assert "đăng ký đào tạo, bồi dưỡng năm 2027 đang mở nay đóng ngay" in out
+    assert "có 2 cán bộ đã đăng ký (3 đăng ký)" in out
+    assert out.count("\n> ") == 0 and "Thông tin đã đúng chưa?" not in out  # told, not asked
+    out = await official.send("/dangky")
+    assert "Hiện chưa đến" not in out
+    assert "🎓 Đăng ký đào tạo, bồi dưỡng năm 2027 đã đóng (hạn cuối: ngày 30/09/2026)." in out
+    assert "Bạn đã đăng ký cho năm 2027:\n1. Sơ cấp lý luận chính trị" in out
+    assert out.rstrip().endswith(
+        "Đăng ký cho năm 2028 mở từ ngày 01/09/2027 đến hết ngày 30/09/2027."
+    )
+    # Moving it within the open window says nothing of closing.
+    await admin_chat.send("/handangky 01/10 15/11")
+    assert "đóng ngay" not in await admin_chat.send("/handangky 01/10 20/11")
+
+
 async def test_officials_and_unit_admins_may_not_set_the_window(app, clock, official_chat):
     out = await official_chat.send("/handangky 01/09 30/09")
     assert t("common.admin_only").split("\n")[0] in out
@@ -238,3 +378,30 @@ async def test_help_lists_dangky_for_officials_and_handangky_for_admins(official
     out = await official_chat.send("/help")
     assert "/dangky" in out and "/handangky" not in out and "🎓 Đăng ký đào tạo" in out
     assert "/handangky" in await admin_chat.send("/help")
+
+
+async def test_on_zalo_a_habitual_one_links_no_unrelated_target(app, database, zalo, clock):
+    """The tester's case on the real Zalo channel: DEMO029 answers every question «1» or «2»
+    by habit; the LLCT course is not linked to the university target, and a «2» is no
+    specialisation."""
+    user = "zl-029"
+    async with serving(app, database, zalo_bot_token=zalo.token, zalo_api_base=zalo.url):
+        await zalo.say(user, f"/start {await invite_code(app, 'DEMO029')}")
+        sent = 1
+        for text in ("/dangky", "4", "2", "2"):
+            await zalo.reply_to(user, sent - 1)
+            await zalo.say(user, text)
+            sent += 1
+        summary = await zalo.reply_to(user, sent - 1)
+        assert "• Chỉ tiêu hướng tới: Không gắn với chỉ tiêu nào" in summary
+        assert "chỉ tiêu 7" not in summary and "\n1. ✅ Xác nhận" in summary
+        clock[0] += timedelta(seconds=30)
+        await zalo.say(user, "1")
+        assert "✅ Đã đăng ký «Trung cấp lý luận chính trị»" in await zalo.reply_to(user, sent)
+        for text in ("/dangky them", "6", "1", "2"):
+            sent += 1
+            await zalo.say(user, text)
+            await zalo.reply_to(user, sent)
+        assert "«2» không phải một chuyên ngành" in zalo.texts(user)[-1]
+    (registration,) = await registrations(app)
+    assert (registration.course_id, registration.gap) == ("llct-trung-cap", None)

@@ -77,6 +77,7 @@ class Road:
     below_standard: bool = False  # below the education standard (III.2.d), whatever the years
     retires_on: date | None = None  # the statutory retirement day; None: birth date unknown
     months_left: int | None = None  # whole months to it (0 once reached)
+    standard: str = "dai_hoc"  # the education standard's level (targets' degree_candidates)
 
     @property
     def todo(self) -> tuple[Gap, ...]:
@@ -91,11 +92,17 @@ class Road:
 
     @property
     def next_steps(self) -> tuple[Gap, ...]:
-        """What the quarterly nudge may name, most important first: what is left to do,
-        without degrees for one III.2.d does not send to study."""
-        if not self.degree_ruled_out:
+        """What the quarterly nudge may name, most important first: what is left to do, but
+        for one below the education standard no degree above it (đại học comes first), and
+        none at all when III.2.d does not send them to study."""
+        if not self.below_standard:
             return self.todo
-        return tuple(gap for gap in self.todo if gap.category != CourseCategory.DEGREE)
+        return tuple(gap for gap in self.todo if not self._degree_not_next(gap))
+
+    def _degree_not_next(self, gap: Gap) -> bool:
+        if gap.category != CourseCategory.DEGREE:
+            return False
+        return self.degree_ruled_out or (gap.level is not None and gap.level != self.standard)
 
 
 # Whether an official belongs to each population (knowledge.indicators.POPULATIONS), as
@@ -177,6 +184,7 @@ def road(
         below_standard=below,
         retires_on=retires,
         months_left=None if retires is None else months_between(today, retires),
+        standard=targets.candidates_below,
     )
 
 

@@ -127,6 +127,8 @@ def test_any_official_below_university_with_more_than_six_years_has_iii2d_first(
     # The thạc sĩ share comes after it: đại học first.
     assert [g.key for g in result.gaps] == ["university", "2a", "6a", "6b", "3", "self_study"]
     assert result.degree_candidate and result.next_steps[0].key == "university"
+    # The nudge never names thạc sĩ before đại học, even once đại học is registered or waits.
+    assert "6a" not in [g.key for g in result.next_steps]
     # A leader too; a specialist's own 7a is that step (no second đại học step).
     leader = dataclasses.replace(HEAD_BELOW, position_group=PositionGroup.LEADERSHIP)
     assert keys(leader)[0] == "university"

@@ -267,3 +267,11 @@ async def test_the_nudge_to_one_near_retirement_names_no_degree(app):
     # Left: đại học (not sent: six years or less), thạc sĩ, LLCT cao cấp: the last one.
     assert "Lý luận chính trị cao cấp hoặc cử nhân (chỉ tiêu 6)" in text
     assert "đại học" not in text and "thạc sĩ" not in text
+
+
+async def test_questions_about_ones_own_road_or_registration_point_to_the_commands(app):
+    chat = await chat_as(app, SPECIALIST)
+    out = await chat.send("xem lo trinh cua toi")
+    assert "Gõ /lotrinh" in out and "Ngoài Kế hoạch: theo Hướng dẫn sử dụng trợ lý" in out
+    assert "Gõ /lotrinh" in await chat.send("toi can hoc gi de dat chuan")
+    assert "Gõ /dangky" in await chat.send("dang ky dao tao nam sau o dau")

@@ -209,11 +209,18 @@ class Conversation:
         pressed = ctx.incoming.choice
         if pressed is not None:
             # A button counts only if it is one of the latest question's: by its number when
-            # the platform carries it back, and by its value.
+            # the platform carries it back, and by its value. An older message's button is
+            # refused, except one that is a command without arguments («🧭 Xem lộ trình»:
+            # "/lotrinh" on a push the official answers later): that is run as if typed,
+            # since "/…" typed is always a command and one without arguments changes nothing
+            # by itself (a form open holds it, as it holds one typed).
             latest = ctx.incoming.question in (None, ctx.state.question)
-            if not (latest and any(choice.value == pressed for choice in offered)):
+            if latest and any(choice.value == pressed for choice in offered):
+                ctx.picked = ctx.text = pressed
+            elif _bare_command(pressed):
+                ctx.text = pressed
+            else:
                 return self._stale_button(ctx, form, offered)
-            ctx.picked = ctx.text = pressed
         else:
             typed = ctx.incoming.text.strip()
             if typed[:1] in ("/", "／"):  # "／huy" (a full-width slash), "/ huy": a command
@@ -313,6 +320,14 @@ class Conversation:
             for c in self.router.commands.values()
             if not c.hidden and refusal(c.access, ctx) is None
         ]
+        # "/lo trinh", "/dang ky", "/lộ trình": the name typed in words, joined back (the most
+        # words first), before the name alone is matched loosely.
+        words = ctx.args.split()[:JOINED_WORDS]
+        for count in range(len(words), 0, -1):
+            typed = " ".join([name, *words[:count]])
+            joined = fold(typed).replace(" ", "")
+            if joined in usable:
+                return t("common.unknown_command_close", command=typed, suggestion=joined)
         close = process.extractOne(name, usable, scorer=fuzz.ratio, score_cutoff=60)
         if close:
             return t("common.unknown_command_close", command=name, suggestion=close[0])
@@ -362,6 +377,17 @@ def _cleaned(incoming: Incoming) -> Incoming:
             if kept != value:
                 fields[name] = kept
     return dataclasses.replace(incoming, **fields) if fields else incoming
+
+
+JOINED_WORDS = 3  # the words after an unknown command tried joined to it ("/bao cao dinh ky")
+# A command without arguments ("/lotrinh", "/help"); /huy and /quaylai act on the form open
+# now, which an older message's button never meant.
+BARE_COMMAND = re.compile(r"/(?!huy$|quaylai$)[a-z][a-z0-9_]*", re.ASCII)
+
+
+def _bare_command(value: str) -> bool:
+    """Whether a button's value is a command without arguments: safe to run when stale."""
+    return BARE_COMMAND.fullmatch(value) is not None
 
 
 QUESTIONS = 100_000  # question numbers wrap around here (they travel in Telegram's buttons)

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from knowledge.courses import Catalogue, Course
 from knowledge.indicators import Spec, categories
-from knowledge.retirement import add_years, retirement_date
+from knowledge.retirement import add_months, add_years, retirement_date
 from knowledge.targets import RoadStep, Targets
 from knowledge.vocabulary import (
     CourseCategory,
@@ -27,6 +27,9 @@ from knowledge.vocabulary import (
 )
 
 SELF_STUDY = "self_study"  # the key of the «Bình dân học vụ số» step
+UNIVERSITY = (
+    "university"  # the key of Mục III.2.d's step: sent to university (no digits: no target)
+)
 
 
 class Record(Protocol):
@@ -72,11 +75,34 @@ class Road:
     degree_candidate: bool  # below the education standard with more than six years left
     years_left: int | None  # whole years to statutory retirement; None: birth date unknown
     below_standard: bool = False  # below the education standard (III.2.d), whatever the years
+    retires_on: date | None = None  # the statutory retirement day; None: birth date unknown
+    months_left: int | None = None  # whole months to it (0 once reached)
+    standard: str = "dai_hoc"  # the education standard's level (targets' degree_candidates)
 
     @property
     def todo(self) -> tuple[Gap, ...]:
         """The gaps no report waiting for review would close: what is left to do."""
         return tuple(gap for gap in self.gaps if not gap.pending)
+
+    @property
+    def degree_ruled_out(self) -> bool:
+        """Below the education standard with six years or less left: III.2.d does not send
+        them to university, so no degree is their next step (the gap is still shown)."""
+        return self.below_standard and self.years_left is not None and not self.degree_candidate
+
+    @property
+    def next_steps(self) -> tuple[Gap, ...]:
+        """What the quarterly nudge may name, most important first: what is left to do, but
+        for one below the education standard no degree above it (đại học comes first), and
+        none at all when III.2.d does not send them to study."""
+        if not self.below_standard:
+            return self.todo
+        return tuple(gap for gap in self.todo if not self._degree_not_next(gap))
+
+    def _degree_not_next(self, gap: Gap) -> bool:
+        if gap.category != CourseCategory.DEGREE:
+            return False
+        return self.degree_ruled_out or (gap.level is not None and gap.level != self.standard)
 
 
 # Whether an official belongs to each population (knowledge.indicators.POPULATIONS), as
@@ -102,6 +128,10 @@ LEVEL_MEASURES = {
 # Degrees first, then political theory, then the period's courses, then self-study.
 CATEGORY_ORDER = {CourseCategory.DEGREE: 0, CourseCategory.POLITICAL_THEORY: 1}
 COURSES, LAST = 2, 3
+# Where Mục III.2.d's university step goes: first of all when the rule sends the official
+# (a thạc sĩ share needs đại học first); when it does not (six years or less left), first of
+# the group shares' degrees, still before any thạc sĩ.
+UNIVERSITY_FIRST, UNIVERSITY_SHARED = (False, -1, -1), (True, 0, -1)
 
 
 def road(
@@ -140,12 +170,21 @@ def road(
         and record.birth_date is not None
         and _retires_after(record, add_years(today, targets.candidates_years), targets.retirement)
     )
+    if below and not any(_is_standard_degree(gap, targets) for _, gap in gaps):
+        # Below đại học and no target of their group asks for it (a specialist's 7a does):
+        # Mục III.2.d's own step. Unknown years are not ruled out: the gap stays first.
+        gap = _university(targets, catalogue, counted, candidate)
+        gaps.append((UNIVERSITY_FIRST if candidate or left is None else UNIVERSITY_SHARED, gap))
+    retires = _retirement(record, targets.retirement)
     return Road(
         gaps=tuple(gap for _, gap in sorted(gaps, key=lambda item: item[0])),
         met=tuple(met),
         degree_candidate=candidate,
         years_left=left,
         below_standard=below,
+        retires_on=retires,
+        months_left=None if retires is None else months_between(today, retires),
+        standard=targets.candidates_below,
     )
 
 
@@ -158,6 +197,51 @@ def years_left(record: Record, today: date, rules: dict) -> int | None:
     if add_years(today, years) > retires:
         years -= 1
     return max(years, 0)
+
+
+def months_between(today: date, day: date) -> int:
+    """Whole months from `today` to `day` (0 once it has come)."""
+    months = (day.year - today.year) * 12 + day.month - today.month
+    if add_months(today, months) > day:
+        months -= 1
+    return max(months, 0)
+
+
+def _retirement(record: Record, rules: dict) -> date | None:
+    if record.birth_date is None:
+        return None
+    return retirement_date(record.birth_date, record.gender, rules)
+
+
+def _is_standard_degree(gap: Gap, targets: Targets) -> bool:
+    """A gap closed by a degree of the education standard's level (7a, III.2.d's step)."""
+    return gap.category == CourseCategory.DEGREE and gap.level == targets.candidates_below
+
+
+def _university(
+    targets: Targets, catalogue: Catalogue, reports: list[Reported], candidate: bool
+) -> Gap:
+    """Mục III.2.d: «cử cán bộ chưa đạt chuẩn về trình độ chuyên môn (còn trên 06 năm công
+    tác) đi đào tạo đại học». A standard the plan sends them to meet when the rule applies."""
+    floor = EducationLevel(targets.candidates_below)
+    waiting = any(
+        not r.verified
+        and r.category == CourseCategory.DEGREE
+        and _at_least(_level(EducationLevel, r.level), floor)
+        for r in reports
+    )
+    return Gap(
+        key=UNIVERSITY,
+        target=None,
+        title=targets.candidates_title,
+        category=CourseCategory.DEGREE,
+        level=floor.value,
+        deadline=targets.candidates_deadline,
+        required=candidate,
+        courses=_courses_for(catalogue, CourseCategory.DEGREE, EducationLevel, floor),
+        pending=waiting,
+        source=targets.candidates_source,
+    )
 
 
 def _retires_after(record: Record, day: date, rules: dict) -> bool:
@@ -200,7 +284,7 @@ def _gap(
     if name in LEVEL_MEASURES:
         _, levels, category = LEVEL_MEASURES[name]
         floor = levels(arg)
-        courses = _courses_at_least(catalogue, category, levels, floor)
+        courses = _courses_for(catalogue, category, levels, floor)
         waiting = any(
             r.category == category and _at_least(_level(levels, r.level), floor) for r in pending
         )
@@ -210,7 +294,7 @@ def _gap(
         category, level = wanted[0], None
         if wanted == [CourseCategory.DEGREE]:  # retraining: a degree no lower than the one held
             floor = record.education_level or list(EducationLevel)[0]
-            courses = _courses_at_least(catalogue, category, EducationLevel, floor)
+            courses = _courses_for(catalogue, category, EducationLevel, floor)
         else:
             courses = tuple(c for each in wanted for c in catalogue.in_category(each))
         waiting = any(r.category in wanted for r in pending)
@@ -241,12 +325,21 @@ def _level(levels: type[RankedLevel], value: str | None) -> RankedLevel | None:
         return None
 
 
-def _courses_at_least(
+def _courses_for(
     catalogue: Catalogue, category: CourseCategory, levels: type[RankedLevel], floor: RankedLevel
 ) -> tuple[Course, ...]:
-    return tuple(
-        c for c in catalogue.in_category(category) if _at_least(_level(levels, c.level), floor)
-    )
+    """The courses of the lowest level at or above `floor` the catalogue offers: exactly the
+    level needed (đại học, not thạc sĩ, for the đại học standard; «Cao cấp LLCT» and «Cử nhân
+    chính trị» share a rank), a higher one only when that level has no course."""
+    offered = [
+        (found, course)
+        for course in catalogue.in_category(category)
+        if _at_least(found := _level(levels, course.level), floor)
+    ]
+    if not offered:
+        return ()
+    lowest = min(found.rank for found, _ in offered)
+    return tuple(course for found, course in offered if found.rank == lowest)
 
 
 def _self_study(

@@ -56,6 +56,8 @@ class Targets:
     candidates_below: str = "dai_hoc"
     candidates_years: int = 6
     candidates_source: str = ""
+    candidates_title: str = "Trình độ đại học (Mục III.2.d)"  # the road's step for them
+    candidates_deadline: date | None = None  # the end of the rule's period
     retirement: dict = field(default_factory=lambda: dict(RULES))  # Gender → RetirementRule
     place: str = ""  # plan.yaml's `place`: "xã Sì Lở Lầu"
     road: tuple[RoadStep, ...] = ()  # the indicators on an official's road, as listed
@@ -110,6 +112,8 @@ def _load(path: Path, mtime: int, plan: Path, plan_mtime: int) -> Targets:
             candidates_below=candidates.get("below", "dai_hoc"),
             candidates_years=int(candidates.get("years_left_over", 6)),
             candidates_source=str(candidates.get("source", "")),
+            candidates_title=str(candidates.get("title") or Targets.candidates_title),
+            candidates_deadline=_day(candidates.get("deadline"), "degree_candidates"),
             retirement=_retirement(data.get("retirement")),
             place=str(meta.get("place") or "") if isinstance(meta, dict) else "",
             road=steps,
@@ -178,6 +182,12 @@ def _road(data: dict, targets: tuple[Target, ...]) -> tuple[tuple[RoadStep, ...]
             raise ValueError("road: self_study cần 'title'")
         self_study = RoadStep("self_study", str(row["title"]), str(row.get("source") or ""))
     return tuple(steps), self_study
+
+
+def _day(value, where: str) -> date | None:
+    if value is not None and not isinstance(value, date):
+        raise ValueError(f"{where}: 'deadline' phải là ngày YYYY-MM-DD")
+    return value
 
 
 def _retirement(data: dict | None) -> dict:

@@ -228,9 +228,14 @@ async def _road_nudges(repo: Repo, now: datetime, options: Options) -> int:
     folder = options.knowledge_dir or PACKAGED
     targets, catalogue = load_targets(folder), Catalogue.load(folder)
     roads = await roads_with(repo, officials, targets, catalogue, today, options.self_study_days)
+    # What they registered to study this year or next (/dangky) is not suggested again.
+    registered: dict[int, list] = {}
+    for year in (today.year, today.year + 1):
+        for registration in await repo.registrations.for_year(year):
+            registered.setdefault(registration.official_id, []).append(registration)
     view, queued = view_choice(), 0
     for official in officials:
-        step = next_step(roads[official.id])
+        step = next_step(roads[official.id], registered.get(official.id, ()))
         if step is None:
             continue
         queued += await repo.deliveries.enqueue(

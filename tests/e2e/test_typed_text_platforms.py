@@ -2,7 +2,8 @@
 servers: at every step of every form (tests/helpers/forms_walk.py) a command typed is that command
 (each command typed at some step, in turn), the number of «Bỏ qua» skips every optional step,
 "/duyet" typed again and again approves nothing, and on Telegram a button of an older message
-does nothing. The console's full matrix is in tests/handlers/test_typed_text.py.
+does nothing (one that is a command without arguments runs as typed: see
+tests/e2e/test_road_platforms.py). The console's full matrix is in tests/handlers/test_typed_text.py.
 """
 
 import dataclasses

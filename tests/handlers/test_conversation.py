@@ -108,6 +108,29 @@ async def test_button_press_is_the_same_as_typing_the_option(app):
     assert "Đã hủy" in replies[0].text
 
 
+async def test_an_older_buttons_command_without_arguments_runs_as_typed(app, official_chat):
+    """A button of an older message whose value is a command with no arguments ("/help",
+    "/lotrinh" on a push) does what typing it does; with arguments it is refused."""
+    await official_chat.send("/caidat")  # offers "/caidat off": the latest question's
+    user = official_chat.user_id
+
+    async def press(value: str, question: int | None = 1) -> str:
+        incoming = Incoming("console", user, user, choice=value, question=question)
+        return "\n".join(r.text for r in await app.conversation.handle(incoming))
+
+    assert "/toi — Xem hồ sơ của tôi" in await press("/help", question=0)
+    assert "tin nhắn cũ" in await press("/duyet_ok 12", question=0)
+    assert "tin nhắn cũ" in await press("bdhvs", question=0)
+    # In a form, it waits like a typed command; /huy and /quaylai of an older message never
+    # act on the form open now.
+    install_form(app)
+    await official_chat.send("/thu")
+    out = await press("/toi", question=0)
+    assert "lệnh /toi chưa chạy" in out and "Chọn loại khóa học" in out
+    out = await press("/huy", question=0)
+    assert "tin nhắn cũ" in out and "Đã hủy" not in out
+
+
 async def test_free_text_outside_a_form_gets_guidance(official_chat):
     assert "/help" in await official_chat.send("xin chào")
 
@@ -171,3 +194,12 @@ async def test_a_slash_is_a_slash_however_it_is_typed(app, official_chat):
     assert "Đã hủy" in await official_chat.send("／huy")  # a full-width slash
     await official_chat.send("/thu", "1")
     assert "Đã hủy" in await official_chat.send("/ huy")
+
+
+async def test_a_command_typed_in_words_is_suggested_joined(official_chat):
+    out = await official_chat.send("/lo trinh")
+    assert "Không có lệnh /lo trinh. Có phải bạn muốn gõ /lotrinh?" in out
+    assert "Có phải bạn muốn gõ /dangky?" in await official_chat.send("/dang ky")
+    assert "Có phải bạn muốn gõ /lotrinh?" in await official_chat.send("/Lộ Trình của tôi")
+    # Only what this user may use: no admin's command to an official.
+    assert "/baocaodinhky" not in await official_chat.send("/bao cao dinh ky")

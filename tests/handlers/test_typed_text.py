@@ -2,7 +2,8 @@
 
 - a message that starts with "/" is always a command, never a choice or a form answer;
 - a choice is picked by its button, its number or its label typed (case and diacritics aside),
-  only among the latest question's choices; a button of an older message does nothing;
+  only among the latest question's choices; a button of an older message does nothing, unless
+  it is a command without arguments (other than /huy, /quaylai): that is held, as one typed;
 - «Bỏ qua» is a choice like any other: its number skips every optional step;
 - nothing that changes data is taken unless its number or its exact label was typed.
 
@@ -151,6 +152,11 @@ async def test_a_button_of_an_older_message_does_nothing(app, spots):
             out = await say(app, ADMIN, choice=value)
             assert STALE in out, f"{value!r} at {spot}: {out}"
             assert _same_place(await spot_of(app, "console", ADMIN), spot), f"{value!r} at {spot}"
+        # «🧭 Xem lộ trình» of an older push: the command waits for the form, as typed.
+        await restore(app, spot, "console", ADMIN)
+        out = await say(app, ADMIN, choice="/lotrinh")
+        assert "lệnh /lotrinh chưa chạy" in out, f"{spot}: {out}"
+        assert _same_place(await spot_of(app, "console", ADMIN), spot), f"/lotrinh at {spot}"
     assert await data_rows(app) == before
 
 

@@ -2,6 +2,7 @@
 summaries count them, the order, the courses that close each gap, pending reports, and the
 six-years-left rule of III.2.d (exactly six years left is not "more than six")."""
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -59,7 +60,7 @@ def test_a_specialist_below_university_has_the_degree_gap_first_with_its_courses
     assert (first.key, first.target, first.level, first.required) == ("7a", 7, "dai_hoc", True)
     assert first.deadline == date(2030, 12, 31)
     assert first.source == "Mục II.2, chỉ tiêu (7)"
-    assert [c.id for c in first.courses] == ["dt-dai-hoc", "dt-thac-si", "dt-tien-si"]
+    assert [c.id for c in first.courses] == ["dt-dai-hoc"]  # exactly the level needed
     assert result.degree_candidate and result.below_standard
     assert [g.key for g in result.gaps] == ["7a", "2a", "3", "self_study"]
     assert "Lý luận chính trị trung cấp (chỉ tiêu 7)" in result.met
@@ -82,20 +83,77 @@ def test_required_standards_come_before_group_shares_degrees_before_theory():
     assert keys(head) == ["2a", "6a", "6b", "3", "self_study"]
 
 
-def test_courses_close_a_gap_by_category_and_level_at_least_the_one_needed():
+def test_courses_close_a_gap_by_category_and_exactly_the_level_needed():
     result = road(Record(position_group=PositionGroup.UNIT_HEAD), (), TARGETS, CATALOGUE, TODAY)
     gaps = {g.key: g for g in result.gaps}
-    assert [c.id for c in gaps["6b"].courses] == ["llct-cao-cap", "llct-cu-nhan"]
+    assert [c.id for c in gaps["6b"].courses] == ["llct-cao-cap", "llct-cu-nhan"]  # same rank
     assert gaps["6b"].category == C.POLITICAL_THEORY and not gaps["6b"].required
-    assert [c.id for c in gaps["6a"].courses] == ["dt-thac-si", "dt-tien-si"]
+    assert [c.id for c in gaps["6a"].courses] == ["dt-thac-si"]  # not tiến sĩ too
     assert {c.category for c in gaps["2a"].courses} == {C.JOB_POSITION}
     assert gaps["3"].courses[0].category == C.KNOWLEDGE_UPDATE  # then Bình dân học vụ số
     assert {c.category for c in gaps["3"].courses} == {C.KNOWLEDGE_UPDATE, C.DIGITAL_SELF_STUDY}
-    # Retraining (1b): any degree, no lower than the one held.
+    specialist = Record(political_theory_level=PoliticalTheoryLevel.SO_CAP)
+    theory = {g.key: g for g in road(specialist, (), TARGETS, CATALOGUE, TODAY).gaps}["7b"]
+    assert [c.id for c in theory.courses] == ["llct-trung-cap"]
+    # Retraining (1b): a degree of the level held; the lowest offered above it when the
+    # catalogue has none of that level (no trung cấp programme: đại học).
     mismatch = Record(major_fits_position=False, education_level=EducationLevel.THAC_SI)
     retrain = road(mismatch, (), TARGETS, CATALOGUE, TODAY).gaps[0]
     assert (retrain.key, retrain.level) == ("1b", None)
-    assert [c.id for c in retrain.courses] == ["dt-thac-si", "dt-tien-si"]
+    assert [c.id for c in retrain.courses] == ["dt-thac-si"]
+    lower = Record(major_fits_position=False, education_level=EducationLevel.TRUNG_CAP)
+    retrain = {g.key: g for g in road(lower, (), TARGETS, CATALOGUE, TODAY).gaps}["1b"]
+    assert [c.id for c in retrain.courses] == ["dt-dai-hoc"]
+
+
+HEAD_BELOW = Record(  # DEMO018: a unit head with cao đẳng, born 1976
+    position_group=PositionGroup.UNIT_HEAD,
+    education_level=EducationLevel.CAO_DANG,
+    birth_date=date(1976, 3, 1),
+)
+
+
+def test_any_official_below_university_with_more_than_six_years_has_iii2d_first():
+    result = road(HEAD_BELOW, (), TARGETS, CATALOGUE, TODAY)
+    first = result.gaps[0]
+    assert (first.key, first.target, first.title) == (
+        "university",
+        None,
+        "Trình độ đại học (Mục III.2.d)",
+    )
+    assert (first.level, first.required, first.source) == ("dai_hoc", True, "Mục III.2.d")
+    assert first.deadline == date(2030, 12, 31) and first.category == C.DEGREE
+    assert [c.id for c in first.courses] == ["dt-dai-hoc"]
+    # The thạc sĩ share comes after it: đại học first.
+    assert [g.key for g in result.gaps] == ["university", "2a", "6a", "6b", "3", "self_study"]
+    assert result.degree_candidate and result.next_steps[0].key == "university"
+    # The nudge never names thạc sĩ before đại học, even once đại học is registered or waits.
+    assert "6a" not in [g.key for g in result.next_steps]
+    # A leader too; a specialist's own 7a is that step (no second đại học step).
+    leader = dataclasses.replace(HEAD_BELOW, position_group=PositionGroup.LEADERSHIP)
+    assert keys(leader)[0] == "university"
+    assert "university" not in keys(Record(education_level=EducationLevel.CAO_DANG))
+
+
+def test_six_years_or_fewer_left_shows_the_gap_but_not_as_the_next_step():
+    near = dataclasses.replace(HEAD_BELOW, birth_date=date(1966, 6, 10))  # retires 06/2028
+    result = road(near, (), TARGETS, CATALOGUE, TODAY)
+    assert [g.key for g in result.gaps] == ["2a", "university", "6a", "6b", "3", "self_study"]
+    gaps = {g.key: g for g in result.gaps}
+    assert not gaps["university"].required and result.degree_ruled_out
+    # No degree is their next step: not university, not thạc sĩ.
+    assert [g.key for g in result.next_steps] == ["2a", "6b", "3", "self_study"]
+    # Unknown birth date: not ruled out, the step stays first.
+    unknown = road(dataclasses.replace(HEAD_BELOW, birth_date=None), (), TARGETS, CATALOGUE, TODAY)
+    assert unknown.gaps[0].key == "university" and not unknown.degree_ruled_out
+
+
+def test_the_road_tells_the_retirement_day_and_months_left():
+    result = road(HEAD_BELOW, (), TARGETS, CATALOGUE, TODAY)
+    assert result.retires_on == retirement_date(date(1976, 3, 1), Gender.MALE)
+    assert result.retires_on == date(2038, 3, 1)  # 62 years
+    assert result.months_left == 11 * 12 + 9 and result.years_left == 11
+    assert road(Record(birth_date=None), (), TARGETS, CATALOGUE, TODAY).months_left is None
 
 
 def test_one_who_meets_everything_has_no_gap():

@@ -9,13 +9,14 @@ from sqlalchemy import select, update
 from bot.scheduler import plan_once
 from knowledge.vocabulary import CourseCategory
 from storage.enums import ReportStatus
-from storage.models import CourseReport, Delivery, Official
+from storage.models import CourseReport, Delivery, Official, TrainingRegistration
 from tests.helpers.app import Chat, chat_as
 
 HANOI = timezone(timedelta(hours=7))
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=HANOI)
 SPECIALIST = "DEMO030"  # Công chức chuyên môn, trung cấp, born 1989: more than six years left
 MEETS = "DEMO021"  # specialist with đại học and LLCT trung cấp
+HEAD = "DEMO018"  # unit head, born 22/01/1976 (made cao đẳng where a test needs it)
 SOURCE_7 = "Kế hoạch thực hiện NQ 05-NQ/TU, Mục II.2, chỉ tiêu (7)"
 
 
@@ -80,6 +81,44 @@ async def test_six_years_or_fewer_left_is_told_the_rule_does_not_apply(app):
     assert "Bạn còn trên 6 năm" not in out
 
 
+def block(out: str, start: str) -> str:
+    """One numbered gap of /lotrinh, from its line to the next number's."""
+    begin = out.index(start)
+    number = int(start.split(".")[0])
+    end = out.find(f"\n{number + 1}. ", begin)
+    return out[begin : end if end > 0 else len(out)]
+
+
+async def test_a_unit_head_below_university_has_the_iii2d_step_first(app):
+    await change(app, HEAD, education_level="cao_dang")
+    out = await (await chat_as(app, HEAD)).send("/lotrinh")
+    first = block(
+        out, "1. Trình độ đại học (Mục III.2.d): chuẩn trình độ chuyên môn, hạn 31/12/2030"
+    )
+    assert "Khóa học: Đào tạo đại học" in first and "thạc sĩ" not in first
+    assert (
+        "Bạn còn trên 6 năm công tác" in first
+        and "Kế hoạch thực hiện NQ 05-NQ/TU, Mục III.2.d" in first
+    )
+    # The thạc sĩ share after it, with thạc sĩ courses only.
+    master = block(out, "3. Trình độ thạc sĩ (chỉ tiêu 6)")
+    assert "Khóa học: Đào tạo thạc sĩ" in master and "tiến sĩ" not in out
+    # When they retire, to check the six years against.
+    assert (
+        "Theo tuổi nghỉ hưu (Bộ luật Lao động 2019, Điều 169), bạn còn khoảng 11 năm 8 tháng"
+        " công tác (đến 01/2038)." in out
+    )
+
+
+async def test_a_unit_head_near_retirement_sees_the_gap_but_not_the_rule(app):
+    await change(app, HEAD, education_level="cao_dang", birth_date=date(1966, 6, 10))
+    out = await (await chat_as(app, HEAD)).send("/lotrinh")
+    assert "1. Bồi dưỡng theo vị trí việc làm (chỉ tiêu 2)" in out
+    university = block(out, "2. Trình độ đại học (Mục III.2.d)")
+    assert "còn không quá 6 năm công tác" in university and "không áp dụng với bạn" in university
+    assert "bạn còn khoảng 2 năm 1 tháng công tác (đến 06/2028)" in out
+
+
 async def test_a_pending_degree_report_shows_it_waits_for_review(app):
     await report(
         app, SPECIALIST, CourseCategory.DEGREE, date(2026, 4, 1), ReportStatus.PENDING, "dai_hoc"
@@ -88,7 +127,10 @@ async def test_a_pending_degree_report_shows_it_waits_for_review(app):
     out = await chat.send("/lotrinh")
     degree = out[out.index("1. Trình độ đại học") : out.index("2. ")]
     assert "đang chờ duyệt" in degree
-    assert "Còn 3 việc cần làm" in out  # the degree waits for review: not counted as to do
+    # The count agrees with the numbered list, saying what waits for review.
+    assert "Còn 4 việc, trong đó 1 việc đã có báo cáo đang chờ duyệt" in out
+    assert "4. " in out and "5. " not in out
+    assert "còn 4 việc, trong đó 1 việc đang chờ duyệt báo cáo" in await chat.send("/toi")
 
 
 async def test_one_who_meets_everything_is_congratulated(app):
@@ -165,6 +207,7 @@ async def test_the_quarterly_nudge_is_one_next_step_once_a_quarter(app):
     assert list(found) == [f"road-nudge:2026Q3:{specialist.id}"]
     nudge = found[f"road-nudge:2026Q3:{specialist.id}"]
     assert "Bước tiếp theo" in nudge.text and "Trình độ đại học (chỉ tiêu 7)" in nudge.text
+    assert "Trình độ đại học (chỉ tiêu 7), hạn 31/12/2030." in nudge.text  # one parenthesis
     assert "Gợi ý: Đào tạo đại học." in nudge.text and "/caidat" in nudge.text
     assert nudge.choices == [["🧭 Xem lộ trình", "/lotrinh"]]
     assert f"road-nudge:2026Q3:{off.id}" not in found
@@ -173,3 +216,62 @@ async def test_the_quarterly_nudge_is_one_next_step_once_a_quarter(app):
     assert len(await nudges(app)) == 1
     await plan(datetime(2026, 10, 10, 8, 5, tzinfo=HANOI))  # the next quarter
     assert f"road-nudge:2026Q4:{specialist.id}" in await nudges(app)
+
+
+async def register(app, code: str, year: int, category, gap: str | None) -> None:
+    async with app.sessionmaker() as session, session.begin():
+        official = await session.scalar(select(Official).where(Official.code == code))
+        session.add(
+            TrainingRegistration(
+                official_id=official.id,
+                year=year,
+                category=category,
+                course_name=f"Khóa {category.value}",
+                study_form="part_time",
+                gap=gap,
+            )
+        )
+
+
+async def quarter_nudge(app, code: str) -> str:
+    await chat_as(app, code)
+    moment = datetime(2026, 10, 10, 8, 5, tzinfo=HANOI)
+    await plan_once(app.sessionmaker, app.conversation.options, clock=lambda: moment)
+    official = await change(app, code)
+    return (await nudges(app))[f"road-nudge:2026Q4:{official.id}"].text
+
+
+async def test_the_nudge_skips_what_is_registered_and_encourages_when_all_is(app):
+    await register(app, SPECIALIST, 2027, CourseCategory.DEGREE, "7a")
+    text = await quarter_nudge(app, SPECIALIST)
+    assert "Bồi dưỡng theo vị trí việc làm (chỉ tiêu 2), hạn 31/12/2030." in text
+    assert "đại học" not in text
+    async with app.sessionmaker() as session, session.begin():
+        await session.execute(Delivery.__table__.delete())
+    for category, gap in (
+        (CourseCategory.JOB_POSITION, None),
+        (CourseCategory.KNOWLEDGE_UPDATE, "3"),
+    ):
+        await register(app, SPECIALIST, 2026, category, gap)
+    await register(app, SPECIALIST, 2027, CourseCategory.DIGITAL_SELF_STUDY, "self_study")
+    text = await quarter_nudge(app, SPECIALIST)
+    assert "Bạn đã đăng ký học cho bước tiếp theo" in text
+    assert "Trình độ đại học (chỉ tiêu 7), năm 2027" in text and "/baocao" in text
+
+
+async def test_the_nudge_to_one_near_retirement_names_no_degree(app):
+    await change(app, HEAD, education_level="cao_dang", birth_date=date(1966, 6, 10))
+    await meets_everything(app, HEAD)
+    await report(app, HEAD, CourseCategory.DIGITAL_SELF_STUDY, date(2026, 10, 1))
+    text = await quarter_nudge(app, HEAD)
+    # Left: đại học (not sent: six years or less), thạc sĩ, LLCT cao cấp: the last one.
+    assert "Lý luận chính trị cao cấp hoặc cử nhân (chỉ tiêu 6)" in text
+    assert "đại học" not in text and "thạc sĩ" not in text
+
+
+async def test_questions_about_ones_own_road_or_registration_point_to_the_commands(app):
+    chat = await chat_as(app, SPECIALIST)
+    out = await chat.send("xem lo trinh cua toi")
+    assert "Gõ /lotrinh" in out and "Ngoài Kế hoạch: theo Hướng dẫn sử dụng trợ lý" in out
+    assert "Gõ /lotrinh" in await chat.send("toi can hoc gi de dat chuan")
+    assert "Gõ /dangky" in await chat.send("dang ky dao tao nam sau o dau")

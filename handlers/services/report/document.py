@@ -1,16 +1,19 @@
 """The periodic report draft as a .docx, laid out as Party documents are (Hướng dẫn
 36-HD/VPTW): A4 portrait, Times New Roman 14 (13 in tables), margins top and bottom 2 cm, left
-3 cm, right 2 cm; the header of two borderless columns, the title, the sections, «Nơi nhận»
-and the signature. Every word comes from knowledge/report.yaml; the figures from ReportData.
+3 cm, right 2 cm; the page number top centre from page 2; the header of two borderless
+columns, the title, the sections, «Nơi nhận» and the signature. Every word comes from
+knowledge/report.yaml; the figures from ReportData.
 """
 
 import io
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
@@ -29,12 +32,16 @@ CENTER, JUSTIFY, LEFT = (
     WD_ALIGN_PARAGRAPH.LEFT,
 )
 CHART_WIDTH = Cm(16)
+AUTHOR = "canbo-bot"  # when report.yaml names none
+LEVELS = ("education_at_least", "political_theory_at_least")  # measures read from the record
 
 
 def write_report(data: ReportData, words: ReportWords, path: Path) -> None:
     doc = Document()
     _page(doc)
+    _page_number(doc)
     fields = _fields(data, words)
+    _properties(doc, words, fields)
     _header(doc, words["header"])
     _title(doc, words, fields)
     _paragraph(doc, words["intro"].format(**fields), indent=True)
@@ -57,7 +64,29 @@ def _fields(data: ReportData, words: ReportWords) -> dict[str, str]:
         "until": show_date(scope.as_of),
         "rating_period": period_label(scope.period),
         "headcount": str(data.summary.headcount),
+        "level_targets": ", ".join(str(number) for number in _level_targets(data)),
     }
+
+
+def _level_targets(data: ReportData) -> list[int]:
+    """The targets measured on an education or political theory level."""
+    return [
+        target.number
+        for target in data.summary.targets.targets
+        if any((i.spec.measure or "").startswith(LEVELS) for i in target.indicators)
+    ]
+
+
+def _properties(doc, words: ReportWords, fields: dict) -> None:
+    """The file's own properties: python-docx's template says it wrote it, in 2013."""
+    properties = doc.core_properties
+    now = datetime.now(UTC).replace(microsecond=0)
+    title = words["title"].format(**{**fields, "Period": fields["period"]})
+    properties.title = f"{words['kind'].capitalize()} {title}"
+    properties.author = properties.last_modified_by = words.get("author") or AUTHOR
+    properties.comments = properties.subject = properties.keywords = ""
+    properties.created = properties.modified = now
+    properties.revision = 1
 
 
 def _period_name(period: Period) -> str:
@@ -78,6 +107,37 @@ def _page(doc) -> None:
     for slot in ("w:eastAsia", "w:cs"):
         fonts.set(qn(slot), FONT)
     style.paragraph_format.space_after = Pt(6)
+
+
+def _page_number(doc) -> None:
+    """The page number top centre from page 2: the first page's header is left empty."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_header.is_linked_to_previous = False  # an empty one of its own
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = CENTER
+    _field(paragraph, "PAGE", shown="2")
+
+
+def _field(paragraph, code: str, shown: str) -> None:
+    """A field as Word writes one: begin, its code, separate, the text shown until it is
+    updated, end (python-docx has no call for fields)."""
+    parts = (("w:fldChar", "begin"), ("w:instrText", code), ("w:fldChar", "separate"))
+    for tag, value in parts:
+        run = paragraph.add_run()
+        element = OxmlElement(tag)
+        if tag == "w:fldChar":
+            element.set(qn("w:fldCharType"), value)
+        else:
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {value} "
+        run._r.append(element)
+    paragraph.add_run(shown)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(end)
+    for run in paragraph.runs:
+        run.font.size = Pt(SIZE)
 
 
 def _header(doc, header: dict) -> None:
@@ -138,6 +198,8 @@ def _section(doc, data: ReportData, words: ReportWords, key: str, fields: dict) 
         _paragraph(doc, section["basis"].format(**fields), indent=True, italic=True)
     if key == "targets":
         _targets(doc, data, section)
+        if fields["level_targets"] and section.get("levels_note"):
+            _paragraph(doc, section["levels_note"].format(**fields), indent=True, italic=True)
     elif key == "training":
         _training(doc, data, section)
     elif key == "ratings":
@@ -243,8 +305,9 @@ def _closing(doc, words: ReportWords) -> None:
         paragraph.paragraph_format.space_after = Pt(0)
         _run(paragraph, line, size=11)
     signature = words["signature"]
-    _cell_line(right, signature["on_behalf"], bold=True, first=True)
-    _cell_line(right, signature["title"], bold=True)
+    lines = [line for line in (signature.get("on_behalf"), signature["title"]) if line]
+    for number, line in enumerate(lines):
+        _cell_line(right, line, bold=True, first=number == 0)
     for _ in range(4):  # room for the signature and the seal
         _cell_line(right, "")
     _cell_line(right, signature["name"], bold=True)

@@ -1,10 +1,10 @@
-"""How dates and times are shown: dd/mm/yyyy in local time."""
+"""How dates and times are shown (dd/mm/yyyy in local time), numbers, and what someone typed
+when a reply says it back."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from handlers.texts import t
-
 
 # Characters of what someone typed that a reply says back: enough for a period as people
 # say it («sơ kết 6 tháng đầu năm 2026») or a unit code, not a pasted page.

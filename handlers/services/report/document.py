@@ -7,19 +7,17 @@ knowledge/report.yaml; the figures from ReportData.
 
 import io
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from handlers.formatting import show_date
 from handlers.periods import ROMAN, Period, period_label
 from handlers.services.report.figures import RATINGS, ReportData
+from handlers.services.report.page import number_pages, set_page, set_properties
 from handlers.services.summaries import charts
 from handlers.services.summaries.figures import goal, status_word, value
 from handlers.texts import t
@@ -32,16 +30,16 @@ CENTER, JUSTIFY, LEFT = (
     WD_ALIGN_PARAGRAPH.LEFT,
 )
 CHART_WIDTH = Cm(16)
-AUTHOR = "canbo-bot"  # when report.yaml names none
 LEVELS = ("education_at_least", "political_theory_at_least")  # measures read from the record
 
 
 def write_report(data: ReportData, words: ReportWords, path: Path) -> None:
     doc = Document()
-    _page(doc)
-    _page_number(doc)
+    set_page(doc, FONT, SIZE)
+    number_pages(doc, SIZE)
     fields = _fields(data, words)
-    _properties(doc, words, fields)
+    title = words["title"].format(**{**fields, "Period": fields["period"]})
+    set_properties(doc, f"{words['kind'].capitalize()} {title}", words.get("author"))
     _header(doc, words["header"])
     _title(doc, words, fields)
     _paragraph(doc, words["intro"].format(**fields), indent=True)
@@ -77,67 +75,10 @@ def _level_targets(data: ReportData) -> list[int]:
     ]
 
 
-def _properties(doc, words: ReportWords, fields: dict) -> None:
-    """The file's own properties: python-docx's template says it wrote it, in 2013."""
-    properties = doc.core_properties
-    now = datetime.now(UTC).replace(microsecond=0)
-    title = words["title"].format(**{**fields, "Period": fields["period"]})
-    properties.title = f"{words['kind'].capitalize()} {title}"
-    properties.author = properties.last_modified_by = words.get("author") or AUTHOR
-    properties.comments = properties.subject = properties.keywords = ""
-    properties.created = properties.modified = now
-    properties.revision = 1
-
-
 def _period_name(period: Period) -> str:
     if period.annual:
         return t("summaries.period_year", year=period.year)
     return t("summaries.period_quarter", roman=ROMAN[period.quarter], year=period.year)
-
-
-def _page(doc) -> None:
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
-    style = doc.styles["Normal"]
-    style.font.name, style.font.size = FONT, Pt(SIZE)
-    # Word takes Vietnamese letters from the East Asian and complex-script slots too.
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    for slot in ("w:eastAsia", "w:cs"):
-        fonts.set(qn(slot), FONT)
-    style.paragraph_format.space_after = Pt(6)
-
-
-def _page_number(doc) -> None:
-    """The page number top centre from page 2: the first page's header is left empty."""
-    section = doc.sections[0]
-    section.different_first_page_header_footer = True
-    section.first_page_header.is_linked_to_previous = False  # an empty one of its own
-    paragraph = section.header.paragraphs[0]
-    paragraph.alignment = CENTER
-    _field(paragraph, "PAGE", shown="2")
-
-
-def _field(paragraph, code: str, shown: str) -> None:
-    """A field as Word writes one: begin, its code, separate, the text shown until it is
-    updated, end (python-docx has no call for fields)."""
-    parts = (("w:fldChar", "begin"), ("w:instrText", code), ("w:fldChar", "separate"))
-    for tag, value in parts:
-        run = paragraph.add_run()
-        element = OxmlElement(tag)
-        if tag == "w:fldChar":
-            element.set(qn("w:fldCharType"), value)
-        else:
-            element.set(qn("xml:space"), "preserve")
-            element.text = f" {value} "
-        run._r.append(element)
-    paragraph.add_run(shown)
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    paragraph.add_run()._r.append(end)
-    for run in paragraph.runs:
-        run.font.size = Pt(SIZE)
 
 
 def _header(doc, header: dict) -> None:

@@ -339,6 +339,9 @@ async def test_libreoffice_converts_the_draft_to_pdf(admin, tmp_path):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         assert "BÁO CÁO" in text and "Sơ kết 6 tháng đầu năm 2026" in text
+        pages = text.split("\f")
+        assert not pages[0].strip().startswith("1")  # no number on the first page
+        assert pages[1].strip().startswith("2")  # the PAGE field, top centre, from page 2
 
 
 # -- the command line ---------------------------------------------------------------------------

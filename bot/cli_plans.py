@@ -6,11 +6,10 @@ from pathlib import Path
 
 from handlers.errors import UserError
 from handlers.services.training_plan.export import Request, plan_for_operator
-from handlers.services.training_plan.read import parse_year
+from handlers.services.training_plan.read import first_year, parse_year
 from handlers.texts import t
 from knowledge.targets import load_targets
 from storage.repo import Repo
-from storage.types import utcnow
 
 
 class PlanFailure(Exception):
@@ -22,16 +21,17 @@ async def training_plan(app, args) -> str:
     if not args.out.lower().endswith(".xlsx"):
         raise PlanFailure(t("training_plan.not_xlsx", file=args.out))
     options = app.conversation.options
-    today = utcnow().astimezone(options.timezone).date()
+    today = app.conversation.clock().astimezone(options.timezone).date()
     async with app.sessionmaker() as session, session.begin():
+        targets = load_targets(app.settings.knowledge_dir)
         try:
             request = Request(
                 unit_code=args.unit,
-                year=parse_year(args.year, today),
+                year=parse_year(args.year, today, first_year(targets)),
                 today=today,
                 cal=options.calendar,
                 knowledge=app.conversation.knowledge,
-                targets=load_targets(app.settings.knowledge_dir),
+                targets=targets,
                 actor="cli",
             )
             plan = await plan_for_operator(Repo(session), Path(args.out), request)

@@ -17,7 +17,13 @@ from handlers.services.summaries import charts
 from handlers.services.summaries.export import OnDesk
 from handlers.services.training_plan import messages
 from handlers.services.training_plan.export import Request, plan_in_worker
-from handlers.services.training_plan.read import asked_by, audit_plan, read_plan, split_args
+from handlers.services.training_plan.read import (
+    asked_by,
+    audit_plan,
+    first_year,
+    read_plan,
+    split_args,
+)
 from handlers.texts import t
 from handlers.types import Attachment, Reply
 from knowledge.targets import load_targets
@@ -35,7 +41,8 @@ DAY = 24 * 3600
 )
 async def training_plan(ctx: Context) -> list[Reply]:
     options, today = ctx.options, ctx.local_now.date()
-    year, unit_code = split_args(ctx.args, today)
+    targets = load_targets(ctx.knowledge.folder if ctx.knowledge else None)
+    year, unit_code = split_args(ctx.args, today, first_year(targets))
     asked = await asked_by(ctx.repo, ctx.official, unit_code, year, today, options.calendar)
     request = Request(
         unit_code=unit_code,
@@ -43,7 +50,7 @@ async def training_plan(ctx: Context) -> list[Reply]:
         today=today,
         cal=options.calendar,
         knowledge=ctx.knowledge,
-        targets=load_targets(ctx.knowledge.folder if ctx.knowledge else None),
+        targets=targets,
         actor=ctx.actor,
     )
     plan = await read_plan(

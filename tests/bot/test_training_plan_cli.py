@@ -29,6 +29,11 @@ async def test_the_operator_gets_any_units_plan(commune, tmp_path, capsys):
     await training_plan(commune, "--year", "2027", "--out", str(out), "--unit", "ub")
     said = capsys.readouterr().out
     assert said.startswith("Đã ghi kế hoạch đào tạo năm 2027 (Phòng UB: 2 đăng ký, 2 cán bộ")
+    flags = table(load(out)["Cần cử đi học"])
+    assert [(row["Mã cán bộ"], row["Khóa học phù hợp (danh mục)"]) for row in flags] == [
+        ("S3", "Đào tạo đại học"),
+        ("S5", "Đào tạo đại học"),
+    ]
     book = load(out)
     assert book["Tổng hợp"]["A3"].value.startswith("Phạm vi: Phòng UB")
     assert [row["Mã cán bộ"] for row in table(book["Theo đơn vị"])] == ["H2", "S4"]
@@ -43,6 +48,8 @@ async def test_the_operator_gets_any_units_plan(commune, tmp_path, capsys):
     "words, said",
     [
         (["--year", "27", "--out", "kh.xlsx"], "«27» không phải một năm hợp lệ"),
+        (["--year", "2o27", "--out", "kh.xlsx"], "«2o27» không phải một năm hợp lệ"),
+        (["--year", "2025", "--out", "kh.xlsx"], "Năm 2025 trước thời gian thực hiện Kế hoạch"),
         (["--year", "2027", "--out", "kh.xlsx", "--unit", "XYZ"], "Không có đơn vị mã «XYZ»"),
         (["--year", "2027", "--out", "kh.csv"], "Tên tệp phải kết thúc bằng .xlsx"),
     ],

@@ -2,13 +2,14 @@
 tests/helpers/summary_data.py (taken 27/11/2026; roads as handlers/services/road.py reads
 them there):
 
-- for 2027: S1 a degree in «Luật hành chính» (for 1b, no longer on S1's road), S2 a degree
-  in «Quản lý nhà nước» (for 7a), L2 «Cao cấp lý luận chính trị», H2 a master's in «Luật
-  hành chính» (for 6a), S4 «Chuyển đổi số» (for 3); X1, who has left, a course;
+- for 2027: S1 a degree in «Luật hành chính» (for 1b, which S1 meets since: «đã đạt»), S2 a
+  degree in «Quản lý nhà nước» (for 7a), L2 «Cao cấp lý luận chính trị», H2 a master's in
+  «Luật hành chính» (for 6a), S4 «Chuyển đổi số» (for 3); X1, who has left, a course;
 - for 2028: S3 a degree (not in 2027's plan).
 
-So 2027's plan has 5 registrations of 5 officials (of 10), «Luật hành chính» twice, and flags
-S3 and S5 (below the university standard with more than six years left, no degree
+Degree programmes are named as /dangky names them, by the catalogue's course. So 2027's plan
+has 5 registrations of 5 officials (of 10), «Luật hành chính» at two levels (two groups), and
+flags S3 and S5 (below the university standard with more than six years left, no degree
 registered); S2 registered one and is not flagged.
 """
 
@@ -20,13 +21,13 @@ D, P, K = CourseCategory.DEGREE, CourseCategory.POLITICAL_THEORY, CourseCategory
 
 # code, year, category, course, specialisation, study form, gap
 REGISTRATIONS = [
-    ("S1", 2027, D, "Đại học Luật", "Luật hành chính", "part_time", "1b"),
-    ("S2", 2027, D, "Đại học Hành chính", "Quản lý nhà nước", "part_time", "7a"),
+    ("S1", 2027, D, "Đào tạo đại học", "Luật hành chính", "part_time", "1b"),
+    ("S2", 2027, D, "Đào tạo đại học", "Quản lý nhà nước", "part_time", "7a"),
     ("L2", 2027, P, "Cao cấp lý luận chính trị", None, "full_time", None),
-    ("H2", 2027, D, "Thạc sĩ Luật", "Luật hành chính", "part_time", "6a"),
+    ("H2", 2027, D, "Đào tạo thạc sĩ", "Luật hành chính", "part_time", "6a"),
     ("S4", 2027, K, "Chuyển đổi số", None, "online", "3"),
     ("X1", 2027, K, "Văn hóa công sở", None, "online", "3"),
-    ("S3", 2028, D, "Đại học Luật", "Luật kinh tế", "part_time", "7a"),
+    ("S3", 2028, D, "Đào tạo đại học", "Luật kinh tế", "part_time", "7a"),
 ]
 
 

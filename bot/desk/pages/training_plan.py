@@ -14,11 +14,18 @@ from handlers.services.desk import actor_of
 from handlers.services.registration import study_form_label
 from handlers.services.summaries.scope import ScopeError
 from handlers.services.training_plan.desk import start_plan_file
-from handlers.services.training_plan.read import asked_by, audit_plan, parse_year, read_plan
+from handlers.services.training_plan.read import (
+    asked_by,
+    audit_plan,
+    first_year,
+    parse_year,
+    read_plan,
+)
 
 routes = web.RouteTableDef()
 
-YEARS_AROUND = 2  # the picker offers this many years either side of next year
+# The picker offers this many years either side of next year, none before the plan's first.
+YEARS_AROUND = 2
 
 
 @routes.get("/kehoachdaotao")
@@ -27,7 +34,7 @@ async def plan_page(request: web.Request) -> web.Response:
     today = _today(request)
     unit = (request.query.get("unit") or "").strip().upper() or None
     try:
-        year = parse_year(request.query.get("year"), today)
+        year = parse_year(request.query.get("year"), today, first_year(targets_of(request)))
     except UserError as refused:
         return await _page(request, None, today, error=str(refused), status=400)
     try:
@@ -50,7 +57,7 @@ async def make_workbook(request: web.Request) -> web.Response:
             request[REPO],
             request[VIEWER],
             str(form.get("unit", "")).strip().upper()[:40] or None,
-            parse_year(str(form.get("year", ""))[:20], today),
+            parse_year(str(form.get("year", ""))[:20], today, first_year(targets_of(request))),
             now=request[NOW],
             options=bot.conversation.options,
             knowledge=bot.conversation.knowledge,
@@ -70,7 +77,8 @@ def _today(request: web.Request):
 
 
 async def _page(request, plan, today, *, unit=None, error=None, status=200) -> web.Response:
-    middle = today.year + 1
+    first = first_year(targets_of(request))
+    low, high = today.year + 1 - YEARS_AROUND, today.year + 1 + YEARS_AROUND
     return page(
         request,
         "training_plan.html",
@@ -78,7 +86,7 @@ async def _page(request, plan, today, *, unit=None, error=None, status=200) -> w
         plan=plan,
         unit=unit,
         error=error,
-        years=list(range(middle - YEARS_AROUND, middle + YEARS_AROUND + 1)),
+        years=list(range(max(first, low), max(first, high) + 1)),
         units=await units_for(request),
         study_form=study_form_label,
     )

@@ -4,6 +4,7 @@ from handlers.services.training_plan.plan import Plan
 from handlers.texts import label, t
 
 TOP_GROUPS = 5  # the most registered programmes named in the message
+TOP_MET = 5  # registrations for a target already met, named in the message
 
 
 def overview(plan: Plan) -> str:
@@ -27,17 +28,36 @@ def overview(plan: Plan) -> str:
         lines.append("")
         lines.append(t("training_plan.message_top"))
         lines += [
+            # «Đào tạo thạc sĩ, chuyên ngành Luật» names its category already.
             t(
-                "training_plan.message_group",
+                "training_plan.message_group_degree"
+                if g.specialisation
+                else "training_plan.message_group",
                 detail=g.detail,
                 category=label(g.category),
                 count=g.count,
             )
             for g in top
         ]
+    lines += _met(plan)
     lines.append("")
     if plan.flags:
         lines.append(t("training_plan.message_flagged", count=len(plan.flags)))
     else:
         lines.append(t("training_plan.message_no_flag"))
     return "\n".join(lines)
+
+
+def _met(plan: Plan) -> list[str]:
+    """Registrations for a target their official meets since: worth a second look."""
+    met = plan.met_lines
+    if not met:
+        return []
+    lines = ["", t("training_plan.message_met")]
+    lines += [
+        t("training_plan.message_met_line", name=m.person.name, course=m.course, target=m.serves)
+        for m in met[:TOP_MET]
+    ]
+    if len(met) > TOP_MET:
+        lines.append(t("training_plan.message_met_more", count=len(met) - TOP_MET))
+    return lines

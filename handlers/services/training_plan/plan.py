@@ -1,6 +1,7 @@
 """The annual training plan (Mục III.2.d, IV.2 of the plan) as data: the officials'
-registrations for the year grouped by category and specialisation, listed by unit with the
-target each serves, and the officials the plan says must be sent to study who did not register.
+registrations for the year grouped by category, course and specialisation, listed by unit with
+the target each serves, and the officials the plan says must be sent to study who did not
+register.
 
 `build_plan` is pure: it takes the registrations, the officials in scope and their roads
 (handlers/services/road.py) and only groups them, so it is tested over plain rows.
@@ -8,15 +9,20 @@ target each serves, and the officials the plan says must be sent to study who di
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Protocol
 
+from handlers.services.training_plan.service import service_left
 from handlers.texts import label, t
-from knowledge.vocabulary import CourseCategory
+from knowledge.normalize import fold
+from knowledge.retirement import RULES
+from knowledge.vocabulary import CourseCategory, EducationLevel
 
 # The categories the plan says to send officials to for a standard every one of the group
 # must meet (III.2.d: «cử cán bộ đi đào tạo … lý luận chính trị để bảo đảm tiêu chuẩn chức
-# danh»; «cử cán bộ chưa đạt chuẩn … đi đào tạo đại học»).
+# danh»; «cử cán bộ chưa đạt chuẩn … (còn trên 06 năm công tác) đi đào tạo đại học»: a gap
+# in the education level sends only those with more than six years left, Road.degree_candidate).
 SENT_FOR = (CourseCategory.DEGREE, CourseCategory.POLITICAL_THEORY)
 COURSES_SHOWN = 3  # catalogue courses named beside a flag
 NAMED_TARGET = re.compile(r"\s*\(chỉ tiêu \d+\)\s*$", re.IGNORECASE)
@@ -54,16 +60,24 @@ class Line:
     specialisation: str | None
     study_form: str  # the study form's key (handlers/services/registration.py names it)
     serves: str | None  # «Chỉ tiêu 7: Trình độ đại học …», when it closes a gap
+    met: bool = False  # the official meets that target since: «… (đã đạt)» in `serves`
 
 
 @dataclass(frozen=True)
 class Group:
-    """The registrations of one category for one specialisation (degree programmes) or one
-    course (the others)."""
+    """The officials registered for one course of a category and, for degree programmes, one
+    specialisation (a master's in «Luật» is not a bachelor's in it); each official once."""
 
     category: CourseCategory
-    detail: str
+    course: str
+    specialisation: str | None
     people: tuple[Person, ...]
+
+    @property
+    def detail(self) -> str:
+        if not self.specialisation:
+            return self.course
+        return t("training_plan.group_detail", course=self.course, name=self.specialisation)
 
     @property
     def count(self) -> int:
@@ -78,6 +92,7 @@ class Flag:
     years_left: int | None
     reasons: tuple[str, ...]
     courses: tuple[str, ...]  # catalogue courses that would close what is missing
+    service_left: str = ""  # «6 năm 1 tháng (đến 28/12/2032)»: to the statutory retirement age
 
 
 @dataclass(frozen=True)
@@ -94,12 +109,18 @@ class Plan:
         """How many officials registered anything."""
         return len({line.person.id for line in self.lines})
 
+    @property
+    def met_lines(self) -> tuple[Line, ...]:
+        """Registrations for a target their official meets since."""
+        return tuple(line for line in self.lines if line.met)
+
     def by_category(self) -> list[tuple[CourseCategory, int]]:
-        """(category, registrations) for the categories registered, in the catalogue's order."""
-        counts = {category: 0 for category in CourseCategory}
+        """(category, officials registered in it) for the categories registered, in the
+        catalogue's order."""
+        people: dict[CourseCategory, set[int]] = {category: set() for category in CourseCategory}
         for line in self.lines:
-            counts[line.category] += 1
-        return [(category, n) for category, n in counts.items() if n]
+            people[line.category].add(line.person.id)
+        return [(category, len(ids)) for category, ids in people.items() if ids]
 
 
 def person_of(official) -> Person:
@@ -120,34 +141,41 @@ def build_plan(
     roads: Mapping[int, object],
     target_titles: Mapping[str, str],
     candidates_years: int,
+    *,
+    today: date,
+    retirement: Mapping = RULES,
 ) -> Plan:
     """`officials`: the active officials in scope (storage.models.Official); `roads`: their
     roads by id (knowledge.road.Road); `target_titles`: an indicator's short name by its key,
     for a registration whose gap is no longer on the road; `candidates_years`: the years left
-    above which one below the education standard is sent to university (targets.yaml)."""
+    above which one below the education standard is sent to university (targets.yaml);
+    `retirement`: the statutory retirement ages (targets.yaml), counted from `today`."""
     people = {official.id: person_of(official) for official in officials}
     lines = tuple(
         _line(r, people[r.official_id], roads.get(r.official_id), target_titles)
         for r in registrations
         if r.official_id in people
     )
-    flags = tuple(
-        flag
-        for official in sorted(officials, key=lambda o: (people[o.id].unit, o.full_name, o.code))
-        if (flag := _flag(people[official.id], roads.get(official.id), lines, candidates_years))
-        is not None
-    )
-    return Plan(year, where, len(officials), lines, _groups(lines), flags)
+    flags = []
+    for official in sorted(officials, key=lambda o: (people[o.id].unit, o.full_name, o.code)):
+        flag = _flag(people[official.id], roads.get(official.id), lines, candidates_years)
+        if flag is not None:
+            left = service_left(official.birth_date, official.gender, today, retirement)
+            flags.append(replace(flag, service_left=left))
+    return Plan(year, where, len(officials), lines, _groups(lines), tuple(flags))
 
 
 def _line(registration, person: Person, road, titles: Mapping[str, str]) -> Line:
+    met = _met(registration.gap, road, titles)
+    target = serves(registration.gap, road, titles)
     return Line(
         person,
         CourseCategory(registration.category),
         registration.course_name,
         registration.specialisation,
         registration.study_form,
-        serves(registration.gap, road, titles),
+        t("training_plan.target_met", target=target) if met else target,
+        met,
     )
 
 
@@ -164,25 +192,34 @@ def serves(key: str | None, road, titles: Mapping[str, str]) -> str | None:
     return t("training_plan.target", number=number, title=title)
 
 
+def _met(key: str | None, road, titles: Mapping[str, str]) -> bool:
+    """The gap a registration was made for is closed: no longer on the road and among what
+    the official meets (a gap gone because the official changed group is not «đã đạt»)."""
+    if not key or road is None or any(g.key == key for g in road.gaps):
+        return False
+    return titles.get(key) in road.met
+
+
 def _number(key: str) -> int | None:
     digits = "".join(c for c in key if c.isdigit())
     return int(digits) if digits else None
 
 
 def _groups(lines: Iterable[Line]) -> tuple[Group, ...]:
-    """Degree programmes by specialisation (IV.2: «rõ chuyên ngành cụ thể»), other categories
-    by course; within a category the most registered first."""
-    grouped: dict[tuple[CourseCategory, str], list[Person]] = {}
+    """By course, and degree programmes also by specialisation (IV.2: «rõ chuyên ngành cụ
+    thể»); each official once in a group, however many of their rows it holds; within a
+    category the most officials first."""
+    grouped: dict[tuple[CourseCategory, str, str], dict[int, Person]] = {}
     for line in lines:
-        detail = line.course
-        if line.category == CourseCategory.DEGREE and line.specialisation:
-            detail = line.specialisation
-        grouped.setdefault((line.category, detail), []).append(line.person)
+        specialisation = line.specialisation if line.category == CourseCategory.DEGREE else None
+        key = (line.category, line.course, specialisation or "")
+        grouped.setdefault(key, {}).setdefault(line.person.id, line.person)
     order = {category: n for n, category in enumerate(CourseCategory)}
     return tuple(
-        Group(category, detail, tuple(people))
-        for (category, detail), people in sorted(
-            grouped.items(), key=lambda item: (order[item[0][0]], -len(item[1]), item[0][1])
+        Group(category, course, specialisation or None, tuple(people.values()))
+        for (category, course, specialisation), people in sorted(
+            grouped.items(),
+            key=lambda item: (order[item[0][0]], -len(item[1]), fold(item[0][1]), fold(item[0][2])),
         )
     )
 
@@ -195,20 +232,41 @@ def _flag(person: Person, road, lines: Sequence[Line], years: int) -> Flag | Non
     reasons, courses = [], []
     if road.degree_candidate and CourseCategory.DEGREE not in registered:
         reasons.append(t("training_plan.flag_degree", years=years))
-        courses += _courses(road, CourseCategory.DEGREE)
+        courses += _lowest(c for g in road.gaps if _is_degree(g) for c in g.courses)
     for gap in road.gaps:
         category = CourseCategory(gap.category)
         if not gap.required or category not in SENT_FOR or category in registered:
             continue
-        if category == CourseCategory.DEGREE and road.degree_candidate:
-            continue  # said above, with the plan's own words
-        reasons.append(t("training_plan.flag_required", gap=gap.title, category=label(category)))
-        courses += [c.name for c in gap.courses]
+        if _is_degree(gap) and (
+            road.degree_candidate or road.below_standard or _is_level_degree(gap)
+        ):
+            # Below the education standard any degree is university: only a candidate is
+            # sent, said above; so is a higher level (5a, 6a: group shares anyway). Left:
+            # retraining in a fitting major for one who holds a degree (1b).
+            continue
+        key = "flag_course" if _is_degree(gap) else "flag_required"
+        reasons.append(t(f"training_plan.{key}", gap=gap.title, category=label(category)))
+        courses += _lowest(gap.courses) if _is_degree(gap) else gap.courses
     if not reasons:
         return None
-    unique = tuple(dict.fromkeys(courses))[:COURSES_SHOWN]
+    unique = tuple(dict.fromkeys(c.name for c in courses))[:COURSES_SHOWN]
     return Flag(person, road.years_left, tuple(reasons), unique)
 
 
-def _courses(road, category: CourseCategory) -> list[str]:
-    return [c.name for g in road.gaps if CourseCategory(g.category) == category for c in g.courses]
+def _is_degree(gap) -> bool:
+    return CourseCategory(gap.category) == CourseCategory.DEGREE
+
+
+def _is_level_degree(gap) -> bool:
+    """A gap in the education level (7a, 5a, 6a), not retraining at one's level (1b)."""
+    return _is_degree(gap) and gap.level is not None
+
+
+def _lowest(courses: Iterable) -> list:
+    """The degree programmes of the lowest level among `courses`: the level needed (đại học
+    to one with a college diploma, not a doctorate)."""
+    courses = list(courses)
+    ranks = [EducationLevel(c.level).rank for c in courses if c.level]
+    return [
+        c for c in courses if not ranks or (c.level and EducationLevel(c.level).rank == min(ranks))
+    ]

@@ -5,6 +5,8 @@ commune or any unit, unit admins their own unit only. A plan names officials: ev
 one is audited by whoever asks for it.
 """
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,12 +16,17 @@ from handlers.services.summaries.scope import ScopeError, resolve
 from handlers.services.training_plan.plan import Plan, build_plan
 from handlers.texts import t
 from knowledge.answers import KnowledgeBase
+from knowledge.normalize import fold
 from knowledge.targets import Targets
 from storage.models import Official, Unit
 from storage.repo import Repo
 
-FIRST_YEAR = 2000  # as the desk reads dates: an earlier year is a typo
+# An earlier year is a typo; also the first year when the targets name no start of the plan.
+EARLIEST = 2000
 YEARS_AHEAD = 10
+# A word meant as a year: digits, maybe with a letter o typed for a zero («2o27») or a sign.
+YEAR_LIKE = re.compile(r"[+-]?[0-9oO]*[0-9][0-9oO]*")
+YEAR_WORDS = {"nam"}  # «năm 2027», «nam 2027»: the word before the year, folded
 
 
 @dataclass(frozen=True)
@@ -52,36 +59,51 @@ def default_year(today: date) -> int:
     return today.year + 1
 
 
-def parse_year(text: str | None, today: date) -> int:
-    """The year typed, or next year when none is; ScopeError for one that is not a year."""
+def first_year(targets: Targets) -> int:
+    """The plan's first year: its training counts from `training_from` (targets.yaml)."""
+    return targets.training_from.year if targets.training_from else EARLIEST
+
+
+def parse_year(text: str | None, today: date, first: int) -> int:
+    """The year typed (full-width digits too), or next year when none is; ScopeError for one
+    that is not a year or comes before the plan's `first` year."""
     if text is None or not text.strip():
-        return default_year(today)
-    text = text.strip()
+        return max(default_year(today), first)
+    text = unicodedata.normalize("NFKC", text).strip()
     last = today.year + YEARS_AHEAD
-    if not (text.isascii() and text.isdigit()) or not FIRST_YEAR <= int(text) <= last:
+    if not (text.isascii() and text.isdigit() and len(text) == 4) or not (
+        EARLIEST <= int(text) <= last
+    ):
         raise ScopeError(
             t(
                 "training_plan.bad_year",
                 value=text[:20],
-                first=FIRST_YEAR,
+                first=first,
                 last=last,
-                example=default_year(today),
+                example=max(default_year(today), first),
             )
         )
+    if int(text) < first:
+        raise ScopeError(t("training_plan.before_plan", year=text, first=first, last=last))
     return int(text)
 
 
-def split_args(args: str, today: date) -> tuple[int, str | None]:
-    """(year, unit code) from /kehoachdaotao's arguments, in any order."""
+def split_args(args: str, today: date, first: int) -> tuple[int, str | None]:
+    """(year, unit code) from /kehoachdaotao's arguments, in any order; «năm» before the year
+    may be typed. A word that looks like a mistyped year is refused as a year, not taken
+    for a unit's code."""
+    words = unicodedata.normalize("NFKC", args).split()
     year, unit_code = None, None
-    for word in args.split():
-        if word.isascii() and word.lstrip("+-").isdigit():
-            year = parse_year(word, today)
+    for n, word in enumerate(words):
+        if YEAR_LIKE.fullmatch(word):
+            year = parse_year(word, today, first)
+        elif fold(word) in YEAR_WORDS and n + 1 < len(words) and YEAR_LIKE.fullmatch(words[n + 1]):
+            continue
         elif unit_code is None:
             unit_code = word.upper()
         else:
             raise ScopeError(t("training_plan.usage"))
-    return (year if year is not None else default_year(today)), unit_code
+    return (year if year is not None else parse_year(None, today, first)), unit_code
 
 
 async def asked_by(
@@ -117,7 +139,15 @@ async def read_plan(
         s.key: s.title for s in targets.road
     }
     return build_plan(
-        asked.year, asked.where, registrations, officials, roads, titles, targets.candidates_years
+        asked.year,
+        asked.where,
+        registrations,
+        officials,
+        roads,
+        titles,
+        targets.candidates_years,
+        today=today,
+        retirement=targets.retirement,
     )
 
 

@@ -1,8 +1,9 @@
 """The training plan's workbook, print-ready like the summary's (summaries/layout.py: the
 agency and title block, A4 landscape fitted to the page's width, the header repeated, «Trang
-N/M»): «Tổng hợp» by category and specialisation, «Theo đơn vị» every registration,
-«Cần cử đi học» the officials to send who did not register. A plan is a commune's or a
-unit's registrations for one year, short enough for XlsxWriter's own cells."""
+N/M»): «Tổng hợp» the officials (each once) by category, course and specialisation, «Theo
+đơn vị» every registration, «Cần cử đi học» the officials to send who did not register. A
+plan is a commune's or a unit's registrations for one year, short enough for XlsxWriter's
+own cells."""
 
 from collections.abc import Callable
 from datetime import date
@@ -37,9 +38,9 @@ FLAG_COLUMNS = [
     Column("training_plan.col_unit", 22, wrap=True),
     Column("training_plan.col_code", 11),
     Column("training_plan.col_name", 22, wrap=True),
-    Column("training_plan.col_years_left", 11, wrap=True),
-    Column("training_plan.col_reason", 58, wrap=True),
-    Column("training_plan.col_courses", 40, wrap=True),
+    Column("training_plan.col_years_left", 24, wrap=True),
+    Column("training_plan.col_reason", 52, wrap=True),
+    Column("training_plan.col_courses", 34, wrap=True),
 ]
 
 
@@ -80,7 +81,8 @@ def _summary_rows(plan: Plan) -> list[list]:
         for g in plan.groups
     ]
     if rows:
-        rows.append([t("training_plan.total"), "", len(plan.lines), ""])
+        detail = t("training_plan.total_detail", registrations=len(plan.lines))
+        rows.append([t("training_plan.total"), detail, plan.registered, ""])
     return rows
 
 
@@ -101,13 +103,12 @@ def _unit_rows(plan: Plan) -> list[list]:
 
 
 def _flag_rows(plan: Plan) -> list[list]:
-    unknown = t("training_plan.years_unknown")
     return [
         [
             flag.person.unit,
             flag.person.code,
             flag.person.name,
-            flag.years_left if flag.years_left is not None else unknown,
+            flag.service_left,
             "\n".join(flag.reasons),
             "\n".join(flag.courses),
         ]

@@ -3,6 +3,7 @@ admins (the commune or a unit) and unit admins (their own unit), audited; «Tạ
 makes the workbook in a background job listed on «Tải về». On the commune of
 tests/helpers/summary_data.py with the registrations of tests/helpers/plan_data.py."""
 
+import re
 from io import BytesIO
 
 import pytest
@@ -43,8 +44,18 @@ async def test_an_admin_sees_the_plan_and_makes_its_workbook(commune):
             text = await response.text()
         assert "Kế hoạch đào tạo, bồi dưỡng năm 2027 · Toàn xã" in text
         assert "5 đăng ký của 5/10 cán bộ" in text
-        assert "Luật hành chính" in text and "Cần cử đi học (2)" in text
-        assert "Cán bộ S3" in text and "Chỉ tiêu 7: Trình độ đại học" in text
+        assert "Đào tạo thạc sĩ, chuyên ngành Luật hành chính" in text
+        assert "Đào tạo đại học, chuyên ngành Luật hành chính" in text
+        # The desk reads the real clock: S5 (more than six years left until 28/11/2026) may
+        # no longer be a candidate; S3 is one until 2029.
+        assert "Cần cử đi học (" in text and "Cán bộ S3" in text
+        assert "Chỉ tiêu 7: Trình độ đại học" in text
+        assert "Chỉ tiêu 1: Đào tạo lại chuyên môn phù hợp vị trí việc làm (đã đạt)" in text
+        assert "(đến 28/11/2035)" in text  # S3's statutory retirement day
+        assert "Bộ luật Lao động 2019, Điều 169; Nghị định 135/2020/NĐ-CP" in text
+        # The years offered start at the plan's first (training_from 2026-01-01).
+        years = [int(y) for y in re.findall(r'<option value="(\d{4})"', text)]
+        assert years and min(years) >= 2026
         assert 'href="/desk/kehoachdaotao"' in text  # in the menu
         csrf = await desk.csrf(client, PAGE)
         form = {"csrf": csrf, "year": "2027", "unit": "UB"}
@@ -91,6 +102,9 @@ async def test_a_bad_year_is_said(commune):
         async with client.get(f"{desk.url}{PAGE}?year=1800") as response:
             assert response.status == 400
             assert "«1800» không phải một năm hợp lệ" in await response.text()
+        async with client.get(f"{desk.url}{PAGE}?year=2025") as response:
+            assert response.status == 400
+            assert "Năm 2025 trước thời gian thực hiện Kế hoạch" in await response.text()
 
 
 async def test_in_a_browser_the_year_picker_and_the_button_work(commune):

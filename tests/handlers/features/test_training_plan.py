@@ -42,8 +42,17 @@ async def test_an_admin_gets_the_commune_plan_and_its_workbook(commune):
     out = await admin.send("/kehoachdaotao")  # on 27/11/2026: next year's
     assert "🗓 Kế hoạch đào tạo, bồi dưỡng năm 2027 — Toàn xã" in out
     assert "5 đăng ký của 5/10 cán bộ." in out
-    assert "• Đào tạo chuyên môn (đại học, thạc sĩ, tiến sĩ): 3" in out
-    assert "• Luật hành chính (Đào tạo chuyên môn (đại học, thạc sĩ, tiến sĩ)): 2 cán bộ" in out
+    assert "• Đào tạo chuyên môn (đại học, thạc sĩ, tiến sĩ): 3 cán bộ" in out
+    assert "Nhiều cán bộ đăng ký nhất:" in out
+    assert "• Đào tạo thạc sĩ, chuyên ngành Luật hành chính: 1 cán bộ" in out
+    assert "• Đào tạo đại học, chuyên ngành Luật hành chính: 1 cán bộ" in out
+    assert "• Cao cấp lý luận chính trị (Lý luận chính trị): 1 cán bộ" in out
+    # Registrations for a target met since, named with «đã đạt».
+    assert "ℹ️ Đăng ký cho chỉ tiêu cán bộ đã đạt" in out
+    assert (
+        "• Cán bộ S1: Đào tạo đại học — Chỉ tiêu 1: Đào tạo lại chuyên môn phù hợp vị trí việc"
+        " làm (đã đạt)"
+    ) in out
     assert "⚠️ 2 cán bộ cần cử đi học nhưng chưa đăng ký" in out
     assert "📎 Kế hoạch đào tạo, bồi dưỡng năm 2027 — Toàn xã" in out
     book = load(attached(out))
@@ -72,6 +81,21 @@ async def test_a_year_and_a_unit_may_be_named_in_any_order(commune):
     assert "«27» không phải một năm hợp lệ" in out and "[Tệp:" not in out
     out = await admin.send("/kehoachdaotao XYZ")
     assert "Không có đơn vị mã «XYZ». Các mã đơn vị: UA, UB." in out
+
+
+async def test_a_year_typed_loosely_is_read_and_a_mistyped_one_is_said(commune):
+    admin = await chat_as(commune, "L1")
+    for typed in ("năm 2028", "nam 2028 UB", "２０２８"):
+        out = await admin.send(f"/kehoachdaotao {typed}")
+        assert "🗓 Kế hoạch đào tạo, bồi dưỡng năm 2028" in out, typed
+    for typo in ("2o27", "2O27", "207", "20277", "nam 2o27"):
+        out = await admin.send(f"/kehoachdaotao {typo}")
+        assert "không phải một năm hợp lệ" in out and "Không có đơn vị mã" not in out, typo
+        assert "[Tệp:" not in out
+    out = await admin.send("/kehoachdaotao 2025")
+    assert "Năm 2025 trước thời gian thực hiện Kế hoạch" in out and "từ 2026" in out
+    out = await admin.send("/kehoachdaotao UA UB")
+    assert "/kehoachdaotao 2027 MÃ_ĐƠN_VỊ" in out and " VP" not in out
 
 
 async def test_a_unit_admin_gets_their_own_unit_only(commune):
@@ -106,7 +130,7 @@ async def test_a_registration_made_with_dangky_shows_up_in_the_plan(app, officia
     assert registered.year == 2027, out
     admin = await chat_as(app, "DEMO001")
     out = await admin.send("/kehoachdaotao")
-    assert "1 đăng ký của 1/" in out and "• Lý luận chính trị: 1" in out
+    assert "1 đăng ký của 1/" in out and "• Lý luận chính trị: 1 cán bộ" in out
     (row,) = table(load(attached(out))["Theo đơn vị"])
     assert (row["Mã cán bộ"], row["Khóa học"]) == ("DEMO010", registered.course_name)
     assert row["Hình thức học"] == "Vừa làm vừa học"

@@ -1,6 +1,7 @@
-"""The annual training plan as data and as a workbook: grouped by category and
-specialisation, listed by unit with the target each registration serves, the officials to
-send who did not register; read back with openpyxl (sheets, title block, print set-up)."""
+"""The annual training plan as data and as a workbook: officials grouped by category, course
+and specialisation, listed by unit with the target each registration serves («đã đạt» once
+met), the officials to send who did not register (Mục III.2.d's six-year rule) with the time
+to their statutory retirement; read back with openpyxl (sheets, title block, print set-up)."""
 
 from datetime import date
 from pathlib import Path
@@ -14,15 +15,18 @@ from handlers.services.training_plan.plan import build_plan
 from handlers.services.training_plan.read import (
     Asked,
     asked_by,
+    first_year,
     parse_year,
     read_plan,
     split_args,
 )
+from handlers.services.training_plan.service import service_left
 from handlers.services.training_plan.workbook import write_plan
+from knowledge.courses import Course
 from knowledge.road import Gap, Road
 from knowledge.targets import load_targets
-from knowledge.vocabulary import CourseCategory
-from storage.models import AuditEntry
+from knowledge.vocabulary import CourseCategory, EducationLevel, Gender, PositionGroup
+from storage.models import AuditEntry, Official
 from storage.repo import Repo
 from tests.helpers import plan_data
 from tests.helpers import summary_data as data
@@ -52,7 +56,7 @@ async def plan_of(app, viewer_code: str, unit_code: str | None = None, year: int
 # -- grouping and flags, over the seeded commune ----------------------------------------------
 
 
-async def test_the_commune_plan_groups_degrees_by_specialisation(commune):
+async def test_the_commune_plan_groups_degrees_by_programme_and_specialisation(commune):
     plan = await plan_of(commune, "L1")
     assert (plan.where, plan.headcount, plan.registered, len(plan.lines)) == (
         "Toàn xã",
@@ -61,9 +65,11 @@ async def test_the_commune_plan_groups_degrees_by_specialisation(commune):
         5,
     )
     groups = [(g.category, g.detail, [p.code for p in g.people]) for g in plan.groups]
+    # A master's in «Luật hành chính» (H2) is not grouped with a bachelor's in it (S1).
     assert groups == [
-        (CourseCategory.DEGREE, "Luật hành chính", ["S1", "H2"]),
-        (CourseCategory.DEGREE, "Quản lý nhà nước", ["S2"]),
+        (CourseCategory.DEGREE, "Đào tạo đại học, chuyên ngành Luật hành chính", ["S1"]),
+        (CourseCategory.DEGREE, "Đào tạo đại học, chuyên ngành Quản lý nhà nước", ["S2"]),
+        (CourseCategory.DEGREE, "Đào tạo thạc sĩ, chuyên ngành Luật hành chính", ["H2"]),
         (CourseCategory.POLITICAL_THEORY, "Cao cấp lý luận chính trị", ["L2"]),
         (CourseCategory.KNOWLEDGE_UPDATE, "Chuyển đổi số", ["S4"]),
     ]
@@ -79,18 +85,54 @@ async def test_each_registration_names_the_target_it_serves(commune):
     serves = {line.person.code: line.serves for line in plan.lines}
     assert serves["S2"] == "Chỉ tiêu 7: Trình độ đại học"
     assert serves["H2"] == "Chỉ tiêu 6: Trình độ thạc sĩ"
-    # S1 no longer has the 1b gap: the target is named from the targets' own data.
-    assert serves["S1"] == "Chỉ tiêu 1: Đào tạo lại chuyên môn phù hợp vị trí việc làm"
+    # S1 meets 1b since (a verified degree): named from the targets' own data, «đã đạt»; so
+    # does S4 the knowledge update (a verified self-study course).
+    assert serves["S1"] == "Chỉ tiêu 1: Đào tạo lại chuyên môn phù hợp vị trí việc làm (đã đạt)"
+    assert serves["S4"] == "Chỉ tiêu 3: Cập nhật kiến thức (đã đạt)"
     assert serves["L2"] is None
     assert "X1" not in serves  # has left
+    assert [line.person.code for line in plan.met_lines] == ["S1", "S4"]
 
 
 async def test_below_the_standard_with_years_left_and_no_degree_registered_is_flagged(commune):
     plan = await plan_of(commune, "L1")
     flagged = {flag.person.code: flag for flag in plan.flags}
     assert set(flagged) == {"S3", "S5"}  # S2 registered a degree; S3's is for 2028
-    assert "cần cử đi đào tạo đại học (Mục III.2.d)" in flagged["S3"].reasons[0]
-    assert flagged["S3"].years_left == 9 and flagged["S3"].courses
+    assert flagged["S3"].reasons == (
+        "Chưa đạt chuẩn trình độ chuyên môn, còn trên 6 năm công tác: cần cử đi đào tạo đại học"
+        " (Mục III.2.d)",
+    )
+    assert flagged["S3"].years_left == 9
+    # The level needed, not a master's or a doctorate; the time to the statutory age.
+    assert flagged["S3"].courses == ("Đào tạo đại học",)
+    assert flagged["S3"].service_left == "9 năm 1 ngày (đến 28/11/2035)"
+    assert flagged["S5"].service_left == "6 năm 1 ngày (đến 28/11/2032)"
+
+
+async def test_below_the_standard_with_six_years_or_less_left_is_not_sent_to_university(commune):
+    """Mục III.2.d sends to university only those «còn trên 06 năm công tác», as /chitieu 7
+    counts the candidates: one born in 1963 (and S2, exactly six years) is not flagged for it;
+    a required political-theory gap still flags them."""
+    async with commune.sessionmaker() as session, session.begin():
+        repo = Repo(session)
+        unit = (await repo.officials.by_code("S3")).unit_id
+        for code, politics in (("S8", "trung_cap"), ("S9", None)):
+            session.add(
+                Official(
+                    code=code,
+                    full_name=f"Cán bộ {code}",
+                    unit_id=unit,
+                    position_group=PositionGroup.SPECIALIST,
+                    gender=Gender.MALE,
+                    birth_date=date(1963, 5, 5),
+                    education_level=EducationLevel.CAO_DANG,
+                    political_theory_level=politics,
+                )
+            )
+    plan = await plan_of(commune, "L1")
+    flagged = {flag.person.code: flag for flag in plan.flags}
+    assert "S8" not in flagged and "S2" not in flagged
+    assert set(flagged) == {"S3", "S5"}  # 7b (S9 without LLCT) is a group share, not a standard
 
 
 async def test_a_unit_admin_gets_their_own_unit_only(commune):
@@ -118,12 +160,22 @@ async def test_another_year_has_its_own_registrations(commune):
 
 def test_years_and_arguments_are_read_in_any_order():
     today = date(2026, 11, 27)
-    assert split_args("", today) == (2027, None)
-    assert split_args("ub 2028", today) == (2028, "UB")
-    assert parse_year(None, today) == 2027
-    for bad in ("27", "1999", "2040", "hai"):
+    assert split_args("", today, 2026) == (2027, None)
+    assert split_args("ub 2028", today, 2026) == (2028, "UB")
+    assert parse_year(None, today, 2026) == 2027
+    assert parse_year("２０２８", today, 2026) == 2028  # full-width digits
+    for bad in ("27", "1999", "2040", "hai", "2o27"):
         with pytest.raises(ScopeError, match="không phải một năm hợp lệ"):
-            parse_year(bad, today)
+            parse_year(bad, today, 2026)
+    with pytest.raises(ScopeError, match="Năm 2025 trước thời gian thực hiện Kế hoạch"):
+        parse_year("2025", today, 2026)
+    assert split_args("năm 2028 ub", today, 2026) == (2028, "UB")
+    assert split_args("nam ２０２８", today, 2026) == (2028, None)
+    # A year mistyped is said to be one, not taken for a unit's code.
+    for typo in ("2o27", "2O27", "202", "20", "20277", "nam 2o27"):
+        with pytest.raises(ScopeError, match="không phải một năm hợp lệ"):
+            split_args(typo, today, 2026)
+    assert first_year(TARGETS) == 2026  # training_from
 
 
 # -- the flags over plain rows ------------------------------------------------------------------
@@ -133,9 +185,28 @@ def gap(key, category, required=True, title="T (chỉ tiêu 5)", courses=()):
     return Gap(key, int(key[0]), title, category, None, None, required, courses, False)
 
 
-def official(id, code, name, unit="Văn phòng"):
+def official(id, code, name, unit="Văn phòng", born=None):
     return SimpleNamespace(
-        id=id, code=code, full_name=name, unit=SimpleNamespace(name=unit), title=None
+        id=id,
+        code=code,
+        full_name=name,
+        unit=SimpleNamespace(name=unit),
+        title=None,
+        birth_date=born,
+        gender=Gender.MALE,
+    )
+
+
+def plan_over(registrations, people, roads, titles=None):
+    return build_plan(
+        2027, "Toàn xã", registrations, people, roads, titles or {}, 6, today=date(2026, 11, 27)
+    )
+
+
+def degree_courses():
+    return tuple(
+        Course(f"dt-{level}", f"Đào tạo {name}", CourseCategory.DEGREE, level=level)
+        for level, name in (("dai_hoc", "đại học"), ("thac_si", "thạc sĩ"), ("tien_si", "tiến sĩ"))
     )
 
 
@@ -162,7 +233,7 @@ def test_a_required_political_theory_gap_without_a_registration_is_flagged_once(
     people = [official(1, "A", "An"), official(2, "B", "Bình"), official(3, "C", "Chi")]
     people.append(official(4, "D", "Dung"))
     registered = [registration(2, CourseCategory.POLITICAL_THEORY, "Cao cấp LLCT", gap="5b")]
-    plan = build_plan(2027, "Toàn xã", registered, people, roads, {}, 6)
+    plan = plan_over(registered, people, roads)
     flags = {flag.person.code: flag.reasons for flag in plan.flags}
     assert set(flags) == {"A", "C"}  # B registered; D's gap is a group share, not a standard
     assert flags["A"] == (
@@ -179,8 +250,112 @@ def test_degree_programmes_without_a_specialisation_are_grouped_by_course():
         registration(1, CourseCategory.DEGREE, "Đại học Luật"),
         registration(2, CourseCategory.DEGREE, "Đại học Luật", "Luật"),
     ]
-    plan = build_plan(2027, "Toàn xã", rows, people, {}, {}, 6)
-    assert [(g.detail, g.count) for g in plan.groups] == [("Luật", 1), ("Đại học Luật", 1)]
+    plan = plan_over(rows, people, {})
+    assert [(g.detail, g.count) for g in plan.groups] == [
+        ("Đại học Luật", 1),
+        ("Đại học Luật, chuyên ngành Luật", 1),
+    ]
+
+
+def test_a_group_counts_officials_and_a_level_is_a_programme_of_its_own():
+    """The same official twice (an old duplicate row) is one official; a master's in «Luật»
+    is not a bachelor's in it."""
+    people = [official(1, "A", "Trần Văn Long"), official(2, "B", "Bình")]
+    D = CourseCategory.DEGREE
+    rows = [
+        registration(1, D, "Đào tạo đại học", "Luật"),
+        registration(1, D, "Đào tạo đại học", "Luật"),
+        registration(2, D, "Đào tạo thạc sĩ", "Luật"),
+        registration(2, CourseCategory.KNOWLEDGE_UPDATE, "Chuyển đổi số"),
+        registration(2, CourseCategory.KNOWLEDGE_UPDATE, "Chuyển đổi số"),
+    ]
+    plan = plan_over(rows, people, {})
+    assert [(g.detail, [p.name for p in g.people]) for g in plan.groups] == [
+        ("Đào tạo đại học, chuyên ngành Luật", ["Trần Văn Long"]),
+        ("Đào tạo thạc sĩ, chuyên ngành Luật", ["Bình"]),
+        ("Chuyển đổi số", ["Bình"]),
+    ]
+    assert dict(plan.by_category()) == {D: 2, CourseCategory.KNOWLEDGE_UPDATE: 1}
+    assert (len(plan.lines), plan.registered) == (5, 2)
+
+
+def test_an_education_gap_flags_only_a_degree_candidate_with_the_level_needed():
+    """Below đại học with six years or less left: the 7a gap does not send them (Mục
+    III.2.d); a required LLCT gap still does. A candidate is offered đại học only."""
+    courses = degree_courses()
+    seven = Gap(
+        "7a",
+        7,
+        "Trình độ đại học (chỉ tiêu 7)",
+        CourseCategory.DEGREE,
+        "dai_hoc",
+        None,
+        True,
+        courses,
+        False,
+    )
+    llct = Gap(
+        "5b",
+        5,
+        "Cao cấp LLCT (chỉ tiêu 5)",
+        CourseCategory.POLITICAL_THEORY,
+        "cao_cap",
+        None,
+        True,
+        (),
+        False,
+    )
+    retraining = Gap(
+        "1b", 1, "Đào tạo lại (chỉ tiêu 1)", CourseCategory.DEGREE, None, None, True, courses, False
+    )
+    roads = {
+        1: Road((seven,), (), False, 0, below_standard=True),  # born 1963: nothing to flag
+        2: Road((seven, llct), (), False, 0, below_standard=True),
+        3: Road((seven, retraining), (), True, 20, below_standard=True),
+        4: Road((retraining,), (), False, 2),  # holds a degree: retraining is flagged
+    }
+    people = [official(n, code, code) for n, code in enumerate("ABCD", 1)]
+    flags = {flag.person.code: flag for flag in plan_over([], people, roads).flags}
+    assert set(flags) == {"B", "C", "D"}
+    assert flags["B"].reasons == (
+        "Chưa đạt tiêu chuẩn chức danh: Cao cấp LLCT (chỉ tiêu 5); chưa đăng ký Lý luận chính trị",
+    )
+    assert len(flags["C"].reasons) == 1 and "Mục III.2.d" in flags["C"].reasons[0]
+    assert flags["C"].courses == ("Đào tạo đại học",)
+    assert flags["D"].reasons == (
+        "Chưa đạt chỉ tiêu mọi cán bộ trong nhóm phải đạt: Đào tạo lại (chỉ tiêu 1); chưa"
+        " đăng ký Đào tạo chuyên môn (đại học, thạc sĩ, tiến sĩ)",
+    )
+    assert flags["D"].courses == ("Đào tạo đại học",)
+
+
+def test_a_registration_for_a_target_met_since_is_marked():
+    titles = {"7a": "Trình độ đại học (chỉ tiêu 7)", "6a": "Trình độ thạc sĩ (chỉ tiêu 6)"}
+    roads = {
+        1: Road((), ("Trình độ đại học (chỉ tiêu 7)",), False, 20),  # the degree verified
+        2: Road((), (), False, 20),  # no longer a unit head: 6a is not theirs, not met
+    }
+    rows = [
+        registration(1, CourseCategory.DEGREE, "Đào tạo đại học", "Luật", gap="7a"),
+        registration(2, CourseCategory.DEGREE, "Đào tạo thạc sĩ", "Luật", gap="6a"),
+    ]
+    plan = plan_over(rows, [official(1, "A", "An"), official(2, "B", "Bình")], roads, titles)
+    assert [(line.serves, line.met) for line in plan.lines] == [
+        ("Chỉ tiêu 7: Trình độ đại học (đã đạt)", True),
+        ("Chỉ tiêu 6: Trình độ thạc sĩ", False),
+    ]
+
+
+def test_the_time_left_is_in_years_months_and_days_to_the_statutory_age():
+    today = date(2026, 11, 27)
+    assert service_left(date(1970, 10, 15), Gender.MALE, today) == (
+        "5 năm 10 tháng 18 ngày (đến 15/10/2032)"
+    )
+    assert service_left(date(1971, 1, 27), Gender.MALE, today) == "6 năm 2 tháng (đến 27/01/2033)"
+    assert service_left(date(1961, 1, 1), Gender.MALE, today) == (
+        "đã đến tuổi nghỉ hưu (01/04/2021)"
+    )
+    assert service_left(None, Gender.MALE, today) == "chưa rõ (hồ sơ chưa có ngày sinh)"
 
 
 # -- the workbook -------------------------------------------------------------------------------
@@ -206,20 +381,29 @@ async def test_the_workbook_has_three_sheets_under_one_title(commune, tmp_path):
 async def test_the_workbook_lists_groups_registrations_and_flags(commune, tmp_path):
     book = load(await workbook_of(commune, tmp_path))
     groups = table(book["Tổng hợp"])
-    assert [row["STT"] for row in groups] == [1, 2, 3, 4]
-    assert groups[0]["Chuyên ngành / khóa học"] == "Luật hành chính"
-    assert groups[0]["Số cán bộ"] == 2 and "Cán bộ S1" in groups[0]["Cán bộ đăng ký"]
-    total = header_row(book["Tổng hợp"]) + 5  # the row after the four groups
-    assert [c.value for c in book["Tổng hợp"][total]][1:3] == ["Tổng cộng", None]
-    assert book["Tổng hợp"][f"D{total}"].value == 5
+    assert [row["STT"] for row in groups] == [1, 2, 3, 4, 5]
+    assert groups[0]["Khóa học, chuyên ngành"] == "Đào tạo đại học, chuyên ngành Luật hành chính"
+    assert groups[0]["Số cán bộ"] == 1 and groups[0]["Cán bộ đăng ký"] == "Cán bộ S1"
+    assert groups[2]["Khóa học, chuyên ngành"] == "Đào tạo thạc sĩ, chuyên ngành Luật hành chính"
+    total = header_row(book["Tổng hợp"]) + 6  # the row after the five groups
+    assert [c.value for c in book["Tổng hợp"][total]][1:3] == [
+        "Tổng cộng",
+        "5 đăng ký; mỗi cán bộ tính một lần",
+    ]
+    assert book["Tổng hợp"][f"D{total}"].value == 5  # officials
     registrations = table(book["Theo đơn vị"])
     assert [row["Mã cán bộ"] for row in registrations] == ["L2", "S1", "S2", "H2", "S4"]
     s2 = registrations[2]
     assert s2["Hình thức học"] == "Vừa làm vừa học" and s2["Chuyên ngành"] == "Quản lý nhà nước"
     assert s2["Chỉ tiêu phục vụ"] == "Chỉ tiêu 7: Trình độ đại học"
+    assert registrations[1]["Chỉ tiêu phục vụ"].endswith("(đã đạt)")  # S1
     flags = table(book["Cần cử đi học"])
     assert [row["Mã cán bộ"] for row in flags] == ["S3", "S5"]
-    assert "Mục III.2.d" in flags[0]["Lý do"] and flags[0]["Khóa học phù hợp (danh mục)"]
+    assert "Mục III.2.d" in flags[0]["Lý do"]
+    assert flags[0]["Khóa học phù hợp (danh mục)"] == "Đào tạo đại học"
+    left = next(name for name in flags[0] if name.startswith("Thời gian công tác còn lại"))
+    assert "Bộ luật Lao động 2019, Điều 169; Nghị định 135/2020/NĐ-CP" in left
+    assert flags[0][left] == "9 năm 1 ngày (đến 28/11/2035)"
 
 
 async def test_every_sheet_prints_on_a4_landscape_with_its_header_repeated(commune, tmp_path):

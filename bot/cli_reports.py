@@ -27,12 +27,13 @@ async def periodic_report(app, args) -> str:
     folder = app.settings.knowledge_dir
     async with app.sessionmaker() as session, session.begin():
         try:
+            targets = load_targets(folder)
             asked = Asked(
-                period=asked_period(args.period, today),
+                period=asked_period(args.period, today, targets.training_from),
                 unit_code=args.unit,
                 today=today,
                 cal=options.calendar,
-                targets=load_targets(folder),
+                targets=targets,
                 knowledge_dir=folder,
             )
             made = await write_draft(Repo(session), asked, Path(args.out), actor="cli")

@@ -1,9 +1,21 @@
-"""How dates and times are shown: dd/mm/yyyy in local time."""
+"""How dates and times are shown (dd/mm/yyyy in local time), numbers, and what someone typed
+when a reply says it back."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from handlers.texts import t
+
+# Characters of what someone typed that a reply says back: enough for a period as people
+# say it («sơ kết 6 tháng đầu năm 2026») or a unit code, not a pasted page.
+ECHO_LIMIT = 30
+
+
+def echo(typed: str, limit: int = ECHO_LIMIT) -> str:
+    """What someone typed, said back in a reply («Không có đơn vị mã «…»»): on one line, at
+    most `limit` characters, «…» marking where a longer text was cut."""
+    text = " ".join(str(typed).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def show_date(value: date | None) -> str:

@@ -23,6 +23,9 @@ class ReportWords:
     def __getitem__(self, key: str):
         return self.words[key]
 
+    def get(self, key: str, default=None):
+        return self.words.get(key, default)
+
     def section(self, key: str) -> dict:
         return self.words["sections"][key]
 

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.desk.render import APP_KEY, NOW, REPO, VIEWER
 from handlers.errors import UserError
+from handlers.formatting import echo
 from handlers.periods import Period, current_period
 from handlers.services.summaries.scope import Scope, ScopeError, resolve
 from handlers.texts import t
@@ -32,7 +33,7 @@ async def scope_of(request: web.Request) -> Scope:
     try:
         period = Period.parse(quarter, options.calendar) if quarter else None
     except ValueError:
-        raise ScopeError(t("summaries.bad_quarter", value=quarter[:20])) from None
+        raise ScopeError(t("summaries.bad_quarter", value=echo(quarter))) from None
     scope = await resolve(request[REPO], request[VIEWER], unit, period, today, options.calendar)
     if day is not None and period is None:
         scope = replace(scope, period=current_period(day, options.calendar), as_of=day)

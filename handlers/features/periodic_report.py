@@ -32,12 +32,13 @@ DAY = 24 * 3600
 )
 async def periodic_report(ctx: Context) -> Reply:
     today = ctx.local_now.date()
-    period = asked_period(ctx.args, today)  # what cannot be made is said now
+    folder = ctx.knowledge.folder if ctx.knowledge else None
+    targets = load_targets(folder)
+    period = asked_period(ctx.args, today, targets.training_from)  # what cannot be, said now
     if ctx.job_running:
         return Reply(t("jobs.busy"))
     options = ctx.options
-    folder = ctx.knowledge.folder if ctx.knowledge else None
-    asked = Asked(period, None, today, options.calendar, load_targets(folder), folder)
+    asked = Asked(period, None, today, options.calendar, targets, folder)
     # Written where the desk keeps files: the draft stays on «Tải về» desk_keep_days.
     options.summaries_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = charts.new_file(options.desk_dir, "bao-cao", ".docx", options.desk_keep_days * DAY)

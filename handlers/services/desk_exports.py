@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from handlers.context import Options
 from handlers.errors import UserError
+from handlers.formatting import echo
 from handlers.jobs import Job, Jobs, Worker
 from handlers.periods import Calendar, Period, period_label
 from handlers.services.desk import actor_of, may_use_desk
@@ -81,7 +82,7 @@ def asked_from(kind: str, unit: str, period: str, cal: Calendar, report: str = "
     try:
         parsed = Period.parse(period, cal) if period else None
     except ValueError:
-        raise ScopeError(t("summaries.bad_quarter", value=period[:20])) from None
+        raise ScopeError(t("summaries.bad_quarter", value=echo(period))) from None
     return Asked(kind, unit_code, parsed)
 
 

@@ -5,6 +5,7 @@ handlers/services/desk_exports.py); and each
 file's download, checked against the viewer's role and unit and audited."""
 
 import unicodedata
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,11 +14,11 @@ from aiohttp import web
 from bot.desk.render import APP_KEY, NOW, REPO, VIEWER, after_commit, message, page, redirect
 from bot.desk.scope import targets_of, units_for
 from handlers.errors import UserError
-from handlers.periods import current_period
+from handlers.periods import Calendar, Period, current_period
 from handlers.services.desk import actor_of
 from handlers.services.desk_exports import asked_from, is_stale, start_export
 from handlers.services.desk_files import download_path, may_see_file
-from handlers.services.report.period import ReportPeriod, default_report_period
+from handlers.services.report.period import ReportPeriod, default_report_period, in_plan
 from storage.enums import Role
 from storage.models import DeskFile
 
@@ -74,9 +75,7 @@ async def _files(
     makers = {row.official_id: await repo.officials.get(row.official_id) for row in kept}
     rows = [_row(row, makers[row.official_id], now) for row in kept]
     today = now.astimezone(options.timezone).date()
-    periods = [current_period(today, options.calendar)]
-    while len(periods) < PERIODS_OFFERED:
-        periods.append(periods[-1].previous())
+    plan_from = targets_of(request).training_from
     return page(
         request,
         "downloads.html",
@@ -86,21 +85,33 @@ async def _files(
         done=done,
         refused=refused,
         units=await units_for(request),
-        periods=periods,
-        report_periods=_report_periods(today) if viewer.role == Role.ADMIN else [],
-        report_default=default_report_period(today),
+        periods=_periods(today, options.calendar, plan_from),
+        report_periods=_report_periods(today, plan_from) if viewer.role == Role.ADMIN else [],
+        report_default=default_report_period(today, plan_from),
         keep_days=options.desk_keep_days,
     )
 
 
-def _report_periods(today) -> list[ReportPeriod]:
-    """This year (under way), its first half, and last year's two: the reports an admin may
-    draft; the default one is preselected."""
+def _periods(today: date, cal: Calendar, plan_from: date | None) -> list[Period]:
+    """The current evaluation period and the ones before it, back to the plan's first year
+    (targets.yaml `training_from`): nothing was evaluated under the plan before it."""
+    periods = [current_period(today, cal)]
+    while len(periods) < PERIODS_OFFERED:
+        before = periods[-1].previous()
+        if plan_from is not None and before.year < plan_from.year:
+            break
+        periods.append(before)
+    return periods
+
+
+def _report_periods(today: date, plan_from: date | None) -> list[ReportPeriod]:
+    """This year (under way), its first half, and last year's two, those begun and within the
+    plan: the reports an admin may draft; the default one is preselected."""
     return [
-        ReportPeriod(year, half)
+        period
         for year in (today.year, today.year - 1)
         for half in (False, True)
-        if ReportPeriod(year, half).first_day <= today
+        if (period := ReportPeriod(year, half)).first_day <= today and in_plan(period, plan_from)
     ]
 
 

@@ -1,7 +1,8 @@
 """The periodic report draft as a .docx, laid out as Party documents are (Hướng dẫn
 36-HD/VPTW): A4 portrait, Times New Roman 14 (13 in tables), margins top and bottom 2 cm, left
-3 cm, right 2 cm; the header of two borderless columns, the title, the sections, «Nơi nhận»
-and the signature. Every word comes from knowledge/report.yaml; the figures from ReportData.
+3 cm, right 2 cm; the page number top centre from page 2; the header of two borderless
+columns, the title, the sections, «Nơi nhận» and the signature. Every word comes from
+knowledge/report.yaml; the figures from ReportData.
 """
 
 import io
@@ -11,12 +12,12 @@ from pathlib import Path
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from handlers.formatting import show_date
 from handlers.periods import ROMAN, Period, period_label
 from handlers.services.report.figures import RATINGS, ReportData
+from handlers.services.report.page import number_pages, set_page, set_properties
 from handlers.services.summaries import charts
 from handlers.services.summaries.figures import goal, status_word, value
 from handlers.texts import t
@@ -29,12 +30,16 @@ CENTER, JUSTIFY, LEFT = (
     WD_ALIGN_PARAGRAPH.LEFT,
 )
 CHART_WIDTH = Cm(16)
+LEVELS = ("education_at_least", "political_theory_at_least")  # measures read from the record
 
 
 def write_report(data: ReportData, words: ReportWords, path: Path) -> None:
     doc = Document()
-    _page(doc)
+    set_page(doc, FONT, SIZE)
+    number_pages(doc, SIZE)
     fields = _fields(data, words)
+    title = words["title"].format(**{**fields, "Period": fields["period"]})
+    set_properties(doc, f"{words['kind'].capitalize()} {title}", words.get("author"))
     _header(doc, words["header"])
     _title(doc, words, fields)
     _paragraph(doc, words["intro"].format(**fields), indent=True)
@@ -57,27 +62,23 @@ def _fields(data: ReportData, words: ReportWords) -> dict[str, str]:
         "until": show_date(scope.as_of),
         "rating_period": period_label(scope.period),
         "headcount": str(data.summary.headcount),
+        "level_targets": ", ".join(str(number) for number in _level_targets(data)),
     }
+
+
+def _level_targets(data: ReportData) -> list[int]:
+    """The targets measured on an education or political theory level."""
+    return [
+        target.number
+        for target in data.summary.targets.targets
+        if any((i.spec.measure or "").startswith(LEVELS) for i in target.indicators)
+    ]
 
 
 def _period_name(period: Period) -> str:
     if period.annual:
         return t("summaries.period_year", year=period.year)
     return t("summaries.period_quarter", roman=ROMAN[period.quarter], year=period.year)
-
-
-def _page(doc) -> None:
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
-    style = doc.styles["Normal"]
-    style.font.name, style.font.size = FONT, Pt(SIZE)
-    # Word takes Vietnamese letters from the East Asian and complex-script slots too.
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    for slot in ("w:eastAsia", "w:cs"):
-        fonts.set(qn(slot), FONT)
-    style.paragraph_format.space_after = Pt(6)
 
 
 def _header(doc, header: dict) -> None:
@@ -138,6 +139,8 @@ def _section(doc, data: ReportData, words: ReportWords, key: str, fields: dict) 
         _paragraph(doc, section["basis"].format(**fields), indent=True, italic=True)
     if key == "targets":
         _targets(doc, data, section)
+        if fields["level_targets"] and section.get("levels_note"):
+            _paragraph(doc, section["levels_note"].format(**fields), indent=True, italic=True)
     elif key == "training":
         _training(doc, data, section)
     elif key == "ratings":
@@ -243,8 +246,9 @@ def _closing(doc, words: ReportWords) -> None:
         paragraph.paragraph_format.space_after = Pt(0)
         _run(paragraph, line, size=11)
     signature = words["signature"]
-    _cell_line(right, signature["on_behalf"], bold=True, first=True)
-    _cell_line(right, signature["title"], bold=True)
+    lines = [line for line in (signature.get("on_behalf"), signature["title"]) if line]
+    for number, line in enumerate(lines):
+        _cell_line(right, line, bold=True, first=number == 0)
     for _ in range(4):  # room for the signature and the seal
         _cell_line(right, "")
     _cell_line(right, signature["name"], bold=True)

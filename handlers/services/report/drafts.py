@@ -19,9 +19,9 @@ from handlers.periods import Calendar
 from handlers.services.accounts import still_allowed
 from handlers.services.desk_files import offer_file
 from handlers.services.report.figures import ReportData, gather, report_scope
-from handlers.services.report.period import ReportPeriod, check_begun, default_report_period
+from handlers.services.report.period import ReportPeriod, check_period, default_report_period
 from handlers.services.summaries.export import OnDesk
-from handlers.services.summaries.scope import ScopeError
+from handlers.services.summaries.scope import unknown_unit
 from handlers.texts import t
 from knowledge.report import load_report_words
 from knowledge.targets import Targets
@@ -71,18 +71,18 @@ async def unit_of(repo: Repo, code: str | None) -> Unit | None:
     units = await repo.officials.units()
     unit = next((u for u in units if u.code.upper() == code.upper()), None)
     if unit is None:
-        codes = ", ".join(u.code for u in units)
-        raise ScopeError(t("summaries.unknown_unit", code=code, codes=codes))
+        raise unknown_unit(code, units)
     return unit
 
 
 async def prepare(repo: Repo, viewer: Official, asked: Asked) -> tuple[Asked, Unit | None]:
     """What the desk asked for, checked before its file is listed: the viewer a full admin,
-    the unit known, the period begun (the default one if none was named)."""
+    the unit known, the period within the plan and begun (the default one if none was named)."""
     admin_only(viewer)
     unit = await unit_of(repo, asked.unit_code)
-    period = asked.period or default_report_period(asked.today)
-    return replace(asked, period=check_begun(period, asked.today)), unit
+    plan_from = asked.targets.training_from
+    period = asked.period or default_report_period(asked.today, plan_from)
+    return replace(asked, period=check_period(period, asked.today, plan_from)), unit
 
 
 async def write_draft(repo: Repo, asked: Asked, path: Path, actor: str) -> Made:

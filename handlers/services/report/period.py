@@ -1,31 +1,38 @@
 """What a periodic report covers: the first half of a year (sơ kết 6 tháng, "2026H1") or the
 whole year (tổng kết năm, "2026").
 
-Accepted as typed (case, spaces and diacritics do not matter): "2026H1", "H1/2026",
-"6T2026", "6 tháng 2026" for the first half; "2026", "năm 2026" for the year.
+Accepted as typed (case, spaces, diacritics and full-width characters do not matter):
+"2026H1", "H1/2026", "6T2026", "6 tháng 2026", "6 tháng đầu năm 2026" (also with «sơ kết»
+before it) for the first half; "2026", "năm 2026", "tổng kết năm 2026" for the year. "6 tháng
+cuối năm" is not a report period: it is refused, never read as the first half.
+
+A report is of the plan's work: periods that end before the plan's period starts (targets.yaml
+`training_from`, 01/01/2026) are refused, and so are periods not yet begun.
 
 With no period named, the report being written now: in June the half-year ending, in
 December the year ending (reports are written in the period's last month); in other months
 the latest one that has ended (January–May: last year's; July–November: this year's first
-half).
+half) — but never one before the plan: then the plan's first period.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from handlers.errors import UserError
-from handlers.formatting import show_date
+from handlers.formatting import echo, show_date
 from handlers.periods import Calendar, Period
 from handlers.texts import t
 from knowledge.normalize import fold
 
+# Matched against the folded text without spaces: "6 tháng đầu năm 2026" → "6thangdaunam2026".
 FIRST_HALF = (
-    re.compile(r"^(20\d\d)h1$"),
-    re.compile(r"^h1(20\d\d)$"),
-    re.compile(r"^6t(?:hang)?(20\d\d)$"),
+    re.compile(r"^(?:soket)?(20[0-9]{2})h1$"),
+    re.compile(r"^(?:soket)?h1(20[0-9]{2})$"),
+    re.compile(r"^(?:soket)?6t(?:hang)?(?:dau)?(?:nam)?(20[0-9]{2})$"),
 )
-WHOLE_YEAR = re.compile(r"^(?:nam)?(20\d\d)$")
+WHOLE_YEAR = re.compile(r"^(?:tongket)?(?:nam)?(20[0-9]{2})$")
 
 
 class ReportPeriodError(UserError):
@@ -66,33 +73,57 @@ class ReportPeriod:
 
 def parse_report_period(typed: str) -> ReportPeriod:
     """ReportPeriodError for what is not a report period."""
-    word = fold(typed).replace(" ", "").replace("/", "").replace("-", "")
+    word = fold(unicodedata.normalize("NFKC", typed)).replace(" ", "")
     for pattern in FIRST_HALF:
         if found := pattern.match(word):
             return ReportPeriod(int(found[1]), half=True)
     if found := WHOLE_YEAR.match(word):
         return ReportPeriod(int(found[1]), half=False)
-    raise ReportPeriodError(t("report.bad_period", value=typed.strip()[:20]))
+    raise ReportPeriodError(t("report.bad_period", value=echo(typed)))
 
 
-def default_report_period(today: date) -> ReportPeriod:
+def first_period(plan_from: date) -> ReportPeriod:
+    """The plan's first report period: the half-year (or, from July, the year) it starts in."""
+    return ReportPeriod(plan_from.year, half=plan_from.month <= 6)
+
+
+def in_plan(period: ReportPeriod, plan_from: date | None) -> bool:
+    """Whether the period ends on or after the day the plan's period starts (None: no start)."""
+    return plan_from is None or period.last_day >= plan_from
+
+
+def default_report_period(today: date, plan_from: date | None = None) -> ReportPeriod:
     if today.month == 6:
-        return ReportPeriod(today.year, half=True)
-    if today.month == 12:
-        return ReportPeriod(today.year, half=False)
-    if today.month < 6:
-        return ReportPeriod(today.year - 1, half=False)
-    return ReportPeriod(today.year, half=True)
+        period = ReportPeriod(today.year, half=True)
+    elif today.month == 12:
+        period = ReportPeriod(today.year, half=False)
+    elif today.month < 6:
+        period = ReportPeriod(today.year - 1, half=False)
+    else:
+        period = ReportPeriod(today.year, half=True)
+    return period if in_plan(period, plan_from) else first_period(plan_from)
 
 
-def asked_period(typed: str | None, today: date) -> ReportPeriod:
-    """The period typed (or the default one), refused if it has not begun by `today`."""
+def asked_period(typed: str | None, today: date, plan_from: date | None) -> ReportPeriod:
+    """The period typed (or the default one), refused if it ends before the plan's period
+    starts (`plan_from`) or has not begun by `today`."""
     period = parse_report_period(typed) if typed and typed.strip() else None
-    return check_begun(period or default_report_period(today), today)
+    return check_period(period or default_report_period(today, plan_from), today, plan_from)
 
 
-def check_begun(period: ReportPeriod, today: date) -> ReportPeriod:
-    """`period`, refused if it has not begun by `today`."""
+def check_period(period: ReportPeriod, today: date, plan_from: date | None) -> ReportPeriod:
+    """`period`, refused if it ends before the plan's period starts or has not begun."""
+    if not in_plan(period, plan_from):
+        first = first_period(plan_from)
+        raise ReportPeriodError(
+            t(
+                "report.before_plan",
+                period=period.label,
+                start=show_date(plan_from),
+                first=first.label,
+                first_key=first.key,
+            )
+        )
     if period.first_day > today:
         raise ReportPeriodError(
             t("report.not_started", period=period.label, start=show_date(period.first_day))

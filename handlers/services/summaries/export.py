@@ -9,12 +9,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.errors import UserError
+from handlers.formatting import echo
 from handlers.jobs import Worker
 from handlers.periods import Calendar, Period, period_label
 from handlers.services.accounts import still_allowed
 from handlers.services.desk_files import offer_file
 from handlers.services.summaries.figures import Summary, summarise
-from handlers.services.summaries.scope import Scope, ScopeError, resolve, when
+from handlers.services.summaries.scope import Scope, ScopeError, resolve, unknown_unit, when
 from handlers.services.summaries.workbook import write_workbook
 from handlers.texts import t
 from knowledge.targets import Targets
@@ -180,13 +181,11 @@ async def export_for_operator(
         units = await repo.officials.units()
         unit = next((u for u in units if u.code.upper() == unit_code.upper()), None)
         if unit is None:
-            raise ScopeError(
-                t("summaries.unknown_unit", code=unit_code, codes=", ".join(u.code for u in units))
-            )
+            raise unknown_unit(unit_code, units)
     try:
         period = Period.parse(quarter, cal) if quarter else None
     except ValueError:
-        raise ScopeError(t("summaries.bad_quarter", value=quarter)) from None
+        raise ScopeError(t("summaries.bad_quarter", value=echo(quarter))) from None
     rating_period, as_of = when(today, period, cal)
     summary = await summarise(repo, targets, Scope(unit, rating_period, as_of, today))
     await export_workbook(repo, summary, path, zone, actor)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from handlers.errors import UserError
+from handlers.formatting import echo
 from handlers.periods import Calendar, Period, current_period, period_label
 from handlers.texts import t
 from knowledge.indicators import Basis
@@ -24,6 +25,13 @@ QUARTER_LIKE = re.compile(r"^\d{4}\s*[Qq]\s*\d$")
 
 class ScopeError(UserError):
     """The summary cannot be made as asked; the message is the reply."""
+
+
+def unknown_unit(code: str, units: list[Unit]) -> ScopeError:
+    """The refusal of a unit code no unit has: the code said back (shortened), the codes there
+    are listed."""
+    codes = ", ".join(u.code for u in units)
+    return ScopeError(t("summaries.unknown_unit", code=echo(code), codes=codes))
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,7 @@ def split_args(args: str, cal: Calendar) -> tuple[str | None, Period | None, lis
             continue
         except ValueError:
             if QUARTER_LIKE.match(word):  # "1900Q1", "2026Q5": meant as a quarter
-                raise ScopeError(t("summaries.bad_quarter", value=word)) from None
+                raise ScopeError(t("summaries.bad_quarter", value=echo(word))) from None
         if word.isascii() and word.lstrip("+-").isdigit():  # "²": isdigit(), not int()
             rest.append(word)
         elif unit_code is None:
@@ -114,8 +122,7 @@ async def resolve(
             units = await repo.officials.units()  # a commune has a handful
             unit = next((u for u in units if u.code.upper() == unit_code), None)
             if unit is None:
-                codes = ", ".join(u.code for u in units)
-                raise ScopeError(t("summaries.unknown_unit", code=unit_code, codes=codes))
+                raise unknown_unit(unit_code, units)
     else:
         unit = visible_unit(viewer)
         if unit_code and unit_code != unit.code.upper():

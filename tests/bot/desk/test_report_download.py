@@ -37,12 +37,18 @@ async def test_an_admin_drafts_the_report_and_downloads_it(commune):
         async with client.get(f"{desk.url}/desk/taive") as response:
             page = await response.text()
         assert "Báo cáo sơ kết/tổng kết" in page
-        # This year (under way), its first half and last year's two; the default preselected
-        # (the desk takes today from the real clock).
+        # This year (under way), its first half and last year's two, none before the plan's
+        # period (from 01/01/2026); the default preselected (the desk takes today from the
+        # real clock, 2026 or later).
         offered = re.findall(r'<option value="(\d{4}(?:H1)?)"( selected)?>', page)
-        assert {"2025", "2025H1"} <= {key for key, _ in offered}
+        assert {"2026", "2026H1"} <= {key for key, _ in offered}
+        assert all(int(key[:4]) >= 2026 for key, _ in offered)
         assert len([key for key, chosen in offered if chosen]) == 1
-        assert '<option value="2025H1">Sơ kết 6 tháng đầu năm 2025</option>' in page
+        assert '<option value="2026H1">Sơ kết 6 tháng đầu năm 2026</option>' in page
+        # The quarters too start at the plan's first year.
+        quarters = re.findall(r'<option value="(\d{4})Q\d">', page)
+        assert quarters and all(int(year) >= 2026 for year in quarters)
+        assert "2025" not in page
         status, _ = await make(desk, client, kind="report", unit="", report_period="2026H1")
         assert status == 200
         await commune.conversation.jobs.wait()
@@ -68,6 +74,8 @@ async def test_a_bad_period_is_said_and_nothing_is_made(commune):
         client = await desk.client_login("L1")
         status, text = await make(desk, client, kind="report", unit="", report_period="2026Q2")
         assert status == 400 and "không phải một kỳ báo cáo" in text
+        status, text = await make(desk, client, kind="report", unit="", report_period="2025")
+        assert status == 400 and "trước khi Kế hoạch bắt đầu thực hiện (từ 01/01/2026)" in text
     assert await files(commune) == []
 
 

@@ -224,7 +224,7 @@ async def test_a_unit_admin_sees_only_their_unit(commune, unit_admin):
     out = await unit_admin.send("/xuat")
     book = load(attached(out))
     assert codes(book["Cán bộ"]) == ["H2", "S3", "S4", "S5"]
-    assert "lệnh này chỉ dành cho quản trị viên." in await unit_admin.send("/moi S3")
+    assert "lệnh này chỉ dành cho quản trị viên của xã." in await unit_admin.send("/moi S3")
     out = await unit_admin.send("/help")
     assert "Dành cho quản trị viên đơn vị" in out and "/tonghop" in out and "/xuat" in out
     assert "/duyet" in out  # their unit's reports (handlers/services/reviews.py)

@@ -16,7 +16,7 @@ from typing import Protocol
 from knowledge.courses import Catalogue, Course
 from knowledge.indicators import Spec, categories
 from knowledge.retirement import add_months, add_years, retirement_date
-from knowledge.targets import RoadStep, Targets
+from knowledge.targets import UNIVERSITY, RoadStep, Targets
 from knowledge.vocabulary import (
     CourseCategory,
     EducationLevel,
@@ -27,9 +27,6 @@ from knowledge.vocabulary import (
 )
 
 SELF_STUDY = "self_study"  # the key of the «Bình dân học vụ số» step
-UNIVERSITY = (
-    "university"  # the key of Mục III.2.d's step: sent to university (no digits: no target)
-)
 
 
 class Record(Protocol):

@@ -17,6 +17,9 @@ from knowledge.retirement import RULES, RetirementRule
 from knowledge.vocabulary import EducationLevel, Gender
 
 FILENAME = "targets.yaml"
+# The key of Mục III.2.d's road step, sending an official below the standard to university
+# (no digits: it is no target's indicator).
+UNIVERSITY = "university"
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,17 @@ class Targets:
     place: str = ""  # plan.yaml's `place`: "xã Sì Lở Lầu"
     road: tuple[RoadStep, ...] = ()  # the indicators on an official's road, as listed
     self_study: RoadStep | None = None  # «Bình dân học vụ số», kept up recently
+
+    @property
+    def step_titles(self) -> dict[str, str]:
+        """Every road step's name by its key (an indicator's, Mục III.2.d's university step,
+        self-study), for naming what a registration serves."""
+        titles = {i.spec.key: i.short for i in self.indicators}
+        titles |= {step.key: step.title for step in self.road}
+        titles[UNIVERSITY] = self.candidates_title
+        if self.self_study is not None:
+            titles[self.self_study.key] = self.self_study.title
+        return titles
 
     def get(self, number: int) -> Target | None:
         return next((t for t in self.targets if t.number == number), None)

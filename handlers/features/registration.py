@@ -217,7 +217,8 @@ REGISTRATION_FORM = router.form(
 
 
 async def _open_form(ctx: Context, window: Window, today: date) -> list[Reply]:
-    road = await road_of(ctx.repo, ctx.official, ctx.knowledge, today)
+    days = ctx.options.self_study_days
+    road = await road_of(ctx.repo, ctx.official, ctx.knowledge, today, self_study_days=days)
     opened = await forms.start(
         ctx, REGISTRATION_FORM, {"year": window.year, "gaps": gap_rows(road.gaps)}
     )

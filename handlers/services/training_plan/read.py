@@ -10,9 +10,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from handlers.formatting import echo
 from handlers.periods import Calendar
 from handlers.services.road import roads_of
-from handlers.services.summaries.scope import ScopeError, resolve
+from handlers.services.summaries.scope import ScopeError, resolve, unknown_unit
 from handlers.services.training_plan.plan import Plan, build_plan
 from handlers.texts import t
 from knowledge.answers import KnowledgeBase
@@ -77,7 +78,7 @@ def parse_year(text: str | None, today: date, first: int) -> int:
         raise ScopeError(
             t(
                 "training_plan.bad_year",
-                value=text[:20],
+                value=echo(text),
                 first=first,
                 last=last,
                 example=max(default_year(today), first),
@@ -121,8 +122,7 @@ async def unit_asked(repo: Repo, unit_code: str | None, year: int) -> Asked:
     units = await repo.officials.units()
     unit = next((u for u in units if u.code.upper() == unit_code.strip().upper()), None)
     if unit is None:
-        codes = ", ".join(u.code for u in units)
-        raise ScopeError(t("summaries.unknown_unit", code=unit_code, codes=codes))
+        raise unknown_unit(unit_code, units)
     return Asked(year, unit)
 
 
@@ -135,16 +135,13 @@ async def read_plan(
     ids = [row[0] for row in await repo.officials.names(unit_id, active=True)]
     officials = await repo.officials.by_ids(ids)
     roads = await roads_of(repo, officials, knowledge, today)
-    titles = {i.spec.key: i.short for i in targets.indicators} | {
-        s.key: s.title for s in targets.road
-    }
     return build_plan(
         asked.year,
         asked.where,
         registrations,
         officials,
         roads,
-        titles,
+        targets.step_titles,
         targets.candidates_years,
         today=today,
         retirement=targets.retirement,

@@ -8,7 +8,7 @@ from sqlalchemy import event, select
 from handlers.services.road import roads_of
 from knowledge.indicators import Basis
 from knowledge.targets import load_targets
-from knowledge.vocabulary import CourseCategory
+from knowledge.vocabulary import CourseCategory, EducationLevel, PositionGroup
 from storage.enums import ReportStatus
 from storage.models import CourseReport, Official
 from storage.repo import Repo
@@ -55,3 +55,18 @@ async def test_roads_agree_with_the_indicators_missing_lists(app):
         assert {i for i, road in roads.items() if road.degree_candidate} == {
             o.id for o in candidates
         }
+
+
+async def test_every_gap_of_the_commune_has_a_name_for_the_training_plan(app):
+    """A registration names the gap it closes by key; the plan shows the key's name, so no
+    gap any official can have (Mục III.2.d's university step, self-study) is left unnamed."""
+    async with app.sessionmaker() as session, session.begin():
+        officials = list(await session.scalars(select(Official).order_by(Official.id)))
+        head = next(o for o in officials if o.position_group == PositionGroup.UNIT_HEAD)
+        head.education_level = EducationLevel.CAO_DANG  # below the standard: III.2.d's step
+        roads = await roads_of(Repo(session), officials, app.conversation.knowledge, TODAY)
+    keys = {gap.key for road in roads.values() for gap in road.gaps}
+    assert {"university", "self_study"} <= keys
+    titles = TARGETS.step_titles
+    assert keys <= set(titles)
+    assert titles["university"] == "Trình độ đại học (Mục III.2.d)"

@@ -23,37 +23,26 @@ from bot.channels.console import (
     render,
     run_console,
 )
-from bot.cli_plans import PlanFailure, training_plan
-from bot.cli_reports import ReportFailure, periodic_report
+from bot.cli_files import cmd_export, cmd_report, cmd_training_plan
 from bot.config import ConfigError, Settings, load_settings
 from bot.delivery import Deliverer, outbox_counts
+from bot.desk.cli import cmd_desk_link, cmd_web
+from bot.failure import Failure
 from bot.health import running_processes
 from bot.redact import keep_secret, redact, setup_logging
 from bot.scheduler import plan_once
 from bot.status import describe_status
 from handlers.formatting import local_date, local_datetime, platform_names
-from handlers.periods import period_label
 from handlers.services.accounts import ROLES, Change, Refused, describe, set_role, unlink
 from handlers.services.answers import reply_for
-from handlers.services.desk import LINK_TTL, login_link, may_use_desk
 from handlers.services.invites import already_linked_note, issue_invite
-from handlers.services.summaries import ScopeError, export_for_operator
 from handlers.texts import label, t
 from knowledge.answers import KnowledgeBase
 from knowledge.entries import KnowledgeError
-from knowledge.targets import load_targets
 from storage import backup, db
 from storage.demo import is_demo_database, seed_demo
 from storage.repo import Repo
 from storage.types import utcnow
-
-
-class Failure(Exception):
-    """A command that cannot do its job; the message is printed as one line."""
-
-    def __init__(self, message: str, code: int = 1):
-        super().__init__(message)
-        self.code = code
 
 
 async def cmd_run(app: App, args) -> None:
@@ -368,89 +357,6 @@ def _write(filename: str, data: bytes) -> None:
         Path(filename).write_bytes(data)
     except OSError as error:
         raise Failure(t("roster.cannot_write", file=filename, reason=error.strerror), 2) from None
-
-
-async def cmd_export(app: App, args) -> None:
-    if not args.out.lower().endswith(".xlsx"):
-        raise Failure(f"Tên tệp phải kết thúc bằng .xlsx: {args.out}", 2)
-    options = app.conversation.options
-    async with app.sessionmaker() as session, session.begin():
-        try:
-            summary = await export_for_operator(
-                Repo(session),
-                load_targets(app.settings.knowledge_dir),
-                Path(args.out),
-                unit_code=args.unit,
-                quarter=args.quarter,
-                cal=options.calendar,
-                today=utcnow().astimezone(options.timezone).date(),
-                zone=options.timezone,
-            )
-        except ScopeError as error:
-            raise Failure(str(error), 2) from None
-        except OSError as error:
-            raise Failure(
-                t("summaries.cannot_write", file=args.out, reason=error.strerror), 2
-            ) from None
-    scope = summary.scope
-    print(
-        t(
-            "summaries.exported",
-            where=scope.name,
-            date=scope.as_of.strftime("%d/%m/%Y"),
-            period=period_label(scope.period),
-            file=args.out,
-        )
-    )
-
-
-async def cmd_training_plan(app: App, args) -> None:
-    try:
-        print(await training_plan(app, args))
-    except PlanFailure as error:
-        raise Failure(str(error), 2) from None
-
-
-async def cmd_report(app: App, args) -> None:
-    try:
-        print(await periodic_report(app, args))
-    except ReportFailure as error:
-        raise Failure(str(error), 2) from None
-
-
-async def cmd_web(app: App, args) -> None:
-    """The desk alone, without channels: for trying it, or for a commune that wants the desk
-    on another port than the bot's."""
-    from bot.runner import StartError, serve_desk
-
-    settings = app.settings
-    serving = t(
-        "desk.serving",
-        url=f"{settings.desk_url}/desk/",
-        host=settings.webhook_host,
-        port=settings.webhook_port,
-    )
-    try:
-        await serve_desk(app, ready=lambda: print(serving, file=sys.stderr, flush=True))
-    except StartError as error:
-        raise Failure(str(error)) from None
-
-
-async def cmd_desk_link(app: App, args) -> None:
-    """A one-time login URL, alone on the last line (scripts take that line)."""
-    async with app.sessionmaker() as session, session.begin():
-        repo = Repo(session)
-        official = await repo.officials.by_code(args.official_code)
-        if official is None:
-            raise Failure(f"Không có cán bộ với mã {args.official_code}.", 2)
-        if not may_use_desk(official):
-            raise Failure(t("desk.not_allowed"), 2)
-        url = await login_link(
-            repo, official, base_url=app.settings.desk_url, now=utcnow(), actor="cli"
-        )
-    until = local_datetime(utcnow() + LINK_TTL, app.conversation.options.timezone)
-    print(t("desk.cli_link", name=official.full_name, until=until))
-    print(url)
 
 
 COMMANDS = {

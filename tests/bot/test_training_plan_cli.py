@@ -5,7 +5,9 @@ unit or a file name that is not .xlsx."""
 import pytest
 from sqlalchemy import select
 
-from bot.__main__ import Failure, cmd_training_plan, parser
+from bot.__main__ import parser
+from bot.cli_files import cmd_training_plan
+from bot.failure import Failure
 from storage.models import AuditEntry
 from tests.helpers import plan_data
 from tests.helpers import summary_data as data

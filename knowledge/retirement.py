@@ -49,6 +49,14 @@ def add_years(day: date, years: int) -> date:
     return add_months(day, 12 * years)
 
 
+def whole_months(start: date, end: date) -> int:
+    """Whole months from `start` to `end` (0 once `end` has come): to a retirement day."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if add_months(start, months) > end:
+        months -= 1
+    return max(months, 0)
+
+
 def retirement_date(birth: date, gender: Gender, rules: dict = RULES) -> date:
     """The day an official born on `birth` reaches their statutory retirement age."""
     rule: RetirementRule = rules[Gender(gender)]

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from knowledge.courses import Catalogue, Course
 from knowledge.indicators import Spec, categories
-from knowledge.retirement import add_months, add_years, retirement_date
+from knowledge.retirement import add_years, retirement_date, whole_months
 from knowledge.targets import UNIVERSITY, RoadStep, Targets
 from knowledge.vocabulary import (
     CourseCategory,
@@ -180,28 +180,15 @@ def road(
         years_left=left,
         below_standard=below,
         retires_on=retires,
-        months_left=None if retires is None else months_between(today, retires),
+        months_left=None if retires is None else whole_months(today, retires),
         standard=targets.candidates_below,
     )
 
 
 def years_left(record: Record, today: date, rules: dict) -> int | None:
     """Whole years from `today` to the official's statutory retirement (0 once reached)."""
-    if record.birth_date is None:
-        return None
-    retires = retirement_date(record.birth_date, record.gender, rules)
-    years = retires.year - today.year
-    if add_years(today, years) > retires:
-        years -= 1
-    return max(years, 0)
-
-
-def months_between(today: date, day: date) -> int:
-    """Whole months from `today` to `day` (0 once it has come)."""
-    months = (day.year - today.year) * 12 + day.month - today.month
-    if add_months(today, months) > day:
-        months -= 1
-    return max(months, 0)
+    retires = _retirement(record, rules)
+    return None if retires is None else whole_months(today, retires) // 12
 
 
 def _retirement(record: Record, rules: dict) -> date | None:

@@ -8,7 +8,7 @@ from datetime import date
 
 from handlers.formatting import show_date
 from handlers.texts import t
-from knowledge.retirement import RULES, add_months, retirement_date
+from knowledge.retirement import RULES, add_months, retirement_date, whole_months
 
 
 def service_left(birth: date | None, gender, today: date, rules: Mapping = RULES) -> str:
@@ -19,9 +19,7 @@ def service_left(birth: date | None, gender, today: date, rules: Mapping = RULES
     retires = retirement_date(birth, gender, dict(rules))
     if retires <= today:
         return t("training_plan.left_retired", day=show_date(retires))
-    months = (retires.year - today.year) * 12 + retires.month - today.month
-    if add_months(today, months) > retires:
-        months -= 1
+    months = whole_months(today, retires)
     days = (retires - add_months(today, months)).days
     years, months = divmod(months, 12)
     parts = [

@@ -4,8 +4,6 @@ the title, the targets' table against /tonghop for the same day, the training co
 ratings by period, the chart; LibreOffice opens it. On SQLite and PostgreSQL."""
 
 import re
-import shutil
-import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from storage.models import AuditEntry, DeskFile
 from storage.types import utcnow
 from tests.helpers import summary_data as data
 from tests.helpers.app import chat_as
+from tests.helpers.office import NO_SOFFICE, SOFFICE, pdf_text, to_pdf
 from tests.helpers.procs import run
 
 
@@ -314,34 +313,16 @@ async def test_unit_admins_and_officials_are_refused(commune):
         assert list(await session.scalars(select(DeskFile))) == []
 
 
+@pytest.mark.skipif(SOFFICE is None, reason=NO_SOFFICE)
 async def test_libreoffice_converts_the_draft_to_pdf(admin, tmp_path):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
     source = attached(await admin.send("/baocaodinhky 2026H1"))
-    done = subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    pdf = tmp_path / (source.stem + ".pdf")
-    assert done.returncode == 0 and pdf.is_file(), done.stderr
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    to_pdf(source, tmp_path)
+    text = pdf_text(tmp_path / (source.stem + ".pdf"))
+    if text is not None:
         assert "BÁO CÁO" in text and "Sơ kết 6 tháng đầu năm 2026" in text
-        pages = text.split("\f")
-        assert not pages[0].strip().startswith("1")  # no number on the first page
-        assert pages[1].strip().startswith("2")  # the PAGE field, top centre, from page 2
+        printed = text.split("\f")
+        assert not printed[0].strip().startswith("1")  # no number on the first page
+        assert printed[1].strip().startswith("2")  # the PAGE field, top centre, from page 2
 
 
 # -- the command line ---------------------------------------------------------------------------

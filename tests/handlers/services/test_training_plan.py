@@ -30,6 +30,7 @@ from storage.models import AuditEntry, Official
 from storage.repo import Repo
 from tests.helpers import plan_data
 from tests.helpers import summary_data as data
+from tests.helpers.office import A4_LANDSCAPE, NO_SOFFICE, SOFFICE, pages, pdf_text, to_pdf
 from tests.helpers.workbook_files import header_row, load, table
 
 TARGETS = load_targets()
@@ -432,3 +433,15 @@ async def test_reading_a_plan_writes_nothing_to_the_audit_log_by_itself(commune)
         entries = list(await session.scalars(select(AuditEntry)))
     assert not [e for e in entries if e.entity == "training_plan"]
     assert Asked(2027, None).file_name == "ke-hoach-dao-tao-2027-toan-xa.xlsx"
+
+
+@pytest.mark.skipif(SOFFICE is None, reason=NO_SOFFICE)
+async def test_libreoffice_prints_every_sheet_on_a4_landscape_one_page_wide(commune, tmp_path):
+    path = await workbook_of(commune, tmp_path)
+    printed = pages(to_pdf(path, tmp_path))
+    # The three sheets, each fitted to the page's width: a few rows each, one page apiece.
+    assert printed == [A4_LANDSCAPE] * 3
+    text = pdf_text(tmp_path / f"{path.stem}.pdf")
+    if text is not None:
+        assert "KẾ HOẠCH ĐÀO TẠO, BỒI DƯỠNG CÁN BỘ NĂM 2027" in text
+        assert "Trang 1/3" in text and "Trang 3/3" in text

@@ -20,6 +20,7 @@ from storage.enums import ReportStatus
 from storage.models import AuditEntry, CourseReport, Official
 from tests.helpers import summary_data as data
 from tests.helpers.app import chat_as
+from tests.helpers.office import A4_LANDSCAPE, NO_SOFFICE, SOFFICE, pages, to_pdf
 from tests.helpers.workbook_files import codes, header_row, load, table
 
 TARGETS = load_targets()
@@ -280,9 +281,6 @@ async def test_a_list_longer_than_a_sheet_goes_on_in_the_next(commune, admin, mo
 
 # -- printed by LibreOffice --------------------------------------------------------------------
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-A4_LANDSCAPE = (841.9, 595.3)  # points
-
 
 def only_sheet(path: Path, name: str, out: Path) -> Path:
     """A copy of the workbook with every other sheet hidden (and this one active): what
@@ -306,40 +304,7 @@ def only_sheet(path: Path, name: str, out: Path) -> Path:
     return out
 
 
-def to_pdf(path: Path, folder: Path) -> bytes:
-    profile = folder / "lo-profile"  # a private profile: parallel runs do not clash
-    done = subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    pdf = folder / f"{path.stem}.pdf"
-    assert done.returncode == 0 and pdf.is_file(), done.stdout + done.stderr
-    return pdf.read_bytes()
-
-
-def pages(pdf: bytes) -> list[tuple[float, float]]:
-    """Each page's size in points, from its /MediaBox (counting the /Type /Page objects)."""
-    count = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
-    boxes = [
-        tuple(float(n) for n in box.split()[2:])
-        for box in re.findall(rb"/MediaBox\s*\[([^\]]+)\]", pdf)
-    ]
-    assert count and len(boxes) >= count
-    return [(round(w, 1), round(h, 1)) for w, h in boxes[-count:]]
-
-
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(SOFFICE is None, reason=NO_SOFFICE)
 async def test_libreoffice_prints_the_demo_commune_summary_on_one_landscape_page(
     admin_chat, tmp_path
 ):

@@ -25,6 +25,7 @@ CATEGORY_ORDER = (
 CATEGORY_CHOICES = tuple(Choice(label(c), c.value) for c in CATEGORY_ORDER)
 # What officials type for a category ("llct", "đại học"): value -> names, kept in YAML.
 CATEGORY_ALIASES = options("courses.category_aliases")
+GUESS_ALIASES = options("courses.guess_aliases")
 COURSE_BUTTONS = 8
 YES, NO = "yes", "no"
 
@@ -137,6 +138,7 @@ def course_steps(
             lambda ctx: t("courses.ask_guess", name=ctx.state.answers["course"]["guess_name"]),
             parse=partial(parse_guess, catalogue_only=catalogue_only),
             choices=(Choice(t("courses.guess_yes"), YES), Choice(t("courses.guess_no"), NO)),
+            aliases=GUESS_ALIASES,
             when=_guessed,
             in_summary=False,
             follow_up=True,

@@ -43,17 +43,17 @@ async def _window(ctx: Context) -> tuple[Window, date]:
 
 
 def _line(number: int, registration: TrainingRegistration) -> str:
+    return t("registration.line", number=number, registration=described(registration))
+
+
+def described(registration: TrainingRegistration) -> str:
+    """«Đào tạo đại học (Đào tạo chuyên môn; chuyên ngành Luật; Vừa làm vừa học)»."""
     # «Đào tạo chuyên môn», without its bracketed examples: the line has brackets of its own.
     details = [forms.BRACKETED.sub("", label(registration.category)).strip()]
     if registration.specialisation:
         details.append(t("registration.line_specialisation", name=registration.specialisation))
     details.append(study_form_label(registration.study_form))
-    return t(
-        "registration.line",
-        number=number,
-        name=registration.course_name,
-        details="; ".join(details),
-    )
+    return t("registration.described", name=registration.course_name, details="; ".join(details))
 
 
 def _lines(registrations: list[TrainingRegistration]) -> str:
@@ -90,9 +90,12 @@ def _has_gaps(ctx: Context) -> bool:
     return bool(_closing_gaps(ctx))
 
 
-def parse_specialisation(text: str, ctx: Context) -> str:
+async def parse_specialisation(text: str, ctx: Context) -> str:
+    """Refused without a letter, or when this programme and specialisation are registered
+    already: said now, where /quaylai goes back to the programme."""
     if not any(ch.isalpha() for ch in text):  # a habitual "2" where no list is on offer
         raise Invalid(t("registration.specialisation_no_letters", typed=text[:20]))
+    await _refuse_repeat(ctx, {**ctx.state.answers, "specialisation": text}, "specialisation")
     return text
 
 
@@ -116,13 +119,14 @@ async def parse_study_form(text: str, ctx: Context) -> str:
     return ctx.picked
 
 
-async def _refuse_repeat(ctx: Context, answers: dict) -> None:
+async def _refuse_repeat(ctx: Context, answers: dict, asked: str = "") -> None:
+    """Invalid when the course is registered already; at the specialisation step (`asked`)
+    the message offers another specialisation."""
     if (existing := await _repeated(ctx, answers)) is not None:
         mine = await ctx.repo.registrations.of_official(ctx.official.id, answers["year"])
         number = next(n for n, r in enumerate(mine, 1) if r.id == existing.id)
-        raise Invalid(
-            t("registration.repeated", line=_line(number, existing), year=answers["year"])
-        )
+        key = "registration.repeated_specialisation" if asked else "registration.repeated"
+        raise Invalid(t(key, line=_line(number, existing), year=answers["year"]))
 
 
 async def submit(ctx: Context, answers: dict) -> str:
@@ -302,6 +306,8 @@ async def submit_deletion(ctx: Context, answers: dict) -> str:
             "year": registration.year,
             "category": registration.category.value,
             "course": registration.course_name,
+            "specialisation": registration.specialisation,
+            "study_form": registration.study_form,
         },
     )
     await ctx.repo.registrations.delete(registration)
@@ -325,12 +331,9 @@ async def delete(ctx: Context):
     window, today = await _window(ctx)
     if not window.is_open(today):
         return await _closed(ctx, window, today)
-    registration = await _own(ctx, record_id(ctx.args), window)
-    subject = t(
-        "registration.subject",
-        name=registration.course_name,
-        category=label(registration.category),
-    )
+    number = record_id(ctx.args)
+    registration = await _own(ctx, number, window)
+    subject = described(registration)  # as /dangky lists it: the specialisation tells two apart
     return await forms.start(
         ctx,
         DELETE_FORM,

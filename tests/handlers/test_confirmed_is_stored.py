@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from handlers.features.registration import described
 from handlers.texts import label
-from knowledge.vocabulary import PositionGroup
+from knowledge.vocabulary import CourseCategory, PositionGroup
 from storage.enums import ReportStatus, Role
 from storage.models import (
     AuditEntry,
@@ -175,10 +176,14 @@ async def _registration_deleted(session, answers) -> dict[str, str]:
         select(AuditEntry).where(AuditEntry.action == "registration_deleted")
     )
     assert await session.get(TrainingRegistration, answers["registration_id"]) is None
-    course, category = deleted.before["course"], deleted.before["category"]
-    from knowledge.vocabulary import CourseCategory
-
-    return {"Đăng ký": f"{course} ({label(CourseCategory(category))})"}
+    before = dict(deleted.before)
+    gone = TrainingRegistration(
+        course_name=before["course"],
+        category=CourseCategory(before["category"]),
+        specialisation=before["specialisation"],
+        study_form=before["study_form"],
+    )
+    return {"Đăng ký": described(gone)}
 
 
 STORED = {

@@ -207,21 +207,31 @@ def _number(key: str) -> int | None:
 
 def _groups(lines: Iterable[Line]) -> tuple[Group, ...]:
     """By course, and degree programmes also by specialisation (IV.2: «rõ chuyên ngành cụ
-    thể»); each official once in a group, however many of their rows it holds; within a
-    category the most officials first."""
+    thể»), the same however it was typed («ke toan», «Kế toán»); each official once in a
+    group, however many of their rows it holds; within a category the most officials first."""
     grouped: dict[tuple[CourseCategory, str, str], dict[int, Person]] = {}
+    spellings: dict[tuple[CourseCategory, str, str], list[str]] = {}
     for line in lines:
         specialisation = line.specialisation if line.category == CourseCategory.DEGREE else None
-        key = (line.category, line.course, specialisation or "")
+        key = (line.category, line.course, fold(specialisation or ""))
         grouped.setdefault(key, {}).setdefault(line.person.id, line.person)
+        spellings.setdefault(key, []).append((specialisation or "").strip())
     order = {category: n for n, category in enumerate(CourseCategory)}
     return tuple(
-        Group(category, course, specialisation or None, tuple(people.values()))
-        for (category, course, specialisation), people in sorted(
+        Group(category, course, _spelling(spellings[key]) or None, tuple(people.values()))
+        for key, people in sorted(
             grouped.items(),
-            key=lambda item: (order[item[0][0]], -len(item[1]), fold(item[0][1]), fold(item[0][2])),
+            key=lambda item: (order[item[0][0]], -len(item[1]), fold(item[0][1]), item[0][2]),
         )
+        for category, course, _ in (key,)
     )
+
+
+def _spelling(typed: list[str]) -> str:
+    """The name a group of specialisations is shown under: the spelling with the most
+    diacritics, then one with a capital first letter («Kế toán» over «ke toan» and «KE
+    TOAN»), the first of equals."""
+    return max(typed, key=lambda name: (sum(not c.isascii() for c in name), name[:1].isupper()))
 
 
 def _flag(person: Person, road, lines: Sequence[Line], years: int) -> Flag | None:

@@ -117,7 +117,7 @@ async def test_register_two_delete_one_then_closed(app, clock, official_chat):
     out = await official_chat.send("/dangky")
     assert "2. Pháp luật về đất đai" in out and "Xóa 2" in out
     out = await official_chat.send("3")  # «Xóa 2»: only asks to confirm
-    assert "Vui lòng kiểm tra lại xóa đăng ký" in out and "Pháp luật về đất đai" in out
+    assert "Vui lòng kiểm tra lại yêu cầu xóa đăng ký" in out and "Pháp luật về đất đai" in out
     assert len(await registrations(app)) == 2
     out = await official_chat.send("xác nhận")
     assert "🗑 Đã xóa đăng ký «Pháp luật về đất đai» cho năm 2027" in out
@@ -151,7 +151,7 @@ async def test_a_deletion_confirmed_after_the_window_closed_is_refused(app, cloc
     clock[0] = LAST_MINUTE
     await official_chat.send("/dangky", *POLITICAL_THEORY)
     out = await official_chat.send("/xoadangky 1")
-    assert "Vui lòng kiểm tra lại xóa đăng ký" in out
+    assert "Vui lòng kiểm tra lại yêu cầu xóa đăng ký" in out
     clock[0] = CLOSED
     out = await official_chat.send("xác nhận")
     assert "⛔ Đã hết thời gian" in out
@@ -220,11 +220,12 @@ async def test_a_course_that_closes_no_gap_is_not_linked_to_an_unrelated_one(app
 
 async def test_the_same_course_twice_in_a_year_is_refused(app, clock, official_chat):
     await official_chat.send("/dangky", "6", "1", "Luật", "2", "xác nhận")
-    out = await official_chat.send("/dangky them", "6", "dai hoc", "luật ", "2")
-    assert "Bạn đã đăng ký khóa này cho năm 2027: 1. Đào tạo đại học" in out
-    assert "chuyên ngành Luật" in out and "Bạn muốn học theo hình thức nào?" in out
+    # Said as soon as the specialisation is typed, which is asked again.
+    out = await official_chat.send("/dangky them", "6", "dai hoc", "luật ")
+    assert "Bạn đã đăng ký chương trình và chuyên ngành này cho năm 2027: 1. Đào tạo đại học" in out
+    assert "chuyên ngành Luật" in out and "Chuyên ngành cụ thể" in out
     # Another specialisation is another registration.
-    out = await official_chat.send("/quaylai", "Quản lý đất đai", "2", "xác nhận")
+    out = await official_chat.send("Quản lý đất đai", "2", "xác nhận")
     assert "✅ Đã đăng ký «Đào tạo đại học»" in out
     # A name typed, not from the catalogue, compared case and diacritics aside.
     await official_chat.send("/dangky them", "2", "Pháp luật về đất đai", "3")
@@ -236,6 +237,25 @@ async def test_the_same_course_twice_in_a_year_is_refused(app, clock, official_c
         "Quản lý đất đai",
         None,
     ]
+
+
+async def test_a_guess_is_confirmed_by_a_word_as_well_as_its_number(app, clock, official_chat):
+    out = await official_chat.send("/dangky", "llct", "trung cap")
+    assert "Có phải khóa «Trung cấp lý luận chính trị»?" in out
+    out = await official_chat.send("dung")  # «Đúng, là khóa đó», typed as Zalo users do
+    assert "Bạn muốn học theo hình thức nào?" in out
+    out = await official_chat.send("/huy", "/dangky", "llct", "trung cap")
+    assert "Có phải khóa «Trung cấp lý luận chính trị»?" in out
+    out = await official_chat.send("khong")  # «Không phải»: the name as typed
+    assert "Bạn muốn học theo hình thức nào?" in out
+
+
+async def test_deleting_names_the_registration_as_listed(app, clock, official_chat):
+    await official_chat.send("/dangky", "6", "1", "Luật", "2", "xác nhận")
+    await official_chat.send("/dangky them", "6", "1", "Quản lý đất đai", "2", "xác nhận")
+    out = await official_chat.send("/xoadangky 2")
+    assert "Vui lòng kiểm tra lại yêu cầu xóa đăng ký:" in out
+    assert "Đào tạo đại học (Đào tạo chuyên môn; chuyên ngành Quản lý đất đai" in out
 
 
 async def zalo_says(app, *texts: str) -> str:

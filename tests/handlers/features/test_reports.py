@@ -197,7 +197,7 @@ async def test_the_same_course_on_the_same_day_needs_a_second_confirmation(app, 
 async def test_a_pending_report_can_be_withdrawn(app, official_chat, admin_chat):
     await report_bdhvs(official_chat)
     out = await official_chat.send("/khoahoc", "1")  # ↩️ Rút báo cáo #1
-    assert "Vui lòng kiểm tra lại rút báo cáo" in out and "Đã rút" not in out
+    assert "Vui lòng kiểm tra lại yêu cầu rút báo cáo" in out and "Đã rút" not in out
     out = await official_chat.send("xác nhận")
     assert "Đã rút báo cáo #1" in out
     assert "Không có báo cáo nào đang chờ duyệt" in await admin_chat.send("/duyet")

@@ -280,6 +280,21 @@ def test_a_group_counts_officials_and_a_level_is_a_programme_of_its_own():
     assert (len(plan.lines), plan.registered) == (5, 2)
 
 
+def test_a_specialisation_is_one_group_however_it_was_typed():
+    """«ke toan» typed on Zalo and «Kế toán» are one specialisation, shown as written in full."""
+    people = [official(1, "A", "An"), official(2, "B", "Bình"), official(3, "C", "Chi")]
+    D = CourseCategory.DEGREE
+    rows = [
+        registration(1, D, "Đào tạo đại học", "ke toan"),
+        registration(2, D, "Đào tạo đại học", "Kế toán "),
+        registration(3, D, "Đào tạo đại học", "KE TOAN"),
+    ]
+    plan = plan_over(rows, people, {})
+    assert [(g.detail, [p.name for p in g.people]) for g in plan.groups] == [
+        ("Đào tạo đại học, chuyên ngành Kế toán", ["An", "Bình", "Chi"]),
+    ]
+
+
 def test_an_education_gap_flags_only_a_degree_candidate_with_the_level_needed():
     """Below đại học with six years or less left: the 7a gap does not send them (Mục
     III.2.d); a required LLCT gap still does. A candidate is offered đại học only."""

@@ -1,8 +1,10 @@
-"""Shared by the benchmarks: a recording fake Telegram server, the bot as a child process in
-webhook mode, officials seeded straight into the database, and simulated users."""
+"""Shared by the benchmarks: recording fake Telegram and Zalo servers, the bot (or a bare echo
+bot) as a child process in webhook or polling mode, officials seeded straight into the database,
+and simulated users."""
 
 import asyncio
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -23,11 +25,15 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from storage import db  # noqa: E402
 from storage.models import ChannelAccount, Official, Unit  # noqa: E402
 from tests.helpers.app import free_port  # noqa: E402
+from tests.helpers.fake_api import FakeBotApi  # noqa: E402
 from tests.helpers.fake_telegram import FakeTelegram  # noqa: E402
+from tests.helpers.fake_zalo import FakeZalo  # noqa: E402
 
 SECRET = "bench-secret-123"
-HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-FIRST_USER = 800_000_000  # Telegram user ids of the simulated officials
+# The header each platform sends its webhook secret in.
+SECRET_HEADERS = {"telegram": "X-Telegram-Bot-Api-Secret-Token", "zalo": "X-Bot-Api-Secret-Token"}
+HEADERS = {SECRET_HEADERS["telegram"]: SECRET}
+FIRST_USER = 800_000_000  # user ids of the simulated officials
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -39,16 +45,20 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
-class BenchTelegram(FakeTelegram):
-    """The tests' fake, noting when each chat got each message; with `limit`, more than
-    `limit` messages within any 1 s window are answered 429 (retry_after 1), like Telegram."""
+class Arrivals:
+    """Mixed into a fake server: notes when each chat got each message; with `limit`, more
+    than `limit` messages within any 1 s window are answered 429 (retry_after 1), like
+    Telegram. `key` turns a chat id as sent into the key of `sent` (the platform's id type)."""
+
+    platform: str
+    key: type
 
     def __init__(self, limit: int | None = None):
         super().__init__()
-        self.sent: dict[int, list[float]] = defaultdict(list)
+        self.sent: dict = defaultdict(list)
         self.limit, self.refused = limit, 0
         self._window: deque[float] = deque()
-        self._arrived: dict[int, asyncio.Event] = defaultdict(asyncio.Event)
+        self._arrived: dict = defaultdict(asyncio.Event)
 
     async def answer(self, method: str, params: dict) -> dict:
         now = time.monotonic()
@@ -66,12 +76,12 @@ class BenchTelegram(FakeTelegram):
             self._window.append(now)
         result = await super().answer(method, params)
         if method == "sendMessage" and result.get("ok"):
-            chat = int(params["chat_id"])
+            chat = self.key(params["chat_id"])
             self.sent[chat].append(now)
             self._arrived[chat].set()
         return result
 
-    async def wait_sent(self, chat: int, count: int, timeout: float = 60) -> float:
+    async def wait_sent(self, chat, count: int, timeout: float = 60) -> float:
         """Wait until `chat` has had `count` messages; when the last of them arrived."""
         deadline = time.monotonic() + timeout
         while len(self.sent[chat]) < count:
@@ -79,6 +89,28 @@ class BenchTelegram(FakeTelegram):
             event.clear()
             await asyncio.wait_for(event.wait(), max(0.001, deadline - time.monotonic()))
         return self.sent[chat][count - 1]
+
+
+class BenchTelegram(Arrivals, FakeTelegram):
+    """The tests' fake Telegram, recording arrivals (chats keyed by int). getUpdates hands out
+    every queued update up to its `limit` (100), as Telegram does; the tests' fake gives one."""
+
+    platform, key = "telegram", int
+
+    async def answer(self, method: str, params: dict) -> dict:
+        result = await super().answer(method, params)
+        if method == "getUpdates" and result.get("ok"):
+            batch, limit = result["result"], int(params.get("limit") or 100)
+            while batch and self.updates and len(batch) < limit:
+                batch.append(self.updates.popleft())
+        return result
+
+
+class BenchZalo(Arrivals, FakeZalo):
+    """The tests' fake Zalo, recording arrivals (chats keyed by str); getUpdates gives one
+    update a call, as the Zalo Bot Platform does."""
+
+    platform, key = "zalo", str
 
 
 # -- databases --------------------------------------------------------------------------
@@ -115,9 +147,14 @@ async def migrate(url: str) -> None:
 
 
 async def seed_officials(
-    url: str, count: int, first_user: int = FIRST_USER, unit: str = "BENCH"
-) -> list[int]:
-    """`count` active officials, each with a linked Telegram account; returns the user ids."""
+    url: str,
+    count: int,
+    first_user: int = FIRST_USER,
+    unit: str = "BENCH",
+    platform: str = "telegram",
+) -> list:
+    """`count` active officials, each with a linked account on `platform`; returns the user
+    ids as that platform's fake takes them (int on Telegram, str on Zalo)."""
     now = datetime.now(timezone.utc)
     engine = db.create_engine(url)
     async with engine.begin() as connection:
@@ -157,7 +194,7 @@ async def seed_officials(
             insert(ChannelAccount),
             [
                 dict(
-                    platform="telegram",
+                    platform=platform,
                     external_user_id=str(u),
                     chat_id=str(u),
                     display_name=f"Người dùng {u}",
@@ -168,16 +205,38 @@ async def seed_officials(
             ],
         )
     await engine.dispose()
-    return users
+    return [str(u) for u in users] if platform == "zalo" else users
 
 
-# -- the bot as a child process -----------------------------------------------------------
+async def count(url: str, sql: str, **params) -> int:
+    engine = db.create_engine(url)
+    async with engine.connect() as connection:
+        value = (await connection.execute(text(sql), params)).scalar_one()
+    await engine.dispose()
+    return int(value)
+
+
+async def calendar_pushes_sent(url: str, timeout: float = 60) -> None:
+    """Wait until the pushes the scheduler queued at start-up are out. On days a
+    self-evaluation window is open it pushes the opening to every linked official; arriving
+    in the middle of the measure, they would read as replies (and the phases time out)."""
+    deadline = time.monotonic() + timeout
+    await asyncio.sleep(2)  # the start-up planning round
+    while time.monotonic() < deadline and await count(
+        url, "SELECT count(*) FROM deliveries WHERE status IN ('queued', 'sending')"
+    ):
+        await asyncio.sleep(0.5)
+
+
+# -- the bot (or a bare echo bot) as a child process --------------------------------------
 
 
 @dataclass
 class Bot:
     process: asyncio.subprocess.Process
-    url: str  # the webhook endpoint
+    url: str | None  # the webhook endpoint; None in polling mode
+    headers: dict[str, str] = field(default_factory=lambda: dict(HEADERS))
+    window: bool = False  # profiled between profiling(True) and profiling(False) only
 
     @property
     def pid(self) -> int:
@@ -194,73 +253,115 @@ class Bot:
         fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def profiling(self, on: bool) -> None:
+        """Turn the bot's profiler on or off (bench/profiled.py), when it profiles a window."""
+        if self.window:
+            self.process.send_signal(signal.SIGUSR1 if on else signal.SIGUSR2)
+
+    async def deliver(self, http: aiohttp.ClientSession, fake, update: dict) -> None:
+        """Hand the bot one update: POSTed to its webhook, or queued at the fake server for
+        its long polling."""
+        if self.url is None:
+            await fake.push(update)
+            return
+        async with http.post(self.url, json=update, headers=self.headers) as response:
+            if response.status != 200:
+                raise RuntimeError(f"webhook answered {response.status}: {await response.text()}")
+
 
 @asynccontextmanager
 async def bot_process(
     url: str,
-    fake: FakeTelegram,
+    fake: FakeBotApi,
     *,
+    webhook: bool = True,
     role: str = "all",
     profile: str | None = None,
+    profile_window: bool = False,
     launcher: tuple[str, ...] = ("-m", "bot"),
     **settings,
 ):
-    """`python -m bot run` in webhook mode against `fake`, no quiet hours, LOG_LEVEL=WARNING;
-    stopped with SIGTERM afterwards (its log is printed if it failed). With `profile`, the
-    bot runs under cProfile, which writes its statistics to that file at exit."""
+    """`python -m bot run` against `fake` (its platform's channel only), in webhook mode or
+    long polling, no quiet hours, LOG_LEVEL=WARNING; stopped with SIGTERM afterwards (its log
+    is printed if it failed). Its HTTP server (webhooks, /healthz) listens in either mode.
+    With `profile`, the bot runs under cProfile (bench/profiled.py: the main thread's CPU
+    time), which writes its statistics to that file at exit; with `profile_window`, only
+    between `Bot.profiling(True)` and `Bot.profiling(False)`."""
+    platform = getattr(fake, "platform", "telegram")
     port = free_port()
     with tempfile.TemporaryDirectory() as folder:
+        options = {
+            f"{platform}_bot_token": fake.token,
+            f"{platform}_api_base": fake.url,
+            "database_url": url,
+            "webhook_secret": SECRET,
+            "webhook_host": "127.0.0.1",
+            "webhook_port": port,
+            "quiet_hours": "0-0",
+            "log_level": "WARNING",
+            "files_dir": f"{folder}/files",
+            "summaries_dir": f"{folder}/summaries",
+        }
+        if webhook:
+            options["webhook_base_url"] = f"http://127.0.0.1:{port}"
         env = {
             k: v
             for k, v in os.environ.items()
             if not k.endswith(("_TOKEN", "DATABASE_URL", "_API_BASE", "WEBHOOK_BASE_URL"))
         }
-        env.update(
-            {
-                k.upper(): str(v)
-                for k, v in dict(
-                    database_url=url,
-                    telegram_bot_token=fake.token,
-                    telegram_api_base=fake.url,
-                    webhook_base_url=f"http://127.0.0.1:{port}",
-                    webhook_secret=SECRET,
-                    webhook_host="127.0.0.1",
-                    webhook_port=port,
-                    quiet_hours="0-0",
-                    log_level="WARNING",
-                    files_dir=f"{folder}/files",
-                    summaries_dir=f"{folder}/summaries",
-                    **settings,
-                ).items()
-            }
-        )
+        env.update({k.upper(): str(v) for k, v in (options | settings).items()})
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (os.environ.get("PYTHONPATH"), str(ROOT)) if p
         )
-        log = Path(folder, "bot.log")
-        with log.open("wb") as handle:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                *(["-m", "cProfile", "-o", str(Path(profile).resolve())] if profile else []),
-                *launcher,
-                "run",
-                "--role",
-                role,
-                cwd=folder,
-                env=env,
-                stdout=handle,
-                stderr=handle,
-            )
-        bot = Bot(process, f"http://127.0.0.1:{port}/webhook/telegram")
-        try:
-            await wait_healthy(bot, port, log)
+        profiling = [str(ROOT / "bench" / "profiled.py"), str(Path(profile).resolve())]
+        argv = [sys.executable, *(profiling if profile else []), *launcher, "run", "--role", role]
+        if profile and profile_window:
+            env["BENCH_PROFILE_WINDOW"] = "1"
+        async with child(argv, env, folder, port, platform, webhook) as bot:
+            bot.window = bool(profile and profile_window)
             yield bot
-        finally:
-            if process.returncode is None:
-                process.terminate()
-            code = await asyncio.wait_for(process.wait(), 60)
-            if code != 0 or b"Traceback" in log.read_bytes():
-                print(f"--- bot exited {code}; its log:\n{log.read_text()[-3000:]}")
+
+
+@asynccontextmanager
+async def echo_process(fake: FakeBotApi, *, webhook: bool = True):
+    """The bare echo bot of the fake's platform (bench/echo_<platform>.py) against `fake`,
+    in webhook mode or long polling; the floor bench/cost.py measures the bot against."""
+    platform = fake.platform
+    port = free_port()
+    argv = [
+        sys.executable,
+        str(ROOT / "bench" / f"echo_{platform}.py"),
+        f"--api-base={fake.url}",
+        f"--token={fake.token}",
+        f"--port={port}",
+    ]
+    if webhook:
+        argv.append(f"--webhook-secret={SECRET}")
+    with tempfile.TemporaryDirectory() as folder:
+        async with child(argv, dict(os.environ), folder, port, platform, webhook) as bot:
+            yield bot
+
+
+@asynccontextmanager
+async def child(argv: list[str], env: dict, folder: str, port: int, platform: str, webhook: bool):
+    """Run `argv` in `folder` until /healthz on `port` answers; yield it as a `Bot` (webhook
+    at /webhook/<platform> when `webhook`); SIGTERM at the end, its log printed on failure."""
+    log = Path(folder, "bot.log")
+    with log.open("wb") as handle:
+        process = await asyncio.create_subprocess_exec(
+            *argv, cwd=folder, env=env, stdout=handle, stderr=handle
+        )
+    endpoint = f"http://127.0.0.1:{port}/webhook/{platform}" if webhook else None
+    bot = Bot(process, endpoint, {SECRET_HEADERS[platform]: SECRET})
+    try:
+        await wait_healthy(bot, port, log)
+        yield bot
+    finally:
+        if process.returncode is None:
+            process.terminate()
+        code = await asyncio.wait_for(process.wait(), 60)
+        if code != 0 or b"Traceback" in log.read_bytes():
+            print(f"--- {argv[1:4]} exited {code}; its log:\n{log.read_text()[-3000:]}")
 
 
 async def wait_healthy(bot: Bot, port: int, log: Path) -> None:
@@ -314,36 +415,31 @@ class Run:
         return len(self.latencies) / self.seconds
 
 
-async def post(http: aiohttp.ClientSession, bot_url: str, update: dict) -> None:
-    async with http.post(bot_url, json=update, headers=HEADERS) as response:
-        if response.status != 200:
-            raise RuntimeError(f"webhook answered {response.status}: {await response.text()}")
-
-
 async def calibrate(
-    http, bot_url: str, fake: BenchTelegram, user: int, script: list[str]
+    http, bot: Bot, fake: Arrivals, user, script: list[str], pause: float = 0.5
 ) -> list[int]:
     """How many messages the bot sends back for each step of `script` (one user, slowly)."""
     counts = []
     for message in script:
         before = len(fake.sent[user])
-        await post(http, bot_url, fake.message(user, message))
+        await bot.deliver(http, fake, fake.message(user, message))
         await fake.wait_sent(user, before + 1, 30)
-        await asyncio.sleep(0.5)  # let any further message of this reply arrive
+        await asyncio.sleep(pause)  # let any further message of this reply arrive
         counts.append(len(fake.sent[user]) - before)
     return counts
 
 
 async def drive(
     http,
-    bot_url: str,
-    fake: BenchTelegram,
-    scripts: dict[int, list[str]],
-    replies: dict[int, list[int]],
+    bot: Bot,
+    fake: Arrivals,
+    scripts: dict,
+    replies: dict,
     rate: float | None = None,
 ) -> Run:
     """Every user runs its script at once, each message after the previous reply arrived;
-    latency is from the POST to the last message of that reply at the fake server."""
+    latency is from the POST (or the queueing for polling) to the last message of that reply
+    at the fake server."""
     run, pacer = Run(), Pacer(rate)
 
     async def user(uid: int) -> None:
@@ -351,7 +447,7 @@ async def drive(
             await pacer.wait()
             before = len(fake.sent[uid])
             started = time.monotonic()
-            await post(http, bot_url, fake.message(uid, message))
+            await bot.deliver(http, fake, fake.message(uid, message))
             try:
                 arrived = await fake.wait_sent(uid, before + expect)
             except TimeoutError:

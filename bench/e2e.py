@@ -25,7 +25,9 @@ import aiohttp
 from common import (
     BenchTelegram,
     bot_process,
+    calendar_pushes_sent,
     calibrate,
+    count,
     database,
     drive,
     loadavg,
@@ -33,34 +35,11 @@ from common import (
     percentile,
     seed_officials,
 )
-from sqlalchemy import text
-
-from storage import db
 
 REPORT = ["/baocao", "1", "kỹ năng số cơ bản", "1", "hôm qua", "6", "bỏ qua", "1"]
 QUESTIONS = ["chỉ tiêu thạc sĩ trưởng phòng", "bdhvs là gì"]
 SCRIPT = REPORT + QUESTIONS
 FAILED = ("hệ thống vừa gặp sự cố", "tạm gián đoạn")  # the apology texts
-
-
-async def count(url: str, sql: str, **params) -> int:
-    engine = db.create_engine(url)
-    async with engine.connect() as connection:
-        value = (await connection.execute(text(sql), params)).scalar_one()
-    await engine.dispose()
-    return int(value)
-
-
-async def calendar_pushes_sent(url: str, timeout: float = 60) -> None:
-    """Wait until the pushes the scheduler queued at start-up are out. On days a
-    self-evaluation window is open it pushes the opening to every linked official; arriving
-    in the middle of the measure, they would read as replies (and the phases time out)."""
-    deadline = time.monotonic() + timeout
-    await asyncio.sleep(2)  # the start-up planning round
-    while time.monotonic() < deadline and await count(
-        url, "SELECT count(*) FROM deliveries WHERE status IN ('queued', 'sending')"
-    ):
-        await asyncio.sleep(0.5)
 
 
 def cpu_self() -> float:
@@ -103,7 +82,7 @@ async def main(args) -> None:
                 await calendar_pushes_sent(url)
                 connector = aiohttp.TCPConnector(limit=40)  # Telegram's default max_connections
                 async with aiohttp.ClientSession(connector=connector) as http:
-                    counts = await calibrate(http, bot.url, fake, warm, SCRIPT)
+                    counts = await calibrate(http, bot, fake, warm, SCRIPT)
                     print(f"messages per reply, by step: {counts} (one user, as warm-up)")
                     for n, (name, rate) in enumerate(phases.items()):
                         scripts = {u: SCRIPT for u in users[name]}
@@ -114,7 +93,7 @@ async def main(args) -> None:
                         gc.collect()
                         gc.freeze()
                         cpu, own = bot.cpu_seconds(), cpu_self()
-                        run = await drive(http, bot.url, fake, scripts, replies, rate)
+                        run = await drive(http, bot, fake, scripts, replies, rate)
                         report(name, run, args.users, bot.cpu_seconds() - cpu, cpu_self() - own)
                         reports = await count(
                             url,

@@ -92,7 +92,7 @@ async def main(args) -> None:
                 script = (MESSAGES * (args.messages // len(MESSAGES) + 1))[: args.messages]
                 connector = aiohttp.TCPConnector(limit=40)
                 async with aiohttp.ClientSession(connector=connector) as http:
-                    counts = await calibrate(http, bot.url, fake, warm, script)
+                    counts = await calibrate(http, bot, fake, warm, script)
                     samples: list[int] = []
 
                     async def sample() -> None:
@@ -105,7 +105,7 @@ async def main(args) -> None:
                         sampler = asyncio.create_task(sample())
                         run = await drive(
                             http,
-                            bot.url,
+                            bot,
                             fake,
                             {u: script for u in users},
                             {u: counts for u in users},

@@ -4,38 +4,58 @@
 expands abbreviations and misspellings and drops politeness and filler, per
 `knowledge/vietnamese.yaml`.
 
-Both are pure functions of the text and are asked about the same texts again and again (a
-question by several steps of answering it, the plan's facts and the choices' labels by every
-message), so both remember their latest few thousand results.
+Both are pure functions of the text, asked about the same texts again and again (a question by
+several steps of answering it, the plan's facts and the choices' labels by every message): both
+remember their results for the latest few thousand texts (`remember_texts`).
 """
 
 import re
 import unicodedata
-from functools import cache, lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache, wraps
 from pathlib import Path
+from typing import TypeVar
 
 from knowledge.entries import KnowledgeError, read_yaml
 
 _NON_WORD = re.compile(r"[^\w%]+|_")
 _NUMBER_PERCENT = re.compile(r"(\d)\s*%")
 LANGUAGE_DATA = Path(__file__).with_name("vietnamese.yaml")
-CACHED_TEXTS = 4096
+CACHED_TEXTS = 4096  # the plan's ~900 facts, titles and questions, the labels and recent questions
+CACHED_LENGTH = 1000  # characters: longer texts (no fact, no question) would only hold memory
+MARKS_TABLE = 0x3000  # code points remembered in _WithoutMarks: all Latin, Vietnamese and marks
+T = TypeVar("T")
+
+
+def remember_texts(function: Callable[[str], T]) -> Callable[[str], T]:
+    """`function` remembering its results for the latest CACHED_TEXTS texts of at most
+    CACHED_LENGTH characters. Only for pure functions returning something immutable."""
+    cached = lru_cache(maxsize=CACHED_TEXTS)(function)
+
+    @wraps(function)
+    def remembered(text: str) -> T:
+        return cached(text) if len(text) <= CACHED_LENGTH else function(text)
+
+    remembered.cache_clear = cached.cache_clear
+    return remembered
 
 
 class _WithoutMarks(dict):
     """A `str.translate` table deleting combining marks (category Mn), filled in as characters
-    are met: a lookup per character instead of a `unicodedata.category` call."""
+    are met: a lookup per character instead of a `unicodedata.category` call. Rarer characters
+    (above MARKS_TABLE) are looked up each time, so the table stays small."""
 
     def __missing__(self, code: int) -> int | None:
         kept = None if unicodedata.category(chr(code)) == "Mn" else code
-        self[code] = kept
+        if code < MARKS_TABLE:
+            self[code] = kept
         return kept
 
 
 _WITHOUT_MARKS = _WithoutMarks()
 
 
-@lru_cache(maxsize=CACHED_TEXTS)
+@remember_texts
 def fold(text: str) -> str:
     """Lower-case, without diacritics (đ → d), punctuation and emoji; words single-spaced.
 
@@ -70,7 +90,7 @@ class Normalizer:
         self.defaults = {
             s: senses["default"] for s, senses in ambiguous.items() if "default" in senses
         }
-        self._words = lru_cache(maxsize=CACHED_TEXTS)(self._folded_words)
+        self._words = remember_texts(self._folded_words)
 
     @classmethod
     @cache

@@ -8,11 +8,11 @@ plan may not hold: a numbered document, another place, a year or a target number
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 from knowledge.entries import KnowledgeError, read_yaml
-from knowledge.normalize import _phrase_pattern, fold
+from knowledge.normalize import _phrase_pattern, fold, remember_texts
 
 RULES = Path(__file__).with_name("reading.yaml")
 _SENTENCES = re.compile(r"[.!?\n;]+")
@@ -72,7 +72,7 @@ class Reader:
         self.cues = _phrase_pattern(parts["cues"])
         self.rivals = [[_phrase_pattern([t]) for t in group] for group in rules["rivals"]]
         # Every fact of an answer is compared with the question: each text's titles are found once.
-        self._titles = lru_cache(maxsize=4096)(self._titles_alone)
+        self._titles = remember_texts(self._titles_alone)
         self.contraries = [
             (_phrase_pattern([a]), _phrase_pattern([b])) for a, b in rules["contraries"]
         ]

@@ -12,7 +12,6 @@ each sample question.
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import bm25s
 import numpy as np
@@ -20,7 +19,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.entries import Entry
-from knowledge.normalize import Normalizer
+from knowledge.normalize import Normalizer, remember_texts
 
 LEXICAL_WEIGHT = 0.85  # chosen with `python -m knowledge.calibrate`, like the thresholds
 TITLE_REPEAT = 2  # a title word counts as much as it would appearing twice
@@ -67,7 +66,7 @@ class Index:
             [i for i, e in enumerate(entries) for _ in e.questions], dtype=np.intp
         )
         # The vocabulary is fixed per index: a word's closest plan word is looked up once.
-        self._closest = lru_cache(maxsize=4096)(self._closest_word)
+        self._closest = remember_texts(self._closest_word)
 
     def correct(self, words: list[str]) -> list[str]:
         """Replace a word the plan never uses by a plan word one typo away ("tieu" for "teu")."""

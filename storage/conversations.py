@@ -41,6 +41,7 @@ _LOAD = (
         and_(_STATES.c.platform == _KEY.c.platform, _STATES.c.external_user_id == _KEY.c.user),
     )
 )
+_CLAIM: dict = {}  # the statement claiming an update id, by dialect (see claim_update)
 _KEPT = ("form", "step", "answers", "choices", "question")  # what a handler may change
 _UPDATE = (
     update(_STATES)
@@ -154,13 +155,15 @@ class ConversationRepo:
 
     async def claim_update(self, platform: str, update_id: str) -> bool:
         """Record an update id; False when it was recorded before (a redelivery)."""
-        # On the table, not the mapped class: an ORM insert costs more than the statement.
-        result = await self.session.execute(
-            insert(self.session, ProcessedUpdate.__table__)
-            .values(platform=platform, update_id=update_id)
-            .on_conflict_do_nothing()
-        )
-        return result.rowcount == 1
+        dialect = self.session.bind.dialect.name
+        if dialect not in _CLAIM:  # built once per dialect, on the table, not the mapped class
+            _CLAIM[dialect] = (
+                insert(self.session, ProcessedUpdate.__table__)
+                .values(platform=bindparam("platform"), update_id=bindparam("update_id"))
+                .on_conflict_do_nothing()
+            )
+        params = {"platform": platform, "update_id": update_id}
+        return (await self.session.execute(_CLAIM[dialect], params)).rowcount == 1
 
     async def prune_updates(self, before: datetime) -> int:
         """Forget the update ids handled before `before`; how many went."""

@@ -9,8 +9,9 @@ from handlers.jobs import Jobs, Run
 from handlers.periods import Calendar
 from handlers.types import Download, Incoming
 from knowledge.answers import KnowledgeBase
+from storage.conversations import State
 from storage.enums import Role
-from storage.models import ChannelAccount, ConversationState, Official
+from storage.models import ChannelAccount, Official
 from storage.repo import Repo
 
 
@@ -57,7 +58,7 @@ class Options:
 class Context:
     incoming: Incoming
     repo: Repo
-    state: ConversationState
+    state: State
     account: ChannelAccount | None
     now: datetime
     options: Options

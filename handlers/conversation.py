@@ -169,7 +169,7 @@ class Conversation:
             ):
                 log.info("ignoring redelivered update %s", incoming.update_id)
                 return [], []
-            account = await repo.accounts.find(incoming.channel, incoming.user_id)
+            account, state = await repo.conversations.load(incoming.channel, incoming.user_id)
             self.limits.learn(key, account is not None)  # strangers have the stricter limit
             if refusal := self._too_long(incoming):  # after the claim: a redelivery gets none
                 return [refusal], []
@@ -178,7 +178,7 @@ class Conversation:
             ctx = Context(
                 incoming=incoming,
                 repo=repo,
-                state=await repo.conversations.state(incoming.channel, incoming.user_id),
+                state=state,
                 account=account,
                 now=self.clock(),
                 options=self.options,
@@ -188,6 +188,7 @@ class Conversation:
             )
             asked = _place(ctx.state)
             replies = _number_question(ctx, asked, await self._dispatch(ctx))
+            await repo.conversations.save(ctx.state)  # durable before the replies go out
         # Committed: wake the sender, start the jobs, and remember whether a form is open and
         # whether the account is linked (it may have just been, by /start CODE), for its
         # message limit.

@@ -1,7 +1,7 @@
 """A declarative form engine: a form is a list of steps; the user's place in it is stored.
 
-The answers so far live in the user's `ConversationState` (step index + JSON answers), so a
-restart in the middle of a form resumes at the same step. Parsers return JSON-friendly values
+The answers so far live in the user's stored state (`storage.conversations.State`: step index
++ JSON answers), so a restart in the middle of a form resumes at the same step. Parsers return JSON-friendly values
 (dates as ISO strings) for that reason.
 
 The confirmation summary is rendered from the stored answers, and a form's `submit` writes

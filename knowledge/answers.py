@@ -8,7 +8,7 @@ without it, would then be answered right); rerun it after large changes to the k
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.courses import Catalogue
@@ -323,7 +323,7 @@ class KnowledgeBase:
 
     def _parts(self, reading: Reading, hits: list[Hit]) -> list[tuple[Entry, str]]:
         """The entries of a question about two things, each with the words that ask for it."""
-        by_target = {n: e for e in self._plan.entries if (n := target_number(e)) is not None}
+        by_target = self._named.by_target
         named = [by_target[n] for n in dict.fromkeys(reading.targets) if n in by_target]
         if len(named) > 1:  # each target whole, in the knowledge base's order
             return [(e, "") for e in named][:MAX_PARTS]
@@ -364,29 +364,31 @@ class Named:
     basis: str
     places: frozenset[str]  # folded names of the places the plan names ("si lo lau")
     people: frozenset[str]  # folded names of the people it names (its signer)
+    by_target: dict[int, Entry] = field(default_factory=dict, compare=False)  # the targets' entries
 
     @classmethod
     def of(cls, plan: Plan, reader: Reader) -> "Named":
         own_texts = [t for e in plan.entries if from_plan(e) for t in (e.title, e.text, *e.facts)]
         documents = {n for t in own_texts for _, n in reader.documents(fold(t))}
         years = [int(y) for t in own_texts for y in YEAR.findall(t)]
-        targets = {n for e in plan.entries if (n := target_number(e)) is not None}
+        by_target = {n: e for e in plan.entries if (n := target_number(e)) is not None}
         return cls(
             frozenset(documents),
             min(years, default=0),
             max(years, default=0),
-            frozenset(targets),
+            frozenset(by_target),
             plan.place,
             plan.basis,
             frozenset(n for t in own_texts for n in reader.place_names_in(t)),
             frozenset(n for t in own_texts for n in reader.people_in(t)),
+            by_target,
         )
 
 
 def not_covered(plan: Plan, index: Index, question: str) -> str | None:
     asked = f" {' '.join(index.normalizer.words(question))} "
     for kind in plan.not_covered:
-        if any(f" {phrase} " in asked for phrase in kind.words):
+        if kind.phrases.search(asked):
             return kind.topic
         if any(pattern.search(asked) for pattern in kind.patterns):
             return kind.topic

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from knowledge.entries import KnowledgeError, read_yaml
-from knowledge.normalize import _phrase_pattern, fold
+from knowledge.normalize import _phrase_pattern, fold, remember_texts
 
 RULES = Path(__file__).with_name("reading.yaml")
 _SENTENCES = re.compile(r"[.!?\n;]+")
@@ -71,6 +71,8 @@ class Reader:
         self.cued_joins = re.compile(r" (?:" + "|".join(parts["joins"] + parts["cued"]) + ") ")
         self.cues = _phrase_pattern(parts["cues"])
         self.rivals = [[_phrase_pattern([t]) for t in group] for group in rules["rivals"]]
+        # Every fact of an answer is compared with the question: each text's titles are found once.
+        self._titles = remember_texts(self._titles_alone)
         self.contraries = [
             (_phrase_pattern([a]), _phrase_pattern([b])) for a, b in rules["contraries"]
         ]
@@ -221,13 +223,17 @@ class Reader:
 
     def rival_titles(self, question: str, fact: str) -> bool:
         """The question names one title, the fact only its rival ("bí thư" / "Phó Bí thư")."""
-        fact = fold(fact)
-        for group in self.rivals:
-            said = {i for i, title in enumerate(group) if _alone(title, question)}
-            given = {i for i, title in enumerate(group) if _alone(title, fact)}
-            if said and given and not said & given:
-                return True
-        return False
+        return any(
+            said and given and not said & given
+            for said, given in zip(self._titles(question), self._titles(fold(fact)), strict=True)
+        )
+
+    def _titles_alone(self, text: str) -> tuple[frozenset[int], ...]:
+        """Per group of rival titles, which of them the text names alone."""
+        return tuple(
+            frozenset(i for i, title in enumerate(group) if _alone(title, text))
+            for group in self.rivals
+        )
 
     def subjects_named(self, words: str) -> set[str]:
         """The entries whose group of people the (expanded) question names."""

@@ -1,8 +1,16 @@
-"""Conversation state per platform user, and the update ids already handled."""
+"""Conversation state per platform user, and the update ids already handled.
 
+Every update reads the account and the state and may write the state back: with prebuilt
+statements, in one round trip each, and the state as a plain object rather than a mapped one,
+since the ORM's unit of work cost more than the update's own work (bench/RESULTS.md, section 8).
+"""
+
+import copy
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import String, and_, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import insert
@@ -11,25 +19,97 @@ from storage.types import utcnow
 
 QUESTIONS = 100_000  # question numbers wrap around here (as handlers.conversation numbers them)
 
+_STATES = ConversationState.__table__
+_KEY = select(
+    bindparam("platform", type_=String).label("platform"),
+    bindparam("user", type_=String).label("user"),
+).subquery("key")
+# The account (None for a stranger) and the state's columns (None before first contact).
+_LOAD = (
+    select(ChannelAccount, _STATES.c.form, _STATES.c.step, _STATES.c.answers)
+    .add_columns(_STATES.c.choices, _STATES.c.question)
+    .select_from(_KEY)
+    .outerjoin(
+        ChannelAccount,
+        and_(
+            ChannelAccount.platform == _KEY.c.platform,
+            ChannelAccount.external_user_id == _KEY.c.user,
+        ),
+    )
+    .outerjoin(
+        _STATES,
+        and_(_STATES.c.platform == _KEY.c.platform, _STATES.c.external_user_id == _KEY.c.user),
+    )
+)
+_CLAIM: dict = {}  # the statement claiming an update id, by dialect (see claim_update)
+_KEPT = ("form", "step", "answers", "choices", "question")  # what a handler may change
+_UPDATE = (
+    update(_STATES)
+    .where(
+        _STATES.c.platform == bindparam("key_platform"),
+        _STATES.c.external_user_id == bindparam("key_user"),
+    )
+    .values({name: bindparam(f"new_{name}") for name in (*_KEPT, "updated_at")})
+)
+
+
+@dataclass(eq=False)
+class State:
+    """Where a platform user is in the conversation: the open form, its step and answers,
+    and the latest choices offered under their question number. Handlers change it in place;
+    `ConversationRepo.save` writes what changed."""
+
+    platform: str
+    external_user_id: str
+    form: str | None = None
+    step: int = 0
+    answers: dict[str, Any] = field(default_factory=dict)
+    choices: list[Any] = field(default_factory=list)
+    question: int = 0
+    # The fields as read from the database (copies), or None when the user has no row yet.
+    stored: tuple | None = field(default=None, repr=False)
+
+    def kept(self) -> tuple:
+        return tuple(getattr(self, name) for name in _KEPT)
+
 
 class ConversationRepo:
     def __init__(self, session: AsyncSession):
         self.session = session
 
-    async def state(self, platform: str, external_user_id: str) -> ConversationState:
-        """The user's state row, created (in this transaction) on first contact."""
-        state = await self.session.get(ConversationState, (platform, external_user_id))
-        if state is None:
-            state = ConversationState(
-                platform=platform,
-                external_user_id=external_user_id,
-                step=0,
-                answers={},
-                choices=[],
-                question=0,
+    async def load(
+        self, platform: str, external_user_id: str
+    ) -> tuple[ChannelAccount | None, State]:
+        """The user's account (None for a stranger) and state (a new one on first contact)."""
+        row = (
+            await self.session.execute(_LOAD, {"platform": platform, "user": external_user_id})
+        ).one()
+        account, *kept = row
+        state = State(platform, external_user_id)
+        if kept[1] is not None:  # the step: a state row exists
+            state.form, state.step, state.answers, state.choices, state.question = kept
+            state.answers, state.choices = state.answers or {}, state.choices or []
+            state.stored = copy.deepcopy(state.kept())
+        return account, state
+
+    async def save(self, state: State) -> None:
+        """Write the state if it changed; a new one only once it holds something."""
+        kept = state.kept()
+        if kept == (state.stored or State(state.platform, state.external_user_id).kept()):
+            return
+        values = dict(zip(_KEPT, kept, strict=True), updated_at=utcnow())
+        if state.stored is None:
+            key = {"platform": state.platform, "external_user_id": state.external_user_id}
+            await self.session.execute(
+                insert(self.session, _STATES)
+                .values(**key, **values)
+                .on_conflict_do_update(index_elements=list(key), set_=values)
             )
-            self.session.add(state)
-        return state
+        else:
+            new = {f"new_{name}": value for name, value in values.items()}
+            key = {"key_platform": state.platform, "key_user": state.external_user_id}
+            await self.session.execute(_UPDATE, key | new)
+        state.stored = copy.deepcopy(kept)
 
     async def offer_pushed(
         self, platform: str, chat_id: str, choices: list[list[str]]
@@ -75,13 +155,15 @@ class ConversationRepo:
 
     async def claim_update(self, platform: str, update_id: str) -> bool:
         """Record an update id; False when it was recorded before (a redelivery)."""
-        # On the table, not the mapped class: an ORM insert costs more than the statement.
-        result = await self.session.execute(
-            insert(self.session, ProcessedUpdate.__table__)
-            .values(platform=platform, update_id=update_id)
-            .on_conflict_do_nothing()
-        )
-        return result.rowcount == 1
+        dialect = self.session.bind.dialect.name
+        if dialect not in _CLAIM:  # built once per dialect, on the table, not the mapped class
+            _CLAIM[dialect] = (
+                insert(self.session, ProcessedUpdate.__table__)
+                .values(platform=bindparam("platform"), update_id=bindparam("update_id"))
+                .on_conflict_do_nothing()
+            )
+        params = {"platform": platform, "update_id": update_id}
+        return (await self.session.execute(_CLAIM[dialect], params)).rowcount == 1
 
     async def prune_updates(self, before: datetime) -> int:
         """Forget the update ids handled before `before`; how many went."""

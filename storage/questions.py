@@ -2,10 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import QuestionLog
+
+_LOG = insert(QuestionLog.__table__)
 
 
 class QuestionRepo:
@@ -22,15 +24,18 @@ class QuestionRepo:
         *,
         linked: bool,
     ) -> None:
-        self.session.add(
-            QuestionLog(
-                platform=platform,
-                question=question[:1000],
-                folded=folded,  # shortened by its column type, as is `suggested`
-                score=score,
-                suggested=",".join(suggested) or None,
-                linked=linked,
-            )
+        # A prebuilt statement in this transaction: strangers' questions are often the
+        # unanswered ones, and the ORM's unit of work cost more than the row (issue 20).
+        await self.session.execute(
+            _LOG,
+            {
+                "platform": platform,
+                "question": question[:1000],
+                "folded": folded,  # shortened by its column type, as is `suggested`
+                "score": score,
+                "suggested": ",".join(suggested) or None,
+                "linked": linked,
+            },
         )
 
     async def prune_strangers(self, before: datetime) -> int:

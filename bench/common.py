@@ -313,10 +313,11 @@ async def bot_process(
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (os.environ.get("PYTHONPATH"), str(ROOT)) if p
         )
-        profiling = [str(ROOT / "bench" / "profiled.py"), str(Path(profile).resolve())]
-        argv = [sys.executable, *(profiling if profile else []), *launcher, "run", "--role", role]
-        if profile and profile_window:
-            env["BENCH_PROFILE_WINDOW"] = "1"
+        argv = [sys.executable, *launcher, "run", "--role", role]
+        if profile:
+            profiler = [str(ROOT / "bench" / "profiled.py"), str(Path(profile).resolve())]
+            argv[1:1] = profiler
+            env["BENCH_PROFILE_WINDOW"] = "1" if profile_window else ""
         async with child(argv, env, folder, port, platform, webhook) as bot:
             bot.window = bool(profile and profile_window)
             yield bot

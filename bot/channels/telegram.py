@@ -29,6 +29,7 @@ from aiogram.types import (
     Message,
     Update,
 )
+from aiohttp import JsonPayload
 from pydantic import ValidationError
 
 from bot.channels.base import (
@@ -62,9 +63,32 @@ CALLBACK_DATA = 64  # bytes a button may carry back
 GONE = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
 
 
+class JsonSession(AiohttpSession):
+    """aiogram's session, sending a request without a file as a JSON body. Its form encoding
+    percent-escaped each byte of a reply's text in Python: 12 % of the bot's CPU when it
+    answered questions (bench/RESULTS.md, section 8). The Bot API takes either."""
+
+    def build_form_data(self, bot: Bot, method) -> Any:
+        files: dict[str, Any] = {}
+        fields = {}
+        for key, value in method.model_dump(warnings=False).items():
+            # Nested objects (the buttons) stay objects; what the form leaves out, too.
+            value = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
+            if value is not None and value != "":
+                fields[key] = value
+        if files:  # an upload: multipart, as aiogram builds it
+            return super().build_form_data(bot, method)
+        return JsonPayload(fields, dumps=self.json_dumps)
+
+
+def _chat(chat_id: str) -> int | str:
+    """A chat id as Telegram gives it: a number (kept as text in our tables)."""
+    return int(chat_id) if chat_id.lstrip("-").isdecimal() else chat_id
+
+
 def make_bot(token: str, api_base: str, timeout: float = 30) -> Bot:
     """An aiogram Bot talking to `api_base` (Telegram, or a local Bot API server)."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base), timeout=timeout)
+    session = JsonSession(api=TelegramAPIServer.from_base(api_base), timeout=timeout)
     session.middleware(_keep_response_type)
     return Bot(token, session=session)
 
@@ -243,7 +267,7 @@ class TelegramChannel(PlatformChannel):
     # -- outgoing ----------------------------------------------------------------------
 
     async def _send_typing(self, chat_id: str) -> None:
-        await self.bot.send_chat_action(chat_id=chat_id, action="typing")
+        await self.bot.send_chat_action(chat_id=_chat(chat_id), action="typing")
 
     def _compose(self, reply: Reply) -> Outgoing:
         text, attachment = reply.text, reply.attachment
@@ -253,7 +277,7 @@ class TelegramChannel(PlatformChannel):
         return Outgoing(text, attachment, _keyboard(reply))
 
     def _send_text(self, chat_id: str, text: str, markup: Any):
-        return self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+        return self.bot.send_message(chat_id=_chat(chat_id), text=text, reply_markup=markup)
 
     def _send_file(self, chat_id: str, attachment: Attachment):
         file = (
@@ -262,8 +286,8 @@ class TelegramChannel(PlatformChannel):
             else (attachment.url or attachment.file_id)
         )
         if attachment.kind == "photo":
-            return self.bot.send_photo(chat_id=chat_id, photo=file)
-        return self.bot.send_document(chat_id=chat_id, document=file)
+            return self.bot.send_photo(chat_id=_chat(chat_id), photo=file)
+        return self.bot.send_document(chat_id=_chat(chat_id), document=file)
 
     def _classify(self, error: Exception) -> SendResult | None:
         if isinstance(error, TelegramRetryAfter):

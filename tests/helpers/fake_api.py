@@ -19,6 +19,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = 0.0  # time.monotonic() when the call was answered
+    content_type: str = ""  # how the request's body came: application/json, multipart/…
 
 
 class FakeBotApi:
@@ -100,7 +101,7 @@ class FakeBotApi:
             self.before_answer(method, params)
         result = await self.answer(method, params)
         if method not in ("getUpdates",) or result.get("result"):
-            self.calls.append(Call(method, params, time.monotonic()))
+            self.calls.append(Call(method, params, time.monotonic(), request.content_type))
         async with self._changed:
             self._changed.notify_all()
         status = 200 if result.get("ok") else self.error_status(result.get("error_code", 400))

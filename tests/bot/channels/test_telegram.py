@@ -32,6 +32,10 @@ async def test_link_then_fill_a_form_with_buttons_and_typing(polling, app, teleg
         ("Bình dân học vụ số", "bdhvs"),
         ("Lý luận chính trị", "llct"),
     ]
+    # A text goes as JSON: the chat's number, the buttons an object (not form-encoded).
+    (sent,) = [c for c in telegram.calls if c.method == "sendMessage"][-1:]
+    assert sent.content_type == "application/json" and sent.params["chat_id"] == USER
+    assert sent.params["reply_markup"]["inline_keyboard"][0][0]["text"] == "Bình dân học vụ số"
     await telegram.press(USER, "llct")
     assert "Tên khóa học là gì?" in await telegram.reply_to(USER, 2)
     assert telegram.called("answerCallbackQuery")
@@ -113,6 +117,8 @@ async def test_photos_and_documents_in_and_out(app, database, telegram, tmp_path
     assert telegram.texts(USER) == ["Đã nhận photo:big", "Đã nhận document:doc1"]
     sent = telegram.called("sendPhoto")[0]
     assert sent["photo"]["filename"] == "bieu-do.png" and sent["photo"]["size"] == 108
+    uploads = {c.content_type for c in telegram.calls if c.method == "sendPhoto"}
+    assert uploads == {"multipart/form-data"}  # a file goes as aiogram uploads it
 
 
 async def test_a_file_past_telegrams_upload_limit_is_explained_not_sent(

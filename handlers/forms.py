@@ -76,7 +76,8 @@ class Step:
     follow_up: bool = False
     takes_file: bool = False  # a photo or file sent at any other step is not kept: say so
     # Where choices are on offer, a number typed that is none of them is refused ("8" is no
-    # course name), unless numbers are answers here too (a time: "17.30").
+    # course name, no organiser "2" where «Bỏ qua» is the only choice), unless numbers are
+    # answers here too (a time: "17.30", hours: "6").
     takes_numbers: bool = False
     # The most characters a typed answer may have: the length of the column it is stored in
     # (`max_length(CourseReport.provider)`), so a longer one is refused here, asking again,
@@ -278,7 +279,11 @@ async def _parse(step: Step, ctx: Context) -> Any:
     options = step.options(ctx)
     if options and ctx.picked is None and (value := _named(text, options, step.aliases)):
         ctx.picked = ctx.text = text = value
-    if options and ctx.picked is None and not step.takes_numbers and numeral(text):
+    # A bare number picks a choice; one that is none of those on offer is refused, also
+    # where «Bỏ qua» is the only one (no course organiser is called "2"), unless the step
+    # takes numbers (hours).
+    offered = options or ctx.state.choices
+    if offered and ctx.picked is None and not step.takes_numbers and numeral(text):
         raise Invalid(t("forms.no_such_choice", typed=text[:20]))
     if ctx.picked is None and step.max_length is not None and len(text) > step.max_length:
         raise Invalid(

@@ -212,6 +212,7 @@ REPORT_FORM = router.form(
                 t("reports.label_hours"),
                 t("reports.ask_hours"),
                 parse=parse_hours,
+                takes_numbers=True,
                 optional=True,
                 show=lambda v: t("reports.hours_shown", hours=v),
             ),

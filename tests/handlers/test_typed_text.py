@@ -141,6 +141,24 @@ async def test_the_number_of_bo_qua_skips_every_optional_step(app, spots):
     assert skipped == optional
 
 
+async def test_a_number_that_is_no_choice_is_refused_where_numbers_are_no_answer(app, spots):
+    """Zalo officials answer by number: at a step of choices, and at a free-text step whose
+    only choice is «Bỏ qua», a number past the list is said so and nothing is stored (no
+    course organiser is called "2")."""
+    checked = set()
+    for spot in spots:
+        form, step = _step(app, spot)
+        if step is None or not spot.choices or step.takes_numbers:
+            continue
+        typed = str(len(spot.choices) + 1)
+        await restore(app, spot, "console", ADMIN)
+        out = await say(app, ADMIN, typed)
+        assert f"Không có lựa chọn «{typed}»" in out, f"{typed!r} at {spot}: {out}"
+        assert _same_place(await spot_of(app, "console", ADMIN), spot), f"{typed!r} at {spot}"
+        checked.add((spot.form, step.key, spot.choices == ((t("forms.skip_button"), SKIP),)))
+    assert any(only_skip for *_, only_skip in checked)  # a free-text step was among them
+
+
 async def test_a_button_of_an_older_message_does_nothing(app, spots):
     before = await data_rows(app)
     values = {value for spot in spots for _, value in spot.choices}

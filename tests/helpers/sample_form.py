@@ -67,7 +67,14 @@ COURSE_FORM = Form(
             choices=(Choice("Trung cấp", "trung_cap"), Choice("Cao cấp", "cao_cap")),
             when=lambda ctx: ctx.state.answers.get("category") == "llct",
         ),
-        Step("hours", "Số giờ", "Học bao nhiêu giờ?", parse=parse_hours, optional=True),
+        Step(
+            "hours",
+            "Số giờ",
+            "Học bao nhiêu giờ?",
+            parse=parse_hours,
+            optional=True,
+            takes_numbers=True,
+        ),
     ),
     submit=record,
     access=Access.ANYONE,  # the tests fill it in as unlinked users too

@@ -233,6 +233,10 @@ async def _confirm(ctx: Context, form: Form) -> list[Reply]:
             note += "\n" + t("forms.file_ignored")
         return [prompt(ctx, form, note=note)]
     if _sent_twice(ctx):
+        # Held once: the summary is shown again with the note, so the same text sent next is
+        # a confirmation of what they have now read (on Zalo «1» to skip, then «1» twice).
+        shown = {**ctx.state.answers[ASKED], "by": None}
+        ctx.state.answers = {**ctx.state.answers, ASKED: shown}
         return [prompt(ctx, form, note=t("forms.sent_twice", text=ctx.incoming.text.strip()))]
     answers = {key: value for key, value in ctx.state.answers.items() if key != ASKED}
     try:

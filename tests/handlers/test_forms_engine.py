@@ -10,7 +10,7 @@ from handlers.context import Context, Options
 from handlers.forms import CONFIRM, SKIP, Form, Invalid, Step
 from handlers.texts import t
 from handlers.types import Choice, Incoming
-from storage.models import ConversationState
+from storage.conversations import State
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)
 
@@ -68,7 +68,7 @@ def fresh():
 
 
 def context(
-    state: ConversationState,
+    state: State,
     text: str = "",
     picked: str | None = None,
     now: datetime = NOW,
@@ -91,14 +91,14 @@ async def say(state, text="", picked=None, **kwargs):
     return await forms.answer(context(state, text, picked, **kwargs), FORM)
 
 
-async def opened() -> ConversationState:
-    state = ConversationState(platform="console", external_user_id="u1", step=0, answers={})
+async def opened() -> State:
+    state = State(platform="console", external_user_id="u1")
     await forms.start(context(state), FORM)
     return state
 
 
 async def test_start_asks_the_first_step_with_its_choices_and_count():
-    state = ConversationState(platform="console", external_user_id="u1", step=0, answers={})
+    state = State(platform="console", external_user_id="u1")
     (reply,) = await forms.start(context(state), FORM)
     assert state.form == "unit_test" and state.step == 0
     assert reply.text.startswith("Chọn loại:")
@@ -170,6 +170,17 @@ async def test_a_quick_second_send_of_the_same_text_is_no_confirmation():
     (again,) = await say(state, "2", picked=CONFIRM, now=NOW + timedelta(seconds=2))
     assert again.text.startswith(t("forms.sent_twice", text="2"))
     assert SUBMITTED == []
+    # Held once: the summary came again with the note, so «2» now confirms what was read.
+    await say(state, "2", picked=CONFIRM, now=NOW + timedelta(seconds=3))
+    assert len(SUBMITTED) == 1
+
+
+async def test_a_late_second_send_of_the_same_text_confirms():
+    state = await opened()
+    await say(state, "1", picked="online")
+    await say(state, "12")
+    await say(state, "1", picked="yes")
+    await say(state, "2", picked=SKIP)
     await say(state, "2", picked=CONFIRM, now=NOW + timedelta(seconds=30))
     assert len(SUBMITTED) == 1
 
@@ -200,12 +211,12 @@ async def test_a_label_typed_without_its_brackets_or_an_alias_picks_one_choice_o
     )
     form = Form(name="unit_test", title="thử", steps=(step,), submit=submit)
     for typed, value in (("dao tao chuyen mon", "degree"), ("llct", "llct"), ("Đại học", "degree")):
-        state = ConversationState(platform="console", external_user_id="u1", step=0, answers={})
+        state = State(platform="console", external_user_id="u1")
         await forms.start(context(state), form)
         await forms.answer(context(state, typed), form)
         assert state.answers["kind"] == value, typed
     # «khac» names two choices: neither is taken.
-    state = ConversationState(platform="console", external_user_id="u1", step=0, answers={})
+    state = State(platform="console", external_user_id="u1")
     await forms.start(context(state), form)
     (reply,) = await forms.answer(context(state, "khac"), form)
     assert t("forms.pick_one") in reply.text and "kind" not in state.answers

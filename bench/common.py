@@ -4,6 +4,7 @@ and simulated users."""
 
 import asyncio
 import os
+import resource
 import signal
 import sys
 import tempfile
@@ -460,6 +461,12 @@ async def drive(
     await asyncio.gather(*(user(uid) for uid in scripts))
     run.finished = time.monotonic()
     return run
+
+
+def cpu_self() -> float:
+    """This process's CPU seconds (the fake server and the simulated users)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def loadavg() -> str:

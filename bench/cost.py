@@ -36,7 +36,6 @@ import asyncio
 import gc
 import io
 import pstats
-import resource
 import sys
 import time
 from dataclasses import dataclass
@@ -50,6 +49,7 @@ from common import (
     calendar_pushes_sent,
     calibrate,
     count,
+    cpu_self,
     database,
     drive,
     echo_process,
@@ -147,11 +147,6 @@ async def measure(
         f"p99 {ms(percentile(lat, 0.99))}; timeouts {timeouts}"
     )
     return row
-
-
-def cpu_self() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 async def echo_row(platform: str, mode: str, args, http) -> Row:

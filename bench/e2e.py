@@ -17,7 +17,6 @@ Run: .venv/bin/python bench/e2e.py [--users 500] [--rates 300,100]
 import argparse
 import asyncio
 import gc
-import resource
 import sys
 import time
 
@@ -28,6 +27,7 @@ from common import (
     calendar_pushes_sent,
     calibrate,
     count,
+    cpu_self,
     database,
     drive,
     loadavg,
@@ -40,11 +40,6 @@ REPORT = ["/baocao", "1", "kỹ năng số cơ bản", "1", "hôm qua", "6", "b�
 QUESTIONS = ["chỉ tiêu thạc sĩ trưởng phòng", "bdhvs là gì"]
 SCRIPT = REPORT + QUESTIONS
 FAILED = ("hệ thống vừa gặp sự cố", "tạm gián đoạn")  # the apology texts
-
-
-def cpu_self() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def report(name: str, run, users: int, cpu: float, harness: float) -> None:

@@ -161,12 +161,18 @@ async def test_back_forgets_the_answer_revisited():
     assert first.text.startswith(t("forms.at_first_step"))
 
 
-async def test_a_quick_second_send_of_the_same_text_is_no_confirmation():
+async def at_summary_by(typed: str):
+    """A form filled in, the summary brought up by `typed` (the last step skipped)."""
     state = await opened()
     await say(state, "1", picked="online")
     await say(state, "12")
     await say(state, "1", picked="yes")
-    await say(state, "2", picked=SKIP)  # «2» brought up the summary
+    await say(state, typed, picked=SKIP)
+    return state
+
+
+async def test_a_quick_second_send_of_the_same_text_is_no_confirmation():
+    state = await at_summary_by("2")
     (again,) = await say(state, "2", picked=CONFIRM, now=NOW + timedelta(seconds=2))
     assert again.text.startswith(t("forms.sent_twice", text="2"))
     assert SUBMITTED == []
@@ -176,11 +182,7 @@ async def test_a_quick_second_send_of_the_same_text_is_no_confirmation():
 
 
 async def test_a_late_second_send_of_the_same_text_confirms():
-    state = await opened()
-    await say(state, "1", picked="online")
-    await say(state, "12")
-    await say(state, "1", picked="yes")
-    await say(state, "2", picked=SKIP)
+    state = await at_summary_by("2")
     await say(state, "2", picked=CONFIRM, now=NOW + timedelta(seconds=30))
     assert len(SUBMITTED) == 1
 

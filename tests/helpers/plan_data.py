@@ -9,8 +9,9 @@ them there):
 
 Degree programmes are named as /dangky names them, by the catalogue's course. So 2027's plan
 has 5 registrations of 5 officials (of 10), «Luật hành chính» at two levels (two groups), and
-flags S3 and S5 (below the university standard with more than six years left, no degree
-registered); S2 registered one and is not flagged.
+flags S3 (below the university standard with more than six years left on 01/01/2027, no degree
+registered); S5 has six years left then, not more (2026's plan, counted from 27/11/2026, flags
+her too); S2 registered a degree and is not flagged.
 """
 
 from knowledge.vocabulary import CourseCategory

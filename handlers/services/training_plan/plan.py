@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol
 
+from handlers.formatting import show_date
 from handlers.services.training_plan.service import service_left
 from handlers.texts import label, t
 from knowledge.normalize import fold
-from knowledge.retirement import RULES
+from knowledge.retirement import RULES, add_years, whole_months
 from knowledge.vocabulary import CourseCategory, EducationLevel
 
 # The categories the plan says to send officials to for a standard every one of the group
@@ -103,6 +104,10 @@ class Plan:
     lines: tuple[Line, ...]  # by unit, then name (as storage orders them)
     groups: tuple[Group, ...]  # by category, then the most registered first
     flags: tuple[Flag, ...]  # by unit, then name
+    # The day the time left and «còn trên 06 năm công tác» are measured from: the plan's
+    # first day, or the day it is made when that is later (`counted_from`).
+    counted_from: date | None = None
+    candidates_years: int | None = None  # Mục III.2.d's «còn trên 06 năm» (targets.yaml)
 
     @property
     def registered(self) -> int:
@@ -149,7 +154,9 @@ def build_plan(
     roads by id (knowledge.road.Road); `target_titles`: an indicator's short name by its key,
     for a registration whose gap is no longer on the road; `candidates_years`: the years left
     above which one below the education standard is sent to university (targets.yaml);
-    `retirement`: the statutory retirement ages (targets.yaml), counted from `today`."""
+    `retirement`: the statutory retirement ages (targets.yaml). The time left, and with it
+    Mục III.2.d's six years, is counted from the plan's year (`counted_from`)."""
+    start = counted_from(year, today)
     people = {official.id: person_of(official) for official in officials}
     lines = tuple(
         _line(r, people[r.official_id], roads.get(r.official_id), target_titles)
@@ -158,11 +165,21 @@ def build_plan(
     )
     flags = []
     for official in sorted(officials, key=lambda o: (people[o.id].unit, o.full_name, o.code)):
-        flag = _flag(people[official.id], roads.get(official.id), lines, candidates_years)
+        road = roads.get(official.id)
+        flag = _flag(people[official.id], road, lines, candidates_years, start)
         if flag is not None:
-            left = service_left(official.birth_date, official.gender, today, retirement)
+            left = service_left(official.birth_date, official.gender, start, retirement)
             flags.append(replace(flag, service_left=left))
-    return Plan(year, where, len(officials), lines, _groups(lines), tuple(flags))
+    return Plan(
+        year, where, len(officials), lines, _groups(lines), tuple(flags), start, candidates_years
+    )
+
+
+def counted_from(year: int, today: date) -> date:
+    """The day a plan for `year` counts the years left from: its first day, or today when
+    later (a plan for this year is made during it). A plan made in 2026 for 2036 flags only
+    who still has more than six years left on 01/01/2036."""
+    return max(date(year, 1, 1), today)
 
 
 def _line(registration, person: Person, road, titles: Mapping[str, str]) -> Line:
@@ -234,14 +251,24 @@ def _spelling(typed: list[str]) -> str:
     return max(typed, key=lambda name: (sum(not c.isascii() for c in name), name[:1].isupper()))
 
 
-def _flag(person: Person, road, lines: Sequence[Line], years: int) -> Flag | None:
-    """Why `person` must be sent to study and has not registered for it, if they must."""
+def _flag(person: Person, road, lines: Sequence[Line], years: int, start: date) -> Flag | None:
+    """Why `person` must be sent to study and has not registered for it, if they must; the
+    years left counted from `start`."""
     if road is None:
         return None
     registered = {line.category for line in lines if line.person.id == person.id}
     reasons, courses = [], []
-    if road.degree_candidate and CourseCategory.DEGREE not in registered:
-        reasons.append(t("training_plan.flag_degree", years=years))
+    # Below the standard with more than `years` left on `start` (Mục III.2.d); no birth date:
+    # not known, listed so that it is added, never said to be a candidate.
+    retires = road.retires_on
+    if retires is None:
+        candidate = road.degree_candidate
+    else:
+        candidate = road.below_standard and retires > add_years(start, years)
+    unknown = road.below_standard and road.years_left is None and retires is None
+    if (candidate or unknown) and CourseCategory.DEGREE not in registered:
+        key = "flag_degree" if candidate else "flag_degree_unknown"
+        reasons.append(t(f"training_plan.{key}", years=years, day=show_date(start)))
         courses += _lowest(c for g in road.gaps if _is_degree(g) for c in g.courses)
     for gap in road.gaps:
         category = CourseCategory(gap.category)
@@ -260,7 +287,8 @@ def _flag(person: Person, road, lines: Sequence[Line], years: int) -> Flag | Non
     if not reasons:
         return None
     unique = tuple(dict.fromkeys(c.name for c in courses))[:COURSES_SHOWN]
-    return Flag(person, road.years_left, tuple(reasons), unique)
+    left = road.years_left if retires is None else whole_months(start, retires) // 12
+    return Flag(person, left, tuple(reasons), unique)
 
 
 def _is_degree(gap) -> bool:

@@ -61,6 +61,13 @@ def write_plan(
         t("training_plan.heading_prepared", name=prepared_by or blank, today=show_date(today)),
     ]
     title = t("training_plan.title", year=plan.year)
+    counted = [
+        t(
+            "training_plan.heading_counted",
+            years=plan.candidates_years,
+            day=show_date(plan.counted_from),
+        )
+    ] if plan.counted_from is not None and plan.candidates_years is not None else []
     sheets = [
         ("training_plan.sheet_summary", SUMMARY_COLUMNS, _summary_rows(plan), "none_registered"),
         ("training_plan.sheet_units", UNIT_COLUMNS, _unit_rows(plan), "none_registered"),
@@ -69,7 +76,8 @@ def write_plan(
     with Book() as book:
         for name, columns, rows, empty in sheets:
             progress(t(name))
-            sheet, header = book.sheet(t(name), title, columns, heading, agency or blank)
+            lines = heading + counted if name == "training_plan.sheet_flags" else heading
+            sheet, header = book.sheet(t(name), title, columns, lines, agency or blank)
             _table(book, sheet, header, columns, rows, t(f"training_plan.{empty}"))
         with path.open("wb") as handle:
             book.write(handle)

@@ -98,16 +98,30 @@ async def test_each_registration_names_the_target_it_serves(commune):
 async def test_below_the_standard_with_years_left_and_no_degree_registered_is_flagged(commune):
     plan = await plan_of(commune, "L1")
     flagged = {flag.person.code: flag for flag in plan.flags}
-    assert set(flagged) == {"S3", "S5"}  # S2 registered a degree; S3's is for 2028
+    # S2 registered a degree; S3's is for 2028. S5 has six years left on 01/01/2027, not more.
+    assert set(flagged) == {"S3"}
     assert flagged["S3"].reasons == (
         "Chưa đạt chuẩn trình độ chuyên môn, còn trên 6 năm công tác: cần cử đi đào tạo đại học"
         " (Mục III.2.d)",
     )
-    assert flagged["S3"].years_left == 9
-    # The level needed, not a master's or a doctorate; the time to the statutory age.
+    assert flagged["S3"].years_left == 8
+    # The level needed, not a master's or a doctorate; the time to the statutory age, from
+    # the plan's first day.
     assert flagged["S3"].courses == ("Đào tạo đại học",)
-    assert flagged["S3"].service_left == "9 năm 1 ngày (đến 28/11/2035)"
-    assert flagged["S5"].service_left == "6 năm 1 ngày (đến 28/11/2032)"
+    assert flagged["S3"].service_left == "8 năm 10 tháng 27 ngày (đến 28/11/2035)"
+    assert plan.counted_from == date(2027, 1, 1)
+
+
+async def test_the_six_years_are_counted_from_the_plans_year_or_today_when_later(commune):
+    """Mục III.2.d's «còn trên 06 năm công tác» for the year the plan is for: S5 (retiring
+    28/11/2032) has more than six years left today, 27/11/2026, so this year's plan flags
+    her; on 01/01/2027 she has less, and on 01/01/2036 S3 (retiring 28/11/2035) has none."""
+    this_year = {f.person.code: f for f in (await plan_of(commune, "L1", year=2026)).flags}
+    assert set(this_year) == {"S2", "S3", "S5"}  # S2's degree is registered for 2027
+    assert this_year["S5"].service_left == "6 năm 1 ngày (đến 28/11/2032)"
+    assert {f.person.code for f in (await plan_of(commune, "L1", year=2027)).flags} == {"S3"}
+    late = await plan_of(commune, "L1", year=2036)
+    assert late.flags == () and late.counted_from == date(2036, 1, 1)
 
 
 async def test_below_the_standard_with_six_years_or_less_left_is_not_sent_to_university(commune):
@@ -133,14 +147,14 @@ async def test_below_the_standard_with_six_years_or_less_left_is_not_sent_to_uni
     plan = await plan_of(commune, "L1")
     flagged = {flag.person.code: flag for flag in plan.flags}
     assert "S8" not in flagged and "S2" not in flagged
-    assert set(flagged) == {"S3", "S5"}  # 7b (S9 without LLCT) is a group share, not a standard
+    assert set(flagged) == {"S3"}  # 7b (S9 without LLCT) is a group share, not a standard
 
 
 async def test_a_unit_admin_gets_their_own_unit_only(commune):
     plan = await plan_of(commune, "H2")
     assert plan.where != "Toàn xã" and plan.headcount == 4
     assert [line.person.code for line in plan.lines] == ["H2", "S4"]
-    assert {flag.person.code for flag in plan.flags} == {"S3", "S5"}
+    assert {flag.person.code for flag in plan.flags} == {"S3"}
     with pytest.raises(ScopeError, match="chỉ xem được số liệu của đơn vị mình"):
         await plan_of(commune, "H2", "UA")
 
@@ -414,12 +428,17 @@ async def test_the_workbook_lists_groups_registrations_and_flags(commune, tmp_pa
     assert s2["Chỉ tiêu phục vụ"] == "Chỉ tiêu 7: Trình độ đại học"
     assert registrations[1]["Chỉ tiêu phục vụ"].endswith("(đã đạt)")  # S1
     flags = table(book["Cần cử đi học"])
-    assert [row["Mã cán bộ"] for row in flags] == ["S3", "S5"]
+    assert [row["Mã cán bộ"] for row in flags] == ["S3"]
     assert "Mục III.2.d" in flags[0]["Lý do"]
     assert flags[0]["Khóa học phù hợp (danh mục)"] == "Đào tạo đại học"
     left = next(name for name in flags[0] if name.startswith("Thời gian công tác còn lại"))
     assert "Bộ luật Lao động 2019, Điều 169; Nghị định 135/2020/NĐ-CP" in left
-    assert flags[0][left] == "9 năm 1 ngày (đến 28/11/2035)"
+    assert flags[0][left] == "8 năm 10 tháng 27 ngày (đến 28/11/2035)"
+    # Said above the table: from which day the time left and the six years are counted.
+    assert book["Cần cử đi học"]["A6"].value.startswith(
+        "Thời gian công tác còn lại và điều kiện «còn trên 6 năm công tác» (Mục III.2.d) tính"
+        " từ ngày 01/01/2027"
+    )
 
 
 async def test_every_sheet_prints_on_a4_landscape_with_its_header_repeated(commune, tmp_path):

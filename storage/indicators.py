@@ -170,12 +170,17 @@ def _retires_after(day: date, rules: dict) -> ColumnElement[bool]:
 
 
 def candidate_condition(basis: Basis, standard: str, years: int, rules: dict):
-    below = [level for level in EducationLevel if level.rank < EducationLevel(standard).rank]
     return and_(
         in_scope(basis.unit_id),
-        or_(Official.education_level.in_(below), Official.education_level.is_(None)),
+        _below_standard(standard),
         _retires_after(add_years(basis.as_of, years), rules),
     )
+
+
+def _below_standard(standard: str) -> ColumnElement[bool]:
+    """Below the `standard` education level; no recorded level counts as below it."""
+    below = [level for level in EducationLevel if level.rank < EducationLevel(standard).rank]
+    return or_(Official.education_level.in_(below), Official.education_level.is_(None))
 
 
 class IndicatorRepo:
@@ -241,5 +246,17 @@ class IndicatorRepo:
             select(func.count())
             .select_from(Official)
             .where(candidate_condition(basis, standard, years, rules))
+        )
+        return int(await self.session.scalar(query))
+
+    async def count_undated_below_standard(self, basis: Basis, standard: str = "dai_hoc") -> int:
+        """Below the `standard` education level with no birth date recorded: whether Mục
+        III.2.d sends them to university (more than six years left) cannot be told."""
+        query = (
+            select(func.count())
+            .select_from(Official)
+            .where(
+                in_scope(basis.unit_id), _below_standard(standard), Official.birth_date.is_(None)
+            )
         )
         return int(await self.session.scalar(query))

@@ -136,7 +136,7 @@ async def target_detail(ctx: Context) -> list[Reply]:
     detail = await read_target(ctx.repo, targets, target, scope, ctx.actor)
     parts = [messages.target_detail(target, scope, detail.figures, detail.missing, detail.late_ids)]
     if detail.candidates is not None:
-        parts.append(messages.candidates(detail.candidates, scope, targets))
+        parts.append(messages.candidates(detail.candidates, scope, targets, detail.undated))
     replies = [Reply("\n\n".join(parts))]
     chart = await _target_chart(ctx, targets, target, scope)
     return replies + ([chart] if chart else [])

@@ -82,6 +82,7 @@ async def target_page(request: web.Request) -> web.Response:
         scope=scope,
         indicators=indicators,
         candidates=candidates,
+        undated=detail.undated,
         retires=lambda official: show_date(_retires(official, targets)),
         shown=shown,
         units=await units_for(request),

@@ -30,6 +30,9 @@ class TargetDetail:
     # Below the education standard with more than the set years left: target 7 only (None
     # for the others).
     candidates: list[Official] | None
+    # Below the education standard with no birth date (whether they are candidates is not
+    # known): target 7 only, 0 for the others.
+    undated: int = 0
 
     @property
     def figures(self) -> dict[str, Figure]:
@@ -60,13 +63,16 @@ async def read_target(
         late = [o for o in missing if rated and o.id in late_ids]
         below = [o for o in missing if not (rated and o.id in late_ids)]
         details.append(IndicatorDetail(indicator, figures[indicator.spec.key], below, late))
-    candidates = None
+    candidates, undated = None, 0
     if shows_candidates(target, targets):
         candidates = await repo.indicators.degree_candidates(
             basis, targets.candidates_below, targets.candidates_years, targets.retirement
         )
+        undated = await repo.indicators.count_undated_below_standard(
+            basis, targets.candidates_below
+        )
     await repo.audit.record(actor, "read_summary", "target", target.number, note=scope.note)
-    return TargetDetail(target, scope, details, candidates)
+    return TargetDetail(target, scope, details, candidates, undated)
 
 
 def shows_candidates(target: Target, targets: Targets) -> bool:

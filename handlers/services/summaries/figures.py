@@ -26,6 +26,7 @@ class Summary:
     figures: dict[str, Figure]  # by indicator key
     headcount: int  # active officials in scope
     candidates: int  # below the education standard with more than six years left
+    undated: int = 0  # below the education standard with no birth date: years left unknown
 
     def figure(self, indicator: Indicator) -> Figure:
         return self.figures[indicator.spec.key]
@@ -42,6 +43,7 @@ async def summarise(repo: Repo, targets: Targets, scope: Scope) -> Summary:
         candidates=await repo.indicators.count_degree_candidates(
             basis, targets.candidates_below, targets.candidates_years, targets.retirement
         ),
+        undated=await repo.indicators.count_undated_below_standard(basis, targets.candidates_below),
     )
 
 

@@ -44,6 +44,14 @@ def overview(summary: Summary) -> str:
                 years=summary.targets.candidates_years,
             )
         )
+    if summary.undated:
+        lines.append(
+            t(
+                "summaries.undated",
+                count=summary.undated,
+                years=summary.targets.candidates_years,
+            )
+        )
     lines.append(t("summaries.overview_more"))
     return "\n".join(lines)
 
@@ -126,7 +134,13 @@ def _indicator_detail(
     return "\n".join(lines)
 
 
-def candidates(officials: list[Official], scope: Scope, targets: Targets) -> str:
+def candidates(officials: list[Official], scope: Scope, targets: Targets, undated: int = 0) -> str:
+    """The list; then how many below the standard have no birth date (not known)."""
+    unknown = [t("summaries.undated", count=undated, years=targets.candidates_years)]
+    return "\n".join([_candidates(officials, scope, targets), *(unknown if undated else [])])
+
+
+def _candidates(officials: list[Official], scope: Scope, targets: Targets) -> str:
     lines = [
         t(
             "summaries.candidates_title",

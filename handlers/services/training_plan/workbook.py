@@ -61,13 +61,17 @@ def write_plan(
         t("training_plan.heading_prepared", name=prepared_by or blank, today=show_date(today)),
     ]
     title = t("training_plan.title", year=plan.year)
-    counted = [
-        t(
-            "training_plan.heading_counted",
-            years=plan.candidates_years,
-            day=show_date(plan.counted_from),
-        )
-    ] if plan.counted_from is not None and plan.candidates_years is not None else []
+    counted = (
+        [
+            t(
+                "training_plan.heading_counted",
+                years=plan.candidates_years,
+                day=show_date(plan.counted_from),
+            )
+        ]
+        if plan.counted_from is not None and plan.candidates_years is not None
+        else []
+    )
     sheets = [
         ("training_plan.sheet_summary", SUMMARY_COLUMNS, _summary_rows(plan), "none_registered"),
         ("training_plan.sheet_units", UNIT_COLUMNS, _unit_rows(plan), "none_registered"),

@@ -146,6 +146,40 @@ async def test_the_chart_draws_every_indicator(commune):
     assert "chưa đo" in texts and "1 người — đạt" in texts
 
 
+async def undated_specialist(app, code: str = "S7") -> None:
+    """A specialist below the university standard whose record has no birth date."""
+    async with app.sessionmaker() as session, session.begin():
+        repo = Repo(session)
+        s3 = await repo.officials.by_code("S3")
+        session.add(
+            Official(
+                code=code,
+                full_name=f"Cán bộ {code}",
+                unit_id=s3.unit_id,
+                position_group=s3.position_group,
+                gender=s3.gender,
+                birth_date=None,
+                education_level=s3.education_level,
+            )
+        )
+
+
+async def test_below_the_standard_without_a_birth_date_is_counted_apart(commune, admin):
+    """Counted under 7a «Chưa đạt», not as sent to university (the years left are unknown),
+    and said apart so that the birth date is added."""
+    await undated_specialist(commune)
+    out = await admin.send("/chitieu 7")
+    assert "• Cán bộ S7 (S7) — Phòng UB" in out  # 7a's «Chưa đạt»
+    assert "còn trên 6 năm công tác (3):" in out  # not among the candidates
+    line = (
+        "❔ 1 cán bộ chưa đạt chuẩn trình độ nhưng hồ sơ chưa có ngày sinh: chưa xác định được"
+        " còn trên 6 năm công tác (cần cử đi học đại học) hay không; cần bổ sung ngày sinh."
+    )
+    assert line in out
+    assert line in await admin.send("/tonghop")
+    assert "❔" not in await admin.send("/tonghop UA")  # S7 is in UB
+
+
 async def test_one_target_in_detail_with_names(commune, admin):
     out = await admin.send("/chitieu 7")
     assert "📌 Chỉ tiêu (7): Công chức chuyên môn" in out

@@ -150,6 +150,37 @@ async def test_below_the_standard_with_six_years_or_less_left_is_not_sent_to_uni
     assert set(flagged) == {"S3"}  # 7b (S9 without LLCT) is a group share, not a standard
 
 
+async def test_below_the_standard_without_a_birth_date_is_listed_with_the_time_left_unknown(
+    commune,
+):
+    """/chitieu 7 counts them under 7a «Chưa đạt»: the plan lists them too, «chưa rõ», so
+    that the birth date is added, without saying they have more than six years left."""
+    async with commune.sessionmaker() as session, session.begin():
+        repo = Repo(session)
+        s3 = await repo.officials.by_code("S3")
+        session.add(
+            Official(
+                code="S7",
+                full_name="Cán bộ S7",
+                unit_id=s3.unit_id,
+                position_group=PositionGroup.SPECIALIST,
+                gender=Gender.MALE,
+                birth_date=None,
+                education_level=EducationLevel.CAO_DANG,
+            )
+        )
+    plan = await plan_of(commune, "L1")
+    flagged = {flag.person.code: flag for flag in plan.flags}
+    assert set(flagged) == {"S3", "S7"}
+    assert flagged["S7"].service_left == "chưa rõ (hồ sơ chưa có ngày sinh)"
+    assert flagged["S7"].reasons == (
+        "Chưa đạt chuẩn trình độ chuyên môn; hồ sơ chưa có ngày sinh nên chưa xác định được còn"
+        " trên 6 năm công tác hay không (Mục III.2.d): bổ sung ngày sinh để biết có cần cử đi"
+        " đào tạo đại học không",
+    )
+    assert flagged["S7"].courses == ("Đào tạo đại học",)
+
+
 async def test_a_unit_admin_gets_their_own_unit_only(commune):
     plan = await plan_of(commune, "H2")
     assert plan.where != "Toàn xã" and plan.headcount == 4

@@ -37,11 +37,14 @@ def road_reply(name: str, road: Road, targets: Targets, plan: str, self_study_da
         lines.append(left)
     lines.append(_count(road))
     ruled = False
-    for number, gap in enumerate(road.gaps, 1):
-        lines += _gap_lines(number, gap, self_study_days, plan)
+    gaps, parked = _in_order(road, targets)
+    for number, gap in enumerate(gaps, 1):
+        lines += _gap_lines(number, gap, self_study_days, plan, courses=gap not in parked)
         if not ruled and _is_standard_degree(gap, targets):
             lines.append("   " + _six_years(road, targets, plan))
             ruled = True
+        elif gap not in parked and (first := _same_degree(gap, gaps[: number - 1], parked)):
+            lines.append("   " + t("road.one_degree", number=first[0], course=first[1]))
     if road.met:
         lines.append(t("road.met", items="; ".join(road.met)))
     lines.append(t("road.encourage"))
@@ -118,7 +121,37 @@ def _time_left(road: Road) -> str | None:
     return t("road.time_left", span=" ".join(parts), when=when)
 
 
-def _gap_lines(number: int, gap: Gap, self_study_days: int, plan: str) -> list[str]:
+def _in_order(road: Road, targets: Targets) -> tuple[list[Gap], list[Gap]]:
+    """The gaps as /lotrinh lists them, and those it names no course for. Below the education
+    standard with six years or less left, Mục III.2.d does not send one to university: the
+    degrees (the standard's first) come after what they can act on, with no course, as the
+    quarterly nudge names none (Road.next_steps)."""
+    if not road.degree_ruled_out:
+        return list(road.gaps), []
+    parked = [gap for gap in road.gaps if gap.category == CourseCategory.DEGREE]
+    parked.sort(key=lambda gap: not _is_standard_degree(gap, targets))  # stable: then as listed
+    return [gap for gap in road.gaps if gap not in parked] + parked, parked
+
+
+def _same_degree(gap: Gap, before: list[Gap], parked: list[Gap]) -> tuple[int, str] | None:
+    """(number, course) when a degree listed earlier, of a level (7a's đại học), is closed by a
+    course this gap (a degree of any level: 1b's retraining) is closed by too: a verified
+    degree raises the recorded level (targets.yaml) and counts as the degree course."""
+    if gap.category != CourseCategory.DEGREE or gap.level is not None:
+        return None
+    names = {course.name for course in gap.courses}
+    for number, earlier in enumerate(before, 1):
+        if earlier in parked or earlier.category != CourseCategory.DEGREE or not earlier.level:
+            continue
+        shared = [course.name for course in earlier.courses if course.name in names]
+        if shared:
+            return number, shared[0]
+    return None
+
+
+def _gap_lines(
+    number: int, gap: Gap, self_study_days: int, plan: str, *, courses: bool = True
+) -> list[str]:
     if gap.key == SELF_STUDY:
         kind = t("road.kind_self_study")
     elif gap.key == UNIVERSITY:
@@ -126,7 +159,7 @@ def _gap_lines(number: int, gap: Gap, self_study_days: int, plan: str) -> list[s
     else:
         kind = t("road.kind_required") if gap.required else t("road.kind_share")
     lines = [t("road.gap", number=number, title=gap.title, kind=kind, deadline=_deadline(gap))]
-    if gap.courses:
+    if courses and gap.courses:
         names = "; ".join(c.name for c in gap.courses[:COURSES_SHOWN])
         lines.append("   " + t("road.courses", names=names))
     if gap.pending:

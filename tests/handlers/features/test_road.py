@@ -74,11 +74,34 @@ async def test_the_choice_to_report_opens_the_report_form(app):
 
 
 async def test_six_years_or_fewer_left_is_told_the_rule_does_not_apply(app):
+    """Mục III.2.d sends to university only who has more than six years left: for one who has
+    not, what they can act on comes first, the unmet standard last, with no degree course."""
     await change(app, SPECIALIST, birth_date=date(1966, 6, 10))  # retires 10/06/2028
     out = await (await chat_as(app, SPECIALIST)).send("/lotrinh")
-    assert "1. Trình độ đại học (chỉ tiêu 7)" in out
-    assert "còn không quá 6 năm công tác" in out and "không áp dụng với bạn" in out
+    assert "1. Bồi dưỡng theo vị trí việc làm (chỉ tiêu 2)" in out
+    university = block(out, "4. Trình độ đại học (chỉ tiêu 7): chuẩn bắt buộc, hạn 31/12/2030")
+    assert "\n5. " not in out  # the last thing listed
+    assert "👉" not in university and "Đào tạo đại học" not in out
+    assert (
+        "không áp dụng với bạn; bạn vẫn chưa đạt chuẩn này." in university
+        and "còn không quá 6 năm công tác" in university
+    )
     assert "Bạn còn trên 6 năm" not in out
+
+
+async def test_one_degree_in_a_fitting_major_is_said_to_close_both_education_gaps(app):
+    """Below đại học and a major that does not fit: 7a and 1b both take «Đào tạo đại học», and
+    one such degree closes both (a verified degree raises the level and is a degree course)."""
+    await change(app, SPECIALIST, major_fits_position=False)
+    out = await (await chat_as(app, SPECIALIST)).send("/lotrinh")
+    first = block(out, "1. Trình độ đại học (chỉ tiêu 7)")
+    second = block(out, "2. Đào tạo lại chuyên môn phù hợp vị trí việc làm (chỉ tiêu 1)")
+    assert "Khóa học: Đào tạo đại học" in first and "Khóa học: Đào tạo đại học" in second
+    one = "🔗 Cùng một khóa «Đào tạo đại học» đúng chuyên ngành vị trí việc làm đáp ứng cả việc 1"
+    assert one in second and "🔗" not in first
+    # One who holds đại học in another major has 1b alone: nothing to say about two.
+    await change(app, SPECIALIST, education_level="dai_hoc")
+    assert "🔗" not in await (await chat_as(app, SPECIALIST)).send("/lotrinh")
 
 
 def block(out: str, start: str) -> str:
@@ -114,8 +137,10 @@ async def test_a_unit_head_near_retirement_sees_the_gap_but_not_the_rule(app):
     await change(app, HEAD, education_level="cao_dang", birth_date=date(1966, 6, 10))
     out = await (await chat_as(app, HEAD)).send("/lotrinh")
     assert "1. Bồi dưỡng theo vị trí việc làm (chỉ tiêu 2)" in out
-    university = block(out, "2. Trình độ đại học (Mục III.2.d)")
+    # After what they can act on, before the thạc sĩ share; no degree course for either.
+    university = block(out, "5. Trình độ đại học (Mục III.2.d)")
     assert "còn không quá 6 năm công tác" in university and "không áp dụng với bạn" in university
+    assert "6. Trình độ thạc sĩ (chỉ tiêu 6)" in out and "👉 Khóa học: Đào tạo" not in out
     assert "bạn còn khoảng 2 năm 1 tháng công tác (đến 06/2028)" in out
 
 

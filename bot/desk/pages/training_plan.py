@@ -19,13 +19,11 @@ from handlers.services.training_plan.read import (
     audit_plan,
     first_year,
     parse_year,
+    plan_years,
     read_plan,
 )
 
 routes = web.RouteTableDef()
-
-# The picker offers this many years either side of next year, none before the plan's first.
-YEARS_AROUND = 2
 
 
 @routes.get("/kehoachdaotao")
@@ -77,8 +75,6 @@ def _today(request: web.Request):
 
 
 async def _page(request, plan, today, *, unit=None, error=None, status=200) -> web.Response:
-    first = first_year(targets_of(request))
-    low, high = today.year + 1 - YEARS_AROUND, today.year + 1 + YEARS_AROUND
     return page(
         request,
         "training_plan.html",
@@ -86,7 +82,7 @@ async def _page(request, plan, today, *, unit=None, error=None, status=200) -> w
         plan=plan,
         unit=unit,
         error=error,
-        years=list(range(max(first, low), max(first, high) + 1)),
+        years=list(plan_years(today, first_year(targets_of(request)))),
         units=await units_for(request),
         study_form=study_form_label,
     )

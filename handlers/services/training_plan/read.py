@@ -65,16 +65,21 @@ def first_year(targets: Targets) -> int:
     return targets.training_from.year if targets.training_from else EARLIEST
 
 
+def plan_years(today: date, first: int) -> range:
+    """The years a plan may be asked for, in the chat, on the desk and on the command line:
+    from the plan's `first` to YEARS_AHEAD years after this one."""
+    return range(first, max(first, today.year + YEARS_AHEAD) + 1)
+
+
 def parse_year(text: str | None, today: date, first: int) -> int:
     """The year typed (full-width digits too), or next year when none is; ScopeError for one
-    that is not a year or comes before the plan's `first` year."""
+    that is not a year, comes before the plan's `first` year or after the last one taken."""
+    years = plan_years(today, first)
     if text is None or not text.strip():
         return max(default_year(today), first)
     text = unicodedata.normalize("NFKC", text).strip()
-    last = today.year + YEARS_AHEAD
-    if not (text.isascii() and text.isdigit() and len(text) == 4) or not (
-        EARLIEST <= int(text) <= last
-    ):
+    last = years[-1]
+    if not (text.isascii() and text.isdigit() and len(text) == 4) or int(text) < EARLIEST:
         raise ScopeError(
             t(
                 "training_plan.bad_year",
@@ -86,6 +91,8 @@ def parse_year(text: str | None, today: date, first: int) -> int:
         )
     if int(text) < first:
         raise ScopeError(t("training_plan.before_plan", year=text, first=first, last=last))
+    if int(text) > last:
+        raise ScopeError(t("training_plan.after_range", year=text, first=first, last=last))
     return int(text)
 
 

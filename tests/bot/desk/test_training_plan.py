@@ -4,6 +4,7 @@ makes the workbook in a background job listed on «Tải về». On the commune 
 tests/helpers/summary_data.py with the registrations of tests/helpers/plan_data.py."""
 
 import re
+from datetime import datetime, timedelta, timezone
 from io import BytesIO
 
 import pytest
@@ -16,6 +17,7 @@ from tests.helpers import summary_data as data
 from tests.helpers.desk import desk_server
 
 PAGE = "/desk/kehoachdaotao"
+HANOI = timezone(timedelta(hours=7))
 
 
 @pytest.fixture
@@ -53,9 +55,13 @@ async def test_an_admin_sees_the_plan_and_makes_its_workbook(commune):
         assert "Chỉ tiêu 1: Đào tạo lại chuyên môn phù hợp vị trí việc làm (đã đạt)" in text
         assert "(đến 28/11/2035)" in text  # S3's statutory retirement day
         assert "Bộ luật Lao động 2019, Điều 169; Nghị định 135/2020/NĐ-CP" in text
-        # The years offered start at the plan's first (training_from 2026-01-01).
+        # The years offered are those the chat and the command line take: from the plan's
+        # first (training_from 2026-01-01) to ten years after this one.
         years = [int(y) for y in re.findall(r'<option value="(\d{4})"', text)]
-        assert years and min(years) >= 2026
+        this_year = datetime.now(HANOI).year
+        assert years == list(range(2026, this_year + 11))
+        async with client.get(f"{desk.url}{PAGE}?year={this_year + 10}") as response:
+            assert response.status == 200
         assert 'href="/desk/kehoachdaotao"' in text  # in the menu
         csrf = await desk.csrf(client, PAGE)
         form = {"csrf": csrf, "year": "2027", "unit": "UB"}

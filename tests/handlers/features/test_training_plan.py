@@ -79,6 +79,10 @@ async def test_a_year_and_a_unit_may_be_named_in_any_order(commune):
     assert "1 đăng ký của 1/4 cán bộ." in out
     out = await admin.send("/kehoachdaotao 27")
     assert "«27» không phải một năm hợp lệ" in out and "[Tệp:" not in out
+    # A year, only out of the range taken: the range is said.
+    out = await admin.send("/kehoachdaotao 2040")
+    assert "Năm 2040 quá xa: kế hoạch đào tạo, bồi dưỡng lập được cho các năm từ 2026 đến" in out
+    assert "không phải một năm hợp lệ" not in out and "[Tệp:" not in out
     out = await admin.send("/kehoachdaotao XYZ")
     assert "Không có đơn vị mã «XYZ». Các mã đơn vị: UA, UB." in out
 

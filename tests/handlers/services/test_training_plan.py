@@ -210,9 +210,12 @@ def test_years_and_arguments_are_read_in_any_order():
     assert split_args("ub 2028", today, 2026) == (2028, "UB")
     assert parse_year(None, today, 2026) == 2027
     assert parse_year("２０２８", today, 2026) == 2028  # full-width digits
-    for bad in ("27", "1999", "2040", "hai", "2o27"):
+    for bad in ("27", "1999", "hai", "2o27"):
         with pytest.raises(ScopeError, match="không phải một năm hợp lệ"):
             parse_year(bad, today, 2026)
+    assert parse_year("2036", today, 2026) == 2036
+    with pytest.raises(ScopeError, match="^Năm 2037 quá xa: .* từ 2026 đến 2036.$"):
+        parse_year("2037", today, 2026)
     with pytest.raises(ScopeError, match="Năm 2025 trước thời gian thực hiện Kế hoạch"):
         parse_year("2025", today, 2026)
     assert split_args("năm 2028 ub", today, 2026) == (2028, "UB")

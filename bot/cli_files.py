@@ -3,6 +3,7 @@ whole commune): the summary workbook (`export`), the annual training plan (`trai
 and the periodic report draft (`report`). Each is audited as "cli"; what cannot be made is a
 Failure with exit code 2 and a Vietnamese message."""
 
+import errno
 from pathlib import Path
 
 from bot.app import App
@@ -18,10 +19,37 @@ from handlers.texts import t
 from knowledge.targets import load_targets
 from storage.repo import Repo
 
+# Why a file could not be written, in Vietnamese (the OS says it in English).
+OS_REASONS = {
+    errno.ENOENT: "summaries.os_no_folder",
+    errno.ENOTDIR: "summaries.os_no_folder",
+    errno.EACCES: "summaries.os_denied",
+    errno.EPERM: "summaries.os_denied",
+    errno.EISDIR: "summaries.os_is_folder",
+    errno.ENOSPC: "summaries.os_full",
+    errno.EROFS: "summaries.os_read_only",
+}
+
+
+def os_reason(error: OSError, file: str) -> str:
+    key = OS_REASONS.get(error.errno)
+    if key is None:
+        return error.strerror or str(error)
+    return t(key, folder=str(Path(file).parent))
+
+
+def unit_named(args) -> str | None:
+    """--unit's code; None when not given. Given empty (`--unit ''`, a variable not set) is
+    refused: it would quietly mean the whole commune."""
+    if args.unit is not None and not args.unit.strip():
+        raise Failure(t("summaries.empty_unit"), 2)
+    return args.unit
+
 
 async def cmd_export(app: App, args) -> None:
     if not args.out.lower().endswith(".xlsx"):
         raise Failure(f"Tên tệp phải kết thúc bằng .xlsx: {args.out}", 2)
+    unit_named(args)
     options = app.conversation.options
     async with app.sessionmaker() as session, session.begin():
         try:
@@ -39,7 +67,7 @@ async def cmd_export(app: App, args) -> None:
             raise Failure(str(error), 2) from None
         except OSError as error:
             raise Failure(
-                t("summaries.cannot_write", file=args.out, reason=error.strerror), 2
+                t("summaries.cannot_write", file=args.out, reason=os_reason(error, args.out)), 2
             ) from None
     scope = summary.scope
     print(
@@ -58,6 +86,7 @@ async def cmd_training_plan(app: App, args) -> None:
     workbook."""
     if not args.out.lower().endswith(".xlsx"):
         raise Failure(t("training_plan.not_xlsx", file=args.out), 2)
+    unit_named(args)
     options = app.conversation.options
     today = app.conversation.clock().astimezone(options.timezone).date()
     async with app.sessionmaker() as session, session.begin():
@@ -77,7 +106,8 @@ async def cmd_training_plan(app: App, args) -> None:
             raise Failure(str(error), 2) from None
         except OSError as error:
             raise Failure(
-                t("training_plan.cannot_write", file=args.out, reason=error.strerror), 2
+                t("training_plan.cannot_write", file=args.out, reason=os_reason(error, args.out)),
+                2,
             ) from None
     print(
         t(
@@ -96,6 +126,7 @@ async def cmd_report(app: App, args) -> None:
     (sơ kết 6 tháng, tổng kết năm) as a Word file."""
     if not args.out.lower().endswith(".docx"):
         raise Failure(t("report.must_be_docx", file=args.out), 2)
+    unit_named(args)
     options = app.conversation.options
     today = app.conversation.clock().astimezone(options.timezone).date()
     folder = app.settings.knowledge_dir
@@ -115,7 +146,7 @@ async def cmd_report(app: App, args) -> None:
             raise Failure(str(error), 2) from None
         except OSError as error:
             raise Failure(
-                t("summaries.cannot_write", file=args.out, reason=error.strerror), 2
+                t("summaries.cannot_write", file=args.out, reason=os_reason(error, args.out)), 2
             ) from None
     scope = made.data.scope
     print(

@@ -13,7 +13,7 @@ from handlers.context import Context
 from handlers.jobs import Job
 from handlers.router import Access, Router
 from handlers.services.report.drafts import Asked, draft_for_chat
-from handlers.services.report.period import asked_period
+from handlers.services.report.period import commune_period
 from handlers.services.summaries import charts
 from handlers.services.summaries.export import OnDesk
 from handlers.texts import t
@@ -34,7 +34,7 @@ async def periodic_report(ctx: Context) -> Reply:
     today = ctx.local_now.date()
     folder = ctx.knowledge.folder if ctx.knowledge else None
     targets = load_targets(folder)
-    period = asked_period(ctx.args, today, targets.training_from)  # what cannot be, said now
+    period = commune_period(ctx.args, today, targets.training_from)  # what cannot be, said now
     if ctx.job_running:
         return Reply(t("jobs.busy"))
     options = ctx.options

@@ -53,6 +53,16 @@ async def test_the_operator_gets_any_units_plan(commune, tmp_path, capsys):
         (["--year", "2025", "--out", "kh.xlsx"], "Năm 2025 trước thời gian thực hiện Kế hoạch"),
         (["--year", "2027", "--out", "kh.xlsx", "--unit", "XYZ"], "Không có đơn vị mã «XYZ»"),
         (["--year", "2027", "--out", "kh.csv"], "Tên tệp phải kết thúc bằng .xlsx"),
+        (["--year", "2040", "--out", "kh.xlsx"], "Năm 2040 quá xa: .* từ 2026 đến"),
+        # Empty is not the whole commune said quietly.
+        (
+            ["--year", "2027", "--out", "kh.xlsx", "--unit", ""],
+            "Mã đơn vị \\(--unit\\) đang để trống",
+        ),
+        (
+            ["--year", "2027", "--out", "kh.xlsx", "--unit", " "],
+            "Mã đơn vị \\(--unit\\) đang để trống",
+        ),
     ],
 )
 async def test_what_cannot_be_made_exits_2_and_says_why(commune, tmp_path, words, said):
@@ -61,6 +71,16 @@ async def test_what_cannot_be_made_exits_2_and_says_why(commune, tmp_path, words
         await training_plan(commune, *words)
     assert failed.value.code == 2
     assert not list(tmp_path.glob("kh.*"))
+
+
+async def test_a_folder_that_does_not_exist_is_said_in_vietnamese(commune, tmp_path):
+    out = tmp_path / "khong-co" / "kh.xlsx"
+    with pytest.raises(Failure) as failed:
+        await training_plan(commune, "--year", "2027", "--out", str(out))
+    assert failed.value.code == 2
+    assert str(failed.value) == (
+        f"Không ghi được {out}: thư mục {tmp_path / 'khong-co'} không tồn tại"
+    )
 
 
 def test_the_command_line_exits_0_then_2(tmp_path):

@@ -173,9 +173,10 @@ async def draft_for_chat(
 
 
 def admin_only(official: Official | None) -> Official:
-    """The official if they may make the commune's report: an active full admin."""
+    """The official if they may make the commune's report on the desk: an active full admin
+    (the chat refuses its command with the router's own words)."""
     if official is None or not official.active:
         raise UserError(t("common.inactive"))
     if official.role != Role.ADMIN:
-        raise UserError(t("common.admin_only"))
+        raise UserError(t("report.desk_admin_only"))
     return official

@@ -111,6 +111,26 @@ def asked_period(typed: str | None, today: date, plan_from: date | None) -> Repo
     return check_period(period or default_report_period(today, plan_from), today, plan_from)
 
 
+def commune_period(typed: str | None, today: date, plan_from: date | None) -> ReportPeriod:
+    """/baocaodinhky's period: as `asked_period`, but a word typed beside a period (a unit's
+    code: «2026 VPUB») is refused as what it is: the report is the whole commune's."""
+    try:
+        return asked_period(typed, today, plan_from)
+    except ReportPeriodError:
+        words = (typed or "").split()
+        if len(words) > 1:
+            for period, extra in ((words[:-1], words[-1]), (words[1:], words[0])):
+                try:
+                    parse_report_period(" ".join(period))
+                except ReportPeriodError:
+                    continue
+                said = " ".join(period)
+                raise ReportPeriodError(
+                    t("report.commune_only", unit=echo(extra), period=echo(said))
+                ) from None
+        raise
+
+
 def check_period(period: ReportPeriod, today: date, plan_from: date | None) -> ReportPeriod:
     """`period`, refused if it ends before the plan's period starts or has not begun."""
     if not in_plan(period, plan_from):

@@ -291,6 +291,14 @@ async def test_what_cannot_be_drafted_is_said_at_once(commune, admin):
         out = await admin.send(f"/baocaodinhky {before}")
         assert "trước khi Kế hoạch bắt đầu thực hiện (từ 01/01/2026)" in out
         assert "[Tệp:" not in out
+    # A unit's code beside the period: the report is the whole commune's.
+    for typed, unit, period in (("2026 UA", "UA", "2026"), ("ub 2026H1", "ub", "2026H1")):
+        out = await admin.send(f"/baocaodinhky {typed}")
+        assert (
+            "Báo cáo định kỳ là báo cáo chung của toàn xã, không lập riêng cho một đơn vị nên"
+            f" không ghi «{unit}»: gõ /baocaodinhky {period}."
+        ) in out
+        assert "không phải một kỳ báo cáo" not in out and "[Tệp:" not in out
     out = await admin.send("/baocaodinhky 6 tháng cuối năm 2026")
     assert "«6 tháng cuối năm 2026» không phải một kỳ báo cáo" in out and "[Tệp:" not in out
     said = (await admin.send("/baocaodinhky " + "9" * 3900)).split("\n", 1)[1]  # not the echo

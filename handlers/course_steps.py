@@ -9,6 +9,7 @@ from handlers.forms import Invalid, Step
 from handlers.texts import label, options, t
 from handlers.types import Choice
 from knowledge.courses import Course, adds_detail
+from knowledge.normalize import fold
 from knowledge.vocabulary import CourseCategory
 
 # Most reported first: self-study and short courses far outnumber degrees.
@@ -45,9 +46,16 @@ def course_choices(ctx: Context) -> tuple[Choice, ...]:
     return tuple(Choice(c.name, f"c:{c.id}") for c in courses)
 
 
-def parse_course(text: str, ctx: Context, catalogue_only: frozenset = frozenset()) -> dict:
+def parse_course(
+    text: str,
+    ctx: Context,
+    catalogue_only: frozenset = frozenset(),
+    other_categories: bool = False,
+) -> dict:
     """The course picked, or typed: the catalogue's when it names one (asked about when
-    unsure); else the name typed, unless the category takes catalogue courses only."""
+    unsure); else the name typed, unless the category takes catalogue courses only. With
+    `other_categories`, a name that surely names a catalogue course of another category is
+    refused, saying which and how to choose its category."""
     catalogue = ctx.knowledge.courses
     if ctx.picked and ctx.picked.startswith("c:"):  # a button of this step (the core checks)
         course = catalogue.get(ctx.picked[2:])
@@ -57,6 +65,8 @@ def parse_course(text: str, ctx: Context, catalogue_only: frozenset = frozenset(
     if not text:
         raise Invalid(t("courses.course_empty"))
     match = catalogue.match(text, category_of(ctx))
+    if match is None and other_categories and (elsewhere := _in_other_category(text, ctx)):
+        raise Invalid(_other_category(text, elsewhere))
     if match is None and category_of(ctx) in catalogue_only:
         raise Invalid(_only_catalogue(text, ctx))
     if match is None and not any(ch.isalpha() for ch in text):  # "?", "…": no course name
@@ -66,6 +76,30 @@ def parse_course(text: str, ctx: Context, catalogue_only: frozenset = frozenset(
     if match.sure:  # one of its names, but for a typo: named as the catalogue names it
         return {"id": match.course.id, "name": match.course.name}
     return {"name": text, "guess": match.course.id, "guess_name": match.course.name}
+
+
+def _in_other_category(typed: str, ctx: Context) -> Course | None:
+    """The catalogue course of another category that `typed` surely names («đại học» typed
+    under «Lý luận chính trị»), if exactly one does."""
+    found = {
+        match.course
+        for category in CATEGORY_ORDER
+        if category != category_of(ctx)
+        and (match := ctx.knowledge.courses.match(typed, category)) is not None
+        and match.sure
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _other_category(typed: str, course: Course) -> str:
+    number = CATEGORY_ORDER.index(course.category) + 1
+    return t(
+        "courses.course_in_other_category",
+        typed=typed[:40],
+        name=course.name,
+        category=label(course.category),
+        number=number,
+    )
 
 
 def _only_catalogue(typed: str, ctx: Context) -> str:
@@ -82,18 +116,35 @@ def _linked(typed: str, course: Course) -> dict:
     return {"id": course.id, "name": typed if adds_detail(typed, course) else course.name}
 
 
-def parse_guess(text: str, ctx: Context, catalogue_only: frozenset = frozenset()) -> dict:
-    """The course as confirmed: the catalogue's when the guess is right, else the name typed.
-    Stored under "course", so the summary shows (and submit writes) the course decided on."""
+def parse_guess(
+    text: str,
+    ctx: Context,
+    catalogue_only: frozenset = frozenset(),
+    keep_detail: bool = True,
+) -> dict:
+    """The course as confirmed: the catalogue's when the guess is right (also when the course's
+    name is typed: «dai hoc» for «Đào tạo đại học»), else the name typed. Stored under
+    "course", so the summary shows (and submit writes) the course decided on. Without
+    `keep_detail`, a right guess is stored under the catalogue's name, never the name typed."""
     typed = ctx.state.answers["course"]
     guessed = ctx.knowledge.courses.get(typed["guess"])
+    if ctx.picked is None and guessed is not None and _is_named(text, guessed):
+        ctx.picked = YES
     if ctx.picked == YES and guessed is not None:  # (None: gone from a reloaded catalogue)
+        if not keep_detail:
+            return {"id": guessed.id, "name": guessed.name}
         return _linked(typed["name"], guessed)
     if ctx.picked in (YES, NO) and category_of(ctx) in catalogue_only:
         raise Invalid(t("courses.catalogue_only_not_guessed", names=_names(ctx)))
     if ctx.picked in (YES, NO):
         return {"name": typed["name"]}
     raise Invalid(t("forms.pick_one"))
+
+
+def _is_named(typed: str, course: Course) -> bool:
+    """Whether `typed` is one of the course's names, case and diacritics aside."""
+    folded = fold(typed)
+    return bool(folded) and folded in {fold(name) for name in (course.name, *course.aliases)}
 
 
 def _guessed(ctx: Context) -> bool:
@@ -117,16 +168,25 @@ def _category_label(value: str) -> str:
 
 
 def course_steps(
-    label: str, prompt: str, max_length: int, catalogue_only: frozenset = frozenset()
+    label: str,
+    prompt: str,
+    max_length: int,
+    catalogue_only: frozenset = frozenset(),
+    keep_detail: bool = True,
+    other_categories: bool = False,
 ) -> tuple[Step, Step]:
     """The course (catalogue buttons, or typed), then the check of a close but unsure match.
-    In the categories `catalogue_only` names, a name typed must be one of the catalogue's."""
+    In the categories `catalogue_only` names, a name typed must be one of the catalogue's.
+    `keep_detail`: a confirmed guess keeps the name typed when it says more ("Thạc sĩ Luật");
+    `other_categories`: a name of another category's catalogue course is refused."""
     return (
         Step(
             "course",
             label,
             prompt,
-            parse=partial(parse_course, catalogue_only=catalogue_only),
+            parse=partial(
+                parse_course, catalogue_only=catalogue_only, other_categories=other_categories
+            ),
             choices=course_choices,
             show=lambda c: c["name"],
             max_length=max_length,
@@ -136,7 +196,7 @@ def course_steps(
             "course",
             label,
             lambda ctx: t("courses.ask_guess", name=ctx.state.answers["course"]["guess_name"]),
-            parse=partial(parse_guess, catalogue_only=catalogue_only),
+            parse=partial(parse_guess, catalogue_only=catalogue_only, keep_detail=keep_detail),
             choices=(Choice(t("courses.guess_yes"), YES), Choice(t("courses.guess_no"), NO)),
             aliases=GUESS_ALIASES,
             when=_guessed,

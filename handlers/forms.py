@@ -184,7 +184,8 @@ def prompt(ctx: Context, form: Form, note: str = "") -> Reply:
     else:
         step = form.steps[index]
         number, total = _number(form, ctx, index)
-        footer = t("forms.footer", number=number, total=total)
+        key = "forms.footer_follow_up" if step.follow_up else "forms.footer"
+        footer = t(key, number=number, total=total)
         if step.optional:
             footer = t("forms.optional") + "\n" + footer
         text = f"{step.question(ctx)}\n\n{footer}"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA, Indel
 
 from knowledge.entries import KnowledgeError, item_lines, read_yaml
 from knowledge.normalize import fold
@@ -81,9 +82,22 @@ class Catalogue:
 
 def adds_detail(typed: str, course: Course) -> bool:
     """Whether `typed` says more than the course's names do ("Thạc sĩ Luật" for "Đào tạo thạc
-    sĩ": the field of study); then the name as typed is the one to keep."""
+    sĩ": the field of study); then the name as typed is the one to keep. A word that is only a
+    slip of the thumb on one of the names' words ("hco" for "học") says nothing more."""
     known = {word for name in (course.name, *course.aliases) for word in fold(name).split()}
-    return bool(set(fold(typed).split()) - known)
+    return any(not any(_slip(word, name) for name in known) for word in fold(typed).split())
+
+
+def _slip(typed: str, word: str) -> bool:
+    """`typed` is `word`, or `word` with one letter dropped, doubled or swapped with the next.
+    A letter changed is not a slip: «luat» and «luan» are different words (Luật, Luận); nor is
+    anything in a word under three letters («y», Y khoa, is not «ly»)."""
+    if typed == word:
+        return True
+    if min(len(typed), len(word)) < 3:
+        return False
+    swapped = sorted(typed) == sorted(word) and OSA.distance(typed, word) == 1
+    return swapped or Indel.distance(typed, word) == 1
 
 
 def _plausible(typed: str, name: str) -> float:

@@ -2,6 +2,7 @@
 window admins set with /handangky (registration_window.py); /xoadangky removes one while the
 window is open."""
 
+import re
 from datetime import date
 
 from handlers import forms
@@ -25,6 +26,7 @@ from handlers.services.registration import (
 from handlers.services.road import road_of
 from handlers.texts import label, t
 from handlers.types import Choice, Reply
+from knowledge.normalize import fold
 from knowledge.vocabulary import CourseCategory
 from storage.models import TrainingRegistration
 from storage.types import max_length
@@ -34,6 +36,8 @@ router = Router()
 ADD = "them"  # /dangky them: open the form
 NO_GAP = "none"
 DELETE_BUTTONS = 5
+# "chỉ tiêu 7", "chi tieu so 7" (folded): the target a gap's title ends in, «… (chỉ tiêu 7)».
+TARGET = re.compile(r"\bchi tieu (?:so )?(\d+)\b")
 
 
 async def _window(ctx: Context) -> tuple[Window, date]:
@@ -85,6 +89,23 @@ def _gap_choices(ctx: Context) -> tuple[Choice, ...]:
     )
 
 
+def parse_gap(text: str, ctx: Context) -> str:
+    """The gap picked, or named by its target typed loosely ("chi tieu 7"), when one choice
+    names that target."""
+    values = {choice.value for choice in _gap_choices(ctx)}
+    if ctx.picked in values:
+        return ctx.picked
+    if (typed := TARGET.search(fold(text))) is not None:
+        named = [
+            choice.value
+            for choice in _gap_choices(ctx)
+            if (found := TARGET.search(fold(choice.label))) and found[1] == typed[1]
+        ]
+        if len(named) == 1:
+            return named[0]
+    raise Invalid(t("forms.pick_one"))
+
+
 def _has_gaps(ctx: Context) -> bool:
     """Asked only when the course can close a gap: none to offer stores none, unasked."""
     return bool(_closing_gaps(ctx))
@@ -93,6 +114,8 @@ def _has_gaps(ctx: Context) -> bool:
 async def parse_specialisation(text: str, ctx: Context) -> str:
     """Refused without a letter, or when this programme and specialisation are registered
     already: said now, where /quaylai goes back to the programme."""
+    if not text:
+        raise Invalid(t("registration.specialisation_empty"))
     if not any(ch.isalpha() for ch in text):  # a habitual "2" where no list is on offer
         raise Invalid(t("registration.specialisation_no_letters", typed=text[:20]))
     await _refuse_repeat(ctx, {**ctx.state.answers, "specialisation": text}, "specialisation")
@@ -185,6 +208,10 @@ REGISTRATION_FORM = router.form(
                 t("registration.ask_course"),
                 max_length(TrainingRegistration.course_name),
                 catalogue_only=frozenset({CourseCategory.DEGREE}),
+                # The plan groups registrations by course: a right guess is the catalogue's
+                # course under its own name (a degree's field is the specialisation step).
+                keep_detail=False,
+                other_categories=True,
             ),
             Step(
                 "specialisation",
@@ -208,6 +235,7 @@ REGISTRATION_FORM = router.form(
                 t("registration.label_gap"),
                 t("registration.ask_gap"),
                 choices=_gap_choices,
+                parse=parse_gap,
                 when=_has_gaps,
                 default=lambda ctx: NO_GAP,
                 # Asked only when the course closes a gap (known once it is chosen): counted
@@ -241,11 +269,12 @@ async def register(ctx: Context):
     mine = await ctx.repo.registrations.of_official(ctx.official.id, window.year)
     if not mine or ctx.args.strip().lower() == ADD:
         return await _open_form(ctx, window, today)
-    choices = (Choice(t("registration.add_button"), f"/dangky {ADD}"),)
-    choices += tuple(
+    # The deletions first, so that on Zalo (numbers only) choice N deletes registration N.
+    choices = tuple(
         Choice(t("registration.delete_button", number=n), f"/xoadangky {n}")
         for n in range(1, min(len(mine), DELETE_BUTTONS) + 1)
     )
+    choices += (Choice(t("registration.add_button"), f"/dangky {ADD}"),)
     text = t(
         "registration.mine_open",
         year=window.year,
@@ -290,6 +319,13 @@ async def _own(ctx: Context, number: int | None, window: Window) -> TrainingRegi
     return mine[number - 1]
 
 
+async def _delete_usage(ctx: Context, window: Window) -> str:
+    mine = await ctx.repo.registrations.of_official(ctx.official.id, window.year)
+    if not mine:
+        return t("registration.delete_usage_none", year=window.year)
+    return t("registration.delete_usage", year=window.year, lines=_lines(mine))
+
+
 async def submit_deletion(ctx: Context, answers: dict) -> str:
     window, today = await _window(ctx)
     registration = await ctx.repo.registrations.get(answers["registration_id"])
@@ -332,6 +368,8 @@ async def delete(ctx: Context):
     if not window.is_open(today):
         return await _closed(ctx, window, today)
     number = record_id(ctx.args)
+    if number is None:  # no number (or no number typed): how to use it, with the list
+        return await _delete_usage(ctx, window)
     registration = await _own(ctx, number, window)
     subject = described(registration)  # as /dangky lists it: the specialisation tells two apart
     return await forms.start(

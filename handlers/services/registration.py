@@ -122,13 +122,15 @@ def _day_month(text: str) -> tuple[int, int]:
 
 def gap_rows(gaps: Sequence[Gap]) -> list[list]:
     """The road's gaps as kept in the form's answers (JSON): key, title, the categories of
-    training that close it, and the catalogue courses that do."""
+    training that close it, the catalogue courses that do, and the level it asks for (None
+    where any course of its categories counts)."""
     return [
         [
             gap.key,
             gap.title,
             sorted({gap.category.value, *(c.category.value for c in gap.courses)}),
             [c.id for c in gap.courses],
+            gap.level,
         ]
         for gap in gaps
     ]
@@ -139,26 +141,35 @@ def closing_gaps(
 ) -> list[tuple[str, str]]:
     """(key, title) of the gaps a course of `category` (the catalogue's `course_id`, if it is
     one) can close. A catalogue course closes a gap only if the gap names it among its courses
-    of that category (Trung cấp LLCT does not close «Cao cấp LLCT»); a course typed freely
-    (level unknown) may serve any gap of its category."""
+    of that category (Trung cấp LLCT does not close «Cao cấp LLCT»). A course typed freely
+    (level unknown) closes only a gap that any course of its category meets (a level of
+    political theory, a degree is met by the level reached: not by a name typed)."""
     closing = []
-    for key, title, categories, course_ids in (_row(row) for row in rows):
+    for key, title, categories, course_ids, level in (_row(row) for row in rows):
         if category is None:
             closing.append((key, title))
             continue
         if category not in categories:
             continue
         of_category = [c for c in course_ids if _category(catalogue, c) == category]
-        if course_id is None or course_id in of_category or not of_category:
+        if course_id is None:
+            if level is None:
+                closing.append((key, title))
+        elif course_id in of_category or not of_category:
             closing.append((key, title))
     return closing
 
 
-def _row(row: list) -> tuple[str, str, list[str], list[str]]:
-    # Rows kept by an older version of the form: [key, title, category].
+_UNKNOWN = "?"  # the level of a row kept by an older version: taken as one
+
+
+def _row(row: list) -> tuple[str, str, list[str], list[str], str | None]:
+    # Rows kept by an older version of the form: [key, title, category] or without the level.
     key, title, categories, *rest = row
     categories = [categories] if isinstance(categories, str) else categories
-    return key, title, categories, rest[0] if rest else []
+    course_ids = rest[0] if rest else []
+    level = rest[1] if len(rest) > 1 else (_UNKNOWN if course_ids else None)
+    return key, title, categories, course_ids, level
 
 
 def _category(catalogue: Catalogue, course_id: str) -> str | None:

@@ -59,6 +59,11 @@ async def test_an_official_registers_on_zalo_by_numbers_without_diacritics(app, 
         assert "Chuyên ngành: luat hanh chinh" in out and "1. ✅ Xác nhận" in out
         out = await say("1")
         assert "✅ Đã đăng ký «Đào tạo đại học» cho năm 2027" in out
+        # Numbers only: choice N deletes registration N, «Thêm đăng ký» comes after them.
+        out = await say("/dangky")
+        assert "\n1. 🗑 Xóa 1\n2. ➕ Thêm đăng ký" in out
+        assert "Vui lòng kiểm tra lại yêu cầu xóa đăng ký" in await say("1")
+        assert "Đã hủy" in await say("/huy")
     (registration,) = await _registrations(app)
     assert (registration.course_id, registration.specialisation) == (
         "dt-dai-hoc",
@@ -97,6 +102,8 @@ async def test_an_official_registers_and_deletes_on_telegram_by_buttons(app, dat
         assert len(await _registrations(app)) == 1
         out = await say("/dangky")
         assert f"1. {first_course}" in out
+        buttons = [text for text, _ in telegram.raw_buttons(TELEGRAM_USER)]
+        assert buttons == ["🗑 Xóa 1", "➕ Thêm đăng ký"]
         out = await press("🗑 Xóa 1")
         assert "Vui lòng kiểm tra lại yêu cầu xóa đăng ký" in out
         out = await press("✅ Xác nhận")

@@ -168,10 +168,12 @@ async def test_the_step_count_never_jumps_on_any_route_through_any_form(app):
     from tests.helpers.forms_walk import walk
 
     routes: dict[tuple, list[tuple[int, int]]] = {}
+    follow_ups: dict[tuple, list[bool]] = {}
     for spot in await walk(app):
-        found = re.search(r"Bước (\d+)/(\d+)", spot.shown)
+        found = re.search(r"Bước (\d+)/(\d+)( \(tiếp\))?", spot.shown)
         if found:
             routes.setdefault((spot.form, spot.route), []).append((int(found[1]), int(found[2])))
+            follow_ups.setdefault((spot.form, spot.route), []).append(bool(found[3]))
     asking = {name for name, form in app.conversation.router.forms.items() if form.steps}
     assert {form for form, _ in routes} == asking  # (the others only confirm)
     for route, counts in routes.items():
@@ -180,3 +182,6 @@ async def test_the_step_count_never_jumps_on_any_route_through_any_form(app):
         assert numbers[0] == 1 and numbers[-1] == counts[0][1], (route, counts)
         steps = zip(numbers, numbers[1:], strict=False)
         assert all(b - a in (0, 1) for a, b in steps), (route, counts)
+        # A question sharing the number of the one before says «(tiếp)», and only then.
+        repeats = [False] + [b == a for a, b in zip(numbers, numbers[1:], strict=False)]
+        assert follow_ups[route] == repeats, (route, counts, follow_ups[route])

@@ -111,7 +111,7 @@ async def test_a_walk_to_the_summary_submits_exactly_what_was_shown():
     await say(state, "1", picked="online")
     assert state.step == 2  # «place» passed over, its worked-out value kept
     (reply,) = await say(state, "12")
-    assert t("forms.footer", number=2, total=3) in reply.text  # the follow-up shares step 2
+    assert t("forms.footer_follow_up", number=2, total=3) in reply.text  # shares step 2
     await say(state, "1", picked="yes")
     (summary,) = await say(state, "", picked=SKIP)
     assert "• Nơi học: trực tuyến" in summary.text

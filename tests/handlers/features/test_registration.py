@@ -103,8 +103,9 @@ async def test_register_two_delete_one_then_closed(app, clock, official_chat):
     assert "✅ Đã đăng ký «" in out and "cho năm 2027" in out
     assert "đến hết ngày 15/11/2026" in out
     out = await official_chat.send("/dangky")
-    assert "1. " in out and "Vừa làm vừa học" in out and "Thêm đăng ký" in out
-    out = await official_chat.send("1")  # «Thêm đăng ký»
+    assert "1. " in out and "Vừa làm vừa học" in out
+    assert numbered(out)[-2:] == ["1. 🗑 Xóa 1", "2. ➕ Thêm đăng ký"]
+    out = await official_chat.send("2")  # «Thêm đăng ký»
     assert "Bạn muốn đăng ký loại đào tạo" in out
     out = await official_chat.send(
         "2", "Pháp luật về đất đai", "3", "Không gắn với chỉ tiêu nào", "xác nhận"
@@ -115,8 +116,9 @@ async def test_register_two_delete_one_then_closed(app, clock, official_chat):
     assert (second.category, second.study_form) == (CourseCategory.KNOWLEDGE_UPDATE, "online")
     assert first.year == second.year == 2027 and first.gap is None
     out = await official_chat.send("/dangky")
-    assert "2. Pháp luật về đất đai" in out and "Xóa 2" in out
-    out = await official_chat.send("3")  # «Xóa 2»: only asks to confirm
+    assert "2. Pháp luật về đất đai" in out
+    assert numbered(out)[-3:] == ["1. 🗑 Xóa 1", "2. 🗑 Xóa 2", "3. ➕ Thêm đăng ký"]
+    out = await official_chat.send("2")  # «Xóa 2»: only asks to confirm
     assert "Vui lòng kiểm tra lại yêu cầu xóa đăng ký" in out and "Pháp luật về đất đai" in out
     assert len(await registrations(app)) == 2
     out = await official_chat.send("xác nhận")
@@ -167,7 +169,7 @@ async def test_a_course_typed_loosely_matches_the_catalogue(app, clock, official
     out = await official_chat.send("xác nhận")
     assert "✅ Đã đăng ký" in out
     (registration,) = await registrations(app)
-    assert registration.course_id == "dt-dai-hoc"
+    assert (registration.course_id, registration.course_name) == ("dt-dai-hoc", "Đào tạo đại học")
     assert registration.specialisation == "Luật hành chính"
     # A name the catalogue knows but for typos: taken as the catalogue names it.
     await official_chat.send(
@@ -425,3 +427,124 @@ async def test_on_zalo_a_habitual_one_links_no_unrelated_target(app, database, z
         assert "«2» không phải một chuyên ngành" in zalo.texts(user)[-1]
     (registration,) = await registrations(app)
     assert (registration.course_id, registration.gap) == ("llct-trung-cap", None)
+
+
+# -- an outside tester's third round --------------------------------------------------------
+
+
+async def test_a_misspelt_course_confirmed_is_stored_under_the_catalogue_name(
+    app, clock, official_chat
+):
+    out = await official_chat.send("/dangky", "6", "dai hco")
+    assert "Có phải khóa «Đào tạo đại học»?" in out
+    out = await official_chat.send("1", "Luật", "1")
+    assert "• Khóa học: Đào tạo đại học" in out and "dai hco" not in out
+    out = await official_chat.send("xác nhận")
+    assert "✅ Đã đăng ký «Đào tạo đại học» cho năm 2027" in out
+    (registration,) = await registrations(app)
+    assert (registration.course_id, registration.course_name) == ("dt-dai-hoc", "Đào tạo đại học")
+    assert registration.specialisation == "Luật"
+
+
+@pytest.mark.parametrize("typed", ["dai hoc", "Đào tạo đại học", "ĐÀO TẠO ĐẠI HỌC"])
+async def test_the_suggested_course_typed_at_the_guess_is_taken_as_yes(
+    app, clock, official_chat, typed
+):
+    await official_chat.send("/dangky", "6", "dai hco")
+    out = await official_chat.send(typed)
+    assert "Chuyên ngành cụ thể" in out and "Vui lòng chọn" not in out
+    out = await official_chat.send("Luật", "1")
+    assert "• Khóa học: Đào tạo đại học" in out
+
+
+async def test_a_course_of_another_category_is_refused_naming_its_category(app, clock):
+    chat = await chat_as(app, "DEMO024")  # below Trung cấp LLCT: target 7 is on their road
+    out = await chat.send("/dangky", "4", "dai hoc")
+    assert (
+        "«dai hoc» là khóa «Đào tạo đại học», thuộc loại «Đào tạo chuyên môn (đại học, thạc sĩ,"
+        " tiến sĩ)»" in out
+    )
+    assert "gõ /quaylai rồi chọn loại" in out and "(số 6)" in out
+    assert "Khóa học nào?" in out.split("\n> ")[-1]  # asked again: the category is kept
+    assert "Bạn muốn học theo hình thức nào?" in await chat.send("2")  # Trung cấp LLCT
+    await chat.send("/huy")
+    # As told: back to the category, the degree one.
+    await chat.send("/dangky", "4", "dai hoc")
+    out = await chat.send("/quaylai", "/quaylai", "6", "dai hoc")
+    assert "Chuyên ngành cụ thể" in out
+    assert await registrations(app) == []
+
+
+async def test_a_course_typed_freely_is_not_linked_to_a_level_target(app, clock):
+    chat = await chat_as(app, "DEMO024")
+    # A political theory class not in the catalogue: its level is unknown, so it closes no
+    # «trung cấp» target; no target is asked.
+    out = await chat.send("/dangky", "4", "Lớp bồi dưỡng lý luận khóa 12", "1")
+    assert "Khóa học này giúp bạn đạt chỉ tiêu nào" not in out
+    assert "• Chỉ tiêu hướng tới: Không gắn với chỉ tiêu nào" in out
+    assert "chỉ tiêu 7" not in out
+    await chat.send("xác nhận")
+    # The catalogue's Trung cấp LLCT does close it, chosen by its target typed loosely.
+    out = await chat.send("/dangky them", "4", "2", "1")
+    assert numbered(out) == [
+        "1. Lý luận chính trị trung cấp (chỉ tiêu 7)",
+        "2. Không gắn với chỉ tiêu nào",
+    ]
+    out = await chat.send("chi tieu 7")
+    assert "• Chỉ tiêu hướng tới: Lý luận chính trị trung cấp (chỉ tiêu 7)" in out
+    await chat.send("xác nhận")
+    # Job-position training typed freely still serves the target any such course meets.
+    out = await chat.send("/dangky them", "3", "Bồi dưỡng nghiệp vụ hộ tịch", "1")
+    assert "1. Bồi dưỡng theo vị trí việc làm (chỉ tiêu 2)" in numbered(out)
+    out = await chat.send("chỉ tiêu 2")
+    assert "• Chỉ tiêu hướng tới: Bồi dưỡng theo vị trí việc làm (chỉ tiêu 2)" in out
+    out = await chat.send("chỉ tiêu 9")  # at the summary now: nothing chosen by it
+    await chat.send("xác nhận")
+    stored = [(r.course_id, r.course_name, r.gap) for r in await registrations(app)]
+    assert stored == [
+        (None, "Lớp bồi dưỡng lý luận khóa 12", None),
+        ("llct-trung-cap", "Trung cấp lý luận chính trị", "7b"),
+        (None, "Bồi dưỡng nghiệp vụ hộ tịch", "2a"),
+    ]
+
+
+async def test_a_target_typed_that_no_choice_names_is_refused(app, clock):
+    chat = await chat_as(app, "DEMO024")
+    await chat.send("/dangky", "4", "2", "1")
+    out = await chat.send("chỉ tiêu 2")
+    assert "Vui lòng chọn một trong các lựa chọn" in out and "Khóa học này giúp bạn" in out
+
+
+async def test_on_zalo_choice_n_deletes_registration_n(app, clock, official_chat):
+    await official_chat.send("/dangky", *POLITICAL_THEORY)
+    await official_chat.send("/dangky them", "2", "Pháp luật về đất đai", "3")
+    await official_chat.send("Không gắn với chỉ tiêu nào", "xác nhận")
+    await zalo_says(app, "/huy")  # links the Zalo account
+    (listed,) = await app.conversation.handle(Incoming("zalo", "z10", "z10", text="/dangky"))
+    # Zalo numbers the choices in this order: «2» is «Xóa 2».
+    assert [c.label for c in listed.choices] == ["🗑 Xóa 1", "🗑 Xóa 2", "➕ Thêm đăng ký"]
+    out = await zalo_says(app, "2")
+    assert "Vui lòng kiểm tra lại yêu cầu xóa đăng ký" in out and "Pháp luật về đất đai" in out
+    clock[0] += timedelta(seconds=30)
+    assert "🗑 Đã xóa đăng ký «Pháp luật về đất đai»" in await zalo_says(app, "1")
+    assert [r.course_name for r in await registrations(app)] == ["Sơ cấp lý luận chính trị"]
+
+
+async def test_xoadangky_without_a_number_says_how_to_use_it(app, clock, official_chat):
+    out = await official_chat.send("/xoadangky")
+    assert "Cách dùng: /xoadangky SỐ" in out and "gõ /dangky để đăng ký" in out
+    assert "Không có đăng ký số đó" not in out
+    await official_chat.send("/dangky", *POLITICAL_THEORY)
+    out = await official_chat.send("/xoadangky")
+    assert "Cách dùng: /xoadangky SỐ" in out and "1. Sơ cấp lý luận chính trị" in out
+    assert "Vui lòng kiểm tra lại" not in out
+    assert "Không có đăng ký số đó" in await official_chat.send("/xoadangky 5")
+    assert len(await registrations(app)) == 1
+
+
+@pytest.mark.parametrize("typed", ["", "   "])
+async def test_a_blank_specialisation_is_asked_for_plainly(app, clock, official_chat, typed):
+    out = await official_chat.send("/dangky", "6", "1", typed)
+    assert "Vui lòng gõ tên chuyên ngành bạn muốn học" in out
+    assert "«»" not in out and "không phải một chuyên ngành" not in out
+    assert "Chuyên ngành cụ thể" in out.split("\n> ")[-1]

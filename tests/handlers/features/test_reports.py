@@ -428,6 +428,18 @@ async def test_a_degree_typed_with_its_field_keeps_the_field(app, official_chat)
     )
 
 
+async def test_a_confirmed_guess_typed_with_a_slip_is_stored_under_the_catalogue_name(
+    app, official_chat
+):
+    out = await official_chat.send("/baocao", "6", "dai hco")
+    assert "Có phải khóa «Đào tạo đại học»?" in out
+    out = await official_chat.send("1", "bỏ qua", "01/06/2026", "bỏ qua", "bỏ qua")
+    assert "• Khóa học: Đào tạo đại học" in out
+    await official_chat.send("1")
+    (report,) = await stored_reports(app)
+    assert (report.course_name, report.course_id) == ("Đào tạo đại học", "dt-dai-hoc")
+
+
 async def test_a_file_sent_at_another_step_is_said_to_be_unused(app, official_chat):
     await chat_as(app, OFFICIAL)
     for text in ("/baocao", "1", "kỹ năng số cơ bản", "1", "hôm qua"):

@@ -50,12 +50,11 @@ def parse_course(
     text: str,
     ctx: Context,
     catalogue_only: frozenset = frozenset(),
-    other_categories: bool = False,
 ) -> dict:
     """The course picked, or typed: the catalogue's when it names one (asked about when
-    unsure); else the name typed, unless the category takes catalogue courses only. With
-    `other_categories`, a name that surely names a catalogue course of another category is
-    refused, saying which and how to choose its category."""
+    unsure); else the name typed, unless the category takes catalogue courses only. A name
+    of another category's catalogue course is refused, saying which and how to choose its
+    category: a degree typed under political theory must not come back with its levels."""
     catalogue = ctx.knowledge.courses
     if ctx.picked and ctx.picked.startswith("c:"):  # a button of this step (the core checks)
         course = catalogue.get(ctx.picked[2:])
@@ -65,7 +64,8 @@ def parse_course(
     if not text:
         raise Invalid(t("courses.course_empty"))
     match = catalogue.match(text, category_of(ctx))
-    if match is None and other_categories and (elsewhere := _in_other_category(text, ctx)):
+    # Before a free name or an unsure guess: it may name another category's course.
+    if (match is None or not match.sure) and (elsewhere := _in_other_category(text, ctx)):
         raise Invalid(_other_category(text, elsewhere))
     if match is None and category_of(ctx) in catalogue_only:
         raise Invalid(_only_catalogue(text, ctx))
@@ -79,16 +79,27 @@ def parse_course(
 
 
 def _in_other_category(typed: str, ctx: Context) -> Course | None:
-    """The catalogue course of another category that `typed` surely names («đại học» typed
-    under «Lý luận chính trị»), if exactly one does."""
-    found = {
-        match.course
-        for category in CATEGORY_ORDER
-        if category != category_of(ctx)
-        and (match := ctx.knowledge.courses.match(typed, category)) is not None
-        and match.sure
-    }
-    return found.pop() if len(found) == 1 else None
+    """The catalogue course of another category that `typed` names («đại học» typed under «Lý
+    luận chính trị»), if exactly one does: surely, or by opening with one of its names and
+    adding a field («đại học luật», «thạc sĩ kinh tế»). The longest name opening it wins, so
+    «cử nhân chính trị» is the political theory course, not «cử nhân» (a degree)."""
+    folded = fold(typed)
+    found: dict[Course, int] = {}
+    for category in CATEGORY_ORDER:
+        if category == category_of(ctx):
+            continue
+        match = ctx.knowledge.courses.match(typed, category)
+        if match is not None and match.sure:
+            found[match.course] = len(folded)
+        for course in ctx.knowledge.courses.in_category(category):
+            for name in map(fold, (course.name, *course.aliases)):
+                if folded == name or folded.startswith(name + " "):
+                    found[course] = max(found.get(course, 0), len(name))
+    if not found:
+        return None
+    longest = max(found.values())
+    named = [course for course, length in found.items() if length == longest]
+    return named[0] if len(named) == 1 else None
 
 
 def _other_category(typed: str, course: Course) -> str:
@@ -173,20 +184,16 @@ def course_steps(
     max_length: int,
     catalogue_only: frozenset = frozenset(),
     keep_detail: bool = True,
-    other_categories: bool = False,
 ) -> tuple[Step, Step]:
     """The course (catalogue buttons, or typed), then the check of a close but unsure match.
     In the categories `catalogue_only` names, a name typed must be one of the catalogue's.
-    `keep_detail`: a confirmed guess keeps the name typed when it says more ("Thạc sĩ Luật");
-    `other_categories`: a name of another category's catalogue course is refused."""
+    `keep_detail`: a confirmed guess keeps the name typed when it says more ("Thạc sĩ Luật")."""
     return (
         Step(
             "course",
             label,
             prompt,
-            parse=partial(
-                parse_course, catalogue_only=catalogue_only, other_categories=other_categories
-            ),
+            parse=partial(parse_course, catalogue_only=catalogue_only),
             choices=course_choices,
             show=lambda c: c["name"],
             max_length=max_length,

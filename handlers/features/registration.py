@@ -211,7 +211,6 @@ REGISTRATION_FORM = router.form(
                 # The plan groups registrations by course: a right guess is the catalogue's
                 # course under its own name (a degree's field is the specialisation step).
                 keep_detail=False,
-                other_categories=True,
             ),
             Step(
                 "specialisation",

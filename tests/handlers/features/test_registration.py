@@ -475,6 +475,25 @@ async def test_a_course_of_another_category_is_refused_naming_its_category(app, 
     assert await registrations(app) == []
 
 
+@pytest.mark.parametrize(
+    ("category", "typed", "name"),
+    [
+        ("4", "dai hoc luat", "Đào tạo đại học"),  # a degree with its field, under LLCT
+        ("4", "dh luat", "Đào tạo đại học"),
+        ("2", "thac si kinh te", "Đào tạo thạc sĩ"),  # under knowledge updates
+        ("6", "cu nhan chinh tri", "Cử nhân chính trị"),  # not «cử nhân», a degree's alias
+    ],
+)
+async def test_a_course_of_another_category_with_a_field_added_is_refused(
+    app, clock, category, typed, name
+):
+    chat = await chat_as(app, "DEMO024")
+    out = await chat.send("/dangky", category, typed)
+    assert f"«{typed}» là khóa «{name}»" in out, out
+    assert "Khóa học nào?" in out.split("\n> ")[-1]  # asked again: the category is kept
+    assert await registrations(app) == []
+
+
 async def test_a_course_typed_freely_is_not_linked_to_a_level_target(app, clock):
     chat = await chat_as(app, "DEMO024")
     # A political theory class not in the catalogue: its level is unknown, so it closes no

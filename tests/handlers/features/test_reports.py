@@ -440,6 +440,17 @@ async def test_a_confirmed_guess_typed_with_a_slip_is_stored_under_the_catalogue
     assert (report.course_name, report.course_id) == ("Đào tạo đại học", "dt-dai-hoc")
 
 
+async def test_a_degree_reported_under_political_theory_is_refused_before_its_levels(
+    app, official_chat
+):
+    # Else «Cử nhân chính trị», a political theory level, could be picked for a law degree.
+    out = await official_chat.send("/baocao", "4", "dai hoc luat")
+    assert "«dai hoc luat» là khóa «Đào tạo đại học»" in out and "(số 6)" in out
+    assert "Trình độ" not in out.split("\n> ")[-1]
+    out = await official_chat.send("/quaylai", "6", "dai hoc luat", "1")
+    assert "Trình độ đạt được" in out or "Khóa học do đơn vị nào" in out
+
+
 async def test_a_file_sent_at_another_step_is_said_to_be_unused(app, official_chat):
     await chat_as(app, OFFICIAL)
     for text in ("/baocao", "1", "kỹ năng số cơ bản", "1", "hôm qua"):

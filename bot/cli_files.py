@@ -33,9 +33,12 @@ OS_REASONS = {
 
 def os_reason(error: OSError, file: str) -> str:
     key = OS_REASONS.get(error.errno)
+    folder = Path(file).parent
+    if key == "summaries.os_no_folder" and folder.is_dir():  # /proc: no file may be made there
+        key = "summaries.os_cannot_create"
     if key is None:
         return error.strerror or str(error)
-    return t(key, folder=str(Path(file).parent))
+    return t(key, folder=str(folder))
 
 
 def unit_named(args) -> str | None:

@@ -83,6 +83,21 @@ async def test_a_folder_that_does_not_exist_is_said_in_vietnamese(commune, tmp_p
     )
 
 
+async def test_a_folder_that_takes_no_file_is_not_said_to_be_missing(commune):
+    try:  # /proc exists, yet the OS says "no such file" for a file made there
+        open("/proc/kh.xlsx", "wb").close()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        pytest.skip("/proc answers otherwise for this user")
+    with pytest.raises(Failure) as failed:
+        await training_plan(commune, "--year", "2027", "--out", "/proc/kh.xlsx")
+    assert failed.value.code == 2
+    assert str(failed.value) == (
+        "Không ghi được /proc/kh.xlsx: thư mục /proc không cho tạo tệp ở đó; hãy chọn thư mục khác"
+    )
+
+
 def test_the_command_line_exits_0_then_2(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path}/cli.db"}
     assert run("demo-data", env=env).returncode == 0

@@ -104,6 +104,8 @@ def split_args(args: str, today: date, first: int) -> tuple[int, str | None]:
     year, unit_code = None, None
     for n, word in enumerate(words):
         if YEAR_LIKE.fullmatch(word):
+            if year is not None:  # "2027 2028": one plan is one year
+                raise ScopeError(t("training_plan.usage"))
             year = parse_year(word, today, first)
         elif fold(word) in YEAR_WORDS and n + 1 < len(words) and YEAR_LIKE.fullmatch(words[n + 1]):
             continue

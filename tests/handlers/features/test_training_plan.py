@@ -96,6 +96,8 @@ async def test_a_year_typed_loosely_is_read_and_a_mistyped_one_is_said(commune):
         out = await admin.send(f"/kehoachdaotao {typo}")
         assert "không phải một năm hợp lệ" in out and "Không có đơn vị mã" not in out, typo
         assert "[Tệp:" not in out
+    out = await admin.send("/kehoachdaotao 2027 2028")  # one plan is one year
+    assert "Gõ /kehoachdaotao, có thể kèm năm" in out and "[Tệp:" not in out
     out = await admin.send("/kehoachdaotao 2025")
     assert "Năm 2025 trước thời gian thực hiện Kế hoạch" in out and "từ 2026" in out
     out = await admin.send("/kehoachdaotao UA UB")

@@ -78,6 +78,9 @@ async def test_spellings_without_diacritics_and_abbreviations(empty_app):
         ["A4", "Lo Van D", "Nam", "", "", "", "Thường trực Đảng ủy xã", "", "dai hoc", "sơ cấp",
          "", "", "", ""],
         ["A5", "Lo Van E", "Nam", "", "", "", "cấp trưởng, phó", "", "ĐH", "", "", "", "", ""],
+        # The import's own words («Ngừng công tác» in its summary), typed back.
+        ["A6", "Lo Van G", "Nam", "", "", "", "cong chuc", "", "ĐH", "", "", "", "", "ngung cong tac"],
+        ["A7", "Lo Van H", "Nam", "", "", "", "cong chuc", "", "ĐH", "", "", "", "", "Đang công tác"],
     ]  # fmt: skip
     report = await run_import(empty_app, csv_bytes(rows, headers), "ds.csv")
     assert report.ok, report.text()
@@ -107,6 +110,7 @@ async def test_spellings_without_diacritics_and_abbreviations(empty_app):
     )  # fmt: skip
     assert (a.phone, b.phone, c.phone) == ("0912345678", "+84912345678", None)
     assert (a.active, b.active, c.active, stored["A4"].active) == (True, True, False, True)
+    assert (stored["A6"].active, stored["A7"].active) == (False, True)
     # Columns the file lacks take the defaults for new officials.
     assert a.major_fits_position and a.role is enums.Role.OFFICIAL
 

@@ -92,7 +92,7 @@ def _in_other_category(typed: str, ctx: Context) -> Course | None:
         if match is not None and match.sure:
             found[match.course] = len(folded)
         for course in ctx.knowledge.courses.in_category(category):
-            for name in map(fold, (course.name, *course.aliases)):
+            for name in course.folded_names:
                 if folded == name or folded.startswith(name + " "):
                     found[course] = max(found.get(course, 0), len(name))
     if not found:
@@ -155,7 +155,7 @@ def parse_guess(
 def _is_named(typed: str, course: Course) -> bool:
     """Whether `typed` is one of the course's names, case and diacritics aside."""
     folded = fold(typed)
-    return bool(folded) and folded in {fold(name) for name in (course.name, *course.aliases)}
+    return bool(folded) and folded in course.folded_names
 
 
 def _guessed(ctx: Context) -> bool:

@@ -5,6 +5,7 @@ A file may set `category` and `provider` for all its courses; each course has an
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -27,6 +28,12 @@ class Course:
     aliases: tuple[str, ...] = ()
     level: str | None = None
     provider: str | None = None
+
+    @cached_property
+    def folded_names(self) -> tuple[str, ...]:
+        """The name and aliases folded (case, diacritics aside), computed once: the course steps
+        compare every course's names with what is typed, at every answer."""
+        return tuple(map(fold, (self.name, *self.aliases)))
 
 
 @dataclass(frozen=True)

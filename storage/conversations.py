@@ -2,10 +2,13 @@
 
 Every update reads the account and the state and may write the state back: with prebuilt
 statements, in one round trip each, and the state as a plain object rather than a mapped one,
-since the ORM's unit of work cost more than the update's own work (bench/RESULTS.md, section 8).
+since the ORM's unit of work cost more than the update's own work. On SQLite the claim and the
+state's write go to the driver's own connection, in the session's transaction
+(storage.driver); bench/RESULTS.md, section 8, has the figures.
 """
 
 import copy
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,6 +17,7 @@ from sqlalchemy import String, and_, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import insert
+from storage.driver import Prepared, sqlite_of
 from storage.models import ChannelAccount, ConversationState, ProcessedUpdate
 from storage.types import utcnow
 
@@ -41,7 +45,6 @@ _LOAD = (
         and_(_STATES.c.platform == _KEY.c.platform, _STATES.c.external_user_id == _KEY.c.user),
     )
 )
-_CLAIM: dict = {}  # the statement claiming an update id, by dialect (see claim_update)
 _KEPT = ("form", "step", "answers", "choices", "question")  # what a handler may change
 _UPDATE = (
     update(_STATES)
@@ -51,6 +54,38 @@ _UPDATE = (
     )
     .values({name: bindparam(f"new_{name}") for name in (*_KEPT, "updated_at")})
 )
+
+_BY_DIALECT: dict = {}  # the statements every update may run, built once per dialect
+_ON_SQLITE: dict = {}  # the same, compiled for SQLite's own connection (storage.driver)
+
+
+def _hot_statements(session: AsyncSession) -> dict:
+    """The update-id claim, and the state's first write (an upsert) and later ones, with
+    bound parameters, built on the tables rather than the mapped classes."""
+    dialect = session.bind.dialect.name
+    if dialect not in _BY_DIALECT:
+        claim = insert(session, ProcessedUpdate.__table__).values(
+            platform=bindparam("platform"),
+            update_id=bindparam("update_id"),
+            processed_at=bindparam("processed_at"),
+        )
+        written = (*_KEPT, "updated_at")
+        new = insert(session, _STATES).values(
+            {
+                "platform": bindparam("key_platform"),
+                "external_user_id": bindparam("key_user"),
+                **{name: bindparam(f"new_{name}") for name in written},
+            }
+        )
+        _BY_DIALECT[dialect] = {
+            "claim": claim.on_conflict_do_nothing(),
+            "upsert": new.on_conflict_do_update(
+                index_elements=["platform", "external_user_id"],
+                set_={name: new.excluded[name] for name in written},
+            ),
+            "update": _UPDATE,
+        }
+    return _BY_DIALECT[dialect]
 
 
 @dataclass(eq=False)
@@ -76,6 +111,7 @@ class State:
 class ConversationRepo:
     def __init__(self, session: AsyncSession):
         self.session = session
+        self._sqlite = None  # (the session's transaction, its sqlite3 connection)
 
     async def load(
         self, platform: str, external_user_id: str
@@ -98,17 +134,9 @@ class ConversationRepo:
         if kept == (state.stored or State(state.platform, state.external_user_id).kept()):
             return
         values = dict(zip(_KEPT, kept, strict=True), updated_at=utcnow())
-        if state.stored is None:
-            key = {"platform": state.platform, "external_user_id": state.external_user_id}
-            await self.session.execute(
-                insert(self.session, _STATES)
-                .values(**key, **values)
-                .on_conflict_do_update(index_elements=list(key), set_=values)
-            )
-        else:
-            new = {f"new_{name}": value for name, value in values.items()}
-            key = {"key_platform": state.platform, "key_user": state.external_user_id}
-            await self.session.execute(_UPDATE, key | new)
+        params = {f"new_{name}": value for name, value in values.items()}
+        params |= {"key_platform": state.platform, "key_user": state.external_user_id}
+        await self._run("upsert" if state.stored is None else "update", params)
         state.stored = copy.deepcopy(kept)
 
     async def offer_pushed(
@@ -155,15 +183,27 @@ class ConversationRepo:
 
     async def claim_update(self, platform: str, update_id: str) -> bool:
         """Record an update id; False when it was recorded before (a redelivery)."""
-        dialect = self.session.bind.dialect.name
-        if dialect not in _CLAIM:  # built once per dialect, on the table, not the mapped class
-            _CLAIM[dialect] = (
-                insert(self.session, ProcessedUpdate.__table__)
-                .values(platform=bindparam("platform"), update_id=bindparam("update_id"))
-                .on_conflict_do_nothing()
-            )
-        params = {"platform": platform, "update_id": update_id}
-        return (await self.session.execute(_CLAIM[dialect], params)).rowcount == 1
+        params = {"platform": platform, "update_id": update_id, "processed_at": utcnow()}
+        return (await self._run("claim", params)).rowcount == 1
+
+    async def _run(self, name: str, params: dict):
+        """One of the statements every update runs: on SQLite on its own connection
+        (storage.driver), elsewhere through the session."""
+        statement = _hot_statements(self.session)[name]
+        if connection := await self._driver():
+            if name not in _ON_SQLITE:
+                _ON_SQLITE[name] = Prepared(statement, self.session.bind.dialect)
+            return _ON_SQLITE[name].run(connection, params)
+        return await self.session.execute(statement, params)
+
+    async def _driver(self) -> sqlite3.Connection | None:
+        """On SQLite, the sqlite3 connection of the session's transaction (begun if it was
+        not), found once per transaction; None on other databases."""
+        transaction = self.session.sync_session.get_transaction()
+        if self._sqlite is None or self._sqlite[0] is not transaction:
+            connection = await sqlite_of(self.session)
+            self._sqlite = (self.session.sync_session.get_transaction(), connection)
+        return self._sqlite[1]
 
     async def prune_updates(self, before: datetime) -> int:
         """Forget the update ids handled before `before`; how many went."""

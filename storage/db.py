@@ -50,6 +50,14 @@ class InlineSQLite(aiosqlite.Connection):
     would not be safe: a cancelled caller would leave the thread using the connection while
     the loop goes on with it."""
 
+    @property
+    def sqlite(self) -> sqlite3.Connection:
+        """The sqlite3 connection itself: statements on it run in whatever transaction is
+        open, with none of aiosqlite's or SQLAlchemy's layers (`storage.driver`)."""
+        if self._connection is None:
+            raise ValueError("Connection closed")
+        return self._connection
+
     async def _execute(self, fn, *args, **kwargs):
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
@@ -126,10 +134,12 @@ def _sqlite_begin(connection) -> None:
     # when another connection wrote in between; taking the write lock up front makes
     # concurrent updates wait their turn (InlineSQLite retries it) instead. A transaction
     # that only reads needs no lock: in WAL mode it reads a snapshot while others write.
-    if connection.get_execution_options().get(READ_ONLY):
-        connection.exec_driver_sql("BEGIN")
-    else:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    read_only = connection.get_execution_options().get(READ_ONLY)
+    statement = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+    try:  # at once on the sqlite3 connection: the lock is almost always free
+        connection.connection.driver_connection.sqlite.execute(statement)
+    except sqlite3.OperationalError:  # taken: wait for it, or fail as SQLAlchemy reports it
+        connection.exec_driver_sql(statement)
 
 
 def read_only(engine: AsyncEngine) -> AsyncEngine:

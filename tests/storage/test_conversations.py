@@ -1,0 +1,52 @@
+"""The claim of an update id and the conversation state, as every update writes them (on
+SQLite on the driver's own connection, storage.driver): stored as the ORM stores them, so
+they read back the same, prune by their times, and are undone with the update's transaction."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from storage.conversations import ConversationRepo
+from storage.models import ConversationState, ProcessedUpdate
+from storage.types import utcnow
+
+
+async def test_claims_and_states_read_back_as_written_and_prune_by_time(app):
+    before = utcnow()
+    async with app.sessionmaker() as session, session.begin():
+        repo = ConversationRepo(session)
+        assert await repo.claim_update("zalo", "u-1")
+        assert not await repo.claim_update("zalo", "u-1")  # a redelivery
+        _, state = await repo.load("zalo", "official-1")
+        state.form, state.answers, state.choices = "baocao", {"tên": "Tin học"}, [["1", "a"]]
+        await repo.save(state)  # the first write: an upsert
+        state.step = 2
+        await repo.save(state)  # later ones: an update
+    async with app.sessionmaker() as session:
+        claimed = await session.get(ProcessedUpdate, ("zalo", "u-1"))
+        stored = await session.get(ConversationState, ("zalo", "official-1"))
+        _, loaded = await ConversationRepo(session).load("zalo", "official-1")
+    assert before <= claimed.processed_at <= utcnow()  # timezone-aware, as the ORM reads it
+    assert before <= stored.updated_at <= utcnow()
+    assert (stored.form, stored.step, stored.answers) == ("baocao", 2, {"tên": "Tin học"})
+    assert loaded.kept() == ("baocao", 2, {"tên": "Tin học"}, [["1", "a"]], 0)
+    async with app.sessionmaker() as session, session.begin():
+        repo = ConversationRepo(session)
+        assert await repo.prune_updates(before - timedelta(seconds=1)) == 0
+        assert await repo.prune_updates(utcnow() + timedelta(seconds=1)) == 1
+
+
+async def test_a_failed_update_leaves_neither_its_claim_nor_its_state(app):
+    with pytest.raises(RuntimeError):
+        async with app.sessionmaker() as session, session.begin():
+            repo = ConversationRepo(session)
+            assert await repo.claim_update("zalo", "u-2")
+            _, state = await repo.load("zalo", "official-2")
+            state.form = "baocao"
+            await repo.save(state)
+            raise RuntimeError("the handler failed")
+    async with app.sessionmaker() as session:
+        assert await session.scalar(select(ProcessedUpdate.update_id)) is None
+        assert await session.get(ConversationState, ("zalo", "official-2")) is None
+        assert await ConversationRepo(session).claim_update("zalo", "u-2")  # handled anew

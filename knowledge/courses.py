@@ -31,8 +31,8 @@ class Course:
 
     @cached_property
     def folded_names(self) -> tuple[str, ...]:
-        """The name and aliases folded (case, diacritics aside), computed once: the course steps
-        compare every course's names with what is typed, at every answer."""
+        """The name and aliases folded (case, diacritics aside), computed once: every course
+        name typed is compared with them."""
         return tuple(map(fold, (self.name, *self.aliases)))
 
 
@@ -72,7 +72,7 @@ class Catalogue:
         typed = fold(typed)
         closest: dict[str, tuple[float, float]] = {}  # course id -> (closeness, plausibility)
         for course in self.in_category(category):
-            for name in map(fold, (course.name, *course.aliases)):
+            for name in course.folded_names:
                 scores = (fuzz.ratio(typed, name), _plausible(typed, name))
                 closest[course.id] = max(closest.get(course.id, (0, 0)), scores)
         if not closest:
@@ -91,7 +91,7 @@ def adds_detail(typed: str, course: Course) -> bool:
     """Whether `typed` says more than the course's names do ("Thạc sĩ Luật" for "Đào tạo thạc
     sĩ": the field of study); then the name as typed is the one to keep. A word that is only a
     slip of the thumb on one of the names' words ("hco" for "học") says nothing more."""
-    known = {word for name in (course.name, *course.aliases) for word in fold(name).split()}
+    known = {word for name in course.folded_names for word in name.split()}
     return any(not any(_slip(word, name) for name in known) for word in fold(typed).split())
 
 

@@ -8,16 +8,16 @@ state's write go to the driver's own connection, in the session's transaction
 """
 
 import copy
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, and_, bindparam, delete, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import insert
-from storage.driver import Prepared, sqlite_of
+from storage.driver import Prepared, connection_of
 from storage.models import ChannelAccount, ConversationState, ProcessedUpdate
 from storage.types import utcnow
 
@@ -111,7 +111,7 @@ class State:
 class ConversationRepo:
     def __init__(self, session: AsyncSession):
         self.session = session
-        self._sqlite = None  # (the session's transaction, its sqlite3 connection)
+        self._sqlite = None  # (the session's transaction, its connection on SQLite)
 
     async def load(
         self, platform: str, external_user_id: str
@@ -196,12 +196,12 @@ class ConversationRepo:
             return _ON_SQLITE[name].run(connection, params)
         return await self.session.execute(statement, params)
 
-    async def _driver(self) -> sqlite3.Connection | None:
-        """On SQLite, the sqlite3 connection of the session's transaction (begun if it was
-        not), found once per transaction; None on other databases."""
+    async def _driver(self) -> Connection | None:
+        """On SQLite, the connection of the session's transaction (begun if it was not),
+        found once per transaction; None on other databases."""
         transaction = self.session.sync_session.get_transaction()
         if self._sqlite is None or self._sqlite[0] is not transaction:
-            connection = await sqlite_of(self.session)
+            connection = await connection_of(self.session)
             self._sqlite = (self.session.sync_session.get_transaction(), connection)
         return self._sqlite[1]
 

@@ -5,15 +5,18 @@ each of those statements costs a greenlet switch and SQLAlchemy's execution path
 times what SQLite takes to run it (bench/RESULTS.md, section 8). On SQLite the connection
 already runs on the event loop (storage.db.InlineSQLite), so such a statement is compiled once
 here and then sent to the sqlite3 connection directly, in the transaction the session opened:
-a rollback still undoes it. Values pass through the columns' own types (JSON, UTC timestamps,
-bounded text), so what is stored is what the ORM would store. Other databases keep the
-session's path (`Prepared.run` is not used for them).
+a rollback still undoes it. What SQLAlchemy would do around it is kept: values pass through
+the columns' own types (JSON, UTC timestamps, bounded text), so what is stored is what the ORM
+would store; the engine's `before_cursor_execute` listeners see the statement; a driver error
+comes as SQLAlchemy's (an OperationalError is "the database is down" to the conversation).
+Other databases keep the session's path.
 """
 
 import sqlite3
 from collections.abc import Mapping
 
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ClauseElement
 
@@ -29,18 +32,27 @@ class Prepared:
             compiled.binds[name].type.bind_processor(dialect) for name in self.names
         )
 
-    def run(self, connection: sqlite3.Connection, params: Mapping) -> sqlite3.Cursor:
+    def run(self, connection: Connection, params: Mapping) -> sqlite3.Cursor:
+        """Run on `connection` (the session's, from `connection_of`): its rowcount is read
+        from the cursor returned."""
         values = tuple(
             convert(params[name]) if convert else params[name]
             for name, convert in zip(self.names, self.processors, strict=True)
         )
-        return connection.execute(self.sql, values)
+        cursor = connection.connection.driver_connection.sqlite.cursor()
+        try:
+            if listeners := connection.dispatch.before_cursor_execute:
+                listeners(connection, cursor, self.sql, values, None, False)
+            return cursor.execute(self.sql, values)
+        except sqlite3.Error as error:
+            raise DBAPIError.instance(
+                self.sql, values, error, sqlite3.Error, dialect=connection.dialect
+            ) from error
 
 
-async def sqlite_of(session: AsyncSession) -> sqlite3.Connection | None:
-    """The sqlite3 connection of the session's transaction (begun if it was not), or None
-    when the database is not SQLite."""
+async def connection_of(session: AsyncSession) -> Connection | None:
+    """The connection of the session's transaction (begun if it was not) when the database
+    is SQLite; None on other databases."""
     if session.bind.dialect.name != "sqlite":
         return None
-    connection = await session.connection()
-    return (await connection.get_raw_connection()).driver_connection.sqlite
+    return (await session.connection()).sync_connection

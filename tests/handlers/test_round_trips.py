@@ -2,42 +2,28 @@
 reads the account and the state in one statement and writes only what changed, so a change
 that adds a round trip to it shows here (its time is measured in bench/cost.py)."""
 
-from contextlib import asynccontextmanager
+from contextlib import contextmanager
 
 from sqlalchemy import event
 
 from handlers.types import Incoming
 
 
-@asynccontextmanager
-async def statements(app):
-    """The first word of each statement sent to the database (BEGIN and COMMIT aside). On
-    SQLite, as the sqlite3 connection runs them: some go to it directly (storage.driver)."""
+@contextmanager
+def statements(app):
+    """The first word of each statement sent to the database (BEGIN aside)."""
     seen: list[str] = []
 
-    def note(statement: str, *_):
+    def note(_connection, _cursor, statement, *_):
         word = statement.split(None, 1)[0].upper()
-        if word not in ("BEGIN", "COMMIT"):  # PostgreSQL's BEGIN is the driver's own
+        if word != "BEGIN":  # SQLite's BEGIN IMMEDIATE; PostgreSQL's is the driver's own
             seen.append(word)
 
-    if app.engine.dialect.name == "sqlite":
-        async with app.engine.connect() as connection:  # the pool's one connection
-            sqlite = (await connection.get_raw_connection()).driver_connection.sqlite
-        sqlite.set_trace_callback(note)
-        try:
-            yield seen
-        finally:
-            sqlite.set_trace_callback(None)
-        return
-
-    def before_cursor_execute(_connection, _cursor, statement, *_):
-        note(statement)
-
-    event.listen(app.engine.sync_engine, "before_cursor_execute", before_cursor_execute)
+    event.listen(app.engine.sync_engine, "before_cursor_execute", note)
     try:
         yield seen
     finally:
-        event.remove(app.engine.sync_engine, "before_cursor_execute", before_cursor_execute)
+        event.remove(app.engine.sync_engine, "before_cursor_execute", note)
 
 
 async def send(app, user: str, text: str, update_id: str):
@@ -48,7 +34,7 @@ async def send(app, user: str, text: str, update_id: str):
 
 async def test_a_question_reads_once_and_writes_its_choices(app, official_chat):
     await official_chat.send("chi tieu thac si truong phong")  # offers choices: a state row
-    async with statements(app) as seen:
+    with statements(app) as seen:
         (reply,) = await send(app, official_chat.user_id, "ke hoach nay cua ai", "u1")
     assert "Nguồn" in reply.text or reply.choices  # answered
     # the update id claimed, account and state read together, the new choices written
@@ -57,22 +43,22 @@ async def test_a_question_reads_once_and_writes_its_choices(app, official_chat):
 
 async def test_a_message_that_changes_nothing_writes_nothing_but_its_claim(app, official_chat):
     await send(app, official_chat.user_id, "/help", "u1")
-    async with statements(app) as seen:
+    with statements(app) as seen:
         (again,) = await send(app, official_chat.user_id, "/help", "u2")
     assert "Các lệnh" in again.text and seen == ["INSERT", "SELECT"]
 
 
 async def test_a_redelivered_update_stops_at_its_claim(app, official_chat):
     await send(app, official_chat.user_id, "bdhvs la gi", "u1")
-    async with statements(app) as seen:
+    with statements(app) as seen:
         assert await send(app, official_chat.user_id, "bdhvs la gi", "u1") == []
     assert seen == ["INSERT"]
 
 
 async def test_a_strangers_first_question_keeps_a_state_only_for_its_choices(app):
-    async with statements(app) as seen:
+    with statements(app) as seen:
         (reply,) = await send(app, "stranger-1", "xin chao", "u1")
     assert seen == ["INSERT", "SELECT"]  # a greeting: no choices, nothing to keep
-    async with statements(app) as seen:
+    with statements(app) as seen:
         (reply,) = await send(app, "stranger-1", "chi tieu thac si truong phong", "u2")
     assert reply.choices and seen == ["INSERT", "SELECT", "INSERT"]  # its first state row

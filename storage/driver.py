@@ -28,8 +28,12 @@ class Prepared:
         compiled = statement.compile(dialect=dialect)
         self.sql = compiled.string
         self.names = tuple(compiled.positiontup or ())
+        # The dialect's own form of each type, as SQLAlchemy converts values: a TypeDecorator's
+        # generic bind_processor would leave a timestamp to sqlite3's adapter, which writes a
+        # whole second without its ".000000" (compared as text, it would sort wrong).
         self.processors = tuple(
-            compiled.binds[name].type.bind_processor(dialect) for name in self.names
+            compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+            for name in self.names
         )
 
     def run(self, connection: Connection, params: Mapping) -> sqlite3.Cursor:

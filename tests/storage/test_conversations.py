@@ -2,7 +2,7 @@
 SQLite on the driver's own connection, storage.driver): stored as the ORM stores them, so
 they read back the same, prune by their times, and are undone with the update's transaction."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -50,3 +50,16 @@ async def test_a_failed_update_leaves_neither_its_claim_nor_its_state(app):
         assert await session.scalar(select(ProcessedUpdate.update_id)) is None
         assert await session.get(ConversationState, ("zalo", "official-2")) is None
         assert await ConversationRepo(session).claim_update("zalo", "u-2")  # handled anew
+
+
+async def test_a_claim_on_a_whole_second_is_stored_as_the_orm_stores_that_time(app, monkeypatch):
+    whole = datetime(2026, 12, 7, 11, 0, 0, tzinfo=timezone.utc)
+    monkeypatch.setattr("storage.conversations.utcnow", lambda: whole)
+    async with app.sessionmaker() as session, session.begin():
+        assert await ConversationRepo(session).claim_update("zalo", "u-claimed")
+        session.add(ProcessedUpdate(platform="zalo", update_id="u-orm", processed_at=whole))
+    async with app.sessionmaker() as session:
+        at_that_time = await session.scalars(
+            select(ProcessedUpdate.update_id).where(ProcessedUpdate.processed_at == whole)
+        )
+        assert sorted(at_that_time) == ["u-claimed", "u-orm"]

@@ -10,7 +10,8 @@ import logging
 import re
 
 MASK = "***"
-_BOT_PATH = re.compile(r"/bot[^/\s'\"?#]+")  # …/bot<TOKEN>/method
+# …/bot<TOKEN>/method; not a file named bot.db in a database URL (nothing after it)
+_BOT_PATH = re.compile(r"/bot[^/\s'\"?#]+(?=/)")
 _TOKEN_SHAPE = re.compile(r"\b\d{3,}:[A-Za-z0-9_-]{16,}")  # "<bot id>:<secret>", both platforms
 _DESK_LOGIN = re.compile(r"/desk/login/[A-Za-z0-9_-]+")  # a one-time login link's token
 _secrets: set[str] = set()

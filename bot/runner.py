@@ -10,6 +10,7 @@ from contextlib import AsyncExitStack
 from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import App, safe_url
 from bot.channels.base import Channel, Inbox, handle_here
@@ -32,6 +33,7 @@ JOBS_DRAIN = 60  # seconds a stopping bot waits for background jobs to end
 # The largest request body the HTTP server reads: a roster file uploaded on the desk (its own
 # limit is checked there); webhook updates are a few kilobytes.
 UPLOAD_MAX = 25 * 1024 * 1024
+HEALTH_DATABASE_WAIT = 3.0  # seconds /healthz waits for the database before it says 503
 
 
 class StartError(Exception):
@@ -179,9 +181,19 @@ def _web_app(app: App, health: Health) -> web.Application:
 
     async def healthz(_request: web.Request) -> web.Response:
         """This process's channels and last planning round, and the outbox: 200 when every
-        channel is online, 503 while one is not (for a monitor or a load balancer)."""
-        body = {**health.snapshot(), "outbox": await outbox_counts(app.sessionmaker)}
-        return web.json_response(body, status=200 if health.ok else 503)
+        channel is online and the database answers, 503 otherwise (for a monitor or a load
+        balancer). The database gets HEALTH_DATABASE_WAIT: another process holding SQLite's
+        write lock keeps the bot's one connection waiting up to 30 s, and a monitor asking
+        then should hear "unavailable" at once, not time out."""
+        body, database_ok = health.snapshot(), True
+        try:
+            async with asyncio.timeout(HEALTH_DATABASE_WAIT):
+                body["outbox"] = await outbox_counts(app.sessionmaker)
+        except (TimeoutError, SQLAlchemyError, OSError) as error:
+            reason = redact(str(error).splitlines()[0] if str(error) else "timeout")
+            body["outbox"], body["database"] = None, f"unavailable: {reason}"[:300]
+            database_ok = False
+        return web.json_response(body, status=200 if health.ok and database_ok else 503)
 
     web_app.router.add_get("/healthz", healthz)
     return web_app

@@ -22,6 +22,7 @@ from functools import partial
 
 from rapidfuzz import fuzz, process
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from handlers import forms
@@ -43,8 +44,10 @@ from storage.types import max_length, utcnow
 
 log = logging.getLogger(__name__)
 
-# Errors that mean "the database cannot be reached right now", not a bug.
-DATABASE_DOWN = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+# Errors that mean "the database cannot be reached right now", not a bug; the pool's
+# TimeoutError: no connection came free in time (another process held SQLite's write lock
+# while the update before this one waited for it).
+DATABASE_DOWN = (OperationalError, InterfaceError, ConnectionError, TimeoutError, PoolTimeout)
 # The columns that hold platform user, chat and update ids.
 ID_LENGTH = min(
     max_length(column)
@@ -105,7 +108,10 @@ class Conversation:
         on platforms that can; `push` sends to the user's chat later what a background job
         makes. Without `push` the job's replies come after these, once it has ended."""
         if not _ids_fit(incoming):
-            log.warning("ignoring an update with an id longer than %s characters", ID_LENGTH)
+            log.warning(
+                "ignoring an update with an id longer than %s characters or not printable",
+                ID_LENGTH,
+            )
             return []
         key = f"{incoming.channel}:{incoming.user_id}"
         # Before the lock, the database and the search: a flood costs next to nothing.
@@ -353,10 +359,11 @@ def _database_down(error: Exception) -> bool:
 
 
 def _ids_fit(incoming: Incoming) -> bool:
-    """Platform ids are short (Telegram's are numbers, Zalo's ~20 characters); a longer one
-    is no real user's and could not be stored: nothing to answer."""
+    """Platform ids are short (Telegram's are numbers, Zalo's ~20 characters) and printable;
+    a longer one, or one with a control character (a NUL, which PostgreSQL cannot store), is
+    no real user's: nothing to answer."""
     return all(
-        len(value or "") <= ID_LENGTH
+        len(value or "") <= ID_LENGTH and (value or "").isprintable()
         for value in (incoming.user_id, incoming.chat_id, incoming.update_id)
     )
 

@@ -6,6 +6,8 @@ outage and sends what was queued, once. (SIGKILL mid-broadcast: test_crash.py.)
 
 import asyncio
 import contextlib
+import copy
+import dataclasses
 import itertools
 import logging
 import re
@@ -20,6 +22,7 @@ from bot.delivery import Deliverer
 from handlers.services.answers import reply_for
 from handlers.texts import t
 from handlers.types import Incoming
+from storage import db
 from storage.enums import DeliveryStatus
 from storage.models import AuditEntry, ConversationState, CourseReport, Delivery
 from storage.repo import Repo
@@ -220,6 +223,25 @@ async def test_a_transaction_failing_midway_leaves_nothing_half_written(app, out
     assert "✅ Đã nhận báo cáo #" in await official.say("1")
     assert await count(app, CourseReport) == 1
     assert await count(app, AuditEntry, AuditEntry.action == "report_created") == 1
+
+
+async def test_no_connection_free_in_time_is_an_outage_not_a_failure(app):
+    # Another process holding SQLite's write lock keeps the bot's one connection waiting (the
+    # outbox's round, say); the next update waits for the pool, and when it gives up the user
+    # is told to try again, as in any outage, not given an error with a reference.
+    if app.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's pool of one connection")
+    engine = db.create_engine(app.engine.url, pool_timeout=0.2)
+    conversation = copy.copy(app.conversation)
+    conversation.sessionmaker = db.sessionmaker(engine)
+    official = await linked(dataclasses.replace(app, conversation=conversation))
+    try:
+        async with engine.connect():  # the one connection, held
+            assert await official.say("/baocao") == DOWN
+        assert await official.say("/baocao") != DOWN
+        assert (await state_of(app, official)).form == "baocao"
+    finally:
+        await engine.dispose()
 
 
 async def test_an_outage_in_the_middle_of_an_evaluation_loses_no_answer(app, outage):

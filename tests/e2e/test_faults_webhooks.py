@@ -258,3 +258,20 @@ async def test_after_garbage_on_both_webhooks_a_real_update_is_answered(webhooks
     assert await webhooks.post("zalo", good, SECRET) == 200
     assert "Xin chào" in await zalo.reply_to(ZL_USER, 0)
     assert not serve_task().done()
+
+
+async def test_healthz_says_503_at_once_while_no_database_connection_is_free(
+    webhooks, app, monkeypatch
+):
+    # Another process holding SQLite's write lock keeps the bot's one connection waiting for
+    # up to 30 s: a monitor asking meanwhile hears "unavailable" at once.
+    if app.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's pool of one connection")
+    monkeypatch.setattr("bot.runner.HEALTH_DATABASE_WAIT", 0.2)
+    url = f"http://127.0.0.1:{webhooks.port}/healthz"
+    async with app.engine.connect(), webhooks.http.get(url) as response:  # the one connection held
+        status, body = response.status, await response.json()
+    assert status == 503 and body["outbox"] is None
+    assert body["database"].startswith("unavailable")
+    async with webhooks.http.get(url) as response:
+        assert (await response.json())["outbox"] is not None

@@ -66,11 +66,14 @@ async def test_redelivered_update_is_ignored(app):
     assert state.step == 1 and state.answers == {"category": "bdhvs"}
 
 
-async def test_an_id_too_long_for_any_platform_is_ignored(app, caplog):
+async def test_an_id_too_long_for_any_platform_or_not_printable_is_ignored(app, caplog):
     huge = "9" * 65  # no Telegram or Zalo id is this long; the columns hold 64
     for incoming in (
         Incoming("telegram", huge, huge, text="/help", update_id="1"),
         Incoming("zalo", "u", "u", text="/help", update_id=huge),
+        # a NUL (PostgreSQL cannot store it) or another control character: no real id has one
+        Incoming("zalo", "a\x00b", "a\x00b", text="/help", update_id="2"),
+        Incoming("zalo", "u", "u", text="/help", update_id="3\u202e"),
     ):
         with caplog.at_level(logging.WARNING):
             assert await app.conversation.handle(incoming) == []

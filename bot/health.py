@@ -40,7 +40,7 @@ class ChannelHealth:
         if self.state == ChannelState.ONLINE:
             self.state, self.since = ChannelState.RETRYING, utcnow().isoformat()
         self.attempts += 1
-        self.last_error = _one_line(error)
+        self.last_error = one_line(error)
 
     def back(self) -> None:
         if self.state != ChannelState.ONLINE and self.mode:
@@ -50,7 +50,7 @@ class ChannelHealth:
         if self.state != ChannelState.RETRYING:
             self.since = utcnow().isoformat()
         self.state, self.attempts = ChannelState.RETRYING, self.attempts + 1
-        self.last_error = _one_line(error)
+        self.last_error = one_line(error)
         self.next_attempt_at = (utcnow() + timedelta(seconds=retry_in)).isoformat()
 
 
@@ -90,7 +90,8 @@ class Health:
         return path
 
 
-def _one_line(error: Exception) -> str:
+def one_line(error: Exception) -> str:
+    """An error as one short line without secrets: for the health file and `/healthz`."""
     text = str(error).splitlines()[0] if str(error) else type(error).__name__
     return redact(text)[:300]
 

@@ -20,7 +20,7 @@ from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloApi
 from bot.delivery import Deliverer, outbox_counts
 from bot.desk import mount as mount_desk
-from bot.health import HEARTBEAT, Health, running_processes
+from bot.health import HEARTBEAT, Health, one_line, running_processes
 from bot.redact import redact
 from bot.scaleout import RedisRateLimiter, redis_inbox
 from bot.scheduler import start_scheduler
@@ -190,8 +190,7 @@ def _web_app(app: App, health: Health) -> web.Application:
             async with asyncio.timeout(HEALTH_DATABASE_WAIT):
                 body["outbox"] = await outbox_counts(app.sessionmaker)
         except (TimeoutError, SQLAlchemyError, OSError) as error:
-            reason = redact(str(error).splitlines()[0] if str(error) else "timeout")
-            body["outbox"], body["database"] = None, f"unavailable: {reason}"[:300]
+            body["outbox"], body["database"] = None, f"unavailable: {one_line(error)}"
             database_ok = False
         return web.json_response(body, status=200 if health.ok and database_ok else 503)
 

@@ -22,7 +22,7 @@ from functools import partial
 
 from rapidfuzz import fuzz, process
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.exc import TimeoutError as PoolTimeout  # not the builtin TimeoutError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from handlers import forms

@@ -111,7 +111,7 @@ class State:
 class ConversationRepo:
     def __init__(self, session: AsyncSession):
         self.session = session
-        self._sqlite = None  # (the session's transaction, its connection on SQLite)
+        self._connection = None  # (the session's transaction, its connection on SQLite)
 
     async def load(
         self, platform: str, external_user_id: str
@@ -200,10 +200,10 @@ class ConversationRepo:
         """On SQLite, the connection of the session's transaction (begun if it was not),
         found once per transaction; None on other databases."""
         transaction = self.session.sync_session.get_transaction()
-        if self._sqlite is None or self._sqlite[0] is not transaction:
+        if self._connection is None or self._connection[0] is not transaction:
             connection = await connection_of(self.session)
-            self._sqlite = (self.session.sync_session.get_transaction(), connection)
-        return self._sqlite[1]
+            self._connection = (self.session.sync_session.get_transaction(), connection)
+        return self._connection[1]
 
     async def prune_updates(self, before: datetime) -> int:
         """Forget the update ids handled before `before`; how many went."""

@@ -100,7 +100,14 @@ async def serving(app: App, database: Database, **settings) -> AsyncIterator[App
     # The HTTP server (webhooks, the desk) runs in every mode: each test on its own port.
     settings.setdefault("webhook_port", free_port())
     settings.setdefault("webhook_host", "127.0.0.1")
+    # The channels run on the wall clock: a push (a review's notice, a reminder) would wait
+    # for the morning whenever the suite runs in the quiet hours (21–7 in Vietnam, from 14:00
+    # UTC). None here unless the test sets them; the app's pushes obey the same setting.
+    settings.setdefault("quiet_hours", "0-0")
     app = dataclasses.replace(app, settings=database.settings(**settings))
+    app.conversation.options = dataclasses.replace(
+        app.conversation.options, quiet=app.settings.quiet
+    )
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(serve(app, stop, ready))
     await asyncio.wait(

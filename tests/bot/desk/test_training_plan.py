@@ -87,7 +87,8 @@ async def test_an_admin_sees_the_plan_and_makes_its_workbook(commune):
 async def test_a_unit_admin_sees_their_own_unit_only(commune):
     async with desk_server(commune) as desk:
         client = await desk.client_login("H2")
-        async with client.get(f"{desk.url}{PAGE}") as response:
+        # 2027 named: the page opens on next year's plan, 2028 from 1 January 2027 on.
+        async with client.get(f"{desk.url}{PAGE}?year=2027") as response:
             text = await response.text()
         assert response.status == 200 and "Phòng UB" in text
         assert "Cán bộ S4" in text and "Cán bộ S1" not in text

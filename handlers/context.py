@@ -9,7 +9,7 @@ from handlers.jobs import Jobs, Run
 from handlers.periods import Calendar
 from handlers.types import Download, Incoming
 from knowledge.answers import KnowledgeBase
-from storage.conversations import State
+from storage.conversations import Link, State
 from storage.enums import Role
 from storage.models import ChannelAccount, Official
 from storage.repo import Repo
@@ -54,12 +54,17 @@ class Options:
         return self.summaries_dir / "desk"
 
 
+class AccountNotRead(RuntimeError):
+    """A handler used the account on an update the conversation answered without reading it
+    (a question typed outside a form): read it first (`Context.read_account`)."""
+
+
 @dataclass
 class Context:
     incoming: Incoming
     repo: Repo
     state: State
-    account: ChannelAccount | None
+    link: Link | None  # the linked account's id and chat (None: a stranger)
     now: datetime
     options: Options
     knowledge: KnowledgeBase | None = None
@@ -72,6 +77,29 @@ class Context:
     args: str = ""  # what follows a command's name
     jobs: Jobs | None = None  # heavy work off the event loop
     started: list[Run] = field(default_factory=list)  # jobs to start once the update commits
+    # The linked account as a mapped object, with its official and unit: read when a handler
+    # needs it (`read_account`), not for a question about the plan, which is most messages.
+    _account: ChannelAccount | None = field(default=None, repr=False)
+    _read: bool = field(default=False, repr=False)
+
+    async def read_account(self) -> None:
+        """Read the linked account, once per update."""
+        if not self._read:
+            found = await self.repo.accounts.get(self.link.account_id) if self.link else None
+            self.account = found
+
+    @property
+    def account(self) -> ChannelAccount | None:
+        """The linked account (None: a stranger), once read."""
+        if not self._read:
+            raise AccountNotRead("the account was not read for this update")
+        return self._account
+
+    @account.setter
+    def account(self, account: ChannelAccount | None) -> None:
+        """The account read, or linked by this update (/start CODE)."""
+        self._account, self._read = account, True
+        self.link = Link(account.id, account.chat_id) if account is not None else None
 
     @property
     def user_key(self) -> str:
@@ -91,7 +119,7 @@ class Context:
     @property
     def linked(self) -> bool:
         """Whether this platform account is linked to an official (active or not)."""
-        return self.account is not None
+        return self.link is not None
 
     @property
     def official(self) -> Official | None:

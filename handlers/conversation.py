@@ -175,23 +175,24 @@ class Conversation:
             ):
                 log.info("ignoring redelivered update %s", incoming.update_id)
                 return [], []
-            account, state = await repo.conversations.load(incoming.channel, incoming.user_id)
-            self.limits.learn(key, account is not None)  # strangers have the stricter limit
+            link, state = await repo.conversations.load(incoming.channel, incoming.user_id)
+            self.limits.learn(key, link is not None)  # strangers have the stricter limit
             if refusal := self._too_long(incoming):  # after the claim: a redelivery gets none
                 return [refusal], []
-            if account is not None and account.chat_id != incoming.chat_id:
-                account.chat_id = incoming.chat_id  # reminders go to the chat last used
             ctx = Context(
                 incoming=incoming,
                 repo=repo,
                 state=state,
-                account=account,
+                link=link,
                 now=self.clock(),
                 options=self.options,
                 knowledge=self.knowledge,
                 download=download,
                 jobs=self.jobs,
             )
+            if link is not None and link.chat_id != incoming.chat_id:
+                await ctx.read_account()
+                ctx.account.chat_id = incoming.chat_id  # reminders go to the chat last used
             asked = _place(ctx.state)
             replies = _number_question(ctx, asked, await self._dispatch(ctx))
             await repo.conversations.save(ctx.state)  # durable before the replies go out
@@ -227,6 +228,7 @@ class Conversation:
             elif _bare_command(pressed):
                 ctx.text = pressed
             else:
+                await ctx.read_account()
                 return self._stale_button(ctx, form, offered)
         else:
             typed = ctx.incoming.text.strip()
@@ -242,6 +244,10 @@ class Conversation:
                 key = "common.no_such_choice" if len(offered) > 1 else "common.no_such_choice_one"
                 return [Reply(t(key, typed=typed[:20], count=len(offered)), tuple(offered))]
 
+        if form is not None or not ctx.text or ctx.text.startswith("/"):
+            # A command's access, a form's step and a file need the account; a question typed
+            # outside a form (the router's fallback, most messages) is answered without it.
+            await ctx.read_account()
         replies: list[Reply] = []
         if form is not None and (why := refusal(form.access, ctx)):
             # Lost the right to this form since opening it (deactivated, demoted, unlinked).

@@ -34,6 +34,8 @@ class Command:
 class Router:
     commands: dict[str, Command] = field(default_factory=dict)
     forms: dict = field(default_factory=dict)
+    # Answers text typed outside a form. It gets no account (`Context.linked` says whether
+    # there is one): reading it would cost every question (handlers.conversation).
     fallback: Handler | None = None
     # Answers a question from the knowledge base alone, while the database is down.
     offline: Callable | None = None

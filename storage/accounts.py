@@ -53,6 +53,10 @@ class AccountRepo:
     def __init__(self, session: AsyncSession):
         self.session = session
 
+    async def get(self, account_id: int) -> ChannelAccount | None:
+        """The account with its official and unit (None if it was unlinked meanwhile)."""
+        return await self.session.get(ChannelAccount, account_id)
+
     async def find(self, platform: str, external_user_id: str) -> ChannelAccount | None:
         return await self.session.scalar(_FIND, {"platform": platform, "user": external_user_id})
 

@@ -10,7 +10,7 @@ state's write go to the driver's own connection, in the session's transaction
 import copy
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import String, and_, bindparam, delete, select, update
 from sqlalchemy.engine import Connection
@@ -28,17 +28,18 @@ _KEY = select(
     bindparam("platform", type_=String).label("platform"),
     bindparam("user", type_=String).label("user"),
 ).subquery("key")
-# The account (None for a stranger) and the state's columns (None before first contact).
+_ACCOUNTS = ChannelAccount.__table__
+# The linked account's id and chat (None for a stranger) and the state's columns (None before
+# first contact): plain columns, since a question about the plan needs no more of the account,
+# and reading it as mapped objects cost a question a fifth of its time (bench/RESULTS.md,
+# section 8). A handler that needs the account reads it then (`AccountRepo.get`).
 _LOAD = (
-    select(ChannelAccount, _STATES.c.form, _STATES.c.step, _STATES.c.answers)
-    .add_columns(_STATES.c.choices, _STATES.c.question)
+    select(_ACCOUNTS.c.id, _ACCOUNTS.c.chat_id, _STATES.c.form, _STATES.c.step)
+    .add_columns(_STATES.c.answers, _STATES.c.choices, _STATES.c.question)
     .select_from(_KEY)
     .outerjoin(
-        ChannelAccount,
-        and_(
-            ChannelAccount.platform == _KEY.c.platform,
-            ChannelAccount.external_user_id == _KEY.c.user,
-        ),
+        _ACCOUNTS,
+        and_(_ACCOUNTS.c.platform == _KEY.c.platform, _ACCOUNTS.c.external_user_id == _KEY.c.user),
     )
     .outerjoin(
         _STATES,
@@ -78,6 +79,7 @@ def _hot_statements(session: AsyncSession) -> dict:
             }
         )
         _BY_DIALECT[dialect] = {
+            "load": _LOAD,
             "claim": claim.on_conflict_do_nothing(),
             "upsert": new.on_conflict_do_update(
                 index_elements=["platform", "external_user_id"],
@@ -86,6 +88,13 @@ def _hot_statements(session: AsyncSession) -> dict:
             "update": _UPDATE,
         }
     return _BY_DIALECT[dialect]
+
+
+class Link(NamedTuple):
+    """A platform user's linked account, as every update reads it."""
+
+    account_id: int
+    chat_id: str
 
 
 @dataclass(eq=False)
@@ -113,20 +122,22 @@ class ConversationRepo:
         self.session = session
         self._connection = None  # (the session's transaction, its connection on SQLite)
 
-    async def load(
-        self, platform: str, external_user_id: str
-    ) -> tuple[ChannelAccount | None, State]:
-        """The user's account (None for a stranger) and state (a new one on first contact)."""
-        row = (
-            await self.session.execute(_LOAD, {"platform": platform, "user": external_user_id})
-        ).one()
-        account, *kept = row
+    async def load(self, platform: str, external_user_id: str) -> tuple[Link | None, State]:
+        """The user's linked account (None for a stranger) and state (a new one on first
+        contact), in one round trip."""
+        params = {"platform": platform, "user": external_user_id}
+        if connection := await self._driver():
+            row = self._prepared("load").first(connection, params)
+        else:
+            row = (await self.session.execute(_LOAD, params)).one()
+        account_id, chat_id, *kept = row
+        link = Link(account_id, chat_id) if account_id is not None else None
         state = State(platform, external_user_id)
         if kept[1] is not None:  # the step: a state row exists
             state.form, state.step, state.answers, state.choices, state.question = kept
             state.answers, state.choices = state.answers or {}, state.choices or []
             state.stored = copy.deepcopy(state.kept())
-        return account, state
+        return link, state
 
     async def save(self, state: State) -> None:
         """Write the state if it changed; a new one only once it holds something."""
@@ -189,12 +200,16 @@ class ConversationRepo:
     async def _run(self, name: str, params: dict):
         """One of the statements every update runs: on SQLite on its own connection
         (storage.driver), elsewhere through the session."""
-        statement = _hot_statements(self.session)[name]
         if connection := await self._driver():
-            if name not in _ON_SQLITE:
-                _ON_SQLITE[name] = Prepared(statement, self.session.bind.dialect)
-            return _ON_SQLITE[name].run(connection, params)
-        return await self.session.execute(statement, params)
+            return self._prepared(name).run(connection, params)
+        return await self.session.execute(_hot_statements(self.session)[name], params)
+
+    def _prepared(self, name: str) -> Prepared:
+        """One of those statements, compiled for SQLite's own connection."""
+        if name not in _ON_SQLITE:
+            statement = _hot_statements(self.session)[name]
+            _ON_SQLITE[name] = Prepared(statement, self.session.bind.dialect)
+        return _ON_SQLITE[name]
 
     async def _driver(self) -> Connection | None:
         """On SQLite, the connection of the session's transaction (begun if it was not),

@@ -35,6 +35,12 @@ class Prepared:
             compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
             for name in self.names
         )
+        # A query's columns as SQLAlchemy would return them (JSON parsed, say).
+        columns = statement.selected_columns if hasattr(statement, "selected_columns") else ()
+        self.results = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in columns
+        )
 
     def run(self, connection: Connection, params: Mapping) -> sqlite3.Cursor:
         """Run on `connection` (the session's, from `connection_of`): its rowcount is read
@@ -52,6 +58,17 @@ class Prepared:
             raise DBAPIError.instance(
                 self.sql, values, error, sqlite3.Error, dialect=connection.dialect
             ) from error
+
+    def first(self, connection: Connection, params: Mapping) -> tuple | None:
+        """The first row of a query run on `connection`, its values converted by their
+        columns' types; None when it returns none."""
+        row = self.run(connection, params).fetchone()
+        if row is None:
+            return None
+        return tuple(
+            convert(value) if convert else value
+            for value, convert in zip(row, self.results, strict=True)
+        )
 
 
 async def connection_of(session: AsyncSession) -> Connection | None:

@@ -1,5 +1,7 @@
 """One facade over the queries of one database session: `repo.officials`, `repo.accounts`, …"""
 
+from functools import cached_property
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.accounts import AccountRepo
@@ -18,19 +20,64 @@ from storage.summaries import SummaryRepo
 
 
 class Repo:
+    """Each part made on first use: an update uses two or three of them, and it is made for
+    every update."""
+
     def __init__(self, session: AsyncSession):
         self.session = session
-        self.officials = OfficialRepo(session)
-        self.accounts = AccountRepo(session)
-        self.conversations = ConversationRepo(session)
-        self.audit = AuditRepo(session)
-        self.questions = QuestionRepo(session)
-        self.reports = ReportRepo(session)
-        self.deliveries = DeliveryRepo(session)
-        self.evaluations = EvaluationRepo(session)
-        self.campaigns = CampaignRepo(session)
-        self.indicators = IndicatorRepo(session)
-        self.summaries = SummaryRepo(session)
-        self.desk = DeskRepo(session)
-        self.registrations = RegistrationRepo(session)
-        self.settings = SettingRepo(session)
+
+    @cached_property
+    def officials(self) -> OfficialRepo:
+        return OfficialRepo(self.session)
+
+    @cached_property
+    def accounts(self) -> AccountRepo:
+        return AccountRepo(self.session)
+
+    @cached_property
+    def conversations(self) -> ConversationRepo:
+        return ConversationRepo(self.session)
+
+    @cached_property
+    def audit(self) -> AuditRepo:
+        return AuditRepo(self.session)
+
+    @cached_property
+    def questions(self) -> QuestionRepo:
+        return QuestionRepo(self.session)
+
+    @cached_property
+    def reports(self) -> ReportRepo:
+        return ReportRepo(self.session)
+
+    @cached_property
+    def deliveries(self) -> DeliveryRepo:
+        return DeliveryRepo(self.session)
+
+    @cached_property
+    def evaluations(self) -> EvaluationRepo:
+        return EvaluationRepo(self.session)
+
+    @cached_property
+    def campaigns(self) -> CampaignRepo:
+        return CampaignRepo(self.session)
+
+    @cached_property
+    def indicators(self) -> IndicatorRepo:
+        return IndicatorRepo(self.session)
+
+    @cached_property
+    def summaries(self) -> SummaryRepo:
+        return SummaryRepo(self.session)
+
+    @cached_property
+    def desk(self) -> DeskRepo:
+        return DeskRepo(self.session)
+
+    @cached_property
+    def registrations(self) -> RegistrationRepo:
+        return RegistrationRepo(self.session)
+
+    @cached_property
+    def settings(self) -> SettingRepo:
+        return SettingRepo(self.session)

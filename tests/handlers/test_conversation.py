@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from handlers.types import Incoming
 from storage import db
-from storage.models import AuditEntry, ConversationState
+from storage.models import AuditEntry, ChannelAccount, ConversationState
 from tests.helpers.app import Chat
 from tests.helpers.sample_form import install_form
 
@@ -207,3 +207,26 @@ async def test_a_command_typed_in_words_is_suggested_joined(official_chat):
     assert "Có phải bạn muốn gõ /lotrinh?" in await official_chat.send("/Lộ Trình của tôi")
     # Only what this user may use: no admin's command to an official.
     assert "/baocaodinhky" not in await official_chat.send("/bao cao dinh ky")
+
+
+async def test_reminders_go_to_the_chat_last_written_from(app, official_chat):
+    """The account's chat follows the official whether they ask a question (answered without
+    reading the account) or run a command."""
+
+    async def chat_of() -> str:
+        async with app.sessionmaker() as session:
+            return await session.scalar(
+                select(ChannelAccount.chat_id).where(
+                    ChannelAccount.external_user_id == official_chat.user_id
+                )
+            )
+
+    async def send(text: str, chat: str, update_id: str):
+        return await app.conversation.handle(
+            Incoming("console", official_chat.user_id, chat, text=text, update_id=update_id)
+        )
+
+    (answer,) = await send("bdhvs la gi", "group-1", "c1")
+    assert "Nguồn" in answer.text and await chat_of() == "group-1"
+    (profile,) = await send("/toi", "group-2", "c2")
+    assert "Hoàng Minh Tuấn" in profile.text and await chat_of() == "group-2"

@@ -75,16 +75,18 @@ def context(
     choice: str | None = None,
 ) -> Context:
     incoming = Incoming("console", "u1", "u1", text=text, choice=choice)
-    return Context(
+    ctx = Context(
         incoming=incoming,
         repo=None,
         state=state,
-        account=None,
+        link=None,
         now=now,
         options=Options(),
         text=picked if picked is not None else text,
         picked=picked,
     )
+    ctx.account = None  # a stranger, read
+    return ctx
 
 
 async def say(state, text="", picked=None, **kwargs):

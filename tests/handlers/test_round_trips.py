@@ -1,5 +1,6 @@
 """What an update costs the database, counted in statements: the path every message takes
-reads the account and the state in one statement and writes only what changed, so a change
+reads the account's id and the state in one statement and writes only what changed; a
+question typed outside a form needs nothing more, a command reads the account itself. A change
 that adds a round trip to it shows here (its time is measured in bench/cost.py)."""
 
 from contextlib import contextmanager
@@ -37,7 +38,8 @@ async def test_a_question_reads_once_and_writes_its_choices(app, official_chat):
     with statements(app) as seen:
         (reply,) = await send(app, official_chat.user_id, "ke hoach nay cua ai", "u1")
     assert "Nguồn" in reply.text or reply.choices  # answered
-    # the update id claimed, account and state read together, the new choices written
+    # the update id claimed, account id and state read together, the new choices written;
+    # the account itself is not read for a question
     assert seen == ["INSERT", "SELECT", "UPDATE"]
 
 
@@ -45,7 +47,8 @@ async def test_a_message_that_changes_nothing_writes_nothing_but_its_claim(app, 
     await send(app, official_chat.user_id, "/help", "u1")
     with statements(app) as seen:
         (again,) = await send(app, official_chat.user_id, "/help", "u2")
-    assert "Các lệnh" in again.text and seen == ["INSERT", "SELECT"]
+    # the claim, the account id and state, then the account (a command's access needs it)
+    assert "Các lệnh" in again.text and seen == ["INSERT", "SELECT", "SELECT"]
 
 
 async def test_a_redelivered_update_stops_at_its_claim(app, official_chat):

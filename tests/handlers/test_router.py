@@ -24,14 +24,16 @@ def user(kind: str) -> Context:
         account = ChannelAccount(
             platform="console", external_user_id="u1", chat_id="u1", official=official
         )
-    return Context(
+    ctx = Context(
         incoming=Incoming("console", "u1", "u1", text="/x"),
         repo=None,
         state=ConversationState(),
-        account=account,
+        link=None,
         now=datetime(2026, 12, 6, tzinfo=timezone.utc),
         options=Options(),
     )
+    ctx.account = account
+    return ctx
 
 
 KINDS = ["unlinked", "deactivated", "official", "unit admin", "admin"]

@@ -175,22 +175,11 @@ class Conversation:
             ):
                 log.info("ignoring redelivered update %s", incoming.update_id)
                 return [], []
-            link, state = await repo.conversations.load(incoming.channel, incoming.user_id)
-            self.limits.learn(key, link is not None)  # strangers have the stricter limit
+            ctx = await self._context(repo, incoming, key, download)
+            self.limits.learn(key, ctx.linked)  # strangers have the stricter limit
             if refusal := self._too_long(incoming):  # after the claim: a redelivery gets none
                 return [refusal], []
-            ctx = Context(
-                incoming=incoming,
-                repo=repo,
-                state=state,
-                link=link,
-                now=self.clock(),
-                options=self.options,
-                knowledge=self.knowledge,
-                download=download,
-                jobs=self.jobs,
-            )
-            if link is not None and link.chat_id != incoming.chat_id:
+            if ctx.link is not None and ctx.link.chat_id != incoming.chat_id:
                 await ctx.read_account()
                 ctx.account.chat_id = incoming.chat_id  # reminders go to the chat last used
             asked = _place(ctx.state)
@@ -208,6 +197,37 @@ class Conversation:
         else:
             self._in_form.discard(key)
         return replies, jobs
+
+    async def _context(
+        self, repo: Repo, incoming: Incoming, key: str, download: Download | None
+    ) -> Context:
+        """The update's context with the user's state, and their account read with it when
+        the update will need it: a command, a button, a file, a form's step (as far as this
+        process knows); a question typed outside a form gets only whether they are linked."""
+        platform, user = incoming.channel, incoming.user_id
+        typed = incoming.text.lstrip()[:1]
+        expects_account = (
+            incoming.choice is not None or typed in ("", "/", "／") or key in self._in_form
+        )
+        if expects_account:
+            account, state = await repo.conversations.load_with_account(platform, user)
+            link = None  # set with the account below
+        else:
+            link, state = await repo.conversations.load(platform, user)
+        ctx = Context(
+            incoming=incoming,
+            repo=repo,
+            state=state,
+            link=link,
+            now=self.clock(),
+            options=self.options,
+            knowledge=self.knowledge,
+            download=download,
+            jobs=self.jobs,
+        )
+        if expects_account:
+            ctx.account = account
+        return ctx
 
     async def _dispatch(self, ctx: Context) -> list[Reply]:
         form = self.router.forms.get(ctx.state.form) if ctx.state.form else None

@@ -16,8 +16,8 @@ from storage.models import ChannelAccount, InviteCode, LinkFailure, Official
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
 
-# Looked up for every update: built once, so SQLAlchemy neither rebuilds the statement nor
-# recomputes its cache key each time (0.13 ms an update, bench/RESULTS.md section 1).
+# Built once, so SQLAlchemy neither rebuilds the statement nor recomputes its cache key each
+# time (0.13 ms a lookup, bench/RESULTS.md section 1).
 _FIND = select(ChannelAccount).where(
     ChannelAccount.platform == bindparam("platform"),
     ChannelAccount.external_user_id == bindparam("user"),

@@ -1,10 +1,10 @@
 """Conversation state per platform user, and the update ids already handled.
 
-Every update reads the account and the state and may write the state back: with prebuilt
-statements, in one round trip each, and the state as a plain object rather than a mapped one,
-since the ORM's unit of work cost more than the update's own work. On SQLite the claim and the
-state's write go to the driver's own connection, in the session's transaction
-(storage.driver); bench/RESULTS.md, section 8, has the figures.
+Every update reads the linked account's id and the state and may write the state back: with
+prebuilt statements, in one round trip each, and the state as a plain object rather than a
+mapped one, since the ORM's unit of work cost more than the update's own work. On SQLite the
+claim, that read and the state's write go to the driver's own connection, in the session's
+transaction (storage.driver); bench/RESULTS.md, section 8, has the figures.
 """
 
 import copy
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import String, and_, bindparam, delete, select, update
+from sqlalchemy import Select, String, and_, bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,23 +29,37 @@ _KEY = select(
     bindparam("user", type_=String).label("user"),
 ).subquery("key")
 _ACCOUNTS = ChannelAccount.__table__
-# The linked account's id and chat (None for a stranger) and the state's columns (None before
-# first contact): plain columns, since a question about the plan needs no more of the account,
-# and reading it as mapped objects cost a question a fifth of its time (bench/RESULTS.md,
-# section 8). A handler that needs the account reads it then (`AccountRepo.get`).
-_LOAD = (
-    select(_ACCOUNTS.c.id, _ACCOUNTS.c.chat_id, _STATES.c.form, _STATES.c.step)
-    .add_columns(_STATES.c.answers, _STATES.c.choices, _STATES.c.question)
-    .select_from(_KEY)
-    .outerjoin(
-        _ACCOUNTS,
-        and_(_ACCOUNTS.c.platform == _KEY.c.platform, _ACCOUNTS.c.external_user_id == _KEY.c.user),
-    )
-    .outerjoin(
-        _STATES,
-        and_(_STATES.c.platform == _KEY.c.platform, _STATES.c.external_user_id == _KEY.c.user),
-    )
+_STATE_COLUMNS = tuple(
+    _STATES.c[name] for name in ("form", "step", "answers", "choices", "question")
 )
+
+
+def _with_state(*account) -> Select:
+    """`account`'s columns (None for a stranger) and the state's (None before first contact)
+    of one platform user."""
+    return (
+        select(*account, *_STATE_COLUMNS)
+        .select_from(_KEY)
+        .outerjoin(
+            _ACCOUNTS,
+            and_(
+                _ACCOUNTS.c.platform == _KEY.c.platform,
+                _ACCOUNTS.c.external_user_id == _KEY.c.user,
+            ),
+        )
+        .outerjoin(
+            _STATES,
+            and_(_STATES.c.platform == _KEY.c.platform, _STATES.c.external_user_id == _KEY.c.user),
+        )
+    )
+
+
+# A question about the plan needs only to know whether the user is linked: the account's id
+# and chat as plain columns. Read as mapped objects, with its official and unit, the account
+# cost a question a fifth of its time (bench/RESULTS.md, section 8); an update that needs it
+# (a command, a form's step) reads it with the state, or on its own when that was not foreseen.
+_LOAD = _with_state(_ACCOUNTS.c.id, _ACCOUNTS.c.chat_id)
+_LOAD_ACCOUNT = _with_state(ChannelAccount)
 _KEPT = ("form", "step", "answers", "choices", "question")  # what a handler may change
 _UPDATE = (
     update(_STATES)
@@ -117,6 +131,16 @@ class State:
         return tuple(getattr(self, name) for name in _KEPT)
 
 
+def _state(platform: str, external_user_id: str, kept: list) -> State:
+    """The state from its columns as read (None: no row yet, a new state)."""
+    state = State(platform, external_user_id)
+    if kept[1] is not None:  # the step: a state row exists
+        state.form, state.step, state.answers, state.choices, state.question = kept
+        state.answers, state.choices = state.answers or {}, state.choices or []
+        state.stored = copy.deepcopy(state.kept())
+    return state
+
+
 class ConversationRepo:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -132,12 +156,16 @@ class ConversationRepo:
             row = (await self.session.execute(_LOAD, params)).one()
         account_id, chat_id, *kept = row
         link = Link(account_id, chat_id) if account_id is not None else None
-        state = State(platform, external_user_id)
-        if kept[1] is not None:  # the step: a state row exists
-            state.form, state.step, state.answers, state.choices, state.question = kept
-            state.answers, state.choices = state.answers or {}, state.choices or []
-            state.stored = copy.deepcopy(state.kept())
-        return link, state
+        return link, _state(platform, external_user_id, kept)
+
+    async def load_with_account(
+        self, platform: str, external_user_id: str
+    ) -> tuple[ChannelAccount | None, State]:
+        """The same with the account as a mapped object, with its official and unit, for an
+        update that will need it: in the same round trip."""
+        params = {"platform": platform, "user": external_user_id}
+        account, *kept = (await self.session.execute(_LOAD_ACCOUNT, params)).one()
+        return account, _state(platform, external_user_id, kept)
 
     async def save(self, state: State) -> None:
         """Write the state if it changed; a new one only once it holds something."""

@@ -249,6 +249,8 @@ class Conversation:
                 ctx.text = pressed
             else:
                 await ctx.read_account()
+                if form is not None and (why := refusal(form.access, ctx)):
+                    return [_access_lost(ctx, form, why)]  # not the form's question again
                 return self._stale_button(ctx, form, offered)
         else:
             typed = ctx.incoming.text.strip()
@@ -270,9 +272,7 @@ class Conversation:
             await ctx.read_account()
         replies: list[Reply] = []
         if form is not None and (why := refusal(form.access, ctx)):
-            # Lost the right to this form since opening it (deactivated, demoted, unlinked).
-            forms.finish(ctx)
-            replies.append(Reply(t("forms.access_lost", title=form.title, reason=why)))
+            replies.append(_access_lost(ctx, form, why))
             form = None
             if not ctx.text.startswith("/"):
                 return replies
@@ -365,6 +365,13 @@ class Conversation:
         if close:
             return t("common.unknown_command_close", command=name, suggestion=close[0])
         return t("common.unknown_command", command=name)
+
+
+def _access_lost(ctx: Context, form: forms.Form, why: str) -> Reply:
+    """The form closed, nothing of it stored: its user lost the right to it since opening it
+    (deactivated, demoted, unlinked)."""
+    forms.finish(ctx)
+    return Reply(t("forms.access_lost", title=form.title, reason=why))
 
 
 async def _run(handler, ctx: Context) -> list[Reply]:

@@ -30,8 +30,8 @@ def help_reply(commands, ctx: Context) -> Reply:
         ]
 
     parts = [t("help.intro"), "\n".join(lines(Access.ANYONE))]
-    if ctx.official is None:
-        parts.append(t("help.unlinked"))
+    if ctx.official is None:  # a stranger, or an official no longer serving
+        parts.append(t("help.inactive") if ctx.linked else t("help.unlinked"))
         allowed = {Access.ANYONE}
     else:
         parts.append(t("help.official_header") + "\n" + "\n".join(lines(Access.OFFICIAL)))

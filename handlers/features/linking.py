@@ -22,7 +22,7 @@ async def start(ctx: Context) -> str:
     if not ctx.args:
         if ctx.official is not None:
             return t("linking.welcome_back", name=ctx.official.full_name)
-        return t("linking.welcome")
+        return t("common.inactive") if ctx.linked else t("linking.welcome")
     return await _link(ctx, ctx.args)
 
 

@@ -7,8 +7,16 @@ import io
 from sqlalchemy import func, select
 
 from handlers.services.roster import export_roster, import_roster_file
+from handlers.types import Incoming
 from storage.enums import Role
-from storage.models import Campaign, CourseReport, Delivery, Evaluation, Official
+from storage.models import (
+    Campaign,
+    ConversationState,
+    CourseReport,
+    Delivery,
+    Evaluation,
+    Official,
+)
 from storage.repo import Repo
 from tests.helpers.app import chat_as
 from tests.helpers.forms_walk import NOW, seed_reviewables
@@ -99,3 +107,27 @@ async def test_an_evaluation_moved_out_of_a_unit_admins_reach_mid_confirmation_c
     assert "không thuộc đơn vị của bạn" in out and "Vui lòng kiểm tra lại" not in out
     assert "đang điền" not in await leader.send("/toi")  # the form is closed
     assert await _count(app, Evaluation, Evaluation.status == "confirmed") == 0
+
+
+async def test_an_old_button_pressed_after_deactivation_closes_the_form(app):
+    """A button from an earlier message is not the form's question again for someone who lost
+    the right to the form: they are told, as for a typed step."""
+    app.conversation.clock = lambda: NOW
+    official = await chat_as(app, "DEMO010")
+    await official.send("/baocao")
+    await _roster_without(app, "DEMO010")
+    (reply,) = await app.conversation.handle(
+        Incoming("console", official.user_id, official.user_id, choice="stale", question=0)
+    )
+    assert "ngừng công tác" in reply.text and "đã được đóng lại" in reply.text
+    async with app.sessionmaker() as session:
+        state = await session.get(ConversationState, ("console", official.user_id))
+    assert state.form is None
+
+
+async def test_a_deactivated_official_is_not_told_to_link(app):
+    official = await chat_as(app, "DEMO010")
+    await _roster_without(app, "DEMO010")
+    for command in ("/help", "/start"):
+        out = await official.send(command)
+        assert "ngừng công tác" in out and "xin quản trị viên mã mời" not in out, command

@@ -1,10 +1,11 @@
 """Conversation state per platform user, and the update ids already handled.
 
-Every update reads the linked account's id and the state and may write the state back: with
-prebuilt statements, in one round trip each, and the state as a plain object rather than a
-mapped one, since the ORM's unit of work cost more than the update's own work. On SQLite the
-claim, that read and the state's write go to the driver's own connection, in the session's
-transaction (storage.driver); bench/RESULTS.md, section 8, has the figures.
+Every update reads the state with the linked account (only its id for a question) and may
+write the state back: with prebuilt statements, in one round trip each, and the state as a
+plain object rather than a mapped one, since the ORM's unit of work cost more than the update's
+own work. On SQLite the claim, the question's read and the state's write go to the driver's
+own connection, in the session's transaction (storage.driver); bench/RESULTS.md, section 8,
+has the figures.
 """
 
 import copy
@@ -29,16 +30,14 @@ _KEY = select(
     bindparam("user", type_=String).label("user"),
 ).subquery("key")
 _ACCOUNTS = ChannelAccount.__table__
-_STATE_COLUMNS = tuple(
-    _STATES.c[name] for name in ("form", "step", "answers", "choices", "question")
-)
+_KEPT = ("form", "step", "answers", "choices", "question")  # what a handler may change
 
 
 def _with_state(*account) -> Select:
     """`account`'s columns (None for a stranger) and the state's (None before first contact)
     of one platform user."""
     return (
-        select(*account, *_STATE_COLUMNS)
+        select(*account, *(_STATES.c[name] for name in _KEPT))
         .select_from(_KEY)
         .outerjoin(
             _ACCOUNTS,
@@ -56,11 +55,11 @@ def _with_state(*account) -> Select:
 
 # A question about the plan needs only to know whether the user is linked: the account's id
 # and chat as plain columns. Read as mapped objects, with its official and unit, the account
-# cost a question a fifth of its time (bench/RESULTS.md, section 8); an update that needs it
-# (a command, a form's step) reads it with the state, or on its own when that was not foreseen.
+# cost a question about a quarter of its CPU (bench/RESULTS.md, section 8). An update that
+# needs it (a command, a form's step) reads it with the state, or on its own when that was not
+# foreseen.
 _LOAD = _with_state(_ACCOUNTS.c.id, _ACCOUNTS.c.chat_id)
 _LOAD_ACCOUNT = _with_state(ChannelAccount)
-_KEPT = ("form", "step", "answers", "choices", "question")  # what a handler may change
 _UPDATE = (
     update(_STATES)
     .where(

@@ -38,8 +38,7 @@ class Prepared:
         # A query's columns as SQLAlchemy would return them (JSON parsed, say).
         columns = statement.selected_columns if hasattr(statement, "selected_columns") else ()
         self.results = tuple(
-            column.type.dialect_impl(dialect).result_processor(dialect, None)
-            for column in columns
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
         )
 
     def run(self, connection: Connection, params: Mapping) -> sqlite3.Cursor:

@@ -63,3 +63,32 @@ async def test_a_claim_on_a_whole_second_is_stored_as_the_orm_stores_that_time(a
             select(ProcessedUpdate.update_id).where(ProcessedUpdate.processed_at == whole)
         )
         assert sorted(at_that_time) == ["u-claimed", "u-orm"]
+
+
+async def test_a_change_made_in_place_is_written_and_an_unchanged_state_is_not(app):
+    """Handlers change the answers in place, nested too; the state is written when what it
+    would store differs (1 and True are equal in Python, not in the JSON column)."""
+
+    async def change(edit) -> dict:
+        async with app.sessionmaker() as session, session.begin():
+            repo = ConversationRepo(session)
+            _, state = await repo.load("zalo", "official-3")
+            edit(state)
+            await repo.save(state)
+        async with app.sessionmaker() as session:
+            return (await ConversationRepo(session).load("zalo", "official-3"))[1].answers
+
+    def start(state):
+        state.form, state.answers = "baocao", {"khóa": ["Tin học"], "đạt": 1}
+
+    assert await change(start) == {"khóa": ["Tin học"], "đạt": 1}
+    assert await change(lambda state: state.answers["khóa"].append("Ngoại ngữ")) == {
+        "khóa": ["Tin học", "Ngoại ngữ"],
+        "đạt": 1,
+    }
+    assert (await change(lambda state: state.answers.update(đạt=True)))["đạt"] is True
+    async with app.sessionmaker() as session:
+        written = (await session.get(ConversationState, ("zalo", "official-3"))).updated_at
+    await change(lambda state: None)  # nothing changed: nothing written
+    async with app.sessionmaker() as session:
+        assert (await session.get(ConversationState, ("zalo", "official-3"))).updated_at == written

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from knowledge.vocabulary import CourseCategory, attained_level
@@ -38,16 +38,21 @@ class ReportRepo:
 
     async def same_course(
         self, official_id: int, course_name: str, completed_on: date
-    ) -> CourseReport | None:
-        """A live report of this official with the same course name (any case) and date."""
-        return await self.session.scalar(
-            select(CourseReport).where(
+    ) -> Row[tuple[int, ReportStatus]] | None:
+        """The `id` and `status` of a live report of this official with the same course name
+        (any case) and date, or None. Two columns, not the report: a mapped report comes with
+        its official and unit joined, which made this check most of a form's submit."""
+        rows = await self.session.execute(
+            select(CourseReport.id, CourseReport.status)
+            .where(
                 CourseReport.official_id == official_id,
                 func.lower(CourseReport.course_name) == course_name.lower(),
                 CourseReport.completed_on == completed_on,
                 CourseReport.status.in_(LIVE),
             )
+            .limit(1)
         )
+        return rows.first()
 
     async def of_official(self, official_id: int, limit: int = 10) -> list[CourseReport]:
         rows = await self.session.scalars(

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from knowledge.vocabulary import CourseCategory, attained_level
@@ -12,6 +12,21 @@ from storage.enums import ReportStatus
 from storage.models import CourseReport, Official
 
 LIVE = (ReportStatus.PENDING, ReportStatus.VERIFIED)  # reports that still count
+
+
+# Every /baocao submit asks this. Two columns rather than the report, which comes with its
+# official and unit joined, and the statement built once: together they were most of the
+# submit's CPU (bench/RESULTS.md, section 8).
+_SAME_COURSE = (
+    select(CourseReport.id, CourseReport.status)
+    .where(
+        CourseReport.official_id == bindparam("official"),
+        func.lower(CourseReport.course_name) == bindparam("name"),
+        CourseReport.completed_on == bindparam("on"),
+        CourseReport.status.in_(LIVE),
+    )
+    .limit(1)
+)
 
 
 class LiveReports(NamedTuple):
@@ -40,19 +55,9 @@ class ReportRepo:
         self, official_id: int, course_name: str, completed_on: date
     ) -> Row[tuple[int, ReportStatus]] | None:
         """The `id` and `status` of a live report of this official with the same course name
-        (any case) and date, or None. Two columns, not the report: a mapped report comes with
-        its official and unit joined, which made this check most of a form's submit."""
-        rows = await self.session.execute(
-            select(CourseReport.id, CourseReport.status)
-            .where(
-                CourseReport.official_id == official_id,
-                func.lower(CourseReport.course_name) == course_name.lower(),
-                CourseReport.completed_on == completed_on,
-                CourseReport.status.in_(LIVE),
-            )
-            .limit(1)
-        )
-        return rows.first()
+        (any case) and date, or None."""
+        params = {"official": official_id, "name": course_name.lower(), "on": completed_on}
+        return (await self.session.execute(_SAME_COURSE, params)).first()
 
     async def of_official(self, official_id: int, limit: int = 10) -> list[CourseReport]:
         rows = await self.session.scalars(

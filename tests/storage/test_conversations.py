@@ -5,10 +5,10 @@ they read back the same, prune by their times, and are undone with the update's 
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from storage.conversations import ConversationRepo
-from storage.models import ConversationState, ProcessedUpdate
+from storage.models import ChannelAccount, ConversationState, Official, ProcessedUpdate
 from storage.types import utcnow
 
 
@@ -92,3 +92,55 @@ async def test_a_change_made_in_place_is_written_and_an_unchanged_state_is_not(a
     await change(lambda state: None)  # nothing changed: nothing written
     async with app.sessionmaker() as session:
         assert (await session.get(ConversationState, ("zalo", "official-3"))).updated_at == written
+
+
+@pytest.mark.parametrize("with_unit", [True, False])
+async def test_the_account_read_for_a_step_is_the_orms_and_behaves_as_loaded(app, with_unit):
+    """On SQLite a command or a form's step gets the account, official and unit made from
+    their columns rather than loaded by the ORM: the same values of the same types, no change
+    pending, the same objects when queried again, and a change written at the commit."""
+    async with app.sessionmaker() as session, session.begin():
+        official = await session.scalar(select(Official).where(Official.code == "DEMO010"))
+        if not with_unit:
+            official.unit_id = None
+        session.add(
+            ChannelAccount(
+                platform="zalo",
+                external_user_id="z-1",
+                chat_id="c-1",
+                official_id=official.id,
+                display_name="Tuấn",
+            )
+        )
+    async with app.sessionmaker() as session:
+        loaded = await session.scalar(
+            select(ChannelAccount).where(ChannelAccount.external_user_id == "z-1")
+        )
+        expected = [_columns(loaded), _columns(loaded.official), _columns(loaded.official.unit)]
+    async with app.sessionmaker() as session, session.begin():
+        account, state = await ConversationRepo(session).load_with_account("zalo", "z-1")
+        assert [
+            _columns(account),
+            _columns(account.official),
+            _columns(account.official.unit),
+        ] == expected
+        assert (account.official.unit is None) == (not with_unit)
+        assert not session.dirty and not session.new and state.stored is None
+        assert await session.get(Official, account.official_id) is account.official
+        account.chat_id, account.official.phone = "c-2", "0912345678"
+    async with app.sessionmaker() as session:
+        stored = await session.scalar(
+            select(ChannelAccount).where(ChannelAccount.external_user_id == "z-1")
+        )
+        assert (stored.chat_id, stored.official.phone) == ("c-2", "0912345678")
+    async with app.sessionmaker() as session, session.begin():
+        stranger, _ = await ConversationRepo(session).load_with_account("zalo", "z-nobody")
+        assert stranger is None and not session.new
+
+
+def _columns(mapped) -> list | None:
+    """Every column attribute's value and type, as a mapped object holds them."""
+    if mapped is None:
+        return None
+    attributes = inspect(mapped).mapper.column_attrs
+    return [(a.key, getattr(mapped, a.key), type(getattr(mapped, a.key))) for a in attributes]

@@ -14,18 +14,15 @@ from storage.models import CourseReport, Official
 LIVE = (ReportStatus.PENDING, ReportStatus.VERIFIED)  # reports that still count
 
 
-# Every /baocao submit asks this. Two columns rather than the report, which comes with its
-# official and unit joined, and the statement built once: together they were most of the
-# submit's CPU (bench/RESULTS.md, section 8).
-_SAME_COURSE = (
-    select(CourseReport.id, CourseReport.status)
-    .where(
-        CourseReport.official_id == bindparam("official"),
-        func.lower(CourseReport.course_name) == bindparam("name"),
-        CourseReport.completed_on == bindparam("on"),
-        CourseReport.status.in_(LIVE),
-    )
-    .limit(1)
+# Every /baocao submit asks this: the official's live reports completed that day (a few at
+# most), as three columns rather than reports, which come with their official and unit joined,
+# and the statement built once; together those were most of the submit's CPU
+# (bench/RESULTS.md, section 8). The names are compared here: SQLite's lower() folds only
+# ASCII, so «Đào tạo» and «đào tạo» were not the same course there.
+_SAME_DAY = select(CourseReport.id, CourseReport.status, CourseReport.course_name).where(
+    CourseReport.official_id == bindparam("official"),
+    CourseReport.completed_on == bindparam("on"),
+    CourseReport.status.in_(LIVE),
 )
 
 
@@ -53,11 +50,12 @@ class ReportRepo:
 
     async def same_course(
         self, official_id: int, course_name: str, completed_on: date
-    ) -> Row[tuple[int, ReportStatus]] | None:
+    ) -> Row[tuple[int, ReportStatus, str]] | None:
         """The `id` and `status` of a live report of this official with the same course name
         (any case) and date, or None."""
-        params = {"official": official_id, "name": course_name.lower(), "on": completed_on}
-        return (await self.session.execute(_SAME_COURSE, params)).first()
+        rows = await self.session.execute(_SAME_DAY, {"official": official_id, "on": completed_on})
+        name = course_name.casefold()
+        return next((row for row in rows if row.course_name.casefold() == name), None)
 
     async def of_official(self, official_id: int, limit: int = 10) -> list[CourseReport]:
         rows = await self.session.scalars(

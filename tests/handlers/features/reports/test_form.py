@@ -64,6 +64,16 @@ async def test_the_same_course_on_the_same_day_needs_a_second_confirmation(app, 
     assert len(await stored_reports(app)) == 2
 
 
+async def test_a_course_whose_name_has_vietnamese_capitals_is_known_as_reported(app, official_chat):
+    """«Ứng dụng trí tuệ nhân tạo…»: the names are compared with Vietnamese case folded (on
+    SQLite, lower() folds only ASCII, and the second report went through unwarned)."""
+    steps = ["/baocao", "1", "tri tue nhan tao", "1", "hôm qua", "6", "bỏ qua", "1"]
+    assert "Đã nhận báo cáo #1: Ứng dụng trí tuệ nhân tạo" in await official_chat.send(*steps)
+    out = await official_chat.send(*steps)
+    assert "Bạn đã báo cáo khóa này với cùng ngày hoàn thành (báo cáo #1" in out
+    assert len(await stored_reports(app)) == 1
+
+
 async def test_certificate_photo_reaches_the_reviewer(app, admin_chat):
     await chat_as(app, OFFICIAL)  # console account of the official
 

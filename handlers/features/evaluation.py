@@ -81,7 +81,7 @@ def _count(upper_key: str | None = None, message: str = "evaluation.count_invali
 def _text(text: str, ctx: Context) -> str:
     if len(text) < 2:
         raise Invalid(t("evaluation.text_short"))
-    return text[:MAX_TEXT]
+    return text  # at most MAX_TEXT: longer is refused by the step (`max_length`)
 
 
 # -- scores ---------------------------------------------------------------------------------
@@ -209,16 +209,22 @@ def _steps() -> tuple[Step, ...]:
             t("evaluation.label_notes"),
             t("evaluation.ask_notes"),
             parse=_text,
+            max_length=MAX_TEXT,
             optional=True,
         ),
         Step(
-            "strengths", t("evaluation.label_strengths"), t("evaluation.ask_strengths"), parse=_text
+            "strengths",
+            t("evaluation.label_strengths"),
+            t("evaluation.ask_strengths"),
+            parse=_text,
+            max_length=MAX_TEXT,
         ),
         Step(
             "shortcomings",
             t("evaluation.label_shortcomings"),
             t("evaluation.ask_shortcomings"),
             parse=_text,
+            max_length=MAX_TEXT,
         ),
         *(_ground_step(g) for g in Scheme.default().grounds),
         Step(
@@ -233,6 +239,7 @@ def _steps() -> tuple[Step, ...]:
             t("evaluation.label_reason"),
             t("evaluation.ask_reason"),
             parse=_text,
+            max_length=MAX_TEXT,
             when=_changed_rating,
             follow_up=True,
         ),

@@ -76,6 +76,18 @@ async def test_bad_points_are_explained_and_nothing_is_lost(app, database, clock
         assert "tiêu chí chung 26,5" in out
 
 
+async def test_a_text_answer_over_the_limit_is_refused_not_cut(app, clock, official_chat):
+    await official_chat.send("/danhgia", *ANSWERS[:8])
+    long = "Hoàn thành tốt nhiệm vụ được giao." * 50  # 1,700 characters
+    for label, short in (("Ghi chú kết quả", "bỏ qua"), ("Ưu điểm", ANSWERS[9])):
+        out = await official_chat.send(long)
+        assert f"«{label}» dài 1700 ký tự, quá giới hạn 1000 ký tự" in out
+        await official_chat.send(short)  # the same step asked again, answered short
+    await official_chat.send(*ANSWERS[10:], "1", "xác nhận")
+    (stored,) = await evaluations(app)
+    assert stored.strengths == ANSWERS[9]
+
+
 async def test_choosing_another_rating_needs_a_reason(app, clock, official_chat):
     await official_chat.send("/danhgia", *ANSWERS)
     out = await official_chat.send("4")  # a rating other than the band's

@@ -3,8 +3,9 @@
 Every update reads the state with the linked account (only its id for a question) and may
 write the state back: with prebuilt statements, in one round trip each, and the state as a
 plain object rather than a mapped one, since the ORM's unit of work cost more than the update's
-own work. On SQLite the claim, the question's read and the state's write go to the driver's
-own connection, in the session's transaction (storage.driver); bench/RESULTS.md, section 8,
+own work. On SQLite the claim, both reads and the state's write go to the driver's own
+connection, in the session's transaction (storage.driver), and the account a command or a
+form's step needs is made into mapped objects from its columns; bench/RESULTS.md, section 8,
 has the figures.
 """
 

@@ -44,6 +44,8 @@ def help_reply(commands, ctx: Context) -> Reply:
             allowed.update(levels)
     parts.append(t("help.outro"))
     menu = tuple(
-        Choice(t(c.menu), f"/{c.name}") for c in commands.values() if c.menu and c.access in allowed
-    )
+        Choice(t(c.menu), f"/{c.name}")
+        for c in commands.values()
+        if c.menu and c.access in allowed and not (ctx.linked and c.name == "start")
+    )  # no «🔑 Liên kết tài khoản» for an account already linked (an official not serving)
     return Reply("\n\n".join(p for p in parts if p.strip()), menu)

@@ -131,3 +131,4 @@ async def test_a_deactivated_official_is_not_told_to_link(app):
     for command in ("/help", "/start"):
         out = await official.send(command)
         assert "ngừng công tác" in out and "xin quản trị viên mã mời" not in out, command
+        assert "🔑 Liên kết tài khoản" not in out, command  # the newcomer's menu button

@@ -69,6 +69,7 @@ _MAPPED = (ChannelAccount, Official, Unit)
 _COLUMNS = [
     (cls, [inspect(cls).get_property_by_column(c).key for c in cls.__table__.c]) for cls in _MAPPED
 ]
+_ACCOUNT_WIDTH = sum(len(keys) for _, keys in _COLUMNS)  # the columns before the state's
 _LOAD_COLUMNS = (
     _with_state(*(c for cls in _MAPPED for c in cls.__table__.c))
     .outerjoin(Official, Official.id == _ACCOUNTS.c.official_id)
@@ -211,8 +212,8 @@ class ConversationRepo:
         params = {"platform": platform, "user": external_user_id}
         if connection := await self._driver():
             row = self._prepared("load_columns").first(connection, params)
-            width = len(_LOAD_COLUMNS.selected_columns) - len(_KEPT)
-            account, kept = _attached(self.session, row[:width]), row[width:]
+            account = _attached(self.session, row[:_ACCOUNT_WIDTH])
+            kept = row[_ACCOUNT_WIDTH:]
         else:
             account, *kept = (await self.session.execute(_LOAD_ACCOUNT, params)).one()
         return account, _state(platform, external_user_id, kept)
